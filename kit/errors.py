@@ -1,0 +1,76 @@
+"""One exception tree for everything a user can fix.
+
+Each class also inherits the nearest builtin, so callers that only know Python's own errors still
+catch them. Messages name the file, row, column or key at fault and say what to do about it; the
+command line prints them as they are and exits 2 (bad input) or 1 (internal fault).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class KitError(Exception):
+    """Root of every error the kit raises on purpose."""
+
+    exit_code = 1
+
+
+class ProjectError(KitError, ValueError):
+    """project.yaml is missing, malformed, or names something that is not there."""
+
+    exit_code = 2
+
+
+class UnsafePathError(ProjectError):
+    """A configured path points outside the project folder; it is refused without being read."""
+
+
+class InputFileError(KitError, ValueError):
+    """An input file cannot be used as a whole (unreadable, wrong layout, a missing column)."""
+
+    exit_code = 2
+
+    def __init__(self, file: str | Path, problem: str, *, row: int | None = None,
+                 column: str | None = None, fix: str = "") -> None:
+        self.file, self.problem, self.row, self.column, self.fix = str(file), problem, row, column, fix
+        where = self.file
+        if row is not None:
+            where += f", row {row}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {problem}" + (f". {fix}" if fix else ""))
+
+
+class ValidationFailed(KitError, ValueError):
+    """Validation found problems that stop a run; carries every one of them, not just the first."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("the project has problems that stop a run:\n  - " + "\n  - ".join(problems))
+
+
+class RunNotFoundError(KitError, FileNotFoundError):
+    """A run folder was asked for that does not exist (or no run has succeeded yet)."""
+
+    exit_code = 2
+
+
+class PipelineError(KitError, RuntimeError):
+    """A pipeline notebook failed; says which notebook and cell, and where the partial run is kept."""
+
+    exit_code = 1
+
+    def __init__(self, notebook: str, cell: int | None, error: str, kept_at: Path | None) -> None:
+        self.notebook, self.cell, self.error, self.kept_at = notebook, cell, error, kept_at
+        at = f" (cell {cell})" if cell is not None else ""
+        keep = f"\nThe partial run is kept for debugging at {kept_at}" if kept_at else ""
+        super().__init__(f"notebook {notebook}{at} failed: {error}{keep}")
+
+
+class MissingDependencyError(KitError, ImportError):
+    """An optional tool the step needs is not installed; says what to install."""
+
+    exit_code = 2

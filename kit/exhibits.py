@@ -1,0 +1,104 @@
+"""The exhibit record: one thing on the gallery wall, always pointing back to its evidence.
+
+Each pipeline step writes the exhibits it makes to ``<run>/exhibits/<step>.json``; the gallery
+step merges them into ``<run>/exhibits.json`` (a list; every record carries ``schema``). Readers
+check ``schema`` so a page never misreads a run made by another version of the kit.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SCHEMA_VERSION = 1
+KINDS = ("photo", "clip", "quote", "chart", "metric")
+LENSES = ("design", "engineering", "business")
+
+
+@dataclass
+class Exhibit:
+    """One exhibit as DESIGN.md fixes it. Text fields hold raw (redacted) text, never HTML."""
+
+    id: str
+    kind: str
+    title: str
+    source: dict[str, str]                       # {"file": ..., "locator": ...}
+    caption: str = ""
+    stage: str | None = None
+    channel: str | None = None
+    segment: str | None = None
+    valence: float | None = None                 # -1 (very negative) .. 1
+    severity: float | None = None                # 0 .. 1
+    lenses: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    media: dict[str, Any] = field(default_factory=dict)
+    quote: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+    lang: str = "en"
+    schema: int = SCHEMA_VERSION
+
+    def __post_init__(self) -> None:
+        problems = check(self)
+        if problems:
+            raise ValueError(f"exhibit {self.id!r}: " + "; ".join(problems))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def check(ex: Exhibit) -> list[str]:
+    """Every way this record breaks the contract (an empty list when it is sound)."""
+    out = []
+    if ex.kind not in KINDS:
+        out.append(f"kind {ex.kind!r} is not one of {', '.join(KINDS)}")
+    if not ex.id:
+        out.append("id is empty")
+    if not ex.source.get("file"):
+        out.append("source.file is empty: every exhibit must point back to its evidence")
+    for name, lo, hi in (("valence", -1.0, 1.0), ("severity", 0.0, 1.0)):
+        v = getattr(ex, name)
+        if v is not None and (math.isnan(v) or not lo <= v <= hi):
+            out.append(f"{name} {v} is outside {lo}..{hi}")
+    bad = [lens for lens in ex.lenses if lens not in LENSES]
+    if bad:
+        out.append(f"unknown lenses {bad}; use {', '.join(LENSES)}")
+    return out
+
+
+def write_part(run_dir: Path, step: str, exhibits: list[Exhibit]) -> Path:
+    """Write one step's exhibits; a re-run of the step replaces its part, never duplicates it."""
+    folder = run_dir / "exhibits"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{step}.json"
+    path.write_text(json.dumps([e.to_dict() for e in exhibits], ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+    return path
+
+
+def merge_parts(run_dir: Path) -> list[dict[str, Any]]:
+    """All parts in step order, ids made unique (a later duplicate id is an error in the kit)."""
+    records: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for part in sorted((run_dir / "exhibits").glob("*.json")):
+        for rec in json.loads(part.read_text(encoding="utf-8")):
+            if rec["id"] in seen:
+                raise ValueError(f"exhibit id {rec['id']!r} appears twice ({part.name})")
+            seen.add(rec["id"])
+            records.append(rec)
+    return records
+
+
+def load(run_dir: Path) -> list[dict[str, Any]]:
+    """Read ``exhibits.json`` of a run, refusing records of a schema this kit does not know."""
+    path = run_dir / "exhibits.json"
+    if not path.exists():
+        return []
+    records = json.loads(path.read_text(encoding="utf-8"))
+    newer = {r.get("schema") for r in records} - {SCHEMA_VERSION}
+    if newer:
+        raise ValueError(f"{path}: exhibit schema {sorted(newer)} is not {SCHEMA_VERSION}; "
+                         "open this run with the kit version that made it")
+    return records
