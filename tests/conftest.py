@@ -1,0 +1,26 @@
+"""Fixtures shared by every test module.
+
+``shared_data`` points at the real third-party sample files kept beside the project
+(``../shared/data``). In a user's clone that folder is absent and such tests skip with a visible
+reason; in CI (``CI=true``) its absence is an error, so those tests can never silently vanish.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kit.paths import REPO_ROOT
+
+SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if SHARED_DATA.is_dir():
+        return SHARED_DATA
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI=true but the real sample files are missing: {SHARED_DATA}")
+    pytest.skip(f"real sample files not found at {SHARED_DATA} (only present beside the project checkout)")
