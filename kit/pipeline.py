@@ -1,0 +1,95 @@
+"""Running the pipeline: validate, execute the numbered notebooks with papermill, publish the run.
+
+Notebooks run one after another through papermill's Python API in this process (its import cost
+is paid once). Each gets the same parameters: ``project`` and ``run_dir`` (absolute paths), plus
+any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record of what was done.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from kit import runs
+from kit.errors import KitError, PipelineError
+from kit.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
+from kit.validate import validate_project
+
+# The executive report notebook embeds plotly.js (offline) so nbconvert's HTML keeps its charts.
+REPORT_NOTEBOOK_RENDERER = "notebook"
+
+
+def pipeline_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The numbered notebooks, in the order they run (``00_ingest.ipynb``, ``01_...``)."""
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def _execute(notebook: Path, out: Path, parameters: dict[str, Any], progress: bool) -> None:
+    import papermill as pm
+    env_before = os.environ.get("PLOTLY_RENDERER")
+    if notebook.stem.endswith("report"):
+        os.environ["PLOTLY_RENDERER"] = REPORT_NOTEBOOK_RENDERER
+    try:
+        pm.execute_notebook(notebook, out, parameters=parameters, kernel_name="python3",
+                            progress_bar=progress, cwd=str(NOTEBOOKS_DIR), log_output=False)
+    finally:
+        if env_before is None:
+            os.environ.pop("PLOTLY_RENDERER", None)
+        else:
+            os.environ["PLOTLY_RENDERER"] = env_before
+
+
+def _failure(notebook: Path, exc: Exception) -> tuple[int | None, str]:
+    """Which cell failed and why, from papermill's execution error (or any other exception)."""
+    cell = getattr(exc, "exec_count", None)
+    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
+    return cell, f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
+
+
+def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
+        parameters: dict[str, Any] | None = None, progress: bool = True,
+        say: Callable[[str], None] = print) -> Path:
+    """Validate, run every notebook into a new run folder, publish it; returns its path."""
+    project_dir = locate(project)
+    report = validate_project(project_dir)
+    report.raise_if_blocking()
+    out_dir = locate(out) if out else REPORTS_DIR
+    out_dir.mkdir(parents=True, exist_ok=True)
+    run_id = run_id or runs.new_run_id(out_dir)
+    if any((out_dir / f"{p}{run_id}").exists() for p in ("", runs.PARTIAL_PREFIX, runs.FAILED_PREFIX)):
+        raise KitError(f"a run called {run_id!r} already exists in {out_dir}; choose another --run-id")
+    partial = out_dir / f"{runs.PARTIAL_PREFIX}{run_id}"
+    (partial / "notebooks").mkdir(parents=True)
+    params = {"project": str(project_dir), "run_dir": str(partial), **(parameters or {})}
+    manifest: dict[str, Any] = {
+        "run_id": run_id, "status": "running", "started": runs.now(), "finished": None,
+        "project": str(project_dir), "parameters": params, "inputs": runs.hash_inputs(project_dir),
+        "versions": runs.versions(), "steps": [],
+    }
+    runs.write_manifest(partial, manifest)
+    notebooks = pipeline_notebooks()
+    for i, nb in enumerate(notebooks, 1):
+        say(f"[{i}/{len(notebooks)}] {nb.stem} ...")
+        t0 = time.perf_counter()
+        try:
+            _execute(nb, partial / "notebooks" / nb.name, params, progress)
+        except Exception as exc:  # noqa: BLE001 - any failure must still leave a readable run
+            cell, error = _failure(nb, exc)
+            manifest.update(status="failed", finished=runs.now(),
+                            error={"notebook": nb.name, "cell": cell, "error": error})
+            runs.write_manifest(partial, manifest)
+            kept = runs.keep_failed(partial, out_dir, run_id)
+            raise PipelineError(nb.name, cell, error, kept / "notebooks" / nb.name) from None
+        seconds = round(time.perf_counter() - t0, 2)
+        manifest["steps"].append({"notebook": nb.name, "seconds": seconds})
+        say(f"[{i}/{len(notebooks)}] {nb.stem} done in {seconds:.1f} s")
+    from kit import export
+    export.report_html(partial)
+    export.gallery_html(partial)
+    manifest["rows"] = runs.collect_counts(partial)
+    manifest.update(status="succeeded", finished=runs.now())
+    runs.write_manifest(partial, manifest)
+    return runs.publish(partial, out_dir, run_id)

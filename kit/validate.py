@@ -1,0 +1,89 @@
+"""Checking a project before a run: what stops it, and (on request) what would be rejected.
+
+Blocking problems (a broken project.yaml, a missing survey or contact file, a column mapping that
+names a column the file lacks) stop ``cxkit run`` with exit 2 before any work is done. Rows that
+would be rejected do not block: a run takes the good rows and writes the bad ones down.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from kit import project as project_mod
+from kit.errors import InputFileError, KitError, ValidationFailed
+from kit.project import Project
+from kit.surveys import check_columns, reader_for
+from kit.tables import detect_encoding
+
+
+@dataclass
+class ValidationReport:
+    project: Project | None
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def raise_if_blocking(self) -> None:
+        if self.problems:
+            raise ValidationFailed(self.problems)
+
+
+def _header_only(path: Path, survey_path: str, fmt_reader: object) -> pd.DataFrame:
+    """The survey's columns without reading every row (CSV/TSV); other types are read whole."""
+    if path.suffix.lower() in (".csv", ".tsv", ".txt") and fmt_reader.__name__ == "read_generic":  # type: ignore[attr-defined]
+        enc = detect_encoding(path)
+        sep = "\t" if path.suffix.lower() == ".tsv" or enc == "utf-16" else ","
+        return pd.read_csv(path, nrows=0, encoding=enc, sep=sep)
+    return fmt_reader(path, survey_path)[0]  # type: ignore[operator]
+
+
+def _check_files(project: Project, report: ValidationReport) -> None:
+    for i, survey in enumerate(project.surveys):
+        path = project.path(survey.path, key=f"surveys[{i}].path")
+        if not path.is_file():
+            report.problems.append(f"surveys[{i}].path: {survey.path} not found in {project.root}")
+            continue
+        try:
+            check_columns(_header_only(path, survey.path, reader_for(survey)), survey)
+        except KitError as exc:
+            report.problems.append(str(exc))
+    for key in ("contacts", "social"):
+        rel = getattr(project, key)
+        if rel and not project.path(rel, key=key).is_file():
+            report.problems.append(f"{key}: {rel} not found in {project.root}")
+    for rec in project.recordings:
+        for kind in ("media", "transcript", "markers"):
+            rel = getattr(rec, kind)
+            if rel and not project.path(rel, key=f"recordings {rec.id}.{kind}").is_file():
+                report.warnings.append(f"recording {rec.id}: {kind} {rel} not found; it will be rejected "
+                                       "and the rest of the recording used")
+    if project.photos and not project.path(project.photos.folder, key="photos.folder").is_dir():
+        report.warnings.append(f"photos.folder: {project.photos.folder} is not a folder; no photos will be shown")
+
+
+def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationReport:
+    """Check project.yaml and the inputs; with ``dry_run``, also ingest aside to list rejects."""
+    try:
+        project = project_mod.load(project_dir)
+    except KitError as exc:
+        return ValidationReport(None, [str(exc)])
+    report = ValidationReport(project)
+    _check_files(project, report)
+    if dry_run and not report.problems:
+        from kit import ingest
+        from kit.rejects import RejectLog
+        from kit.steps import Step
+        with tempfile.TemporaryDirectory(prefix="cxkit-validate-") as tmp:
+            step = Step("ingest", project, Path(tmp), RejectLog("ingest"))
+            try:
+                ingest.run(step)
+            except InputFileError as exc:
+                report.problems.append(str(exc))
+            report.counts = step.counts
+            report.rejects = step.rejects.frame()
+    return report
