@@ -71,7 +71,7 @@ def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationR
     try:
         project = project_mod.load(project_dir)
     except KitError as exc:
-        return ValidationReport(None, [str(exc)])
+        return ValidationReport(None, str(exc).splitlines())
     report = ValidationReport(project)
     _check_files(project, report)
     if dry_run and not report.problems:

@@ -1,0 +1,154 @@
+"""The ``cxkit`` command line: run, validate, serve, report, synth.
+
+Exit codes: 0 done, 2 bad input (the message says what and where), 1 internal fault. Errors the
+user can fix are printed as one plain message, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+
+from kit.errors import KitError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  pretty_exceptions_enable=False,
+                  help="Turn a project folder of CX evidence into an experience gallery.")
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _params(pairs: list[str]) -> dict[str, object]:
+    """``-p KEY=VALUE`` pairs; values are read as YAML scalars (3 -> int, true -> bool)."""
+    result: dict[str, object] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.isidentifier():
+            raise typer.BadParameter(f"{pair!r} is not KEY=VALUE (KEY a Python name)", param_hint="-p")
+        result[key] = yaml.safe_load(value) if value else ""
+    return result
+
+
+@app.command()
+def run(project: Annotated[Path, typer.Argument(help="project folder holding project.yaml")],
+        out_dir: Annotated[Path | None, typer.Option("--out", help="folder for run folders [default: reports/]")] = None,
+        run_id: Annotated[str | None, typer.Option("--run-id", help="name of the run folder [default: time stamp]")] = None,
+        param: Annotated[list[str] | None, typer.Option("-p", "--param", help="notebook parameter KEY=VALUE (repeatable)")] = None,
+        quiet: Annotated[bool, typer.Option("--quiet", help="no per-cell progress bars")] = False) -> None:
+    """Validate the project, then run the whole pipeline into a new run folder."""
+    from kit import pipeline
+    final = pipeline.run(project, out_dir, run_id, _params(param or []), progress=not quiet,
+                         say=lambda m: out.print(m))
+    out.print(f"Run finished: {final}")
+    out.print(f"  report:  {final / 'report.html'}\n  gallery: {final / 'gallery.html'}")
+    out.print("  serve it: cxkit serve")
+
+
+@app.command()
+def validate(project: Annotated[Path, typer.Argument(help="project folder holding project.yaml")],
+             show: Annotated[int, typer.Option(help="how many rejected rows to list")] = 20) -> None:
+    """Check project.yaml and every input; print what a run would reject."""
+    from kit.paths import locate
+    from kit.validate import validate_project
+    report = validate_project(locate(project), dry_run=True)
+    for w in report.warnings:
+        out.print(f"warning: {w}")
+    if report.problems:
+        for p in report.problems:
+            err.print(f"error: {p}")
+        raise typer.Exit(2)
+    for name, c in report.counts.items():
+        out.print(f"{name}: {c['in']} rows in, {c['accepted']} accepted, {c['rejected']} rejected")
+    if len(report.rejects):
+        out.print(f"\n{len(report.rejects)} row(s) would be rejected (a run keeps going and writes them down):")
+        for r in report.rejects.head(show).itertuples():
+            out.print(f"  {r.source_file}, {r.locator}: {r.reason}")
+        if len(report.rejects) > show:
+            out.print(f"  ... and {len(report.rejects) - show} more (--show N lists more)")
+    out.print("The project is ready to run.")
+
+
+def voila_command(port: int) -> list[str]:
+    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, idle kernels culled."""
+    from kit.paths import GALLERY_DIR
+    return [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
+            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
+            "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
+            "--MappingKernelManager.cull_connected=True", "--VoilaConfiguration.file_allowlist=[]"]
+
+
+@app.command()
+def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
+          port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8866) -> None:
+    """Serve the gallery pages with Voilà on 127.0.0.1 for one run folder."""
+    from kit.paths import RUN_ENV_VAR
+    from kit.runs import resolve_run
+    run_dir = resolve_run(run)
+    env = {**os.environ, RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    out.print(f"Serving run {run_dir.name} at http://127.0.0.1:{port}/  (Ctrl+C stops)")
+    for page in ("overview", "exhibits"):
+        out.print(f"  http://127.0.0.1:{port}/voila/render/{page}.ipynb")
+    proc = subprocess.Popen(voila_command(port), env=env)
+    try:
+        proc.wait()
+    except KeyboardInterrupt:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=15)
+
+
+@app.command()
+def report(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
+           to: Annotated[str, typer.Option("--to", help="comma-separated: html, gallery")] = "html,gallery") -> None:
+    """Write the static exports of a run (report.html, gallery.html)."""
+    from kit import export
+    from kit.runs import resolve_run
+    run_dir = resolve_run(run)
+    makers = {"html": export.report_html, "gallery": export.gallery_html}
+    wanted = [t.strip() for t in to.split(",") if t.strip()]
+    unknown = [t for t in wanted if t not in makers]
+    if unknown:
+        err.print(f"error: --to {','.join(unknown)} is not available; choose from {', '.join(makers)}")
+        raise typer.Exit(2)
+    for t in wanted:
+        out.print(f"wrote {makers[t](run_dir)}")
+
+
+@app.command()
+def synth(out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="folder to create")],
+          responses: Annotated[int, typer.Option(min=1, help="survey responses")] = 1500,
+          photos: Annotated[int, typer.Option(min=0, help="photos")] = 24,
+          recordings: Annotated[int, typer.Option(min=0, help="recorded sessions")] = 5,
+          seed: Annotated[int, typer.Option(help="random seed: same seed, same files")] = 7,
+          overwrite: Annotated[bool, typer.Option(help="replace OUT if it exists")] = False) -> None:
+    """Write a realistic synthetic project of any size (deterministic by seed)."""
+    from kit.synth import synthesize
+    counts = synthesize(out_dir, responses=responses, photos=photos, recordings=recordings, seed=seed,
+                        overwrite=overwrite, progress=lambda m: out.print(m))
+    out.print(f"wrote {out_dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+
+def main() -> None:
+    """Entry point: user-fixable errors become one message and exit 2 (or 1 for a failed run)."""
+    try:
+        code = app(standalone_mode=False)
+    except KitError as exc:
+        err.print(f"error: {exc}")
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        sys.exit(130)
+    except typer.TyperException as exc:      # usage errors: shown with their own exit code
+        exc.show()  # type: ignore[attr-defined]
+        sys.exit(getattr(exc, "exit_code", 2))
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
