@@ -1,0 +1,132 @@
+"""Media: probing, clips, frames, thumbnails and waveforms on a real file and generated ones."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import types
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from kit import media
+from kit.errors import InputFileError
+
+
+def make_video(out: Path, seconds: float = 4.0, size: str = "320x240") -> Path:
+    """A test pattern with a tone: every frame differs and the audio is never silent."""
+    proc = media.ffmpeg("-y", "-v", "error", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=25",
+                        "-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}",
+                        "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def make_audio(out: Path, seconds: float = 4.0) -> Path:
+    proc = media.ffmpeg("-y", "-v", "error", "-f", "lavfi", "-i", f"sine=frequency=300:duration={seconds}",
+                        "-c:a", "aac", str(out))
+    assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("media")
+    return {"video": make_video(folder / "v.mp4"), "audio": make_audio(folder / "a.m4a")}
+
+
+def test_probe_real_file(shared_data: Path) -> None:
+    info = media.probe(shared_data / "video/in1.mp4")
+    assert info == media.MediaInfo(7.04, True, True, 320, 240, 29.97, ("h264", "aac"))
+
+
+def test_probe_audio_only(generated: dict[str, Path]) -> None:
+    info = media.probe(generated["audio"])
+    assert (info.has_video, info.has_audio, info.width, info.codecs) == (False, True, None, ("aac",))
+    assert info.duration_s == pytest.approx(4.0, abs=0.1)
+
+
+def test_probe_corrupt_and_missing(tmp_path: Path, shared_data: Path) -> None:
+    truncated = tmp_path / "cut.mp4"
+    truncated.write_bytes((shared_data / "video/in1.mp4").read_bytes()[:100_000])
+    with pytest.raises(InputFileError, match="Invalid data found when processing input") as err:
+        media.probe(truncated)
+    assert err.value.file == str(truncated)
+    with pytest.raises(InputFileError, match="file not found"):
+        media.probe(tmp_path / "none.mp4")
+
+
+def test_cut_clip_real_file_is_browser_playable(tmp_path: Path, shared_data: Path) -> None:
+    out = media.cut_clip(shared_data / "video/in1.mp4", 1.5, 4.5, tmp_path / "clip")
+    assert out.suffix == ".mp4"
+    info = media.probe(out)
+    assert info.duration_s == pytest.approx(3.0, abs=0.5)
+    assert info.codecs == ("h264", "aac") and (info.width, info.height) == (320, 240)
+    data = out.read_bytes()
+    assert data.find(b"moov") < data.find(b"mdat")                    # +faststart: plays while loading
+    assert out.stat().st_size < 200_000
+
+
+def test_cut_clip_shrinks_wide_video(tmp_path: Path) -> None:
+    src = make_video(tmp_path / "wide.mp4", seconds=1.0, size="1280x720")
+    info = media.probe(media.cut_clip(src, 0.0, 1.0, tmp_path / "clip"))
+    assert (info.width, info.height) == (854, 480)
+
+
+def test_cut_clip_audio_only_gives_m4a(tmp_path: Path, generated: dict[str, Path]) -> None:
+    out = media.cut_clip(generated["audio"], 0.5, 2.5, tmp_path / "clip.mp4")
+    assert out.name == "clip.m4a"
+    info = media.probe(out)
+    assert (info.has_video, info.codecs) == (False, ("aac",))
+    assert info.duration_s == pytest.approx(2.0, abs=0.5)
+
+
+def test_frame_and_thumbnail(tmp_path: Path, generated: dict[str, Path]) -> None:
+    frame = media.frame_at(generated["video"], 1.0)
+    assert frame.shape == (240, 320, 3) and frame.dtype == np.uint8 and frame.std() > 20
+    out = media.thumbnail(generated["video"], 1.0, tmp_path / "t.jpg", width=160)
+    with Image.open(out) as img:
+        assert (img.format, img.size, img.mode) == ("JPEG", (160, 120), "RGB")
+
+
+def test_waveform_shows_the_tone(tmp_path: Path, generated: dict[str, Path]) -> None:
+    out = media.waveform_png(generated["audio"], 0.0, 2.0, tmp_path / "w.png", size=(200, 80))
+    pixels = np.asarray(Image.open(out))
+    assert pixels.shape == (80, 200, 3)
+    drawn_rows = np.nonzero((pixels == (40, 70, 120)).all(axis=2).any(axis=1))[0]
+    assert drawn_rows.max() - drawn_rows.min() > 40                   # scaled to its peak: the tone fills the height
+
+
+@pytest.fixture()
+def inverting_blur(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A stand-in for kit.faces that inverts every frame, so its effect is easy to see."""
+    calls: list[int] = []
+
+    def blur_faces_array(frame: np.ndarray) -> tuple[np.ndarray, int]:
+        calls.append(frame.shape[0])
+        return 255 - frame, 1
+
+    monkeypatch.setitem(sys.modules, "kit.faces", types.SimpleNamespace(blur_faces_array=blur_faces_array))
+    return calls
+
+
+def test_blurred_thumbnail_and_clip_go_through_the_blur(tmp_path: Path, generated: dict[str, Path],
+                                                        inverting_blur: list[int]) -> None:
+    src = generated["video"]
+    plain = media.frame_at(src, 1.0).astype(int)
+    thumb = media.thumbnail(src, 1.0, tmp_path / "t.jpg", width=320, blur_faces=True)
+    assert np.abs(np.asarray(Image.open(thumb)).astype(int) - (255 - plain)).mean() < 12
+    clip = media.cut_clip(src, 0.0, 2.0, tmp_path / "c", blur_faces=True)
+    info = media.probe(clip)
+    assert info.codecs == ("h264", "aac") and info.duration_s == pytest.approx(2.0, abs=0.5)
+    assert len(inverting_blur) == 1 + 50                             # the thumbnail, then 2 s at 25 fps
+    first = media.frame_at(clip, 0.0).astype(int)
+    assert np.abs(first - (255 - media.frame_at(src, 0.0).astype(int))).mean() < 12
+
+
+def test_copy_of_real_file_still_probes_after_rename(tmp_path: Path, shared_data: Path) -> None:
+    odd = tmp_path / "session one (final).MP4"
+    shutil.copy(shared_data / "video/in1.mp4", odd)
+    assert media.probe(odd).duration_s == 7.04
