@@ -1,0 +1,260 @@
+"""Recordings end to end on a small generated project: moments, clips, rejects, consent, redaction."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from PIL import Image
+
+from kit import media
+from kit.errors import UnsafePathError
+from kit.recordings import (MOMENT_COLUMNS, UTTERANCE_COLUMNS, RecordingsResult, find_moments, friction_cues,
+                            process_recordings, seconds)
+from kit.rejects import RejectLog
+from kit.transcripts import CUSTOMER, INTERVIEWER, Utterance
+from test_media import make_audio, make_video
+
+STAGES = ["purchase", "support"]
+CHANNELS = ["app", "phone"]
+
+VTT = """WEBVTT
+
+00:00:00.500 --> 00:00:02.000
+Researcher: How did the payment go? Did it fail?
+
+00:00:02.500 --> 00:00:05.000
+Anna Berg: I waited forever and then the payment failed again.
+
+00:00:05.200 --> 00:00:07.000
+Anna Berg: Mail me at anna.berg@example.com or call +98 912 345 6789.
+
+00:00:08.000 --> 00:00:09.500
+Researcher: Thanks. Anything else?
+
+00:00:10.000 --> 00:00:11.500
+Anna Berg: No, it was fine.
+"""
+
+SRT_FA = """1
+00:00:00,500 --> 00:00:02,000
+پژوهشگر: پرداخت چطور بود؟
+
+2
+00:00:02,200 --> 00:00:04,500
+مریم احمدی: دوباره خطا داد و من منتظر ماندم
+
+3
+00:00:05,000 --> 00:00:06,000
+مریم احمدی: کارتم ۶۰۳۷۹۹۷۵۹۹۹۹۹۹۹۱ است
+"""
+
+MARKERS = """start,end,stage,channel,valence,note
+00:00:02.5,00:00:07,purchase,app,-0.8,Payment fails after a long wait
+1,2,purchase,app,-1.5,too negative
+4,3,purchase,app,-0.2,backwards
+2,30,support,phone,-0.5,beyond the media
+5,6,checkout,app,-0.3,unknown stage
+5,6,purchase,fax,-0.3,unknown channel
+0:09,0:11.5,support,,0.4,ok in the end
+"""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("project")
+    rec = root / "recordings"
+    rec.mkdir()
+    make_video(rec / "s01.mp4", seconds=12.0)
+    (rec / "s01.vtt").write_text(VTT, encoding="utf-8")
+    (rec / "s01_markers.csv").write_text(MARKERS, encoding="utf-8")
+    make_audio(rec / "s02.m4a", seconds=7.0)
+    (rec / "s02.srt").write_text(SRT_FA, encoding="utf-8")
+    (rec / "s03.mp4").write_bytes((rec / "s01.mp4").read_bytes()[:5000])           # truncated: corrupt
+    (rec / "s03.vtt").write_text(VTT, encoding="utf-8")
+    (rec / "s04.vtt").write_text(VTT, encoding="utf-8")
+    return root
+
+
+RECORDINGS = [
+    {"id": "s01", "media": "recordings/s01.mp4", "transcript": "recordings/s01.vtt",
+     "markers": "recordings/s01_markers.csv", "participant": "P01", "consent": True},
+    {"id": "s02", "media": "recordings/s02.m4a", "transcript": "recordings/s02.srt", "participant": "P02",
+     "consent": True},
+    {"id": "s03", "media": "recordings/s03.mp4", "transcript": "recordings/s03.vtt", "participant": "P03",
+     "consent": True},
+    {"id": "s04", "media": "recordings/s01.mp4", "transcript": "recordings/s04.vtt", "participant": "P04",
+     "consent": False},
+]
+
+
+def run(project: Path, run_dir: Path, recordings: list[dict], **options: object) -> tuple[RecordingsResult, RejectLog]:
+    rejects = RejectLog("recordings")
+    settings = {"interviewers": ["researcher", "پژوهشگر"], "redact": True, "blur_faces": False,
+                "require_consent": True, "stages": STAGES, "channels": CHANNELS, **options}
+    return process_recordings(project, recordings, run_dir, rejects=rejects, **settings), rejects
+
+
+@pytest.fixture(scope="module")
+def result(project: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[RecordingsResult, RejectLog, Path]:
+    run_dir = tmp_path_factory.mktemp("run")
+    res, rejects = run(project, run_dir, RECORDINGS)
+    return res, rejects, run_dir
+
+
+def reasons(rejects: RejectLog, file: str) -> dict[str, str]:
+    return {r.locator: r.reason for r in rejects.items if r.source_file == file}
+
+
+def test_tables_have_the_contract_columns(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    assert list(res.utterances.columns) == UTTERANCE_COLUMNS
+    assert list(res.moments.columns) == MOMENT_COLUMNS
+    assert set(res.utterances["recording_id"]) == {"s01", "s02", "s03"}
+
+
+def test_markers_validated_with_row_numbers(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, rejects, _ = result
+    bad = reasons(rejects, "recordings/s01_markers.csv")
+    assert bad == {
+        "row 3": "valence '-1.5' is not a number from -1 to 1",
+        "row 4": "end '3' is not after start '4'",
+        "row 5": "end '30' is after the end of the media (00:00:12.000)",
+        "row 6": "unknown stage 'checkout'; use one of purchase, support",
+        "row 7": "unknown channel 'fax'; use one of app, phone",
+    }
+    assert res.counts["recordings/s01_markers.csv"] == {"in": 7, "accepted": 2, "rejected": 5}
+    s01 = res.moments[res.moments["ref"] == "s01"].sort_values("start_s")
+    assert s01[["start_s", "end_s", "stage", "valence", "severity", "coded_by"]].values.tolist() == [
+        [2.5, 7.0, "purchase", -0.8, 0.8, "person"], [9.0, 11.5, "support", 0.4, 0.0, "person"]]
+    assert s01["channel"].iloc[0] == "app" and pd.isna(s01["channel"].iloc[1])
+    first = s01.iloc[0]
+    assert first["speaker"] == "Anna Berg" and first["moment_id"] == "rec-s01-0002"
+    assert first["quote"] == ("I waited forever and then the payment failed again. "
+                              "Mail me at [email] or call [phone].")
+
+
+def test_clip_and_thumbnail_for_video_moment(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, run_dir = result
+    ex = next(e for e in res.exhibits if e.id == "rec-s01-0002")
+    assert (ex.kind, ex.title, ex.stage, ex.channel) == ("clip", "Payment fails after a long wait", "purchase", "app")
+    assert ex.media == {"thumb": "media/rec-s01-0002.jpg", "clip": "media/rec-s01-0002.mp4",
+                        "start_s": 2.5, "end_s": 7.0}
+    assert ex.source == {"file": "recordings/s01.mp4", "locator": "00:00:02"}
+    assert ex.lenses == ["engineering"] and {"failure", "waiting"} <= set(ex.tags)
+    clip = media.probe(run_dir / ex.media["clip"])
+    assert clip.duration_s == pytest.approx(4.5, abs=0.5) and clip.codecs == ("h264", "aac")
+    with Image.open(run_dir / ex.media["thumb"]) as thumb:
+        assert thumb.format == "JPEG" and thumb.size == (480, 360)
+
+
+def test_audio_only_persian_moment_found_automatically(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, run_dir = result
+    moments = res.moments[res.moments["ref"] == "s02"]
+    assert len(moments) == 1
+    m = moments.iloc[0]
+    assert (m["coded_by"], m["speaker"], m["start_s"], m["end_s"]) == ("auto", "مریم احمدی", 1.2, 5.5)
+    assert m["severity"] == pytest.approx(0.85) and m["valence"] == pytest.approx(-0.85)
+    ex = next(e for e in res.exhibits if e.evidence["recording"] == "s02")
+    assert ex.kind == "clip" and ex.lang == "fa" and ex.media["clip"].endswith(".m4a")
+    assert ex.media["thumb"].endswith(".png") and (run_dir / ex.media["thumb"]).is_file()
+    assert media.probe(run_dir / ex.media["clip"]).duration_s == pytest.approx(4.3, abs=0.5)
+    assert set(ex.tags) == {"failure", "waiting", "repeating"} and ex.lenses == ["engineering"]
+    card = res.utterances[res.utterances["recording_id"] == "s02"]["text"].iloc[-1]
+    assert card == "کارتم [card] است"
+
+
+def test_corrupt_media_is_rejected_and_transcript_gives_quotes(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, rejects, _ = result
+    why = reasons(rejects, "recordings/s03.mp4")["file"]
+    assert "Invalid data found when processing input" in why and "transcript is still used" in why
+    assert res.counts["recordings/s03.mp4"] == {"in": 1, "accepted": 0, "rejected": 1}
+    quotes = [e for e in res.exhibits if e.evidence["recording"] == "s03"]
+    assert [(e.kind, e.media, e.source["file"]) for e in quotes] == [("quote", {}, "recordings/s03.vtt")]
+    assert quotes[0].quote.startswith("I waited forever")
+
+
+def test_no_consent_leaves_nothing(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, rejects, run_dir = result
+    assert reasons(rejects, "recordings/s04.vtt")["file"].startswith("no consent")
+    assert "s04" not in set(res.utterances["recording_id"]) and "s04" not in set(res.moments["ref"])
+    assert not any(e.evidence["recording"] == "s04" for e in res.exhibits)
+    assert not [p for p in run_dir.rglob("*") if "s04" in p.name]
+
+
+def test_no_consent_alone_writes_nothing(project: Path, tmp_path: Path) -> None:
+    res, rejects = run(project, tmp_path, RECORDINGS[3:])
+    assert list(tmp_path.iterdir()) == [] and res.exhibits == [] and len(res.utterances) == 0
+    assert {r.reason.split(":")[0] for r in rejects.items} == {"no consent"}
+
+
+def test_pii_redacted_everywhere(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    texts = [*res.utterances["text"], *res.moments["quote"], *(e.quote for e in res.exhibits)]
+    assert any("[email]" in t for t in texts)
+    assert not any("example.com" in t or "912 345" in t or "6037" in t for t in texts)
+
+
+def test_interviewer_lines_never_make_moments(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    s03 = res.utterances[res.utterances["recording_id"] == "s03"]
+    assert s03[["speaker", "role"]].drop_duplicates().values.tolist() == [
+        ["Researcher", INTERVIEWER], ["Anna Berg", CUSTOMER]]
+    auto = res.moments[res.moments["coded_by"] == "auto"]
+    assert not auto["quote"].str.contains("Did it fail").any()
+
+
+def test_counts_balance(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    assert res.counts["recordings/s01.vtt"] == {"in": 5, "accepted": 5, "rejected": 0}
+    assert all(c["in"] == c["accepted"] + c["rejected"] for c in res.counts.values())
+
+
+def test_found_moments_merge_and_score() -> None:
+    utts = [Utterance(10, 12, "A", "it crashed", CUSTOMER), Utterance(15, 17, "A", "I had to wait", CUSTOMER),
+            Utterance(40, 41, "A", "so confusing", CUSTOMER), Utterance(42, 43, "R", "any errors?", INTERVIEWER)]
+    found = find_moments(utts, duration_s=41.5)
+    assert [(m.start_s, m.end_s, m.tags, m.severity) for m in found] == [
+        (9.0, 18.0, ["failure", "waiting"], 0.75), (39.0, 41.5, ["confusion"], 0.39)]
+
+
+def test_friction_cues_english_and_persian() -> None:
+    assert friction_cues("I want to cancel, too many messages") == {"cancelling": 0.8, "overwhelmed": 0.6}
+    assert friction_cues("پیام‌های زیادی می‌فرستند و گیج شدم") == {"overwhelmed": 0.6, "confusion": 0.5}
+    assert friction_cues("می‌خواهم اشتراک را لغو کنم") == {"cancelling": 0.8}
+    assert friction_cues("Lovely, it works.") == {}
+
+
+@pytest.mark.parametrize(("text", "expected"), [("12.5", 12.5), ("06:52", 412.0), ("00:06:52.5", 412.5),
+                                                ("۱۲", 12.0), ("soon", None), ("-3", None), ("1:2:3:4", None)])
+def test_marker_times(text: str, expected: float | None) -> None:
+    assert seconds(text) == expected
+
+
+def test_unsafe_path_is_refused(project: Path, tmp_path: Path) -> None:
+    with pytest.raises(UnsafePathError):
+        run(project, tmp_path, [{"id": "x", "transcript": "../../etc/passwd", "consent": True}])
+
+
+def test_face_blur_applies_to_clip_and_thumbnail(project: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[int] = []
+
+    def fake_blur(frame):  # noqa: ANN001, ANN202
+        calls.append(1)
+        return frame, 0
+
+    monkeypatch.setattr("kit.media._blur_function", lambda: fake_blur)
+    res, _ = run(project, tmp_path, RECORDINGS[:1], blur_faces=True)
+    assert [e.kind for e in res.exhibits] == ["clip", "clip"]
+    assert len(calls) > 2 * 25                                      # every clip frame plus the thumbnails
+
+
+def test_markers_file_missing_columns_falls_back_to_found(project: Path, tmp_path: Path) -> None:
+    (project / "recordings/bad_markers.csv").write_text("when,what\n1,x\n", encoding="utf-8")
+    rec = {**RECORDINGS[2], "id": "s05", "media": None, "markers": "recordings/bad_markers.csv"}
+    res, rejects = run(project, tmp_path, [rec])
+    assert reasons(rejects, "recordings/bad_markers.csv")["file"].startswith("missing column(s) start, end")
+    assert res.moments["coded_by"].tolist() == ["auto"]
+    assert pd.isna(res.moments["stage"].iloc[0])
