@@ -133,7 +133,7 @@ def cut_clip(src: Path, start_s: float, end_s: float, out: Path, *, info: MediaI
     return out
 
 
-def _blur_function():  # noqa: ANN202 - the callable's type lives in kit.faces
+def _blur_function():
     """kit.faces.blur_faces_array, imported only when blurring is asked for (it loads OpenCV)."""
     try:
         from kit.faces import blur_faces_array

@@ -38,14 +38,12 @@ _LOOKS_LIKE_TIMING = {"vtt": re.compile("-->"), "srt": re.compile("-->"),
 _PREFIX = re.compile(r"^(?P<name>[^:\n]{1,48}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 # Capitalised words that open ordinary sentences as labels ("Note: ...", "Update: ...").
-_LABELS = frozenset("""note notes warning caution example examples question answer q a update
-    reminder tip step edit summary important result results error errors re ps fyi subject time
-    date price total status reason problem issue todo nb info tl;dr bottom line fact truth
-    translation transcript caption captions music applause laughter""".split())
-_PARTICLES = frozenset("van von der de da di del la le bin ibn al el".split())
+_LABELS = frozenset(["note", "notes", "warning", "caution", "example", "examples", "question", "answer", "q", "a", "update", "reminder", "tip", "step", "edit", "summary", "important", "result", "results", "error", "errors", "re", "ps", "fyi", "subject", "time", "date", "price", "total", "status", "reason", "problem", "issue", "todo", "nb", "info", "tl;dr", "bottom", "line", "fact", "truth", "translation", "transcript", "caption", "captions", "music", "applause", "laughter"])
+_PARTICLES = frozenset(["van", "von", "der", "de", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el"])
 _SENTENCE_END = ("." , "!", "?", "…", "؟", "。")
 _QUESTION_END = ("?", "؟")
 _CONTINUATION_GAP_S = 2.0
+_SKIPPED = "a cue block skipped by the parser: no text, a timing line inside cue text, or no blank line"
 _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
 
@@ -88,9 +86,7 @@ def read_transcript(path: Path, name: str | None = None) -> Transcript:
                              fix=_FORMAT_HINT[fmt]) from None
     rejected = _unreadable_timings(lines, fmt)
     missing = sum(1 for ln in lines if _LOOKS_LIKE_TIMING[fmt].search(ln)) - len(captions) - len(rejected)
-    if missing > 0:
-        rejected.append(("file", f"{missing} cue block(s) skipped by the parser: no text, a timing "
-                                 "line inside cue text, or no blank line between cues"))
+    rejected += [("file", _SKIPPED)] * max(missing, 0)
     utterances = []
     for cap in captions:
         problem = _cue_problem(cap)

@@ -7,14 +7,21 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PIL import Image
+from test_media import make_audio, make_video
 
 from kit import media
 from kit.errors import UnsafePathError
-from kit.recordings import (MOMENT_COLUMNS, UTTERANCE_COLUMNS, RecordingsResult, find_moments, friction_cues,
-                            process_recordings, seconds)
+from kit.recordings import (
+    MOMENT_COLUMNS,
+    UTTERANCE_COLUMNS,
+    RecordingsResult,
+    find_moments,
+    friction_cues,
+    process_recordings,
+    seconds,
+)
 from kit.rejects import RejectLog
 from kit.transcripts import CUSTOMER, INTERVIEWER, Utterance
-from test_media import make_audio, make_video
 
 STAGES = ["purchase", "support"]
 CHANNELS = ["app", "phone"]
@@ -47,7 +54,7 @@ SRT_FA = """1
 
 3
 00:00:05,000 --> 00:00:06,000
-مریم احمدی: کارتم ۶۰۳۷۹۹۷۵۹۹۹۹۹۹۹۱ است
+مریم احمدی: کارتم ۶۰۳۷۹۹۷۵۹۹۹۹۹۹۹۳ است
 """
 
 MARKERS = """start,end,stage,channel,valence,note
@@ -241,7 +248,7 @@ def test_face_blur_applies_to_clip_and_thumbnail(project: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[int] = []
 
-    def fake_blur(frame):  # noqa: ANN001, ANN202
+    def fake_blur(frame):
         calls.append(1)
         return frame, 0
 

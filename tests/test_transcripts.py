@@ -8,8 +8,15 @@ from pathlib import Path
 import pytest
 
 from kit.errors import InputFileError
-from kit.transcripts import (CUSTOMER, INTERVIEWER, UNKNOWN, Utterance, assign_roles, read_transcript,
-                             split_speaker)
+from kit.transcripts import (
+    CUSTOMER,
+    INTERVIEWER,
+    UNKNOWN,
+    Utterance,
+    assign_roles,
+    read_transcript,
+    split_speaker,
+)
 
 # Every shared file: (cues in, cues accepted) or the start of the reason it is rejected.
 EXPECTED: dict[str, tuple[int, int] | str] = {
