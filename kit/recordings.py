@@ -24,7 +24,7 @@ from kit.exhibits import LENSES, Exhibit
 from kit.paths import inside
 from kit.privacy import redact_pii
 from kit.rejects import RejectLog
-from kit.tables import read_text_table
+from kit.tables import detect_encoding, read_text_table
 from kit.text import ascii_digits, detect_lang, normalize_fa
 from kit.transcripts import CUSTOMER, Utterance, assign_roles, clock, read_transcript
 
@@ -73,7 +73,7 @@ FRICTIONS: tuple[Friction, ...] = (
         r"cancel(?:l?ed|l?ing|lation)?", r"unsubscrib\w*", r"gave up", r"give up", r"refund", r"switch(?:ing)? to",
         r"لغو", r"کنسل", r"انصراف", r"بازپرداخت")),
     Friction("confusion", "Confused", 0.5, "design", _cues(
-        r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear", r"lost", r"not sure",
+        r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear", r"(?:got|get|getting|am|I'm|was) lost", r"not sure",
         r"where (?:is|do i|can i)", r"how do i", r"گیج", r"نفهمیدم", r"متوجه\s?نشدم", r"سردرگم", r"نمی\s?دانم")),
     Friction("overwhelmed", "Too much of it", 0.6, "design", _cues(
         r"too many", r"too much", r"overwhelm\w*", r"so many (?:messages|emails|notifications|instructions)",
@@ -228,7 +228,7 @@ def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.Med
                     ctx: _Context) -> list[Moment] | None:
     """Moments as the researcher marked them; None when the file is unusable (then found instead)."""
     try:
-        raw = read_text_table(path, rel)
+        raw = _read_markers(path, rel)
         missing = [c for c in MARKER_COLUMNS[:5] if c not in raw.columns]
         if missing:
             raise InputFileError(rel, f"missing column(s) {', '.join(missing)}",
@@ -246,6 +246,20 @@ def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.Med
             moments.append(moment)
     ctx.count(rel, len(raw), len(moments))
     return moments
+
+
+def _read_markers(path: Path, rel: str) -> pd.DataFrame:
+    """The markers table; in a CSV, a note with unquoted commas (common when typed by hand) keeps
+    them instead of breaking its row, as the note is the last column."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return read_text_table(path, rel)
+    try:
+        encoding = detect_encoding(path)
+        width = len(pd.read_csv(path, nrows=0, encoding=encoding).columns)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, engine="python",
+                           on_bad_lines=lambda f: [*f[:width - 1], ",".join(f[width - 1:])])
+    except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(rel, f"cannot be read as a table ({exc})") from None
 
 
 def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | None,

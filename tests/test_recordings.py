@@ -64,7 +64,7 @@ MARKERS = """start,end,stage,channel,valence,note
 2,30,support,phone,-0.5,beyond the media
 5,6,checkout,app,-0.3,unknown stage
 5,6,purchase,fax,-0.3,unknown channel
-0:09,0:11.5,support,,0.4,ok in the end
+0:09,0:11.5,support,,0.4,fine in the end, she says
 """
 
 
@@ -136,6 +136,7 @@ def test_markers_validated_with_row_numbers(result: tuple[RecordingsResult, Reje
     assert s01[["start_s", "end_s", "stage", "valence", "severity", "coded_by"]].values.tolist() == [
         [2.5, 7.0, "purchase", -0.8, 0.8, "person"], [9.0, 11.5, "support", 0.4, 0.0, "person"]]
     assert s01["channel"].iloc[0] == "app" and pd.isna(s01["channel"].iloc[1])
+    assert next(e.title for e in res.exhibits if e.id == "rec-s01-0009") == "fine in the end, she says"
     first = s01.iloc[0]
     assert first["speaker"] == "Anna Berg" and first["moment_id"] == "rec-s01-0002"
     assert first["quote"] == ("I waited forever and then the payment failed again. "
