@@ -24,3 +24,24 @@ def shared_data() -> Path:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"CI=true but the real sample files are missing: {SHARED_DATA}")
     pytest.skip(f"real sample files not found at {SHARED_DATA} (only present beside the project checkout)")
+
+
+@pytest.fixture(scope="session")
+def sample_hashes() -> dict[str, str]:
+    """sha256 of every file of the sample project before any test ran the pipeline on it."""
+    from kit.paths import SAMPLE_PROJECT
+    from kit.runs import hash_inputs
+    return hash_inputs(SAMPLE_PROJECT)
+
+
+@pytest.fixture(scope="session")
+def runs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("runs")
+
+
+@pytest.fixture(scope="session")
+def sample_run(runs_dir: Path, sample_hashes: dict[str, str]) -> Path:
+    """The whole pipeline, run once on the bundled sample through papermill."""
+    from kit import pipeline
+    from kit.paths import SAMPLE_PROJECT
+    return pipeline.run(SAMPLE_PROJECT, runs_dir, run_id="first", progress=False, say=lambda _: None)
