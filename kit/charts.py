@@ -17,9 +17,9 @@ def score_by_group(table: pd.DataFrame, key: str, score: str = "nps",
                    ideal: dict[str, dict[str, float]] | None = None, title: str = "") -> go.Figure:
     """Bars with 95% intervals per group; ideal targets as markers; small groups greyed."""
     colors = [GREY if few else (NEG if v < 0 and score == "nps" else MID)
-              for v, few in zip(table[score], table["too_few"])]
+              for v, few in zip(table[score], table["too_few"], strict=True)]
     text = [f"{v:.0f}" + (" (too few answers)" if few else "") if score == "nps" else f"{v:.2f}"
-            + (" (too few answers)" if few else "") for v, few in zip(table[score], table["too_few"])]
+            + (" (too few answers)" if few else "") for v, few in zip(table[score], table["too_few"], strict=True)]
     fig = go.Figure(go.Bar(
         x=table[key], y=table[score], marker_color=colors, text=text, textposition="outside",
         error_y=dict(type="data", symmetric=False, array=table[f"{score}_hi"] - table[score],

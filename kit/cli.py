@@ -41,7 +41,8 @@ def _params(pairs: list[str]) -> dict[str, object]:
 def run(project: Annotated[Path, typer.Argument(help="project folder holding project.yaml")],
         out_dir: Annotated[Path | None, typer.Option("--out", help="folder for run folders [default: reports/]")] = None,
         run_id: Annotated[str | None, typer.Option("--run-id", help="name of the run folder [default: time stamp]")] = None,
-        param: Annotated[list[str] | None, typer.Option("-p", "--param", help="notebook parameter KEY=VALUE (repeatable)")] = None,
+        param: Annotated[list[str] | None,
+                         typer.Option("-p", "--param", help="notebook parameter KEY=VALUE (repeatable)")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", help="no per-cell progress bars")] = False) -> None:
     """Validate the project, then run the whole pipeline into a new run folder."""
     from kit import pipeline

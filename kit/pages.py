@@ -25,7 +25,8 @@ CSS = """
 .cx-card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.15);overflow:hidden;border-top:5px solid #7f8c8d}
 .cx-card.neg{border-top-color:#c0392b}.cx-card.pos{border-top-color:#1e8449}
 .cx-card summary{list-style:none;cursor:pointer}.cx-card summary::-webkit-details-marker{display:none}
-.cx-card img.thumb{width:100%;height:140px;object-fit:cover;display:block;background:#eee}
+.cx-card img.thumb{width:100%;height:140px;object-fit:cover;
+display:block;background:#eee}
 .cx-card .q{padding:10px 12px 0;font-style:italic;max-height:140px;overflow:hidden}
 .cx-card .b{padding:8px 12px 10px}.cx-card h4{margin:0 0 6px;font-size:14px}
 .cx-tag{display:inline-block;font-size:11px;background:#eef2f5;border-radius:99px;padding:1px 8px;margin:0 3px 3px 0}

@@ -93,7 +93,7 @@ def contact_bands(contacts: pd.DataFrame, responses: pd.DataFrame,
     weeks = ((g["max"] - g["min"]).dt.total_seconds() / 604800).clip(lower=1.0)
     per_week = (g["count"] / weeks).rename("per_week")
     joined = responses.dropna(subset=["customer_id"]).join(per_week, on="customer_id", how="inner")
-    labels = [f"{int(a)}–{int(b)}" if np.isfinite(b) else f"{int(a)}+" for a, b in zip(edges[:-1], edges[1:])]
+    labels = [f"{int(a)}–{int(b)}" if np.isfinite(b) else f"{int(a)}+" for a, b in zip(edges[:-1], edges[1:], strict=True)]
     joined["band"] = pd.cut(joined["per_week"], bins=list(edges), labels=labels, right=False)
     rows = []
     for band, grp in joined.groupby("band", observed=False):

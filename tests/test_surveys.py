@@ -70,11 +70,11 @@ def test_accepted_values_are_typed_and_normalised(sample) -> None:
 
 def test_comments_redacted_normalised_and_consent_respected(sample) -> None:
     _, _, result = sample
-    text = dict(zip(result.comments["response_id"], result.comments["text"]))
+    text = dict(zip(result.comments["response_id"], result.comments["text"], strict=True))
     assert text["r1"] == "reach me at [email], ok?"
     assert text["r3"] == "خیلی بد بود"                   # Arabic yeh -> Persian yeh
     assert "r6" not in text                             # no consent: the words never reach a page
-    assert dict(zip(result.comments["response_id"], result.comments["lang"])) == {"r1": "en", "r3": "fa"}
+    assert dict(zip(result.comments["response_id"], result.comments["lang"], strict=True)) == {"r1": "en", "r3": "fa"}
 
 
 def test_mapping_to_a_missing_column_lists_columns_and_closest(tmp_path: Path) -> None:
