@@ -34,7 +34,8 @@ display:block;background:#eee}
 .cx-detail{padding:8px 12px 12px;font-size:13px;border-top:1px solid #eee}
 .cx-detail video,.cx-detail img{width:100%;margin-bottom:6px}.cx-detail audio{width:100%}
 .cx-detail dt{color:#566573;float:left;clear:left;width:80px}.cx-detail dd{margin-left:86px}
-.cx-tiles{display:flex;gap:12px;flex-wrap:wrap}.cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
+.cx-tiles{display:flex;gap:12px;flex-wrap:wrap}
+.cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
 .cx-tile .v{font-size:30px;font-weight:600}.cx-tile .l,.cx-tile .s{color:#566573}.cx-tile .s{font-size:12px}
 .cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
 </style>
