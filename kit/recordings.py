@@ -73,7 +73,8 @@ FRICTIONS: tuple[Friction, ...] = (
         r"cancel(?:l?ed|l?ing|lation)?", r"unsubscrib\w*", r"gave up", r"give up", r"refund", r"switch(?:ing)? to",
         r"لغو", r"کنسل", r"انصراف", r"بازپرداخت")),
     Friction("confusion", "Confused", 0.5, "design", _cues(
-        r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear", r"(?:got|get|getting|am|I'm|was) lost", r"not sure",
+        r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear",
+        r"(?:got|get|getting|am|I'm|was) lost", r"not sure",
         r"where (?:is|do i|can i)", r"how do i", r"گیج", r"نفهمیدم", r"متوجه\s?نشدم", r"سردرگم", r"نمی\s?دانم")),
     Friction("overwhelmed", "Too much of it", 0.6, "design", _cues(
         r"too many", r"too much", r"overwhelm\w*", r"so many (?:messages|emails|notifications|instructions)",
@@ -131,7 +132,9 @@ class _Context:
     ids: set[str] = field(default_factory=set)
 
     def count(self, file: str, rows_in: int, accepted: int) -> None:
-        self.counts[file] = {"in": rows_in, "accepted": accepted, "rejected": rows_in - accepted}
+        """Add to a file's counts (two recordings may share one media file)."""
+        c = self.counts.setdefault(file, {"in": 0, "accepted": 0, "rejected": 0})
+        c["in"], c["accepted"], c["rejected"] = c["in"] + rows_in, c["accepted"] + accepted, c["rejected"] + rows_in - accepted
 
     def text(self, s: str) -> str:
         return redact_pii(s) if self.redact else s

@@ -219,6 +219,7 @@ def test_interviewer_lines_never_make_moments(result: tuple[RecordingsResult, Re
 def test_counts_balance(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
     res, _, _ = result
     assert res.counts["recordings/s01.vtt"] == {"in": 5, "accepted": 5, "rejected": 0}
+    assert res.counts["recordings/s01.mp4"] == {"in": 2, "accepted": 1, "rejected": 1}   # s04 shares it
     assert all(c["in"] == c["accepted"] + c["rejected"] for c in res.counts.values())
 
 
