@@ -46,7 +46,7 @@ def synthesize(out: Path, *, responses: int, photos: int, recordings: int, seed:
     say = progress or (lambda _msg: None)
     streams = {name: np.random.default_rng(s)
                for name, s in zip(("customers", "contacts", "social", "sessions", "media", "photos"),
-                                  np.random.SeedSequence(seed).spawn(6))}
+                                  np.random.SeedSequence(seed).spawn(6), strict=True)}
     out.mkdir(parents=True, exist_ok=True)
 
     say(f"survey: {responses:,} responses")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 import wave
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import imageio_ffmpeg
@@ -26,7 +26,7 @@ BITEXACT = ["-fflags", "+bitexact", "-flags:v", "+bitexact", "-flags:a", "+bitex
 INK, PAPER, ACCENT, ALERT = (235, 238, 240), (28, 34, 44), (90, 170, 120), (225, 70, 60)
 
 
-@lru_cache(maxsize=None)
+@cache
 def font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """Pillow's bundled font: the same glyphs on every machine, so frames are reproducible."""
     return ImageFont.load_default(size=size)
@@ -139,7 +139,8 @@ def encode(s: Session, out: Path, rng: np.random.Generator) -> None:
         cmd = [ffmpeg, "-y", "-hide_banner", "-loglevel", "error",
                "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{WIDTH}x{HEIGHT}", "-r", str(FPS), "-i", "-",
                "-i", str(wav), "-map", "0:v", "-map", "1:a",
-               "-c:v", "libx264", "-preset", "veryfast", "-crf", "32", "-g", str(FPS * 10), "-pix_fmt", "yuv420p", "-threads", "1",
+               "-c:v", "libx264", "-preset", "veryfast", "-crf", "32", "-g", str(FPS * 10),
+               "-pix_fmt", "yuv420p", "-threads", "1",
                *audio_args, *BITEXACT, "-movflags", "+faststart", str(out)]
         proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
         frames = round(s.duration * FPS)

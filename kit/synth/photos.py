@@ -116,7 +116,7 @@ def happy_meal(d: ImageDraw.ImageDraw, rng: Rng) -> None:
 
 
 SCENES: list[tuple[str, Painter, str, str, float, str, str]] = [
-    # name, painter, stage, channel, valence, English caption, Persian caption
+    # name, painter, stage, channel, valence, English caption, Persian caption (see also CAPTIONS_2)
     ("kitchen", kitchen_table, "onboarding", "email", -0.8,
      "My kitchen table after two weeks of printed plans", "میز آشپزخونه‌ام بعد از دو هفته برنامه‌ی چاپی"),
     ("phone", phone_notifications, "coaching", "app", -0.9,
@@ -130,6 +130,17 @@ SCENES: list[tuple[str, Painter, str, str, float, str, str]] = [
     ("meal", happy_meal, "coaching", "app", 0.8,
      "Dinner from the lentil recipe, family approved", "شام با دستور عدس، خانواده پسندید"),
 ]
+
+
+# A second pair of captions per scene, so repeated scenes are not captioned identically.
+CAPTIONS_2 = {
+    "kitchen": ("Where is this week's plan? Somewhere in here", "برنامه‌ی این هفته کجاست؟ یه جایی همین‌جا"),
+    "phone": ("Phone on the desk at 11am, all NourishPath", "گوشی ساعت ۱۱ صبح، همه از نوریش‌پث"),
+    "fridge": ("Three versions of week two on the fridge", "سه نسخه از هفته‌ی دوم روی یخچال"),
+    "laptop": ("Working from home, inbox full of reminders", "دورکاری، صندوق ایمیل پر از یادآوری"),
+    "payment": ("The error I got when paying for premium", "خطایی که موقع پرداخت اشتراک ویژه گرفتم"),
+    "meal": ("Sunday recipe, the kids loved it", "دستور پخت یکشنبه، بچه‌ها عاشقش شدن"),
+}
 
 
 def upright(scene: int, rng: Rng) -> Image.Image:
@@ -147,11 +158,17 @@ def _rational(value: float) -> IFDRational:
     return IFDRational(round(value * 100), 100)
 
 
+def taken_on(i: int) -> tuple[int, int]:
+    """(month, day) photo ``i`` was taken, shared by its file name and its EXIF."""
+    return 7 + i % 3, 1 + (i * 11) % 28
+
+
 def exif_for(i: int, orientation: int, rng: Rng) -> Image.Exif:
     """Fixed, seed-derived EXIF: camera, time taken, orientation and (for a third) GPS."""
     exif = Image.Exif()
     make, model = CAMERAS[i % len(CAMERAS)]
-    taken = f"2026:{7 + i % 3:02d}:{1 + int(rng.integers(28)):02d} {int(rng.integers(7, 22)):02d}:" \
+    month, day = taken_on(i)
+    taken = f"2026:{month:02d}:{day:02d} {int(rng.integers(7, 22)):02d}:" \
             f"{int(rng.integers(60)):02d}:{int(rng.integers(60)):02d}"
     exif[0x010F], exif[0x0110], exif[0x0112], exif[0x0132] = make, model, orientation, taken
     sub = exif.get_ifd(0x8769)
@@ -172,12 +189,13 @@ def _dms(deg: float) -> tuple[float, float, float]:
     return float(d), float(m), round(((deg - d) * 60 - m) * 60, 2)
 
 
-def photo_name(i: int, taken_day: int) -> str:
-    """File names as phones, cameras and chat apps write them (one camera uses .JPG)."""
-    styles = [f"IMG_2026{7 + i % 3:02d}{taken_day:02d}_{183205 + i * 97}.jpg",
-              f"PXL_2026{7 + i % 3:02d}{taken_day:02d}_{71544123 + i * 1013}.jpg",
+def photo_name(i: int) -> str:
+    """File names as phones, cameras and chat apps write them (the camera one uses .JPG)."""
+    month, day = taken_on(i)
+    styles = [f"IMG_2026{month:02d}{day:02d}_{183205 + i * 97}.jpg",
+              f"PXL_2026{month:02d}{day:02d}_{71544123 + i * 1013}.jpg",
               f"DSC_{412 + i:04d}.JPG",
-              f"photo_2026-{7 + i % 3:02d}-{taken_day:02d}_19-02-{i % 60:02d}.jpg"]
+              f"photo_2026-{month:02d}-{day:02d}_19-02-{i % 60:02d}.jpg"]
     return styles[i % len(styles)]
 
 
@@ -195,7 +213,7 @@ def write_photos(folder: Path, count: int, rng: Rng) -> int:
         img = upright(i % len(SCENES), rng)
         if STORE[orientation] is not None:
             img = img.transpose(STORE[orientation])
-        name = photo_name(i, 1 + i % 28)
+        name = photo_name(i)
         (folder / name).write_bytes(_jpeg(img, exif_for(i, orientation, rng)))
         if not (i == count - 2 and count >= 3):  # one photo arrives without a sidecar row
             rows.append(_sidecar_row(name, i, rng))
@@ -213,7 +231,9 @@ def _jpeg(img: Image.Image, exif: Image.Exif) -> bytes:
 
 
 def _sidecar_row(name: str, i: int, rng: Rng) -> list[str]:
-    _, _, stage, channel, valence, en, fa = SCENES[i % len(SCENES)]
+    scene, _, stage, channel, valence, en, fa = SCENES[i % len(SCENES)]
+    if (i // len(SCENES)) % 2:
+        en, fa = CAPTIONS_2[scene]
     caption = fa if i % 3 == 2 else en
     consent = "no" if i in (4, 9) else "yes"
     return [name, caption, stage, channel, f"{valence:.1f}", f"P{1 + i % 12:02d}", consent]

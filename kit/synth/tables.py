@@ -206,7 +206,7 @@ def open_answers(rng: np.random.Generator, c: Customers, nps: np.ndarray,
 
     # A few answers run over two lines, as typed into a survey text box.
     second = Pool(texts.DISLIKED).pick(rng, dis_theme, c.persian)
-    multi = rng.random(n) < 0.005
+    multi = (rng.random(n) < 0.005) & (dis_theme != DISLIKED_THEMES.index("nothing"))
     disliked[multi] = disliked[multi] + "\n" + second[multi]
 
     carry = append_pii(rng, disliked, c.persian, 0.02)
