@@ -127,7 +127,7 @@ def tiles_html(summary: dict[str, Any]) -> str:
         return '<p class="cx-msg">No survey answers in this run.</p>'
     tiles = [("NPS", f"{n['value']:.0f}", f"95% interval {n['lo']:.0f} to {n['hi']:.0f} · {n['n']:,} answers"),
              ("CSAT", f"{c['value']:.2f} / 5", f"{c.get('top2box', 0):.0f}% satisfied · {c['n']:,} answers"),
-             ("CES", f"{e['value']:.2f} / 7", f"lower is easier · {e['n']:,} answers")]
+             ("CES", f"{e['value']:.2f} / 7", f"CES 2.0: higher is easier · {e['n']:,} answers")]
     return '<div class="cx-tiles">' + "".join(
         f'<div class="cx-tile"><div class="l">{escape(t)}</div><div class="v">{escape(v)}</div>'
         f'<div class="s">{escape(s)}</div></div>' for t, v, s in tiles) + "</div>"

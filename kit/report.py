@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from kit import exhibits as ex
-from kit import scores
+from kit import pages, scores
 from kit.runs import collect_counts
 from kit.steps import Step
 
@@ -48,15 +48,7 @@ def heading(r: ReportData) -> str:
 
 
 def headline_html(r: ReportData) -> str:
-    n, c, e = r.headline["nps"], r.headline["csat"], r.headline["ces"]
-    tiles = [("NPS", f"{n['value']:.0f}", f"95% interval {n['lo']:.0f} to {n['hi']:.0f} · {n['n']:,} answers"),
-             ("CSAT", f"{c['value']:.2f} / 5", f"{c['top2box']:.0f}% satisfied · {c['n']:,} answers"),
-             ("CES", f"{e['value']:.2f} / 7", f"lower is easier · {e['n']:,} answers")]
-    cells = "".join(
-        f'<div style="flex:1;padding:12px 16px;border-radius:10px;background:#f4f6f7">'
-        f'<div style="color:#566573">{escape(t)}</div><div style="font-size:30px;font-weight:600">{escape(v)}</div>'
-        f'<div style="color:#566573;font-size:13px">{escape(s)}</div></div>' for t, v, s in tiles)
-    return f'<div style="display:flex;gap:12px">{cells}</div>'
+    return pages.CSS + pages.tiles_html({"headline": r.headline})
 
 
 def negative_html(r: ReportData, limit: int = 12) -> str:

@@ -1,5 +1,6 @@
 """Survey scores with their 95% intervals, overall and by group.
 
+CES follows CES 2.0: 1-7 agreement with "the company made it easy", so 7 is the easiest.
 NPS uses the trinomial variance of (promoter, passive, detractor) shares; CSAT and CES use the
 normal interval of the mean. Groups smaller than ``min_n`` keep their numbers but are marked
 ``too_few`` so pages show them greyed and never rank them.

@@ -28,8 +28,8 @@ def metric_exhibits(responses: pd.DataFrame, source: str) -> list[Exhibit]:
          f"CSAT {c['value']:.2f} of 5, {c['top2box']:.0f}% satisfied (4-5)",
          {"responses": c["n"], "csat": round(c["value"], 2), "top2box": round(c["top2box"], 1)},
          max(-1.0, min(1.0, (c["value"] - 3) / 2))),
-        ("metric-ces", "Customer effort", f"CES {e['value']:.2f} of 7 (lower is easier)",
-         {"responses": e["n"], "ces": round(e["value"], 2)}, max(-1.0, min(1.0, (4 - e["value"]) / 3))),
+        ("metric-ces", "Customer effort", f"CES {e['value']:.2f} of 7 (7 = very easy)",
+         {"responses": e["n"], "ces": round(e["value"], 2)}, max(-1.0, min(1.0, (e["value"] - 4) / 3))),
     ]
     return [Exhibit(id=i, kind="metric", title=t, caption=cap, evidence=ev, valence=round(v, 2),
                     lenses=["business"], source={"file": source, "locator": "all responses"})
