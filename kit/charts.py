@@ -29,7 +29,7 @@ def score_by_group(table: pd.DataFrame, key: str, score: str = "nps",
     if ideal:
         xs = [s for s in table[key] if score in ideal.get(s, {})]
         fig.add_trace(go.Scatter(x=xs, y=[ideal[s][score] for s in xs], mode="markers", name="ideal (designed)",
-                                 marker=dict(symbol="line-ew-open", size=34, line=dict(width=4, color=IDEAL))))
+                                 marker=dict(symbol="line-ew-open", size=34, color=IDEAL, line=dict(width=4, color=IDEAL))))
     fig.update_layout(**LAYOUT, title=title or f"{score.upper()} by {key} (95% interval)",
                       yaxis_title=score.upper(), showlegend=bool(ideal))
     return fig

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,9 @@ TEMPLATES = Path(__file__).parent / "assets" / "nbconvert"
 GALLERY_TEMPLATE = Path(__file__).parent / "assets" / "gallery.html"
 REPORT_NOTEBOOK = "06_report.ipynb"
 CLIP_BUDGET_BYTES = 8 * 1024 * 1024      # clips embedded up to this total; linked beyond it
+# plotly's notebook renderer adds a MathJax <script> from a CDN to every figure; the kit's charts
+# use no LaTeX, and a page must open offline, so the export drops those tags.
+_CDN_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
 
 
 def report_html(run_dir: Path) -> Path:
@@ -30,7 +34,7 @@ def report_html(run_dir: Path) -> Path:
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}})
     out = run_dir / "report.html"
-    out.write_text(body, encoding="utf-8")
+    out.write_text(_CDN_MATHJAX.sub("", body), encoding="utf-8")
     return out
 
 
