@@ -28,7 +28,7 @@ CSS = """
 .cx-card img.thumb{width:100%;height:140px;object-fit:cover;
 display:block;background:#eee}
 .cx-card .q{padding:10px 12px 0;font-style:italic;max-height:140px;overflow:hidden}
-.cx-card .b{padding:8px 12px 10px}.cx-card h4{margin:0 0 6px;font-size:14px}
+.cx-card .b{padding:8px 12px 10px}.cx-card .q.fig{font-style:normal;font-weight:600}.cx-card h4{margin:0 0 6px;font-size:14px}
 .cx-tag{display:inline-block;font-size:11px;background:#eef2f5;border-radius:99px;padding:1px 8px;margin:0 3px 3px 0}
 .cx-tag.kind{background:#1c2833;color:#fff}
 .cx-detail{padding:8px 12px 12px;font-size:13px;border-top:1px solid #eee}
@@ -76,7 +76,8 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True) -> str
     d = ' dir="rtl"' if rec.get("lang") == "fa" else ""
     thumb = _media_uri(run_dir, media.get("thumb"))
     head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
-            f'<div class="q"{d}>“{escape(rec.get("quote") or rec.get("caption") or "")}”</div>')
+            f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
+            f'<div class="q fig"{d}>{escape(rec.get("caption") or "")}</div>')
     tags = [rec["kind"], rec.get("stage"), rec.get("channel")]
     if rec.get("valence") is not None:
         tags.append(f"valence {rec['valence']:+.1f}")

@@ -44,7 +44,7 @@ def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Pro
     """The most severe unhappy answers per stage, and a few of the happiest, as quotes."""
     survey = comments[comments["response_id"].notna()].merge(
         responses[["response_id", "nps", "stage", "channel", "segment", "source_row"]], on="response_id")
-    survey = survey[survey["nps"].notna()]
+    survey = survey[survey["nps"].notna()].drop_duplicates("text")      # one wall entry per wording
     neg = survey[(survey["field"] == "disliked_most") & (survey["nps"] <= 6)]
     neg = neg.sort_values(["nps", "source_row"]).groupby("stage", dropna=False).head(QUOTES_PER_STAGE)
     pos = survey[(survey["field"] == "liked_most") & (survey["nps"] >= 9)].sort_values("source_row")
