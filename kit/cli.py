@@ -78,12 +78,12 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 
 
 def voila_command(port: int) -> list[str]:
-    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, idle kernels culled."""
+    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, kernels of gone visitors culled."""
     from kit.paths import GALLERY_DIR
     return [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
             "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
-            "--MappingKernelManager.cull_connected=True", "--VoilaConfiguration.file_allowlist=[]"]
+            "--VoilaConfiguration.file_allowlist=[]"]
 
 
 @app.command()
