@@ -85,3 +85,27 @@ def blur_faces_image(img: Image.Image) -> tuple[Image.Image, int]:
     """The same for a Pillow image (converted to RGB)."""
     arr, n = blur_faces_array(np.asarray(img.convert("RGB")))
     return Image.fromarray(arr), n
+
+
+class VideoBlurrer:
+    """Blurs faces across a clip's frames, detecting only every ``every`` frames.
+
+    Faces move little in a fraction of a second, so each frame is blurred with the boxes of the
+    last two detections (the older one covers a face on its way out). On a 2-core machine this
+    cuts a clip's blurring time several-fold against detecting on every frame.
+    """
+
+    def __init__(self, fps: float, detections_per_second: float = 2.0) -> None:
+        self.every = max(1, round(fps / detections_per_second))
+        self.frame = 0
+        self.recent: list[list[Box]] = [[], []]
+        self.faces_seen = 0
+
+    def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
+        if self.frame % self.every == 0:
+            found = detect_faces(frame)
+            self.recent = [self.recent[-1], found]
+            self.faces_seen = max(self.faces_seen, len(found))
+        self.frame += 1
+        boxes = self.recent[0] + self.recent[1]
+        return (blur_boxes(frame, boxes) if boxes else frame), len(self.recent[1])

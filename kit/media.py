@@ -133,18 +133,18 @@ def cut_clip(src: Path, start_s: float, end_s: float, out: Path, *, info: MediaI
     return out
 
 
-def _blur_function():
-    """kit.faces.blur_faces_array, imported only when blurring is asked for (it loads OpenCV)."""
+def _blur_function(fps: float | None = None):
+    """The kit's face blurrer (per image, or per clip when ``fps`` is given); imported on demand."""
     try:
-        from kit.faces import blur_faces_array
+        from kit.faces import VideoBlurrer, blur_faces_array
     except ImportError as exc:
         raise MissingDependencyError(f"face blurring needs kit.faces and its detector ({exc})") from None
-    return blur_faces_array
+    return VideoBlurrer(fps) if fps else blur_faces_array
 
 
 def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: MediaInfo) -> Path:
     """Decode raw RGB frames through a pipe, blur faces in each, re-encode with the clip's audio."""
-    blur = _blur_function()
+    blur = _blur_function(info.fps or 25)
     w, h = _clip_size(info)
     fps = f"{info.fps or 25:.3f}"
     source = ("-ss", f"{start_s:.3f}", "-t", f"{end_s - start_s:.3f}", "-i", str(src))
