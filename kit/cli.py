@@ -77,13 +77,24 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
     out.print("The project is ready to run.")
 
 
+VOILA_TEMPLATE = "cxkit"
+
+
 def voila_command(port: int) -> list[str]:
     """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, kernels of gone visitors culled."""
     from kit.paths import GALLERY_DIR
     return [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
             "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
-            "--VoilaConfiguration.file_allowlist=[]"]
+            "--VoilaConfiguration.file_allowlist=[]", f"--template={VOILA_TEMPLATE}"]
+
+
+def voila_env() -> dict[str, str]:
+    """The environment Voilà needs to find the kit's page template (it adds to, never replaces, JUPYTER_PATH)."""
+    from kit.paths import REPO_ROOT
+    assets = str(REPO_ROOT / "kit" / "assets")
+    path = os.environ.get("JUPYTER_PATH")
+    return {"JUPYTER_PATH": f"{assets}{os.pathsep}{path}" if path else assets}
 
 
 @app.command()
@@ -93,7 +104,7 @@ def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: 
     from kit.paths import RUN_ENV_VAR
     from kit.runs import resolve_run
     run_dir = resolve_run(run)
-    env = {**os.environ, RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
+    env = {**os.environ, **voila_env(), RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     out.print(f"Serving run {run_dir.name} at http://127.0.0.1:{port}/  (Ctrl+C stops)")
     for page in ("overview", "exhibits"):
         out.print(f"  http://127.0.0.1:{port}/voila/render/{page}.ipynb")

@@ -19,11 +19,12 @@ from pathlib import Path
 import pytest
 
 from kit import export
-from kit.cli import voila_command
+from kit.cli import voila_command, voila_env
 
 pytestmark = pytest.mark.browser
 CHROMIUM = "/usr/bin/chromium"
 HOSTILE = '<img src=x onerror="window.__xss=1">'
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "file:", "blob:", "about:")
 QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                "--disable-component-update", "--disable-sync"]
 
@@ -63,7 +64,7 @@ def browser() -> Iterator[object]:
 def voila(hostile_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = _free_port()
     home = tmp_path_factory.mktemp("voila-home")
-    env = {**os.environ, "CXKIT_RUN": str(hostile_run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    env = {**os.environ, **voila_env(), "CXKIT_RUN": str(hostile_run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython")}
     log = (home / "voila.log").open("w")
     proc = subprocess.Popen(voila_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -84,10 +85,13 @@ def voila(hostile_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
 
 
 def _open(browser: object, url: str) -> object:
-    """A page with its JavaScript errors collected on ``page.errors``."""
+    """A page with its JavaScript errors on ``page.errors`` and off-machine requests on ``page.remote``."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
+    remote: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else remote.append(r.url))
+    page.remote = remote
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     page.errors = errors
     return page
@@ -99,6 +103,7 @@ def test_overview_shows_scores_chart_and_worst_exhibits(browser, voila: str, tmp
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
     assert page.locator(".cx-tile").count() == 3
     assert "NPS" in page.inner_text(".cx-tiles")
+    assert not page.remote, page.remote                             # nothing fetched from off this machine
     cards = page.locator(".cx-card")
     assert 1 <= cards.count() <= 5
     assert page.locator(".cx-card", has_text=HOSTILE).count() == 1     # shown as text, not as an <img>
@@ -136,4 +141,4 @@ def test_one_file_gallery_works_offline_and_escapes(browser, hostile_run: Path, 
     page.locator(".card").first.click()
     page.wait_for_selector("dialog[open] video, dialog[open] audio")
     assert page.evaluate("window.__xss === undefined")
-    assert not page.errors
+    assert not page.errors and not page.remote
