@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kit import runs
-from kit.errors import KitError, PipelineError
+from kit.errors import KitError, PipelineError, ProjectError
 from kit.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
 from kit.validate import validate_project
 
@@ -25,6 +25,24 @@ REPORT_NOTEBOOK_RENDERER = "notebook"
 def pipeline_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The numbered notebooks, in the order they run (``00_ingest.ipynb``, ``01_...``)."""
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def declared_parameters(notebooks: list[Path]) -> dict[Path, set[str]]:
+    """The names each notebook's ``parameters`` cell declares (read, not executed)."""
+    import papermill as pm
+    return {nb: set(pm.inspect_notebook(str(nb))) for nb in notebooks}
+
+
+def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> None:
+    """Refuse a ``-p`` name no notebook takes: a typo must not be silently ignored."""
+    known = set().union(*declared.values()) - {"project", "run_dir"}
+    unknown = sorted(set(given) - known - {"project", "run_dir"})
+    if unknown:
+        raise ProjectError(f"unknown parameter(s) {', '.join(unknown)}; the notebooks take: {', '.join(sorted(known))}")
+    reserved = sorted(set(given) & {"project", "run_dir"})
+    if reserved:
+        raise ProjectError(f"-p {', '.join(reserved)} is set by cxkit run itself; give the project as the "
+                           "argument and the output folder with --out")
 
 
 def _execute(notebook: Path, out: Path, parameters: dict[str, Any], progress: bool) -> None:
@@ -61,6 +79,9 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     run_id = run_id or runs.new_run_id(out_dir)
     if any((out_dir / f"{p}{run_id}").exists() for p in ("", runs.PARTIAL_PREFIX, runs.FAILED_PREFIX)):
         raise KitError(f"a run called {run_id!r} already exists in {out_dir}; choose another --run-id")
+    notebooks = pipeline_notebooks()
+    declared = declared_parameters(notebooks)
+    check_parameters(parameters or {}, declared)
     partial = out_dir / f"{runs.PARTIAL_PREFIX}{run_id}"
     (partial / "notebooks").mkdir(parents=True)
     params = {"project": str(project_dir), "run_dir": str(partial), **(parameters or {})}
@@ -70,12 +91,12 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         "versions": runs.versions(), "steps": [],
     }
     runs.write_manifest(partial, manifest)
-    notebooks = pipeline_notebooks()
     for i, nb in enumerate(notebooks, 1):
         say(f"[{i}/{len(notebooks)}] {nb.stem} ...")
         t0 = time.perf_counter()
         try:
-            _execute(nb, partial / "notebooks" / nb.name, params, progress)
+            own = {k: v for k, v in params.items() if k in declared[nb]}
+            _execute(nb, partial / "notebooks" / nb.name, own, progress)
         except Exception as exc:  # noqa: BLE001 - any failure must still leave a readable run
             cell, error = _failure(nb, exc)
             manifest.update(status="failed", finished=runs.now(),

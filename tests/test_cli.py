@@ -76,3 +76,10 @@ def test_synth_refuses_to_overwrite(tmp_path: Path) -> None:
     done = cxkit("synth", str(tmp_path / "x"), "--responses", "10", "--photos", "0", "--recordings", "0")
     assert done.returncode == 2
     assert (tmp_path / "x" / "keep.txt").read_text() == "mine"
+
+
+def test_unknown_notebook_parameter_is_refused_with_the_known_ones(tmp_path: Path) -> None:
+    done = cxkit("run", str(SAMPLE_PROJECT), "--out", str(tmp_path), "-p", "tolerance_per_wek=3")
+    assert done.returncode == 2
+    assert "unknown parameter(s) tolerance_per_wek" in done.stderr and "tolerance_per_week" in done.stderr
+    assert not any(tmp_path.iterdir())

@@ -19,6 +19,7 @@ from kit import pipeline
 from kit.errors import PipelineError
 from kit.paths import NOTEBOOKS_DIR, REPO_ROOT, SAMPLE_PROJECT
 from kit.runs import hash_inputs
+from kit.synth import synthesize
 
 pytestmark = pytest.mark.notebook
 CDN = re.compile(r"""<(script|link)[^>]+(src|href)=["']https?://""", re.I)
@@ -76,7 +77,9 @@ def test_static_exports_open_offline(sample_run: Path) -> None:
     for page in (report, gallery):
         assert not CDN.search(page)
     assert "plotly-graph-div" in report and "Plotly" in report      # charts embedded, not dropped
-    assert "def " not in report and "import " not in report         # no code cells
+    code_cells = re.findall(r'class="jp-Cell jp-CodeCell[^"]*"', report)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)     # no code shown
+    assert "open_step(" not in report
     assert "Traceback" not in report
     assert '"exhibits":' in gallery
 
@@ -85,8 +88,10 @@ def test_raw_inputs_are_untouched(sample_run: Path, sample_hashes: dict[str, str
     assert hash_inputs(SAMPLE_PROJECT) == sample_hashes
 
 
-def test_second_run_is_a_new_folder_and_becomes_latest(sample_run: Path, runs_dir: Path) -> None:
-    second = pipeline.run(SAMPLE_PROJECT, runs_dir, run_id="second", progress=False, say=lambda _: None)
+def test_second_run_is_a_new_folder_and_becomes_latest(sample_run: Path, runs_dir: Path, tmp_path: Path) -> None:
+    small = tmp_path / "small"
+    synthesize(small, responses=60, photos=3, recordings=0, seed=3)
+    second = pipeline.run(small, runs_dir, run_id="second", progress=False, say=lambda _: None)
     assert second != sample_run and sample_run.exists()
     assert (runs_dir / "latest").resolve() == second
 
@@ -95,13 +100,13 @@ def test_failed_run_says_where_and_leaves_latest_alone(sample_run: Path, runs_di
     latest_before = (runs_dir / "latest").resolve()
     with pytest.raises(PipelineError) as err:
         pipeline.run(SAMPLE_PROJECT, runs_dir, run_id="broken", progress=False, say=lambda _: None,
-                     parameters={"tolerance_per_week": "not a number"})
-    assert err.value.notebook == "04_negative.ipynb" and err.value.cell is not None
+                     parameters={"min_group_size": "not a number"})
+    assert err.value.notebook == "01_survey.ipynb" and err.value.cell is not None
     assert "TypeError" in err.value.error
     assert (runs_dir / "latest").resolve() == latest_before
     failed = runs_dir / "failed-broken"
     assert json.loads((failed / "manifest.json").read_text())["status"] == "failed"
-    assert (failed / "notebooks" / "04_negative.ipynb").exists()       # the notebook up to the failing cell
+    assert (failed / "notebooks" / "01_survey.ipynb").exists()         # the notebook up to the failing cell
 
 
 def test_killed_run_leaves_latest_on_the_previous_good_run(sample_run: Path, runs_dir: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import itertools
 import pytest
 
 from kit.errors import InputFileError
@@ -104,7 +105,7 @@ def test_zoom_closed_captions_crlf_and_touching_cues(shared_data: Path) -> None:
     t = read_transcript(shared_data / "zoom/GMT20240124-202901_Recording.cc.vtt")
     assert t.utterances[0] == Utterance(68.0, 69.0, "", "This doesn't.")
     assert all(not u.text.endswith("\r") for u in t.utterances)
-    assert all(a.start_s <= b.start_s for a, b in zip(t.utterances, t.utterances[1:]))
+    assert all(a.start_s <= b.start_s for a, b in itertools.pairwise(t.utterances))
 
 
 def test_bom_inline_tags_and_style_blocks(shared_data: Path) -> None:
