@@ -20,6 +20,8 @@ from kit.validate import validate_project
 
 # The executive report notebook embeds plotly.js (offline) so nbconvert's HTML keeps its charts.
 REPORT_NOTEBOOK_RENDERER = "notebook"
+# Kernels log a transport warning at every start; a run's own output says what matters.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def pipeline_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -52,7 +54,8 @@ def _execute(notebook: Path, out: Path, parameters: dict[str, Any], progress: bo
         os.environ["PLOTLY_RENDERER"] = REPORT_NOTEBOOK_RENDERER
     try:
         pm.execute_notebook(notebook, out, parameters=parameters, kernel_name="python3",
-                            progress_bar=progress, cwd=str(NOTEBOOKS_DIR), log_output=False)
+                            progress_bar=progress, cwd=str(NOTEBOOKS_DIR), log_output=False,
+                            extra_arguments=KERNEL_ARGUMENTS)
     finally:
         if env_before is None:
             os.environ.pop("PLOTLY_RENDERER", None)
