@@ -86,7 +86,7 @@ def voila_command(port: int) -> list[str]:
     return [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
             "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
             "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
-            "--VoilaConfiguration.file_allowlist=[]", f"--template={VOILA_TEMPLATE}"]
+            f"--template={VOILA_TEMPLATE}"]
 
 
 def voila_env() -> dict[str, str]:
