@@ -1,22 +1,39 @@
 """Photos of real situations: read, turned upright, stripped of metadata, blurred, thumbnailed.
 
-Published copies carry no metadata at all (no EXIF, GPS, maker notes, XMP or ICC profile): they
-are new images holding only pixels. A photo's capture time and camera stay in the run's ``photos``
-table, never in a published file. A file that does not decode, is not an image, or is larger than
-``MAX_PIXELS`` is a reject with its reason, and the run goes on.
+Published copies carry no metadata at all (no EXIF, GPS, maker notes, XMP, comments or ICC
+profile): colours are converted to sRGB, then the pixels are copied into a new image, so nothing
+of the original file can travel with them. Capture time and camera stay in the run's ``photos``
+table, never in a published file; GPS is never even read. ``strip_location`` is therefore met
+whether it is on or off: turning it off keeps nothing more in published files, by design.
+
+A file that does not decode, is not an image, or is larger than ``MAX_PIXELS`` (a possible
+decompression bomb) is a reject with its reason, and the run goes on. So is a photo whose
+``photos.csv`` row was rejected: publishing it as if undescribed would quietly drop what its row
+said (its consent among it).
+
+Speed: JPEGs are decoded with Pillow's draft mode at the smallest 1/2, 1/4 or 1/8 scale that
+still covers the display size (the decoder skips most of the work), and many photos are spread
+over a process pool.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
+import math
+import multiprocessing
 import re
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, UnidentifiedImageError
 
 from kit.errors import InputFileError, UnsafePathError
 from kit.exhibits import Exhibit
@@ -31,9 +48,15 @@ SIDECAR_COLUMNS = ["file", "caption", "stage", "channel", "valence", "participan
 MAX_PIXELS = 80_000_000                      # larger images are refused as possible decompression bombs
 DISPLAY_SIDE, THUMB_SIDE = 1600, 480
 JPEG_QUALITY = 85
-POOL_THRESHOLD = 8                           # fewer photos than this are done in-process
+POOL_THRESHOLD = 12                          # fewer photos than this: in-process (a spawned pool costs ~2 s)
 CONSENT = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
-EXIF_DATETIME_ORIGINAL, EXIF_DATETIME, EXIF_MAKE, EXIF_MODEL = 0x9003, 0x0132, 0x010F, 0x0110
+EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_DATETIME = 0x8769, 0x9003, 0x0132
+EXIF_MAKE, EXIF_MODEL, EXIF_ORIENTATION = 0x010F, 0x0110, 0x0112
+# EXIF orientation -> the turn that shows the picture upright (the same table as ImageOps.exif_transpose).
+UPRIGHT = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+           5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+           8: Image.Transpose.ROTATE_90}
+DIGITAL_CHANNELS = {"app", "website", "web", "online", "email", "chat", "social"}
 PHOTO_COLUMNS = ["photo_id", "file", "caption", "stage", "channel", "valence", "participant", "consent",
                  "taken_at", "make", "model", "width", "height", "faces_blurred", "thumb", "display"]
 MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
@@ -42,9 +65,11 @@ MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "
 
 @dataclass
 class PhotosResult:
-    photos: pd.DataFrame
-    moments: pd.DataFrame
+    photos: pd.DataFrame                     # PHOTO_COLUMNS, one row per published photo
+    moments: pd.DataFrame                    # MOMENT_COLUMNS (docs/design.md), one per published photo
     exhibits: list[Exhibit]
+    # input -> {"in", "accepted", "rejected"}: "<folder>/photos.csv" (rows) and
+    # "<folder>/ (image files)" (files found, published, rejected).
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -59,139 +84,299 @@ class SidecarRow:
     consent: bool | None
 
 
+UNDESCRIBED = SidecarRow(0, "", None, None, None, None, None)     # a photo with no row in photos.csv
+
+
+@dataclass
+class Sidecar:
+    rows: dict[Path, SidecarRow] = field(default_factory=dict)      # by resolved photo path
+    refused: dict[Path, int] = field(default_factory=dict)          # photo path -> its rejected row
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+class Refused(Exception):
+    """A photo that decodes but must not be published (too large); carries the reason."""
+
+
+@cache
 def _register_heif() -> None:
+    """HEIC/HEIF through pillow-heif, which also applies the file's rotation and resets its tag to 1."""
     from pillow_heif import register_heif_opener
     register_heif_opener()
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "photo"
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "photo"
+
+
+def _label(value: str) -> str:
+    """Stage and channel spelled the way survey ingest spells them ('In store' -> 'in_store')."""
+    return re.sub(r"[\s-]+", "_", value.strip().lower())
+
+
+def _target(project_dir: Path, root: Path, folder_rel: str, file: str) -> tuple[Path | None, str]:
+    """The photo a sidecar row names, or why it is refused; decided on the path alone, nothing opened."""
+    rel = Path(file)
+    try:                                                    # an absolute path is refused by inside() itself
+        target = inside(project_dir, rel if rel.is_absolute() else Path(folder_rel) / rel, key="file")
+    except UnsafePathError:
+        return None, f"column 'file': '{file}' leaves the project folder; the file was not opened"
+    if not target.is_relative_to(root):
+        return None, f"column 'file': '{file}' is outside {folder_rel}/, where photos are read; the file was not opened"
+    return target, ""
+
+
+def _check_row(get: dict[str, str], stages: list[str], channels: list[str]) -> tuple[list[str], dict[str, Any]]:
+    """Problems with one row's values, and the values as the kit keeps them."""
+    problems: list[str] = []
+    stage, channel = _label(get["stage"]) or None, _label(get["channel"]) or None
+    if stage and stage not in stages:
+        problems.append(f"column 'stage': '{get['stage']}' is not one of {', '.join(stages)}")
+    if channel and channel not in channels:
+        problems.append(f"column 'channel': '{get['channel']}' is not one of {', '.join(channels)}")
+    valence = None
+    if get["valence"]:
+        try:
+            valence = float(get["valence"])
+        except ValueError:
+            valence = math.nan
+        if not -1 <= valence <= 1:
+            problems.append(f"column 'valence': '{get['valence']}' is not a number from -1 to 1")
+    consent = CONSENT.get(get["consent"].lower()) if get["consent"] else None
+    if get["consent"] and consent is None:
+        problems.append(f"column 'consent': '{get['consent']}' is not one of yes/no/true/false/1/0")
+    return problems, {"stage": stage, "channel": channel, "valence": valence, "consent": consent}
 
 
 def read_sidecar(project_dir: Path, folder_rel: str, rejects: RejectLog, stages: list[str],
-                 channels: list[str]) -> tuple[dict[Path, SidecarRow], dict[str, int]]:
-    """Rows of ``photos.csv`` keyed by the resolved photo path; bad rows are rejected and logged."""
-    name = f"{folder_rel.rstrip('/')}/{SIDECAR}"
+                 channels: list[str]) -> Sidecar:
+    """Rows of ``photos.csv`` keyed by the photo they describe; bad rows are rejected and logged."""
+    name = f"{folder_rel}/{SIDECAR}"
+    root = inside(project_dir, folder_rel, key="photos.folder")
     path = inside(project_dir, name, key="photos sidecar")
+    out = Sidecar()
     if not path.is_file():
-        return {}, {}
+        return out
     table = read_text_table(path, name)
-    missing = [c for c in ("file",) if c not in table.columns]
-    if missing:
-        raise InputFileError(name, f"missing column(s) {', '.join(missing)}; the file has {', '.join(table.columns)}",
+    if "file" not in table.columns:
+        raise InputFileError(name, f"has no 'file' column; its columns are {', '.join(map(str, table.columns))}",
                              row=1, fix=f"the header must be {','.join(SIDECAR_COLUMNS)}")
-    rows: dict[Path, SidecarRow] = {}
-    rejected = 0
     for i, rec in enumerate(table.to_dict("records")):
-        row = i + 2
+        row = i + 2                                      # as a spreadsheet shows it: the header is row 1
         get = {c: str(rec.get(c, "") or "").strip() for c in SIDECAR_COLUMNS}
-        problems = []
-        try:
-            target = inside(project_dir, f"{folder_rel.rstrip('/')}/{get['file']}", key="file")
-        except UnsafePathError:
-            rejects.add(name, f"row {row}, column 'file'",
-                        f"'{get['file']}' leaves the project folder; the file was not opened")
-            rejected += 1
+        target, unsafe = _target(project_dir, root, folder_rel, get["file"]) if get["file"] else (None, "")
+        if unsafe:
+            rejects.add(name, f"row {row}, column 'file'", unsafe)
             continue
-        if not get["file"] or not target.is_file():
-            problems.append(f"column 'file': '{get['file']}' is not in {folder_rel}")
-        stage = get["stage"].lower() or None
-        if stage and stage not in stages:
-            problems.append(f"column 'stage': '{get['stage']}' is not one of {', '.join(stages)}")
-        channel = get["channel"].lower() or None
-        if channel and channel not in channels:
-            problems.append(f"column 'channel': '{get['channel']}' is not one of {', '.join(channels)}")
-        valence = None
-        if get["valence"]:
-            try:
-                valence = float(get["valence"])
-                if not -1 <= valence <= 1:
-                    raise ValueError
-            except ValueError:
-                problems.append(f"column 'valence': '{get['valence']}' is not a number from -1 to 1")
-        consent = CONSENT.get(get["consent"].lower()) if get["consent"] else None
-        if get["consent"] and consent is None:
-            problems.append(f"column 'consent': '{get['consent']}' is not yes/no")
-        if target in rows:
-            problems.append(f"'{get['file']}' is already described in row {rows[target].row}")
+        problems, values = _check_row(get, stages, channels)
+        if target is None or not target.is_file():
+            problems.insert(0, f"column 'file': '{get['file']}' is not a file in {folder_rel}/")
+        elif target in out.rows or target in out.refused:
+            first = out.rows[target].row if target in out.rows else out.refused[target]
+            problems.insert(0, f"'{get['file']}' is already described in row {first}; only that row counts")
         if problems:
             rejects.add(name, f"row {row}", "; ".join(problems))
-            rejected += 1
+            if target is not None and target not in out.rows:
+                out.refused.setdefault(target, row)
             continue
-        rows[target] = SidecarRow(row, get["caption"], stage, channel, valence, get["participant"] or None, consent)
-    return rows, {"in": len(table), "accepted": len(table) - rejected, "rejected": rejected}
+        out.rows[target] = SidecarRow(row, get["caption"], values["stage"], values["channel"], values["valence"],
+                                      get["participant"] or None, values["consent"])
+    out.counts = {"in": len(table), "accepted": len(out.rows), "rejected": len(table) - len(out.rows)}
+    return out
+
+
+def _text(value: Any) -> str | None:
+    """An EXIF string without the NULs and spaces some cameras pad it with."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = str(value).replace("\x00", "").strip() if value is not None else ""
+    return text or None
+
+
+def _taken_at(value: Any) -> datetime | None:
+    """EXIF 'YYYY:MM:DD HH:MM:SS' (camera local time, no zone); blank or impossible dates are None."""
+    text = _text(value)
+    try:
+        return datetime.strptime(text[:19], "%Y:%m:%d %H:%M:%S") if text else None
+    except ValueError:
+        return None
 
 
 def _exif_facts(img: Image.Image) -> dict[str, Any]:
-    """Capture time and camera, read defensively: broken EXIF must not lose the photo."""
+    """Orientation, capture time and camera, read defensively: broken EXIF must not lose the photo."""
     try:
         exif = img.getexif()
-        sub = exif.get_ifd(0x8769)
-        taken = sub.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)
-        clean = lambda v: str(v).replace("\x00", "").strip() or None  # noqa: E731
-        return {"taken_at": clean(taken) if taken else None,
-                "make": clean(exif.get(EXIF_MAKE)) if exif.get(EXIF_MAKE) else None,
-                "model": clean(exif.get(EXIF_MODEL)) if exif.get(EXIF_MODEL) else None}
+        sub = exif.get_ifd(EXIF_IFD)
+        orientation = exif.get(EXIF_ORIENTATION)
+        return {"orientation": orientation if orientation in UPRIGHT else 1,      # 0, junk, missing: as stored
+                "taken_at": _taken_at(sub.get(EXIF_DATETIME_ORIGINAL) or exif.get(EXIF_DATETIME)),
+                "make": _text(exif.get(EXIF_MAKE)), "model": _text(exif.get(EXIF_MODEL))}
     except Exception:  # noqa: BLE001 - unreadable EXIF is common and harmless here
-        return {"taken_at": None, "make": None, "model": None}
+        return {"orientation": 1, "taken_at": None, "make": None, "model": None}
+
+
+def _draft_size(width: int, height: int) -> tuple[int, int]:
+    """The smallest stored size still covering the display size: draft keeps both sides at least this."""
+    scale = min(1.0, DISPLAY_SIDE / max(width, height))
+    return max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))
+
+
+def _to_srgb(img: Image.Image) -> Image.Image:
+    """8-bit sRGB pixels: embedded colour profiles applied, transparency laid on white, 16-bit scaled."""
+    if img.mode.startswith("I;16") or img.mode in ("I", "F"):
+        arr = np.asarray(img, dtype=np.float32)
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
+        img = Image.fromarray((arr * (255.0 / top)).clip(0, 255).astype(np.uint8), "L")
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        img = Image.alpha_composite(Image.new("RGBA", rgba.size, "white"), rgba)
+    icc = img.info.get("icc_profile")
+    if icc:
+        try:
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(img, src, ImageCms.createProfile("sRGB"), outputMode="RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            pass                                            # a broken or mismatched profile: plain conversion
+    return img.convert("RGB")
 
 
 def _pixels_only(img: Image.Image) -> Image.Image:
     """A new RGB image with the same pixels and nothing else (no EXIF, XMP, ICC, comments)."""
-    rgb = img.convert("RGB")
-    clean = Image.new("RGB", rgb.size)
-    clean.paste(rgb)
+    clean = Image.new("RGB", img.size)
+    clean.paste(img)
     return clean
 
 
-def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: bool = True) -> dict[str, Any]:
-    """Decode one photo upright and write its display copy and thumbnail (run in a worker)."""
+def _decode_upright(src: str, draft: bool) -> tuple[Image.Image, dict[str, Any]]:
+    """The photo upright in sRGB with its facts; its upright size as taken, before any reduction."""
     _register_heif()
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(src) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS:
+                raise Refused(f"{width}x{height} is larger than {MAX_PIXELS:,} pixels; refused as a possible "
+                              "decompression bomb (reduce it before adding it)")
+            facts = _exif_facts(img)
+            if draft and img.format == "JPEG":
+                img.draft("RGB", _draft_size(width, height))
+            img.load()
+            turn = UPRIGHT.get(facts.pop("orientation"))
+            upright = img.transpose(turn) if turn is not None else img
+            if turn in (Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270, Image.Transpose.TRANSVERSE,
+                        Image.Transpose.ROTATE_90):
+                width, height = height, width
+            return _pixels_only(_to_srgb(upright)), {**facts, "width": width, "height": height}
+
+
+def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: bool = True) -> dict[str, Any]:
+    """Decode one photo upright and write its display copy and thumbnail (run in a worker).
+
+    Never raises: whatever goes wrong with one file becomes that file's reason, so one bad
+    upload cannot stop the pool or the run. Nothing is left behind for a failed file.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(src) as img:
-                facts = _exif_facts(img)
-                if draft and img.format == "JPEG":
-                    img.draft("RGB", (DISPLAY_SIDE, DISPLAY_SIDE))    # decode at a reduced scale
-                upright = ImageOps.exif_transpose(img)
-                upright.load()
+        shown, facts = _decode_upright(src, draft)
+        shown.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.LANCZOS)
+        faces = 0
+        if blur:
+            from kit.faces import blur_faces_image
+            shown, faces = blur_faces_image(shown)
+        shown.save(display_out, "JPEG", quality=JPEG_QUALITY)
+        shown.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+        shown.save(thumb_out, "JPEG", quality=JPEG_QUALITY)
+        return {**facts, "faces_blurred": faces}
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        return {"error": f"larger than {MAX_PIXELS:,} pixels, refused as a possible decompression bomb ({exc})"}
+        why = f"larger than {MAX_PIXELS:,} pixels, refused as a possible decompression bomb ({exc})"
+    except Refused as exc:
+        why = str(exc)
     except UnidentifiedImageError:
-        return {"error": "not an image Pillow can read (or not an image at all)"}
-    except (OSError, SyntaxError, ValueError) as exc:
-        return {"error": f"the image does not decode ({exc})"}
-    shown = _pixels_only(upright)
-    width, height = shown.size
-    shown.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE))
-    faces = 0
-    if blur:
-        from kit.faces import blur_faces_image
-        shown, faces = blur_faces_image(shown)
-    shown.save(display_out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    thumb = shown.copy()
-    thumb.thumbnail((THUMB_SIDE, THUMB_SIDE))
-    thumb.save(thumb_out, "JPEG", quality=JPEG_QUALITY, optimize=True)
-    return {**facts, "width": width, "height": height, "faces_blurred": faces}
+        why = "not an image Pillow can read (or not an image at all)"
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        why = f"the image does not decode ({exc})"
+    except Exception as exc:  # noqa: BLE001 - any other failure of one file is that file's reject
+        why = f"the image could not be processed ({type(exc).__name__}: {exc})"
+    for out in (display_out, thumb_out):
+        Path(out).unlink(missing_ok=True)
+    return {"error": why}
 
 
 def thumbnail_reference(path: Path, out: Path) -> Path:
-    """The plain way, for benchmarks: full decode, then resize (no draft mode, no pool)."""
-    with Image.open(path) as img:
-        upright = ImageOps.exif_transpose(img)
-        upright = upright.convert("RGB")
-        upright.thumbnail((THUMB_SIDE, THUMB_SIDE))
-        upright.save(out, "JPEG", quality=JPEG_QUALITY)
+    """The plain way, for benchmarks: full decode, turn upright, resize (no draft mode, no pool)."""
+    shown, _ = _decode_upright(str(path), draft=False)
+    shown.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    shown.save(out, "JPEG", quality=JPEG_QUALITY)
     return out
+
+
+def _one_thread_per_worker() -> None:
+    """The pool already fills the cores; OpenCV's own threads in every worker would only fight it."""
+    import cv2
+    cv2.setNumThreads(1)
 
 
 def _run_jobs(jobs: list[tuple[str, str, str, bool]], workers: int) -> list[dict[str, Any]]:
     if len(jobs) < POOL_THRESHOLD or workers <= 1:
         return [publish_one(*job) for job in jobs]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(publish_one, *zip(*jobs, strict=True), chunksize=4))
+    # Spawned, not forked: forking a process whose OpenCV threads are running (faces were blurred
+    # in-process earlier, in a notebook kernel say) deadlocked the workers.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_one_thread_per_worker) as pool:
+        return list(pool.map(publish_one, *zip(*jobs, strict=True), chunksize=2))
+
+
+def _photo_ids(files: list[Path], root: Path) -> dict[Path, str]:
+    """Readable ids from file names; names that slug alike ('a.jpg', 'A.png', 'x/a.jpg') get a hash suffix."""
+    slugs = {p: f"photo-{_slug(p.stem)}" for p in files}
+    taken = list(slugs.values())
+    return {p: s if taken.count(s) == 1 else
+            f"{s}-{hashlib.sha1(p.relative_to(root).as_posix().encode()).hexdigest()[:8]}"
+            for p, s in slugs.items()}
+
+
+def _consent_problem(row: SidecarRow | None, require_consent: bool) -> str:
+    if not require_consent or (row is not None and row.consent is True):
+        return ""
+    if row is not None and row.consent is False:
+        return "no consent: the participant said no, so the photo is not published"
+    where = "its consent cell in photos.csv is empty" if row is not None else "it has no row in photos.csv"
+    return f"no consent recorded ({where}; require_consent counts that as no); add consent=yes to publish it"
+
+
+def _lenses(channel: str | None, valence: float | None) -> list[str]:
+    """Design always (a photo shows the felt situation); engineering when a digital channel is in the
+    picture; business when the moment is strongly negative (loyalty at risk)."""
+    lenses = ["design"]
+    if channel in DIGITAL_CHANNELS:
+        lenses.append("engineering")
+    if valence is not None and valence <= -0.5:
+        lenses.append("business")
+    return lenses
+
+
+def _exhibit(rec: dict[str, Any]) -> Exhibit:
+    caption, v = rec["caption"], rec["valence"]
+    title = caption if len(caption) <= 80 else caption[:79].rstrip() + "…"
+    return Exhibit(
+        id=rec["photo_id"], kind="photo", title=title or Path(rec["file"]).name, caption=caption,
+        stage=rec["stage"], channel=rec["channel"], valence=v, severity=max(0.0, -v) if v is not None else None,
+        lenses=_lenses(rec["channel"], v), media={"thumb": rec["thumb"], "image": rec["display"]},
+        lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
+        source={"file": rec["file"], "locator": "file"}, evidence={"faces_blurred": rec["faces_blurred"]})
+
+
+def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    text = ("photo_id", "file", "caption", "stage", "channel", "participant", "make", "model", "thumb", "display")
+    table = pd.DataFrame(photos, columns=PHOTO_COLUMNS).astype({
+        **dict.fromkeys(text, "string"), "valence": "float64", "consent": "boolean", "taken_at": "datetime64[us]",
+        "width": "int64", "height": "int64", "faces_blurred": "int64"})
+    moments = pd.DataFrame({
+        "moment_id": table["photo_id"], "source": "photo", "ref": table["file"], "speaker": table["participant"],
+        "start_s": np.nan, "end_s": np.nan, "stage": table["stage"], "channel": table["channel"],
+        "valence": table["valence"], "severity": (-table["valence"]).clip(lower=0.0) + 0.0,   # NaN: not rated
+        "quote": table["caption"], "coded_by": table["valence"].notna().map({True: "person", False: None})},
+        columns=MOMENT_COLUMNS).astype({"source": "string", "coded_by": "string"})
+    return table, moments
 
 
 def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces: bool, strip_location: bool,
@@ -199,65 +384,52 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
                    channels: list[str], workers: int = 2) -> PhotosResult:
     """Publish every usable photo of ``folder`` with its exhibit; everything else is a reject.
 
-    ``strip_location`` is honoured by never writing metadata to published files at all, whether
-    it is on or off: published copies only ever hold pixels.
+    ``strip_location`` needs no branch: published copies only ever hold pixels (module docstring).
     """
-    del strip_location                        # published files never carry metadata; see docstring
+    del strip_location
     root = inside(project_dir, folder, key="photos.folder")
+    if not root.is_dir():
+        raise InputFileError(folder, "the photos folder does not exist", fix="check photos.folder in project.yaml")
     folder_rel = root.relative_to(project_dir.resolve()).as_posix()
-    sidecar, sidecar_counts = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
+    sidecar = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
     media = run_dir / "media"
     media.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
+    ids = _photo_ids(files, root)
     jobs, kept, rejected = [], [], 0
     for path in files:
         rel = path.relative_to(project_dir.resolve()).as_posix()
-        if path.suffix.lower() not in IMAGE_SUFFIXES:
-            rejects.add(rel, "file", f"not an image type the kit reads ({', '.join(sorted(IMAGE_SUFFIXES))})")
-            rejected += 1
-            continue
-        row = sidecar.get(path.resolve())
-        consent = row.consent if row else None
-        if require_consent and consent is not True:
-            why = ("no consent: the participant said no" if consent is False else
-                   "no consent recorded (no photos.csv row or an empty consent cell); "
-                   "add consent=yes to publish it")
+        row = sidecar.rows.get(path.resolve())
+        why = ""
+        if not path.resolve().is_relative_to(root):
+            why = "a link to a file outside the photos folder; the file was not opened"
+        elif path.suffix.lower() not in IMAGE_SUFFIXES:
+            why = f"not an image type the kit reads ({', '.join(sorted(IMAGE_SUFFIXES))})"
+        elif path.resolve() in sidecar.refused:
+            why = f"its row {sidecar.refused[path.resolve()]} in {folder_rel}/{SIDECAR} was rejected; fix that row"
+        else:
+            why = _consent_problem(row, require_consent)
+        if why:
             rejects.add(rel, "file", why)
             rejected += 1
             continue
-        pid = f"photo-{_slug(path.stem)}"
-        display, thumb = media / f"{pid}.jpg", media / f"{pid}-thumb.jpg"
+        display, thumb = media / f"{ids[path]}.jpg", media / f"{ids[path]}-thumb.jpg"
         jobs.append((str(path), str(display), str(thumb), blur_faces))
-        kept.append((pid, rel, row, display, thumb))
-    results = _run_jobs(jobs, workers)
-    photos, exhibits = [], []
-    for (pid, rel, row, display, thumb), res in zip(kept, results, strict=True):
+        kept.append((ids[path], rel, row, display, thumb))
+    photos = []
+    for (pid, rel, row, display, thumb), res in zip(kept, _run_jobs(jobs, workers), strict=True):
         if "error" in res:
             rejects.add(rel, "file", res["error"])
             rejected += 1
             continue
-        caption = (row.caption if row else "") or ""
-        if redact:
-            caption = redact_pii(caption)
-        rec = {"photo_id": pid, "file": rel, "caption": caption, "stage": row.stage if row else None,
-               "channel": row.channel if row else None, "valence": row.valence if row else None,
-               "participant": row.participant if row else None, "consent": row.consent if row else None,
-               **res, "thumb": thumb.relative_to(run_dir).as_posix(), "display": display.relative_to(run_dir).as_posix()}
-        photos.append(rec)
-        v = rec["valence"]
-        exhibits.append(Exhibit(
-            id=pid, kind="photo", title=caption or Path(rel).name, caption=caption, stage=rec["stage"],
-            channel=rec["channel"], valence=v, severity=round(max(0.0, -v), 2) if v is not None else None,
-            lenses=["design"], media={"thumb": rec["thumb"], "image": rec["display"]},
-            lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
-            source={"file": rel, "locator": "file"}, evidence={"faces_blurred": res["faces_blurred"]}))
-    table = pd.DataFrame(photos, columns=PHOTO_COLUMNS)
-    moments = pd.DataFrame({
-        "moment_id": table["photo_id"], "source": "photo", "ref": table["file"], "speaker": table["participant"],
-        "start_s": None, "end_s": None, "stage": table["stage"], "channel": table["channel"],
-        "valence": table["valence"], "severity": [max(0.0, -v) if pd.notna(v) else None for v in table["valence"]],
-        "quote": table["caption"], "coded_by": "person"}, columns=MOMENT_COLUMNS)
+        meta = row or UNDESCRIBED
+        photos.append({
+            "photo_id": pid, "file": rel, "caption": redact_pii(meta.caption) if redact else meta.caption,
+            "stage": meta.stage, "channel": meta.channel, "valence": meta.valence, "participant": meta.participant,
+            "consent": meta.consent, **res,
+            "thumb": thumb.relative_to(run_dir).as_posix(), "display": display.relative_to(run_dir).as_posix()})
+    table, moments = _tables(photos)
     counts = {f"{folder_rel}/ (image files)": {"in": len(files), "accepted": len(photos), "rejected": rejected}}
-    if sidecar_counts:
-        counts[f"{folder_rel}/{SIDECAR}"] = sidecar_counts
-    return PhotosResult(table, moments, exhibits, counts)
+    if sidecar.counts:
+        counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
+    return PhotosResult(table, moments, [_exhibit(r) for r in photos], counts)
