@@ -38,7 +38,11 @@ _LOOKS_LIKE_TIMING = {"vtt": re.compile("-->"), "srt": re.compile("-->"),
 _PREFIX = re.compile(r"^(?P<name>[^:\n]{1,48}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
 _NAME_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")
 # Capitalised words that open ordinary sentences as labels ("Note: ...", "Update: ...").
-_LABELS = frozenset(["note", "notes", "warning", "caution", "example", "examples", "question", "answer", "q", "a", "update", "reminder", "tip", "step", "edit", "summary", "important", "result", "results", "error", "errors", "re", "ps", "fyi", "subject", "time", "date", "price", "total", "status", "reason", "problem", "issue", "todo", "nb", "info", "tl;dr", "bottom", "line", "fact", "truth", "translation", "transcript", "caption", "captions", "music", "applause", "laughter"])
+_LABELS = frozenset(["note", "notes", "warning", "caution", "example", "examples", "question", "answer", "q",
+    "a", "update", "reminder", "tip", "step", "edit", "summary", "important", "result", "results", "error",
+    "errors", "re", "ps", "fyi", "subject", "time", "date", "price", "total", "status", "reason", "problem",
+    "issue", "todo", "nb", "info", "tl;dr", "bottom", "line", "fact", "truth", "translation", "transcript",
+    "caption", "captions", "music", "applause", "laughter"])
 _PARTICLES = frozenset(["van", "von", "der", "de", "da", "di", "del", "la", "le", "bin", "ibn", "al", "el"])
 _SENTENCE_END = ("." , "!", "?", "…", "؟", "。")
 _QUESTION_END = ("?", "؟")
