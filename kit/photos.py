@@ -335,10 +335,15 @@ def _photo_ids(files: list[Path], root: Path) -> dict[Path, str]:
 
 
 def _consent_problem(row: SidecarRow | None, require_consent: bool) -> str:
-    if not require_consent or (row is not None and row.consent is True):
-        return ""
+    """Why a photo may not be published ("" when it may).
+
+    An explicit "no" is always honoured; ``require_consent`` only decides whether a missing answer
+    counts as no.
+    """
     if row is not None and row.consent is False:
         return "no consent: the participant said no, so the photo is not published"
+    if not require_consent or (row is not None and row.consent is True):
+        return ""
     where = "its consent cell in photos.csv is empty" if row is not None else "it has no row in photos.csv"
     return f"no consent recorded ({where}; require_consent counts that as no); add consent=yes to publish it"
 

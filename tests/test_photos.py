@@ -261,3 +261,14 @@ def test_pool_and_in_process_publish_the_same(tmp_path: Path) -> None:
     (one, rej1), (two, rej2) = results
     assert len(one.photos) == kit.photos.POOL_THRESHOLD + 1 and set(one.photos["width"]) == {400}
     assert one.photos.equals(two.photos) and [r.reason for r in rej1.items] == [r.reason for r in rej2.items]
+
+
+def test_an_explicit_no_is_honoured_even_without_require_consent(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "photos").mkdir(parents=True)
+    for name in ("no.jpg", "blank.jpg"):
+        Image.new("RGB", (32, 24), "red").save(project / "photos" / name)
+    sidecar(project, ["no.jpg,,,,,P1,no", "blank.jpg,,,,,P2,"])
+    res, rejects = run(project, tmp_path / "run", require_consent=False)
+    assert [Path(f).name for f in res.photos["file"]] == ["blank.jpg"]
+    assert "said no" in {Path(r.source_file).name: r.reason for r in rejects.items}["no.jpg"]
