@@ -19,7 +19,7 @@ from kit.privacy import redact_pii
 from kit.project import Project
 from kit.rejects import RejectLog
 from kit.tables import detect_encoding
-from kit.text import detect_lang, normalize_fa
+from kit.text import detect_lang, normalize_fa, parse_times
 
 CHUNK_ROWS = 500_000
 CONTACT_COLUMNS = ["customer_id", "at", "channel", "direction", "kind", "cost", "outcome"]
@@ -50,15 +50,6 @@ def _chunks(path: Path, name: str, required: list[str]) -> pd.io.parsers.TextFil
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc, chunksize=CHUNK_ROWS)
 
 
-def _timestamps(s: pd.Series) -> pd.Series:
-    """UTC times from ISO text with or without a zone (no zone is taken as UTC)."""
-    at = pd.to_datetime(s, utc=True, errors="coerce", format="ISO8601")
-    retry = at.isna() & (s != "")
-    if retry.any():
-        at[retry] = pd.to_datetime(s[retry], utc=True, errors="coerce", format="mixed")
-    return at
-
-
 def _log(rejects: RejectLog, name: str, rows: pd.Series, reasons: pd.Series) -> None:
     for row, why in zip(rows, reasons, strict=True):
         rejects.add(name, f"row {row}", why.rstrip("; "))
@@ -80,7 +71,7 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
             counts.rows_in += len(chunk)
             c = {k: chunk[k].astype("string").str.strip() for k in CONTACT_COLUMNS}
             reason = pd.Series("", index=chunk.index, dtype="string")
-            at = _timestamps(c["at"])
+            at = parse_times(c["at"])
             reason = reason.where(~at.isna(), reason + "column 'at': '" + c["at"] + "' is not a date and time; ")
             channel = c["channel"].str.lower()
             bad = ~channel.isin(project.channels)
@@ -118,7 +109,7 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
         first_row = counts.rows_in + 2
         counts.rows_in += len(chunk)
         text = chunk["text"].astype("string").str.strip()
-        at = _timestamps(chunk["at"].astype("string").str.strip())
+        at = parse_times(chunk["at"].astype("string").str.strip())
         rows = pd.Series(np.arange(len(chunk)) + first_row, index=chunk.index)
         reason = pd.Series("", index=chunk.index, dtype="string")
         reason = reason.where(text != "", reason + "column 'text' is empty; ")

@@ -7,13 +7,13 @@ Untrusted text reaches the gallery only as JSON data and is put on the page with
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 from kit import exhibits as ex
+from kit.pages import data_uri
 
 TEMPLATES = Path(__file__).parent / "assets" / "nbconvert"
 GALLERY_TEMPLATE = Path(__file__).parent / "assets" / "gallery.html"
@@ -44,10 +44,6 @@ def _title(run_dir: Path) -> str:
     return f"{name} — experience report" if name else "Experience report"
 
 
-def _data_uri(path: Path, mime: str) -> str:
-    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-
-
 def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Thumbnails always embedded; clips embedded while within the budget, else linked."""
     budget = CLIP_BUDGET_BYTES
@@ -56,14 +52,14 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
         media = dict(rec.get("media") or {})
         for key in ("thumb", "image"):
             if key in media and (run_dir / media[key]).is_file():
-                media[key + "_src"] = _data_uri(run_dir / media[key], "image/jpeg")
+                media[key + "_src"] = data_uri(run_dir / media[key])
         media.pop("image_src", None) if "thumb_src" in media else None
         clip = media.get("clip")
         if clip and (run_dir / clip).is_file():
             size = (run_dir / clip).stat().st_size
             mime = "audio/mp4" if clip.endswith(".m4a") else "video/mp4"
             if size <= budget:
-                media["clip_src"] = _data_uri(run_dir / clip, mime)
+                media["clip_src"] = data_uri(run_dir / clip)
                 budget -= size
             else:
                 media["clip_src"] = clip

@@ -8,20 +8,12 @@ from kit import scores
 from kit.exhibits import Exhibit
 
 
-def weekly_outbound(contacts: pd.DataFrame) -> pd.Series:
-    """Outbound messages per customer per week (over the span of their contacts, at least a week)."""
-    out = contacts[contacts["direction"] == "outbound"]
-    g = out.groupby("customer_id")["at"].agg(["count", "min", "max"])
-    weeks = ((g["max"] - g["min"]).dt.total_seconds() / 604800).clip(lower=1.0)
-    return (g["count"] / weeks).rename("per_week")
-
-
 def overload_exhibits(contacts: pd.DataFrame, responses: pd.DataFrame, tolerance: float,
                       source: str) -> list[Exhibit]:
     """One metric exhibit: NPS of customers above the tolerance against everyone else."""
     if contacts.empty or not source:
         return []
-    per_week = weekly_outbound(contacts)
+    per_week = scores.weekly_outbound(contacts)
     joined = responses.dropna(subset=["customer_id"]).join(per_week, on="customer_id", how="inner")
     over = joined[joined["per_week"] > tolerance]
     rest = joined[joined["per_week"] <= tolerance]

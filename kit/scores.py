@@ -80,19 +80,23 @@ def by_period(responses: pd.DataFrame, freq: str = "W") -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def weekly_outbound(contacts: pd.DataFrame) -> pd.Series:
+    """Outbound messages per customer per week (over the span of their contacts, at least a week)."""
+    out = contacts[contacts["direction"] == "outbound"]
+    g = out.groupby("customer_id")["at"].agg(["count", "min", "max"])
+    weeks = ((g["max"] - g["min"]).dt.total_seconds() / 604800).clip(lower=1.0)
+    return (g["count"] / weeks).rename("per_week")
+
+
 def contact_bands(contacts: pd.DataFrame, responses: pd.DataFrame,
                   edges: tuple[float, ...] = (0, 3, 7, 14, 28, np.inf)) -> pd.DataFrame:
     """Dose-response: NPS by band of outbound contacts per customer per week.
 
-    Weekly volume is the customer's outbound messages divided by the weeks between their first
-    and last contact (at least one week), joined to survey answers by customer id.
+    Weekly volume comes from ``weekly_outbound``, joined to survey answers by customer id.
     """
-    out = contacts[contacts["direction"] == "outbound"]
-    if out.empty or responses["customer_id"].isna().all():
+    if (contacts["direction"] != "outbound").all() or responses["customer_id"].isna().all():
         return pd.DataFrame()
-    g = out.groupby("customer_id")["at"].agg(["count", "min", "max"])
-    weeks = ((g["max"] - g["min"]).dt.total_seconds() / 604800).clip(lower=1.0)
-    per_week = (g["count"] / weeks).rename("per_week")
+    per_week = weekly_outbound(contacts)
     joined = responses.dropna(subset=["customer_id"]).join(per_week, on="customer_id", how="inner")
     labels = [f"{int(a)}–{int(b)}" if np.isfinite(b) else f"{int(a)}+" for a, b in zip(edges[:-1], edges[1:], strict=True)]
     joined["band"] = pd.cut(joined["per_week"], bins=list(edges), labels=labels, right=False)

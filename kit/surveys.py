@@ -21,7 +21,7 @@ from kit.privacy import redact_pii
 from kit.project import Project, Survey
 from kit.rejects import RejectLog
 from kit.tables import read_text_table
-from kit.text import ascii_digits, detect_lang, normalize_fa
+from kit.text import ascii_digits, detect_lang, normalize_fa, parse_times
 
 Reader = Callable[[Path, str], tuple[pd.DataFrame, int]]
 RATINGS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -98,10 +98,7 @@ def validate(raw: pd.DataFrame, survey: Survey, project: Project, header_rows: i
         out[key] = num.where(~bad).round().astype("Int8")
     if "submitted_at" in cell:
         s = cell["submitted_at"]
-        at = pd.to_datetime(s, utc=True, errors="coerce", format="ISO8601")
-        retry = at.isna() & (s != "")
-        if retry.any():
-            at[retry] = pd.to_datetime(s[retry], utc=True, errors="coerce", format="mixed")
+        at = parse_times(s)
         flag(at.isna() & (s != ""), f"column {cols['submitted_at']!r} (submitted_at): '" + s + "' is not a date and time")
         out["submitted_at"] = at
     else:

@@ -16,6 +16,15 @@ _ARABIC_SCRIPT = r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]"
 _LATIN = r"[A-Za-z]"
 
 
+def parse_times(s: pd.Series) -> pd.Series:
+    """UTC times from text: ISO 8601 fast, other layouts one by one; no zone is taken as UTC, bad is NaT."""
+    at = pd.to_datetime(s, utc=True, errors="coerce", format="ISO8601")
+    retry = at.isna() & (s != "")
+    if retry.any():
+        at[retry] = pd.to_datetime(s[retry], utc=True, errors="coerce", format="mixed")
+    return at
+
+
 def ascii_digits(s: pd.Series) -> pd.Series:
     """Persian and Arabic-Indic digits as ASCII, so '۹' is read as the number 9."""
     return s.str.translate(_DIGITS)
