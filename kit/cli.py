@@ -18,12 +18,14 @@ import yaml
 from rich.console import Console
 
 from kit.errors import KitError
+from kit.workshop_cli import app as workshop_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
                   help="Turn a project folder of CX evidence into an experience gallery.")
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+app.add_typer(workshop_app, name="workshop")
 
 
 def _params(pairs: list[str]) -> dict[str, object]:

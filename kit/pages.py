@@ -13,6 +13,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -40,6 +41,23 @@ display:block;background:#eee}
 .cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
 </style>
 """
+
+
+GALLERY_PAGE = "exhibits.ipynb"
+GALLERY_FILTERS = ("exhibit", "stage", "channel", "segment", "kind", "valence", "source", "lens", "q")
+
+
+def gallery_link(**filters: str | None) -> str:
+    """A link (relative to the Voilà pages) to the gallery page opened on some exhibits.
+
+    The gallery page reads these query parameters when it starts: ``exhibit`` opens one exhibit,
+    the others preset its filters. Charts and tables on other pages link to evidence this way.
+    """
+    unknown = set(filters) - set(GALLERY_FILTERS)
+    if unknown:
+        raise ValueError(f"gallery_link: unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(GALLERY_FILTERS)}")
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return GALLERY_PAGE + (f"?{query}" if query else "")
 
 
 def load_run(run: str | Path | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
