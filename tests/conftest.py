@@ -8,6 +8,7 @@ reason; in CI (``CI=true``) its absence is an error, so those tests can never si
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,10 @@ def sample_run(runs_dir: Path, sample_hashes: dict[str, str]) -> Path:
     from kit import pipeline
     from kit.paths import SAMPLE_PROJECT
     return pipeline.run(SAMPLE_PROJECT, runs_dir, run_id="first", progress=False, say=lambda _: None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """Debian's Chromium through Playwright, one for the whole session (see tests/browser_support.py)."""
+    from tests.browser_support import launch_browser
+    yield from launch_browser()

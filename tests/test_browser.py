@@ -7,32 +7,18 @@ checked for escaping: the text must show literally and its script must never run
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kit import export
-from kit.cli import voila_command, voila_env
+from tests.browser_support import open_page as _open
+from tests.browser_support import voila_server
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
 HOSTILE = '<img src=x onerror="window.__xss=1">'
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "file:", "blob:", "about:")
-QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,53 +34,9 @@ def hostile_run(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"CI=true but {CHROMIUM} is missing; .ci/run installs the Debian package chromium")
-        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def voila(hostile_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = _free_port()
-    home = tmp_path_factory.mktemp("voila-home")
-    env = {**os.environ, **voila_env(), "CXKIT_RUN": str(hostile_run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython")}
-    log = (home / "voila.log").open("w")
-    proc = subprocess.Popen(voila_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("Voilà did not start: " + (home / "voila.log").read_text()[-2000:])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-def _open(browser: object, url: str) -> object:
-    """A page with its JavaScript errors on ``page.errors`` and off-machine requests on ``page.remote``."""
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
-    errors: list[str] = []
-    remote: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.on("request", lambda r: None if r.url.startswith(LOCAL) else remote.append(r.url))
-    page.remote = remote
-    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
-    page.errors = errors
-    return page
+    with voila_server(hostile_run, tmp_path_factory.mktemp("voila-home")) as (url, _):
+        yield url
 
 
 def test_overview_shows_scores_chart_and_worst_exhibits(browser, voila: str, tmp_path: Path) -> None:

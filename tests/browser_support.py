@@ -1,0 +1,86 @@
+"""What browser tests share: Debian's Chromium driven by Playwright, and a Voilà server on a run.
+
+Any test module can use the ``browser`` fixture (conftest.py) and ``voila_server(run, home)`` to
+serve a run folder on a free loopback port, then ``open_page`` to load a page that records its
+JavaScript errors and any request that leaves this machine.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from kit.cli import voila_command, voila_env
+
+CHROMIUM = "/usr/bin/chromium"
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "file:", "blob:", "about:")
+QUIET_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch_browser() -> Iterator[object]:
+    """Debian's Chromium (skips outside CI when it is not installed; fails in CI)."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"CI=true but {CHROMIUM} is missing; .ci/run installs the Debian package chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=QUIET_FLAGS)
+        yield b
+        b.close()
+
+
+@contextmanager
+def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``cxkit serve``'s Voilà on a free port over ``run``; yields (base URL, process)."""
+    port = free_port()
+    env = {**os.environ, **voila_env(), "CXKIT_RUN": str(run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+           "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython"), **(extra_env or {})}
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "voila.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(voila_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            proc.kill()
+            pytest.fail("Voilà did not start: " + log_path.read_text()[-2000:])
+        try:
+            yield url, proc
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def open_page(browser: object, url: str) -> object:
+    """A page with its JavaScript errors on ``page.errors`` and off-machine requests on ``page.remote``."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    remote: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else remote.append(r.url))
+    page.remote = remote
+    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    page.errors = errors
+    return page
