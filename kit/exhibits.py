@@ -7,6 +7,7 @@ check ``schema`` so a page never misreads a run made by another version of the k
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -102,3 +103,40 @@ def load(run_dir: Path) -> list[dict[str, Any]]:
         raise ValueError(f"{path}: exhibit schema {sorted(newer)} is not {SCHEMA_VERSION}; "
                          "open this run with the kit version that made it")
     return records
+
+
+SHORT_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"   # no 0/O, 1/I/L: read aloud and written by hand
+
+
+def _short(exhibit_id: str, length: int) -> str:
+    n = int.from_bytes(hashlib.sha256(exhibit_id.encode("utf-8")).digest()[:8], "big")
+    chars = []
+    for _ in range(length):
+        n, r = divmod(n, len(SHORT_ALPHABET))
+        chars.append(SHORT_ALPHABET[r])
+    return "".join(chars)
+
+
+def short_ids(exhibit_ids: list[str], length: int = 4) -> dict[str, str]:
+    """A short id per exhibit, for printed cards and paper votes (e.g. ``K7QF``).
+
+    It is a hash of the exhibit id, so a card printed today still names the same exhibit when its
+    votes are typed in later from the same run. Ids that would share a short id within the run both
+    get a longer one, so the mapping is always one-to-one.
+    """
+    ids = sorted(set(exhibit_ids))
+    out: dict[str, str] = {}
+    size = length
+    pending = ids
+    while pending:
+        by_short: dict[str, list[str]] = {}
+        for i in pending:
+            by_short.setdefault(_short(i, size), []).append(i)
+        pending = []
+        for short, group in by_short.items():
+            if len(group) == 1 and short not in out.values():
+                out[group[0]] = short
+            else:
+                pending += group
+        size += 1
+    return out
