@@ -89,6 +89,10 @@ class Privacy(_Strict):
     require_consent: bool = True
 
 
+class Workshop(_Strict):
+    votes_per_person: int = Field(5, ge=1, le=100, description="dot votes each workshop participant may spend")
+
+
 class Project(_Strict):
     name: str
     languages: list[Literal["en", "fa"]] = Field(default_factory=lambda: ["en"])
@@ -103,6 +107,7 @@ class Project(_Strict):
     contacts: str | None = None
     social: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)
+    workshop: Workshop = Field(default_factory=Workshop)
 
     # Set by load(); not part of the YAML.
     root: Path = Field(default=Path("."), exclude=True)

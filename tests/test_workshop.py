@@ -1,0 +1,207 @@
+"""The workshop store: budgets, own-votes-only, findings, and many processes writing at once."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from kit import workshop as ws
+from kit.workshop import Workshop, WorkshopError
+
+EXHIBITS = ["ex-a", "ex-b", "ex-c", "ex-d"]
+
+
+def make_run(tmp_path: Path, ids: list[str] = EXHIBITS, titles: dict[str, str] | None = None) -> Path:
+    run = tmp_path / "20260101-000000"
+    run.mkdir(parents=True)
+    records = [{"id": i, "kind": "quote", "title": (titles or {}).get(i, f"Title {i}"), "schema": 1,
+                "source": {"file": "s.csv"}} for i in ids]
+    (run / "exhibits.json").write_text(json.dumps(records))
+    return run
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Path:
+    return make_run(tmp_path)
+
+
+def test_file_is_wal_and_in_the_run_folder(run: Path) -> None:
+    Workshop(run, votes_per_person=3)
+    db = sqlite3.connect(run / ws.DB_NAME)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert Workshop(run).votes_per_person == 3          # fixed when the workshop was created
+
+
+def test_budget_comes_from_the_project(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "project.yaml").write_text("name: x\njourney: {stages: [a]}\nchannels: [web]\n"
+                                          "workshop: {votes_per_person: 2}\n")
+    run = make_run(tmp_path)
+    (run / "manifest.json").write_text(json.dumps({"project": str(project)}))
+    assert Workshop(run).votes_per_person == 2
+    other = make_run(tmp_path / "other")                 # no manifest: the default
+    assert Workshop(other).votes_per_person == ws.DEFAULT_VOTES
+
+
+def test_dots_budget_change_and_withdraw(run: Path) -> None:
+    shop = Workshop(run, votes_per_person=3)
+    ana = shop.join("Ana", "design").token
+    assert shop.vote(ana, "ex-a") == 2
+    assert shop.vote(ana, "ex-a") == 1
+    assert shop.vote(ana, "ex-b") == 0
+    with pytest.raises(WorkshopError, match="no dots left"):
+        shop.vote(ana, "ex-c")
+    assert shop.vote(ana, "ex-a", -1) == 1              # take one back ...
+    assert shop.vote(ana, "ex-c") == 0                  # ... and spend it elsewhere
+    assert shop.vote(ana, "ex-d", -1) == 0              # nothing to take back: no change
+    assert shop.set_dots(ana, "ex-a", 0) == 1
+    assert shop.my_dots(ana, "ex-a") == 0 and shop.my_dots(ana, "ex-b") == 1
+    with pytest.raises(WorkshopError, match="no dots left"):
+        shop.set_dots(ana, "ex-d", 2)
+    assert shop.dots_left(ana) == 1
+
+
+def test_nobody_changes_anybody_elses_votes(run: Path) -> None:
+    shop = Workshop(run)
+    ana, ben = shop.join("Ana", "design").token, shop.join("Ben", "business").token
+    shop.vote(ana, "ex-a")
+    shop.note(ana, "ex-a", "hard to read")
+    shop.vote(ben, "ex-a", -1)                           # Ben withdraws only his own (none)
+    shop.note(ben, "ex-a", "")
+    assert shop.tally("ex-a")["votes"] == 1
+    assert [n["text"] for n in shop.tally("ex-a")["notes"]] == ["hard to read"]
+    with pytest.raises(WorkshopError, match="not signed in"):
+        shop.vote("forged-token", "ex-a")
+
+
+def test_unknown_exhibit_department_and_severity_are_refused(run: Path) -> None:
+    shop = Workshop(run)
+    with pytest.raises(WorkshopError, match="department"):
+        shop.join("Ana", "marketing")
+    with pytest.raises(WorkshopError, match="give a name"):
+        shop.join("  \x00 ", "design")
+    ana = shop.join("Ana", "design").token
+    with pytest.raises(WorkshopError, match="not in run"):
+        shop.vote(ana, "no-such-exhibit")
+    with pytest.raises(WorkshopError, match="severity"):
+        shop.rate(ana, "ex-a", 7)
+    with pytest.raises(WorkshopError, match="keep it to"):
+        shop.note(ana, "ex-a", "x" * (ws.MAX_NOTE + 1))
+
+
+def test_rating_and_note_replace_and_withdraw(run: Path) -> None:
+    shop = Workshop(run)
+    ana = shop.join("Ana", "design").token
+    shop.rate(ana, "ex-a", 2)
+    shop.rate(ana, "ex-a", 4)
+    shop.note(ana, "ex-a", "first")
+    shop.note(ana, "ex-a", "  second\nline\x07 ")
+    assert shop.mine(ana, "ex-a") == {"dots": 0, "severity": 4, "note": "second\nline"}
+    shop.rate(ana, "ex-a", None)
+    shop.note(ana, "ex-a", "   ")
+    assert shop.mine(ana, "ex-a") == {"dots": 0, "severity": None, "note": ""}
+    assert shop.rows() == []
+
+
+def test_same_token_rejoins_as_the_same_person(run: Path) -> None:
+    shop = Workshop(run)
+    p = shop.join("Ana", "design")
+    shop.vote(p.token, "ex-a")
+    again = shop.join("Ana M.", "engineering", token=p.token)
+    assert again.id == p.id and again.department == "engineering"
+    assert shop.dots_left(p.token) == ws.DEFAULT_VOTES - 1
+    assert len(shop.participants()) == 1
+
+
+def seed_workshop(run: Path) -> Workshop:
+    """Three departments, hand-placed: the expected findings are worked out in the test below."""
+    shop = Workshop(run, votes_per_person=5)
+    d1 = shop.join("Dana", "design").token
+    d2 = shop.join("Dora", "design").token
+    e1 = shop.join("Eli", "engineering").token
+    b1 = shop.join("Bo <b>", "business").token
+    for token, ex, n in ((d1, "ex-a", 3), (d1, "ex-b", 2), (d2, "ex-a", 1), (e1, "ex-b", 4), (e1, "ex-c", 1),
+                         (b1, "ex-c", 5)):
+        shop.set_dots(token, ex, n)
+    for token, ex, s in ((d1, "ex-a", 4), (d2, "ex-a", 3), (b1, "ex-a", 1), (e1, "ex-a", 0),
+                         (d1, "ex-b", 3), (e1, "ex-b", 3), (b1, "ex-b", 2)):
+        shop.rate(token, ex, s)
+    shop.note(b1, "ex-c", "<script>alert(1)</script> churn risk")
+    shop.note(d1, "ex-a", "copy is confusing")
+    return shop
+
+
+def test_findings_match_a_hand_count(run: Path) -> None:
+    seed_workshop(run)
+    f = ws.findings(run)
+    assert f is not None
+    assert f.participants == {"design": 2, "engineering": 1, "business": 1}
+    by = {e.exhibit_id: e for e in f.exhibits}
+    # ex-a 3+1 = 4 dots (design only); ex-b 2+4 = 6 (design 2, engineering 4); ex-c 1+5 = 6
+    assert (by["ex-a"].votes, by["ex-b"].votes, by["ex-c"].votes) == (4, 6, 6)
+    assert by["ex-b"].votes_by_department == {"design": 2, "engineering": 4}
+    assert by["ex-c"].voters == 2
+    assert [e.exhibit_id for e in f.top()] == ["ex-b", "ex-c", "ex-a"]      # 6 (severity 2.67), 6 (unrated), 4
+    assert [e.exhibit_id for e in f.top("design")] == ["ex-a", "ex-b"]
+    assert [e.exhibit_id for e in f.top("business")] == ["ex-c"]
+    # ex-a: design (4+3)/2 = 3.5, engineering 0, business 1 -> design severe, engineering not: disagreement
+    assert by["ex-a"].severity_by_department == {"design": 3.5, "business": 1.0, "engineering": 0.0}
+    assert [(e.exhibit_id, why) for e, why in f.disagree] == [("ex-a", "design rates it severe (3.5 of 4), engineering does not (0.0)")]
+    # ex-b: 3, 3, 2 -> within one point: agreement
+    assert f.agree == [(by["ex-b"], "design, engineering, business all rate it major (2.0-3.0 of 4)")]
+    assert by["ex-b"].owner == "engineering" and by["ex-c"].owner == "business" and by["ex-a"].owner == "design"
+    assert [e.exhibit_id for e in f.actions()] == ["ex-b", "ex-c", "ex-a"]
+
+
+def test_findings_html_is_escaped(tmp_path: Path) -> None:
+    run = make_run(tmp_path, titles={"ex-a": "<img src=x onerror=alert(1)>"})
+    assert "No workshop" in ws.findings_html(run)
+    seed_workshop(run)
+    html = ws.findings_html(run)
+    assert "<script>" not in html and "<img" not in html and "Bo <b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; churn risk" in html
+    assert "Bo &lt;b&gt;" in html
+    assert "4 participants (design 2, engineering 1, business 1) spent 16 of 20 dots" in html
+    assert "design rates it severe (3.5 of 4), engineering does not (0.0)" in html
+
+
+def _participant(args: tuple[str, int, int]) -> tuple[int, int]:
+    """One participant in its own process: join, then try to spend more dots than the budget allows."""
+    run, i, attempts = args
+    shop = Workshop(Path(run))
+    token = shop.join(f"P{i}", ws.DEPARTMENTS[i % 4]).token
+    placed = refused = 0
+    for k in range(attempts):
+        try:
+            shop.vote(token, EXHIBITS[(i + k) % len(EXHIBITS)])
+            placed += 1
+        except WorkshopError:
+            refused += 1
+    return placed, refused
+
+
+def test_twenty_processes_vote_at_once_nothing_lost(run: Path) -> None:
+    budget, people, attempts = 4, 20, 7
+    Workshop(run, votes_per_person=budget)
+    ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
+    with ctx.Pool(processes=people) as pool:
+        results = pool.map(_participant, [(str(run), i, attempts) for i in range(people)], chunksize=1)
+    assert results == [(budget, attempts - budget)] * people     # each spent exactly the budget, no more
+    shop = Workshop(run)
+    rows = shop.rows()
+    assert sum(r["votes"] for r in rows) == budget * people      # 0 votes lost
+    per_person: dict[str, int] = {}
+    for r in rows:
+        per_person[r["name"]] = per_person.get(r["name"], 0) + r["votes"]
+    assert per_person == {f"P{i}": budget for i in range(people)}
+    # exact per exhibit: participant i votes on exhibits i, i+1, i+2, i+3 (mod 4) once each
+    expected = {ex: 0 for ex in EXHIBITS}
+    for i in range(people):
+        for k in range(budget):
+            expected[EXHIBITS[(i + k) % len(EXHIBITS)]] += 1
+    assert {ex: shop.tally(ex)["votes"] for ex in EXHIBITS} == expected
