@@ -1,7 +1,9 @@
 """Session recordings to utterances, moments, clips, thumbnails and exhibits.
 
 A researcher's markers are taken as given; without them, moments are proposed from what the
-customer (never the interviewer) says, by friction cues in English and Persian. Privacy comes
+customer (never the interviewer) says: friction cues in English and Persian, and the negative
+peaks of the customer's sentiment over time (``kit.timeline``, scored as survey answers are, by
+``kit.sentiment``). Privacy comes
 first in the order of work: consent is checked before a file is opened, text is redacted as soon
 as it is parsed, and faces are blurred before a frame is written, so nothing unprotected ever
 reaches the run folder.
@@ -12,13 +14,15 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from kit import media
+from kit import media, timeline
 from kit.errors import InputFileError
 from kit.exhibits import LENSES, Exhibit
 from kit.paths import inside
@@ -28,7 +32,7 @@ from kit.tables import detect_encoding, read_text_table
 from kit.text import ascii_digits, detect_lang, normalize_fa
 from kit.transcripts import CUSTOMER, Utterance, assign_roles, clock, read_transcript
 
-UTTERANCE_COLUMNS = ["recording_id", "start_s", "end_s", "speaker", "role", "text", "lang"]
+UTTERANCE_COLUMNS = ["recording_id", "start_s", "end_s", "speaker", "role", "text", "lang", "sentiment"]
 MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
                   "valence", "severity", "quote", "coded_by"]
 MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
@@ -37,6 +41,10 @@ MAX_MOMENT_S = 60.0         # ...unless the moment would grow past a watchable c
 PAD_S = 1.0                 # context before and after the words themselves
 DURATION_SLACK_S = 0.5      # container durations are rounded; markers at the very end are fine
 QUOTE_CHARS = 600
+NEGATIVE_TAG = "negative"    # a moment found by its sentiment rather than (or as well as) by a cue
+SENTIMENT_WEIGHT = 2.0      # valence -0.5 weighs as much as one strong friction cue in severity
+
+Scorer = Callable[[Sequence[str], Sequence[str] | None], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -84,6 +92,7 @@ FRICTIONS: tuple[Friction, ...] = (
         r"عصبانی", r"کلافه", r"اعصاب", r"افتضاح", r"ناراحت")),
 )
 _BY_TAG = {f.tag: f for f in FRICTIONS}
+_TITLES = {NEGATIVE_TAG: "Strongly negative words"}
 
 
 def friction_cues(text: str) -> dict[str, float]:
@@ -100,6 +109,8 @@ class RecordingsResult:
     moments: pd.DataFrame
     exhibits: list[Exhibit]
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    timeline: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=timeline.TIMELINE_COLUMNS))
+    durations: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -128,8 +139,11 @@ class _Context:
     rejects: RejectLog
     stages: list[str]
     channels: list[str]
+    scorer: Scorer
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
+    windows: list[pd.DataFrame] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
 
     def count(self, file: str, rows_in: int, accepted: int) -> None:
         """Add to a file's counts (two recordings may share one media file)."""
@@ -142,10 +156,15 @@ class _Context:
 
 def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_dir: Path, *,
                        interviewers: list[str], redact: bool, blur_faces: bool, require_consent: bool,
-                       rejects: RejectLog, stages: list[str], channels: list[str]) -> RecordingsResult:
-    """Turn each configured recording into utterances, moments and exhibits (clips under run_dir/media)."""
+                       rejects: RejectLog, stages: list[str], channels: list[str],
+                       scorer: Scorer | None = None) -> RecordingsResult:
+    """Turn each configured recording into utterances, moments and exhibits (clips under run_dir/media).
+
+    ``scorer(texts, langs)`` gives sentiment -1..1 per text; by default the survey's own method
+    (``kit.sentiment.score``), so a complaint weighs the same in a survey and in a session.
+    """
     ctx = _Context(Path(project_dir), Path(run_dir), interviewers, redact, blur_faces, require_consent,
-                   rejects, stages, channels)
+                   rejects, stages, channels, scorer or _survey_scorer())
     utterances, moments, exhibits = [], [], []
     for rec in recordings:
         utts, found, made = _process_one(rec, ctx)
@@ -153,10 +172,19 @@ def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_
         moments += [_moment_row(rec["id"], e.id, m) for m, e in zip(found, made, strict=True)]
         exhibits += made
     frames = [f for f in utterances if len(f)]
+    wins = [w for w in ctx.windows if len(w)]
     return RecordingsResult(
         utterances=pd.concat(frames, ignore_index=True) if frames else _utterance_frame("", []),
         moments=_typed(pd.DataFrame(moments, columns=MOMENT_COLUMNS)),
-        exhibits=exhibits, counts=ctx.counts)
+        exhibits=exhibits, counts=ctx.counts,
+        timeline=pd.concat(wins, ignore_index=True) if wins else timeline.windows(_utterance_frame("", [])),
+        durations=ctx.durations)
+
+
+def _survey_scorer() -> Scorer:
+    """The survey's sentiment method, imported when first needed (it loads lexicons)."""
+    from kit.sentiment import score
+    return score
 
 
 def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], list[Moment], list[Exhibit]]:
@@ -168,13 +196,16 @@ def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], l
             ctx.count(rel, 1, 0)
         return [], [], []
     paths = {k: inside(ctx.project_dir, rel, key=f"recordings {rec['id']}.{k}") for k, rel in files.items()}
-    utts = _utterances(files.get("transcript"), paths.get("transcript"), ctx)
+    utts = score_customer_lines(_utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx.scorer)
     info = _media_info(files.get("media"), paths.get("media"), ctx)
+    duration = info.duration_s if info else None
+    ctx.durations[rec["id"]] = duration if duration is not None else max((u.end_s for u in utts), default=0.0)
+    ctx.windows.append(timeline.windows(_utterance_frame(rec["id"], utts), rec["id"], duration_s=duration))
     found = None
     if "markers" in files:
         found = _marker_moments(files["markers"], paths["markers"], utts, info, ctx)
     if found is None:
-        found = find_moments(utts, info.duration_s if info else None)
+        found = find_moments(utts, duration)
     made = [_exhibit(rec, m, files, paths, info, ctx) for m in found]
     return utts, found, made
 
@@ -210,6 +241,20 @@ def _media_info(rel: str | None, path: Path | None, ctx: _Context) -> media.Medi
     return info
 
 
+def score_customer_lines(utts: list[Utterance], scorer: Scorer) -> list[Utterance]:
+    """Sentiment on every customer line (in its own language); other lines stay unscored."""
+    mine = [i for i, u in enumerate(utts) if u.role == CUSTOMER]
+    if not mine:
+        return utts
+    texts = [utts[i].text for i in mine]
+    langs = detect_lang(pd.Series(texts, dtype="string")).tolist()
+    scores = np.clip(np.asarray(scorer(texts, langs), dtype=float), -1.0, 1.0)
+    out = list(utts)
+    for i, v in zip(mine, scores, strict=True):
+        out[i] = replace(utts[i], sentiment=None if np.isnan(v) else round(float(v), 4))
+    return out
+
+
 def _typed(moments: pd.DataFrame) -> pd.DataFrame:
     """Numbers as floats, the rest as pandas strings (missing stage or channel is <NA>)."""
     numbers = {"start_s", "end_s", "valence", "severity"}
@@ -219,9 +264,10 @@ def _typed(moments: pd.DataFrame) -> pd.DataFrame:
 def _utterance_frame(recording_id: str, utts: list[Utterance]) -> pd.DataFrame:
     frame = pd.DataFrame([{"recording_id": recording_id, "start_s": u.start_s, "end_s": u.end_s,
                            "speaker": u.speaker, "role": u.role, "text": u.text} for u in utts],
-                         columns=UTTERANCE_COLUMNS[:-1]).astype({"start_s": float, "end_s": float})
+                         columns=UTTERANCE_COLUMNS[:-2]).astype({"start_s": float, "end_s": float})
     frame = frame.astype({c: "string" for c in ("recording_id", "speaker", "role", "text")})
     frame["lang"] = detect_lang(frame["text"]) if len(frame) else pd.Series(dtype="string")
+    frame["sentiment"] = pd.Series([np.nan if u.sentiment is None else u.sentiment for u in utts], dtype=float)
     return frame
 
 
@@ -319,36 +365,83 @@ def _number(value: str) -> float | None:
 # ---- moments found automatically ---------------------------------------------------------------
 
 def find_moments(utts: list[Utterance], duration_s: float | None = None) -> list[Moment]:
-    """Customer lines with friction cues, merged into windows and scored by the cues they carry.
+    """Moments in what customers said: lines with friction cues, and negative sentiment peaks.
 
-    Severity grows with the summed weight of the cues (1 - e^-strength): one strong cue is about
-    0.55, two or three distinct ones 0.75-0.9; valence mirrors it, as every found moment is friction.
+    Cue lines close together are one window (MERGE_GAP_S, at most MAX_MOMENT_S long); a negative
+    peak (``kit.timeline.negative_peaks``) gives the customer's negative lines inside its window.
+    Windows that overlap are one moment. Interviewer lines are never looked at.
     """
-    flagged = [(u, cues) for u in utts if u.role == CUSTOMER and (cues := friction_cues(u.text))]
-    windows: list[list[tuple[Utterance, dict[str, float]]]] = []
-    for u, cues in flagged:
-        last = windows[-1] if windows else None
-        if last and u.start_s - last[-1][0].end_s <= MERGE_GAP_S and u.end_s - last[0][0].start_s <= MAX_MOMENT_S:
-            last.append((u, cues))
+    mine = [u for u in utts if u.role == CUSTOMER]
+    groups = _cue_windows(mine) + _peak_windows(mine, duration_s)
+    groups.sort(key=lambda g: (g[0].start_s, g[-1].end_s))
+    merged: list[list[Utterance]] = []
+    for g in groups:
+        if merged and g[0].start_s - PAD_S < merged[-1][-1].end_s + PAD_S:
+            merged[-1] = sorted({*merged[-1], *g}, key=lambda u: (u.start_s, u.end_s))
         else:
-            windows.append([(u, cues)])
-    return [_found(w, utts, duration_s) for w in windows]
+            merged.append(g)
+    return [_found(g, utts, duration_s) for g in merged]
 
 
-def _found(window: list[tuple[Utterance, dict[str, float]]], utts: list[Utterance],
-           duration_s: float | None) -> Moment:
-    start = round(max(0.0, window[0][0].start_s - PAD_S), 3)
-    end = round(window[-1][0].end_s + PAD_S, 3)
+def _cue_windows(mine: list[Utterance]) -> list[list[Utterance]]:
+    """Customer lines carrying friction cues, those close together in one window."""
+    windows: list[list[Utterance]] = []
+    for u in mine:
+        if not friction_cues(u.text):
+            continue
+        last = windows[-1] if windows else None
+        if last and u.start_s - last[-1].end_s <= MERGE_GAP_S and u.end_s - last[0].start_s <= MAX_MOMENT_S:
+            last.append(u)
+        else:
+            windows.append([u])
+    return windows
+
+
+def _peak_windows(mine: list[Utterance], duration_s: float | None) -> list[list[Utterance]]:
+    """For each negative peak of the customer's sentiment, the negative lines inside its window."""
+    scored = [u for u in mine if u.sentiment is not None]
+    if not scored:
+        return []
+    frame = pd.DataFrame({"start_s": [u.start_s for u in scored], "end_s": [u.end_s for u in scored],
+                          "sentiment": [u.sentiment for u in scored]})
+    out = []
+    for peak in timeline.negative_peaks(timeline.windows(frame, duration_s=duration_s)).itertuples():
+        lines = [u for u in scored if u.start_s < peak.end_s and u.end_s > peak.start_s and (u.sentiment or 0) < 0]
+        if lines:
+            out.append(lines)
+    return out
+
+
+def _found(lines: list[Utterance], utts: list[Utterance], duration_s: float | None) -> Moment:
+    """A found moment from its customer lines.
+
+    Severity is 1 - e^-strength, where strength is the summed weight of the friction cues plus
+    SENTIMENT_WEIGHT x how negative the lines are (one strong cue is about 0.55, two or three
+    distinct ones 0.75-0.9, words at -0.8 alone 0.8). Valence is the lines' own sentiment or
+    -severity, whichever is more negative: every found moment is a bad one.
+    """
+    start = round(max(0.0, lines[0].start_s - PAD_S), 3)
+    end = round(lines[-1].end_s + PAD_S, 3)
     if duration_s is not None:
         end = min(end, duration_s)
     weights: dict[str, float] = {}
-    for _, cues in window:
-        for tag, w in cues.items():
+    for u in lines:
+        for tag, w in friction_cues(u.text).items():
             weights[tag] = weights.get(tag, 0.0) + w
-    severity = round(1 - math.exp(-sum(weights.values())), 2)
-    quote, speaker = _customer_words(utts, window[0][0].start_s, window[-1][0].end_s)
+    feel = _mean_sentiment(lines)
+    severity = round(1 - math.exp(-(sum(weights.values()) + SENTIMENT_WEIGHT * max(0.0, -feel))), 2)
+    quote, speaker = _customer_words(utts, lines[0].start_s, lines[-1].end_s)
     tags = sorted(weights, key=lambda t: -weights[t])
-    return Moment(start, end, speaker, quote, -severity, severity, "auto", tags)
+    if feel <= timeline.PEAK_VALENCE:
+        tags.append(NEGATIVE_TAG)
+    return Moment(start, end, speaker, quote, round(min(feel, -severity), 2), severity, "auto", tags)
+
+
+def _mean_sentiment(lines: list[Utterance]) -> float:
+    """Duration-weighted mean sentiment of the scored lines (0 when none is scored)."""
+    pairs = [(max(u.end_s - u.start_s, timeline.MIN_WEIGHT_S), u.sentiment) for u in lines if u.sentiment is not None]
+    total = sum(w for w, _ in pairs)
+    return sum(w * v for w, v in pairs) / total if total else 0.0
 
 
 def _customer_words(utts: list[Utterance], start: float, end: float) -> tuple[str, str]:
@@ -410,13 +503,13 @@ def _title(m: Moment) -> str:
     """The researcher's note when there is one, else the strongest frictions in plain words."""
     if m.note:
         return m.note if len(m.note) <= 60 else m.note[:59].rsplit(" ", 1)[0] + "…"
-    names = [_BY_TAG[t].title for t in m.tags[:2]]
+    names = [_BY_TAG[t].title if t in _BY_TAG else _TITLES[t] for t in m.tags[:2]]
     return ", ".join(names) if names else "Marked moment"
 
 
 def _lenses(m: Moment) -> list[str]:
     """Engineering for failures and waits, design for confusion and feelings, business for churn."""
-    chosen = {_BY_TAG[t].lens for t in m.tags} or {"design"}
+    chosen = {_BY_TAG[t].lens if t in _BY_TAG else "design" for t in m.tags} or {"design"}
     if "business" in chosen:
         chosen.add("design")
     return [lens for lens in LENSES if lens in chosen]
@@ -432,3 +525,40 @@ def hms(seconds_: float) -> str:
     """hh:mm:ss, the locator an exhibit shows for a point in a recording."""
     s = int(seconds_)
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+# ---- emotional timelines -----------------------------------------------------------------------
+
+def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
+                    run_dir: Path) -> list[tuple[Any, Exhibit]]:
+    """Per recording with customer speech: its timeline figure and a chart exhibit that stores it.
+
+    The figure is written to the run folder as plotly JSON (``media.figure``); its moment numbers
+    link to the moments' clips in the gallery page.
+    """
+    titles = {e.id: e.title for e in result.exhibits}
+    out = []
+    for rec in recordings:
+        rid = rec["id"]
+        win = result.timeline[result.timeline["recording_id"] == rid]
+        if not win["valence"].notna().any():
+            continue
+        moments = result.moments[result.moments["ref"] == rid].sort_values("start_s").copy()
+        moments["title"] = [titles.get(m, "") for m in moments["moment_id"]]
+        fig = timeline.figure(win, moments, title=timeline.title_for(rid, rec.get("participant"), win))
+        eid = f"chart-rec-{rid}-timeline"
+        person = int((moments["coded_by"] == "person").sum())
+        lines = result.utterances[(result.utterances["recording_id"] == rid) & result.utterances["sentiment"].notna()]
+        exhibit = Exhibit(
+            id=eid, kind="chart", title=fig.layout.title.text,
+            caption=f"Customer valence in {int(timeline.WINDOW_S)} s windows over {len(lines)} customer lines; "
+                    f"{len(moments)} moments marked ({person} coded by a researcher, {len(moments) - person} found "
+                    "automatically). Each number opens its clip.",
+            lenses=["design"], tags=["timeline"],
+            media={"figure": timeline.write_figure(fig, run_dir, eid)},
+            source={"file": rec.get("transcript") or rec.get("media") or rid,
+                    "locator": f"00:00:00-{hms(result.durations.get(rid, 0.0))}"},
+            evidence={"recording": rid, "customer_lines": len(lines), "moments": len(moments),
+                      "moment_ids": moments["moment_id"].tolist()})
+        out.append((fig, exhibit))
+    return out

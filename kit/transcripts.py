@@ -53,13 +53,15 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f]+")
 
 @dataclass(frozen=True)
 class Utterance:
-    """One cue of speech; ``role`` is filled by assign_roles."""
+    """One cue of speech; ``role`` is filled by assign_roles, ``sentiment`` (-1..1, customer lines
+    only) by the recordings step."""
 
     start_s: float
     end_s: float
     speaker: str
     text: str
     role: str = ""
+    sentiment: float | None = None
 
 
 @dataclass

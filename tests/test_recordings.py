@@ -20,6 +20,7 @@ from kit.recordings import (
     friction_cues,
     process_recordings,
     seconds,
+    timeline_charts,
 )
 from kit.rejects import RejectLog
 from kit.transcripts import CUSTOMER, INTERVIEWER, Utterance
@@ -97,10 +98,21 @@ RECORDINGS = [
 ]
 
 
+# A stand-in for kit.sentiment with a few words, so every score below can be worked out by hand.
+LEXICON = {"failed": -0.8, "forever": -0.4, "fine": 0.6, "خطا": -0.7, "منتظر": -0.3}
+SCORED: list[tuple[str, str]] = []
+
+
+def lexicon_scorer(texts: list[str], langs: list[str] | None = None) -> np.ndarray:
+    SCORED.extend(zip(texts, langs or [""] * len(texts), strict=True))
+    return np.array([max(-1.0, min(1.0, sum(v for w, v in LEXICON.items() if w in t))) for t in texts])
+
+
 def run(project: Path, run_dir: Path, recordings: list[dict], **options: object) -> tuple[RecordingsResult, RejectLog]:
     rejects = RejectLog("recordings")
     settings = {"interviewers": ["researcher", "پژوهشگر"], "redact": True, "blur_faces": False,
-                "require_consent": True, "stages": STAGES, "channels": CHANNELS, **options}
+                "require_consent": True, "stages": STAGES, "channels": CHANNELS, "scorer": lexicon_scorer,
+                **options}
     return process_recordings(project, recordings, run_dir, rejects=rejects, **settings), rejects
 
 
@@ -164,12 +176,15 @@ def test_audio_only_persian_moment_found_automatically(result: tuple[RecordingsR
     assert len(moments) == 1
     m = moments.iloc[0]
     assert (m["coded_by"], m["speaker"], m["start_s"], m["end_s"]) == ("auto", "مریم احمدی", 1.2, 5.5)
-    assert m["severity"] == pytest.approx(0.85) and m["valence"] == pytest.approx(-0.85)
+    # Cues failure 0.8 + waiting 0.6 + repeating 0.5 = 1.9; the line scores -0.7 - 0.3 = -1.0, so
+    # severity 1 - e^-(1.9 + 2 x 1.0) = 0.98 and valence -1.0. Its window [0, 7) reads
+    # (-1.0 x 2.3 s + 0 x 1 s) / 3.3 s = -0.70: a negative peak on the same line, one moment.
+    assert m["severity"] == pytest.approx(0.98) and m["valence"] == pytest.approx(-1.0)
     ex = next(e for e in res.exhibits if e.evidence["recording"] == "s02")
     assert ex.kind == "clip" and ex.lang == "fa" and ex.media["clip"].endswith(".m4a")
     assert ex.media["thumb"].endswith(".png") and (run_dir / ex.media["thumb"]).is_file()
     assert media.probe(run_dir / ex.media["clip"]).duration_s == pytest.approx(4.3, abs=0.5)
-    assert set(ex.tags) == {"failure", "waiting", "repeating"} and ex.lenses == ["engineering"]
+    assert ex.tags == ["failure", "waiting", "repeating", "negative"] and ex.lenses == ["design", "engineering"]
     card = res.utterances[res.utterances["recording_id"] == "s02"]["text"].iloc[-1]
     assert card == "کارتم [card] است"
 
@@ -212,6 +227,46 @@ def test_interviewer_lines_never_make_moments(result: tuple[RecordingsResult, Re
         ["Researcher", INTERVIEWER], ["Anna Berg", CUSTOMER]]
     auto = res.moments[res.moments["coded_by"] == "auto"]
     assert not auto["quote"].str.contains("Did it fail").any()
+
+
+def test_only_customer_lines_are_scored_in_their_language(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    scored = dict(SCORED)
+    assert "دوباره خطا داد و من منتظر ماندم" in scored and scored["دوباره خطا داد و من منتظر ماندم"] == "fa"
+    assert scored["No, it was fine."] == "en"
+    assert not any(t.startswith(("How did", "Thanks.", "پرداخت")) for t in scored)
+    u = res.utterances
+    assert u.loc[u["role"] == INTERVIEWER, "sentiment"].isna().all()
+    s03 = u[u["recording_id"] == "s03"].set_index("text")["sentiment"]
+    assert s03["I waited forever and then the payment failed again."] == -1.0     # -0.8 - 0.4, clipped
+    assert s03["No, it was fine."] == 0.6
+
+
+def test_timeline_per_recording(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    res, _, _ = result
+    t = res.timeline
+    assert sorted(set(t["recording_id"])) == ["s01", "s02", "s03"]
+    s03 = t[t["recording_id"] == "s03"]
+    # No media (corrupt), so the timeline ends with the last line at 11.5 s: one window,
+    # (-1.0 x 2.5 s + 0 x 1.8 s + 0.6 x 1.5 s) / 5.8 s.
+    assert s03[["start_s", "end_s"]].values.tolist() == [[0.0, 11.5]]
+    assert s03["valence"].iloc[0] == pytest.approx(-1.6 / 5.8, abs=1e-4)
+    assert res.durations == {"s01": 12.0, "s02": pytest.approx(7.0, abs=0.1), "s03": 11.5}
+
+
+def test_timeline_charts_are_chart_exhibits(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    import plotly.io as pio
+    res, _, run_dir = result
+    charts = timeline_charts(res, RECORDINGS, run_dir)
+    assert [e.id for _, e in charts] == ["chart-rec-s01-timeline", "chart-rec-s02-timeline", "chart-rec-s03-timeline"]
+    fig, ex = charts[0]
+    assert ex.kind == "chart" and ex.media == {"figure": "charts/chart-rec-s01-timeline.json"}
+    assert ex.source == {"file": "recordings/s01.vtt", "locator": "00:00:00-00:00:12"}
+    assert ex.evidence["moment_ids"] == ["rec-s01-0002", "rec-s01-0009"]
+    assert "2 moments marked (2 coded by a researcher, 0 found automatically)" in ex.caption
+    stored = pio.from_json((run_dir / ex.media["figure"]).read_text(encoding="utf-8"))
+    assert [a.text for a in stored.layout.annotations] == [a.text for a in fig.layout.annotations]
+    assert "exhibit=rec-s01-0002" in stored.layout.annotations[0].text
 
 
 def test_counts_balance(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
