@@ -301,6 +301,37 @@ class Workshop:
         out["note"] = out["note"] or ""
         return out
 
+    def merge_paper(self, rows: list[tuple[str, str, str, str, int, int | None, str | None]]) -> dict[str, int]:
+        """Apply checked paper rows (token, name, department, exhibit, dots, severity, note) all or nothing.
+
+        Returns how many rows were read, how many changed something, and how many paper
+        participants are new.
+        """
+        changed = new_people = 0
+        with self._write() as db:
+            for token, name, department, exhibit_id, dots, severity, note in rows:
+                self._exhibit(exhibit_id)
+                if db.execute("SELECT 1 FROM participants WHERE token = ?", (token,)).fetchone() is None:
+                    new_people += 1
+                    db.execute("INSERT INTO participants (token, name, department, source, joined_at) "
+                               "VALUES (?, ?, ?, 'paper', ?)", (token, name, department, now()))
+                who = self._who(db, token)
+                before = db.total_changes
+                here = db.execute("SELECT dots FROM votes WHERE participant_id = ? AND exhibit_id = ?",
+                                  (who, exhibit_id)).fetchone()
+                if (here[0] if here else 0) != dots:
+                    self._set_dots(db, who, exhibit_id, dots, relative=False)
+                if severity is not None:
+                    db.execute("INSERT INTO ratings VALUES (?, ?, ?, ?) ON CONFLICT(participant_id, exhibit_id) "
+                               "DO UPDATE SET severity = excluded.severity, at = excluded.at "
+                               "WHERE severity != excluded.severity", (who, exhibit_id, severity, now()))
+                if note:
+                    db.execute("INSERT INTO notes VALUES (?, ?, ?, ?) ON CONFLICT(participant_id, exhibit_id) "
+                               "DO UPDATE SET text = excluded.text, at = excluded.at WHERE text != excluded.text",
+                               (who, exhibit_id, note, now()))
+                changed += db.total_changes != before
+        return {"rows": len(rows), "changed": changed, "new_participants": new_people}
+
     # -- reading it all back -----------------------------------------------------------------------
 
     def rows(self) -> list[dict[str, Any]]:
