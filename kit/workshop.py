@@ -457,7 +457,8 @@ def _compare(e: ExhibitFindings) -> tuple[str, str] | None:
         return "disagree", f"{hi} rates it severe ({sev[hi]:.1f} of 4), {lo} does not ({sev[lo]:.1f})"
     if sev[hi] - sev[lo] <= 1.0:
         level = sum(sev.values()) / len(sev)
-        return "agree", f"{', '.join(d for d in DEPARTMENTS if d in sev)} all rate it {_sev_word(level)} ({sev[lo]:.1f}-{sev[hi]:.1f} of 4)"
+        who = ", ".join(d for d in DEPARTMENTS if d in sev)
+        return "agree", f"{who} all rate it {_sev_word(level)} ({sev[lo]:.1f}-{sev[hi]:.1f} of 4)"
     return None
 
 

@@ -37,7 +37,8 @@ def export_cmd(run: Annotated[Path | None, typer.Argument(help="run folder [defa
 
 @app.command("import")
 def import_cmd(run: Annotated[Path, typer.Argument(help="run folder the cards were printed from")],
-               file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="paper votes, one row per person and card")]) -> None:
+               file: Annotated[Path, typer.Argument(metavar="FILE.csv",
+                                                    help="paper votes, one row per person and card")]) -> None:
     """Merge votes collected on paper exhibit cards into the run's workshop.
 
     FILE.csv has a header row with the columns short_id (the id printed on the card, e.g. K7QF),

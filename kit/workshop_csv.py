@@ -79,13 +79,15 @@ def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputFileError(path, f"cannot be read as UTF-8 text ({exc})", fix="save it from the spreadsheet as CSV UTF-8") from None
+        raise InputFileError(path, f"cannot be read as UTF-8 text ({exc})",
+                             fix="save it from the spreadsheet as CSV UTF-8") from None
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
     missing = [c for c in IMPORT_REQUIRED if c not in header]
     if missing:
         raise InputFileError(path, f"the header lacks {', '.join(missing)}",
-                             fix=f"the columns are {', '.join(IMPORT_REQUIRED + IMPORT_OPTIONAL)} (votes, severity and note optional)")
+                             fix=f"the columns are {', '.join(IMPORT_REQUIRED + IMPORT_OPTIONAL)} "
+                                 "(votes, severity and note optional)")
     problems: list[str] = []
     out: list[PaperRow] = []
     seen: dict[tuple[str, str, str], int] = {}
@@ -129,7 +131,7 @@ def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list
     spent: dict[tuple[str, str], list[PaperRow]] = {}
     for r in out:
         spent.setdefault((r.name.casefold(), r.department), []).append(r)
-    for (name, dept), rows in spent.items():
+    for (_, dept), rows in spent.items():
         total = sum(r.votes for r in rows)
         if total > budget:
             problems.append(f"rows {', '.join(str(r.row) for r in rows)}: {rows[0].name} ({dept}) has {total} dots; "

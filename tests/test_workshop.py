@@ -151,7 +151,8 @@ def test_findings_match_a_hand_count(run: Path) -> None:
     assert [e.exhibit_id for e in f.top("business")] == ["ex-c"]
     # ex-a: design (4+3)/2 = 3.5, engineering 0, business 1 -> design severe, engineering not: disagreement
     assert by["ex-a"].severity_by_department == {"design": 3.5, "business": 1.0, "engineering": 0.0}
-    assert [(e.exhibit_id, why) for e, why in f.disagree] == [("ex-a", "design rates it severe (3.5 of 4), engineering does not (0.0)")]
+    assert [(e.exhibit_id, why) for e, why in f.disagree] == \
+        [("ex-a", "design rates it severe (3.5 of 4), engineering does not (0.0)")]
     # ex-b: 3, 3, 2 -> within one point: agreement
     assert f.agree == [(by["ex-b"], "design, engineering, business all rate it major (2.0-3.0 of 4)")]
     assert by["ex-b"].owner == "engineering" and by["ex-c"].owner == "business" and by["ex-a"].owner == "design"
