@@ -82,6 +82,9 @@ def read_transcript(path: Path, name: str | None = None) -> Transcript:
     name = name or path.name
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
+        if _is_zoom_chat(path):
+            raise InputFileError(name, "a Zoom chat log (time, name and message per line), not a transcript of "
+                                 "what was said", fix="use the recording's audio transcript (.vtt) instead")
         raise InputFileError(name, f"unsupported transcript type {path.suffix!r}",
                              fix="export the transcript as .vtt, .srt or .sbv")
     lines = _read_lines(path, name)
@@ -110,6 +113,18 @@ def read_transcript(path: Path, name: str | None = None) -> Transcript:
 _FORMAT_HINT = {"vtt": "a WebVTT file starts with the line WEBVTT",
                 "srt": "an SRT file starts with a cue number, then a line like 00:00:01,000 --> 00:00:02,000",
                 "sbv": "an SBV file starts with a line like 0:00:01.000,0:00:02.000"}
+
+
+_ZOOM_CHAT = re.compile(r"^\d{1,2}:\d\d:\d\d\t[^\t]+:\t")
+
+
+def _is_zoom_chat(path: Path) -> bool:
+    """Zoom's saved chat: ``hh:mm:ss<TAB>Name:<TAB>message`` lines (a .txt next to the transcript)."""
+    if path.suffix.lower() != ".txt" or not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as f:
+        head = [ln for ln in (f.readline() for _ in range(5)) if ln.strip()]
+    return bool(head) and all(_ZOOM_CHAT.match(ln.lstrip("\ufeff")) for ln in head)
 
 
 def _read_lines(path: Path, name: str) -> list[str]:

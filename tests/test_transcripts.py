@@ -41,13 +41,16 @@ EXPECTED: dict[str, tuple[int, int] | str] = {
     "webvtt/youtube_dl.vtt": (4, 4),
     "zoom/GMT20240124-202901_Recording.cc.vtt": (100, 100),
     "zoom/GMT20240124-202901_Recording.transcript.vtt": (102, 102),
+    "zoom/GMT20240124-202901_RecordingnewChat.txt": "a Zoom chat log (time, name and message per line), not a transcript",
+    "zoom/zoomus_recordings__20240124.csv": "unsupported transcript type '.csv'",
 }
+NOT_EVIDENCE = {"LICENSE", "LICENSE.md", "ORIGIN.md"}
 ZOOM = "zoom/GMT20240124-202901_Recording.transcript.vtt"
 
 
 def test_every_shared_file_is_listed(shared_data: Path) -> None:
     found = {str(p.relative_to(shared_data)) for folder in ("webvtt", "zoom")
-             for p in (shared_data / folder).iterdir() if p.suffix in (".vtt", ".srt", ".sbv")}
+             for p in (shared_data / folder).iterdir() if p.name not in NOT_EVIDENCE}
     assert found == set(EXPECTED)
 
 
