@@ -118,21 +118,37 @@ def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: 
         proc.wait(timeout=15)
 
 
+EXPORTS = ("html", "pdf", "cards", "gallery")
+
+
 @app.command()
 def report(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
-           to: Annotated[str, typer.Option("--to", help="comma-separated: html, gallery")] = "html,gallery") -> None:
-    """Write the static exports of a run (report.html, gallery.html)."""
+           to: Annotated[str, typer.Option("--to", help="comma-separated: html, pdf, cards, gallery")] = ",".join(EXPORTS),
+           execute: Annotated[bool, typer.Option("--execute/--no-execute",
+                                                 help="re-run the report notebook first (workshop findings)")] = True) -> None:
+    """Write the static exports of a run: report.html, report.pdf, cards.pdf, gallery.html."""
+    import time
+
     from kit import export
     from kit.runs import resolve_run
     run_dir = resolve_run(run)
-    makers = {"html": export.report_html, "gallery": export.gallery_html}
+    makers = {"html": export.report_html, "pdf": export.report_pdf, "cards": export.cards_pdf,
+              "gallery": export.gallery_html}
     wanted = [t.strip() for t in to.split(",") if t.strip()]
     unknown = [t for t in wanted if t not in makers]
-    if unknown:
-        err.print(f"error: --to {','.join(unknown)} is not available; choose from {', '.join(makers)}")
+    if unknown or not wanted:
+        err.print(f"error: --to {','.join(unknown) or to!r} is not available; choose from {', '.join(EXPORTS)}")
         raise typer.Exit(2)
-    for t in wanted:
-        out.print(f"wrote {makers[t](run_dir)}")
+    if execute and {"html", "pdf"} & set(wanted):
+        t0 = time.perf_counter()
+        export.execute_report(run_dir)
+        out.print(f"re-ran the report notebook against {run_dir.name} ({time.perf_counter() - t0:.1f} s)")
+        if "html" not in wanted:
+            wanted.insert(0, "html")        # the PDF is printed from a report.html of this execution
+    for t in sorted(set(wanted), key=EXPORTS.index):
+        t0 = time.perf_counter()
+        path = makers[t](run_dir)
+        out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s)")
 
 
 @app.command()

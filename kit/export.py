@@ -1,18 +1,23 @@
-"""Static exports of a run: the executive report (nbconvert) and the one-file gallery.
+"""Static exports of a run: the executive report (HTML and PDF), the one-file gallery, the cards.
 
-Both open offline: the report's template drops nbconvert's CDN scripts and the report notebook
+All open offline: the report's template drops nbconvert's CDN scripts and the report notebook
 embeds plotly.js; the gallery embeds its thumbnails and data and filters with plain JavaScript.
 Untrusted text reaches the gallery only as JSON data and is put on the page with ``textContent``.
+``report.pdf`` is ``report.html`` printed by Chromium with its charts swapped for images
+(interactive charts are cut at page breaks); ``cards.pdf`` is built by kit.cards.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
 
 from kit import exhibits as ex
+from kit import pages, runs
+from kit.errors import PipelineError, ProjectError
 from kit.pages import data_uri
 
 TEMPLATES = Path(__file__).parent / "assets" / "nbconvert"
@@ -22,6 +27,56 @@ CLIP_BUDGET_BYTES = 8 * 1024 * 1024      # clips embedded up to this total; link
 # plotly's notebook renderer adds a MathJax <script> from a CDN to every figure; the kit's charts
 # use no LaTeX, and a page must open offline, so the export drops those tags.
 _CDN_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+
+
+REPORT_RENDERER = "notebook"            # plotly.js embedded once: the charts survive nbconvert, offline
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def report_project(run_dir: Path) -> Path:
+    """The project folder a run was made from (its manifest says), to re-run the report against."""
+    manifest = runs.read_manifest(run_dir)
+    project = manifest.get("project") or (manifest.get("parameters") or {}).get("project")
+    if not project or not (Path(project) / "project.yaml").is_file():
+        raise ProjectError(f"the run {run_dir.name} was made from {project or 'an unknown project'}, which has no "
+                           "project.yaml any more; restore that folder, or export without re-running the report "
+                           "(cxkit report --no-execute)")
+    return Path(project)
+
+
+def execute_report(run_dir: Path) -> Path:
+    """Re-run the report notebook against the run, so the report shows what happened since (workshops).
+
+    The notebook is written next to the run's other executed notebooks only when it succeeds; a
+    failed execution is kept beside it as ``06_report.failed.ipynb`` for reading.
+    """
+    import papermill as pm
+    from kit.paths import NOTEBOOKS_DIR
+    run_dir = Path(run_dir)
+    project = report_project(run_dir)
+    out = run_dir / "notebooks" / REPORT_NOTEBOOK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.with_suffix(".running.ipynb")
+    before = os.environ.get("PLOTLY_RENDERER")
+    os.environ["PLOTLY_RENDERER"] = REPORT_RENDERER
+    try:
+        pm.execute_notebook(NOTEBOOKS_DIR / REPORT_NOTEBOOK, work, parameters={"project": str(project), "run_dir": str(run_dir)},
+                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR), log_output=False,
+                            extra_arguments=KERNEL_ARGUMENTS)
+    except Exception as exc:  # noqa: BLE001 - the user gets the notebook, the cell and the error
+        failed = out.with_suffix(".failed.ipynb")
+        if work.exists():
+            os.replace(work, failed)
+        ename = getattr(exc, "ename", None)
+        error = f"{ename}: {getattr(exc, 'evalue', '')}" if ename else f"{type(exc).__name__}: {exc}"
+        raise PipelineError(REPORT_NOTEBOOK, getattr(exc, "exec_count", None), error, failed) from None
+    finally:
+        if before is None:
+            os.environ.pop("PLOTLY_RENDERER", None)
+        else:
+            os.environ["PLOTLY_RENDERER"] = before
+    os.replace(work, out)
+    return out
 
 
 def report_html(run_dir: Path) -> Path:
@@ -36,6 +91,21 @@ def report_html(run_dir: Path) -> Path:
     out = run_dir / "report.html"
     out.write_text(_CDN_MATHJAX.sub("", body), encoding="utf-8")
     return out
+
+
+def report_pdf(run_dir: Path, given_browser: Any = None) -> Path:
+    """``report.pdf``: report.html printed on A4 by Chromium, every chart as an image kept whole on its page."""
+    from kit import printing
+    html = run_dir / "report.html"
+    if not html.exists():
+        report_html(run_dir)
+    return printing.print_pdf(html.as_uri(), run_dir / "report.pdf", charts_to_images=True, given_browser=given_browser)
+
+
+def cards_pdf(run_dir: Path, given_browser: Any = None) -> Path:
+    """``cards.pdf``: two A5 exhibit cards per A4 sheet, most severe first (see kit.cards)."""
+    from kit import cards
+    return cards.cards_pdf(run_dir, given_browser=given_browser)
 
 
 def _title(run_dir: Path) -> str:
@@ -64,8 +134,17 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
             else:
                 media["clip_src"] = clip
             media["clip_mime"] = mime
-        out.append({**rec, "media": media})
+        out.append({**rec, "media": media, "source_kind": _source_kind(rec)})
     return out
+
+
+def _source_kind(rec: dict[str, Any]) -> str:
+    """The kind of evidence behind an exhibit (recording, photo, survey, ...), as the Voilà gallery names it."""
+    named = getattr(pages, "source_kind", None)
+    if named is not None:
+        return named(rec)
+    src = str((rec.get("source") or {}).get("file") or "").lower()
+    return "recording" if rec.get("kind") == "clip" else src.split("/")[0].split(" ")[-1] or "other"
 
 
 def _json_for_script(data: Any) -> str:
