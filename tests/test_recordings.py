@@ -325,3 +325,30 @@ def test_markers_file_missing_columns_falls_back_to_found(project: Path, tmp_pat
     assert reasons(rejects, "recordings/bad_markers.csv")["file"].startswith("missing column(s) start, end")
     assert res.moments["coded_by"].tolist() == ["auto"]
     assert pd.isna(res.moments["stage"].iloc[0])
+
+
+def test_notebook_views_summary_strongest_and_sources(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    from kit import recording_views as views
+    res, _, run_dir = result
+    table = views.summary(res, RECORDINGS).set_index("recording")
+    assert table.loc["s01", ["length", "media", "customers", "interviewers", "moments", "coded by a person"]].tolist() == [
+        "00:00:12", "video", "Anna Berg", "Researcher", 2, 2]
+    assert table.loc["s02", ["media", "customers", "found automatically"]].tolist() == ["audio", "مریم احمدی", 1]
+    assert table.loc["s03", "media"] == "unusable (see rejects); quotes only"
+    assert table.loc["s04", ["length", "moments"]].tolist() == ["not used (no consent)", 0]
+    negative, positive = views.strongest(res, n=2)
+    assert [e.id for e in negative] == ["rec-s02-0001", "rec-s03-0001"]           # -1.0 each, then by severity
+    assert [e.id for e in positive] == ["rec-s01-0009"]
+    html = views.moments_html(negative, run_dir, "Strongest <moments>")
+    assert html.count("<video") == 0 and html.count("<audio") == 1            # s02 is audio; s03 has no media
+    assert 'src="data:audio/mp4;base64,' in html and "&lt;moments&gt;" in html
+    assert "recordings/s02.srt" not in html and "recordings/s02.m4a at 00:00:01" in html
+    assert "no clip: the media could not be used" in html and 'dir="rtl"' in html
+    first = views.moments_html(positive, run_dir, "x")
+    assert first.count("<video") == 1 and 'poster="data:image/jpeg;base64,' in first
+    rows = views.exhibit_table(res.exhibits).set_index("exhibit")
+    assert rows.loc["rec-s01-0002", ["kind", "source file", "at", "coded by"]].tolist() == [
+        "clip", "recordings/s01.mp4", "00:00:02", "person"]
+    assert rows.loc["rec-s03-0001", ["kind", "source file", "at"]].tolist() == ["quote", "recordings/s03.vtt", "00:00:01"]
+    links = views.timeline_links(res, "s01")
+    assert links.count("exhibits.ipynb?exhibit=rec-s01-") == 2 and "Payment fails after a long wait" in links
