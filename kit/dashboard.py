@@ -1,104 +1,424 @@
-"""The Voilà pages, built as widgets from a run folder (the notebooks in gallery/ only call these).
+"""The Voilà pages, built from a run folder (the notebooks in gallery/ only call these).
 
-A page never computes anything heavy and never shows a traceback: a missing run or a broken file
-becomes one plain message, and the details go to the server's log.
+A page never computes anything heavy (summary.json, negatives.json and data/journey.parquet are
+written by the pipeline) and never shows a traceback: a missing run or a broken file becomes one
+plain message in the page's language, and the details go to the server's log.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
+import os
+from collections.abc import Callable
 from html import escape
+from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import ipywidgets as w
 import pandas as pd
+import plotly.graph_objects as go
 from IPython.display import HTML, display
 
-from kit import charts, pages
+from kit import charts, i18n, lenses, pages
 from kit.errors import KitError
 
 log = logging.getLogger("cxkit.pages")
 PAGE_SIZE = 48
-FEELINGS = [("Any feeling", ""), ("Negative", "neg"), ("Neutral", "mid"), ("Positive", "pos")]
+NEGATIVE_PAGE = "negative.ipynb"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+OVERLAY_CSS = """<style>
+.cx-cardgrid .cx-card{cursor:pointer;position:relative}
+.cx-cardgrid .cx-card:focus,.cx-cardgrid .cx-card.sel{outline:3px solid #2e86c1}
+.cx-open{margin-top:6px;border:1px solid #aab7b8;background:#fff;border-radius:6px;padding:2px 10px;cursor:pointer;font:inherit}
+.cx-overlay{position:fixed;top:24px;right:24px;width:min(560px,46vw);max-height:calc(100vh - 48px);overflow:auto;z-index:60;
+background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
+body[dir=rtl] .cx-overlay,.cx-rtl .cx-overlay{right:auto;left:24px}
+.cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
+</style>"""
 
 
-def _message(text: str) -> None:
-    display(HTML(pages.CSS + f'<p class="cx-msg">{escape(text)}</p>'))
+def _message(text: str, lang: str = "en") -> None:
+    display(HTML(pages.page_css(lang) + pages.page_open(lang) + f'<p class="cx-msg">{escape(text)}</p></div>'))
 
 
-def _load() -> tuple[Any, dict[str, Any], list[dict[str, Any]]] | None:
+def _load() -> tuple[Path, dict[str, Any], list[dict[str, Any]]] | None:
     try:
         return pages.load_run()
     except KitError as exc:
         _message(str(exc))
     except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
         log.exception("could not read the run folder")
-        _message("This run folder could not be read. The server log has the details.")
+        _message(i18n.t("unreadable"))
     return None
 
 
+def _lang(summary: dict[str, Any]) -> str:
+    return i18n.language(summary.get("ui_language"))
+
+
+def query_params() -> dict[str, str]:
+    """The page's query string (Voilà puts it in the kernel's environment as QUERY_STRING).
+
+    With preheated kernels the page runs before its visitor arrives; ``get_query_string`` then
+    waits for the request. Outside Voilà (JupyterLab, papermill) there is no query: ``{}``.
+    """
+    try:
+        from voila.utils import get_query_string
+        raw = get_query_string() or ""
+    except ImportError:  # pragma: no cover - voila is a dependency; kept for other front ends
+        raw = os.environ.get("QUERY_STRING", "")
+    return {k: v[-1] for k, v in parse_qs(raw).items() if k in pages.GALLERY_FILTERS}
+
+
+# ---------------------------------------------------------------- overview
+
+
+def journey_figure(journey: pd.DataFrame, stages: list[str], lang: str = "en") -> go.Figure:
+    """The journey curve: felt valence per stage and source (95% interval), against the designed ideal."""
+    order = {s: i for i, s in enumerate(stages)}
+    journey = journey.assign(_o=journey["stage"].map(lambda s: order.get(s, len(order)))).sort_values(["_o", "stage"])
+    x_order = list(dict.fromkeys(journey["stage"]))
+    fig = go.Figure()
+    for i, (source, g) in enumerate(journey.groupby("source", sort=True)):
+        color = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(go.Scatter(
+            x=g["stage"], y=g["valence"], mode="lines+markers", name=f"{i18n.t('actual', lang)}: {source}",
+            line=dict(color=color, width=3), marker=dict(size=9, color=color),
+            error_y=dict(type="data", symmetric=False, array=g["hi"] - g["valence"], arrayminus=g["valence"] - g["lo"],
+                         color=color, thickness=1.2),
+            customdata=g["n"], hovertemplate="%{x}: %{y:.2f}<br>n = %{customdata}<extra>" + escape(str(source)) + "</extra>"))
+    ideal = journey.dropna(subset=["ideal"]).drop_duplicates("stage") if "ideal" in journey else journey.iloc[:0]
+    if len(ideal):
+        fig.add_trace(go.Scatter(x=ideal["stage"], y=ideal["ideal"], mode="lines+markers", name=i18n.t("ideal", lang),
+                                 line=dict(color="#17202a", dash="dash", width=2), marker=dict(symbol="diamond", size=9)))
+    n = int(journey["n"].sum()) if "n" in journey else 0
+    fig.update_layout(**{**charts.LAYOUT, "height": 400},
+                      title=f"{i18n.t('journey_title', lang)} (n = {i18n.number(n, lang)})",
+                      yaxis=dict(title=i18n.t("valence_axis", lang), range=[-1.05, 1.05], zeroline=True),
+                      xaxis=dict(categoryorder="array", categoryarray=x_order, title=i18n.t("stage", lang)),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def _read_journey(run_dir: Path) -> pd.DataFrame | None:
+    path = run_dir / "data" / "journey.parquet"
+    if not path.exists():
+        return None
+    table = pd.read_parquet(path)
+    missing = {"stage", "source", "valence", "lo", "hi", "n"} - set(table.columns)
+    if missing:
+        log.error("%s lacks columns %s", path, sorted(missing))
+        return None
+    return table
+
+
+def _read_negatives(run_dir: Path) -> list[dict[str, Any]] | None:
+    path = run_dir / "negatives.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("negatives", data) if isinstance(data, dict) else data
+    return sorted(items, key=lambda n: n.get("rank", 1e9))
+
+
+def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5) -> str:
+    """The top ranked negative experiences, each with its thumbnail, leading to its exhibits."""
+    cards = []
+    for item in negatives[:limit]:
+        ids = [str(i) for i in item.get("exhibits") or []]
+        href = pages.gallery_link(exhibit=ids[0]) if ids else pages.GALLERY_PAGE
+        thumb = pages._media_uri(run_dir, item.get("thumb"))
+        head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
+        facts = " · ".join(x for x in (item.get("stage"), item.get("channel")) if x)
+        reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
+        sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
+               if item.get("severity") is not None else "")
+        tags = "".join(f'<span class="cx-tag">{escape(str(t))}</span>' for t in (facts, reach, sev) if t)
+        cards.append(f'<a href="{escape(href)}"><div class="cx-card neg">{head}<div class="b"><h4>'
+                     f'<span class="rank">{escape(i18n.number(item.get("rank"), lang))}</span>'
+                     f'{escape(str(item.get("title") or ""))}</h4>{tags}</div></div></a>')
+    return '<div class="cx-neg">' + "".join(cards) + "</div>"
+
+
+def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
+    by_id = {r["id"]: r for r in records}
+    if summary.get("worst"):
+        return [by_id[i] for i in summary["worst"] if i in by_id]
+    return sorted((r for r in records if r.get("valence") is not None and r["valence"] < 0),
+                  key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
+
+
+def _workshops_html(run_dir: Path) -> str:
+    try:
+        from kit import workshop_ui
+        return workshop_ui.overview_panel(run_dir) or ""
+    except Exception:  # noqa: BLE001 - one panel failing must not take the overview down
+        log.exception("workshop overview panel failed")
+        return ""
+
+
 def overview() -> None:
-    """One screen: headline scores, NPS by stage against the ideal, the five worst exhibits."""
+    """One screen: headline scores with trend, the journey curve against the ideal, the five worst experiences."""
     loaded = _load()
     if loaded is None:
         return
     run_dir, summary, records = loaded
-    display(HTML(pages.CSS + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
-                 f"<p>Run {escape(run_dir.name)} · {len(records):,} exhibits · "
-                 '<a href="exhibits.ipynb">walk the whole gallery →</a></p>' + pages.tiles_html(summary)))
-    by_stage = pd.DataFrame(summary.get("by_stage") or [])
-    if len(by_stage):
-        charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"),
-                              title="NPS by journey stage: actual (95% interval) against the ideal").show()
-    worst = sorted((r for r in records if r.get("valence") is not None and r["valence"] < 0),
-                   key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
-    display(HTML("<h3>The five most negative experiences</h3>" + pages.grid_html(worst, run_dir)))
+    lang = _lang(summary)
+    try:
+        _overview(run_dir, summary, records, lang)
+    except Exception:  # noqa: BLE001
+        log.exception("overview failed")
+        _message(i18n.t("page_failed", lang), lang)
+
+
+def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
+    t = functools.partial(i18n.t, lang=lang)
+    links = (f'<div class="cx-links"><a href="{pages.GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
+             f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
+    display(HTML(pages.page_css(lang) + pages.page_open(lang)
+                 + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
+                 f"<p>{escape(t('run'))} {escape(run_dir.name)} · "
+                 f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
+                 + links + pages.tiles_html(summary, lang) + "</div>"))
+    journey = _read_journey(run_dir)
+    if journey is not None and len(journey):
+        journey_figure(journey, summary.get("stages") or [], lang).show()
+    else:
+        _message(t("journey_missing"), lang)
+        by_stage = pd.DataFrame(summary.get("by_stage") or [])
+        if len(by_stage):
+            charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"),
+                                  title=f"NPS by journey stage: actual (95% interval) against the ideal "
+                                        f"(n = {int(by_stage['responses'].sum()):,})").show()
+    negatives = _read_negatives(run_dir)
+    body = f"<h3>{escape(t('top_negatives'))}</h3>"
+    if negatives:
+        body += negatives_html(negatives, run_dir, lang)
+    else:
+        worst = _worst_exhibits(records, summary)
+        body += (f'<p class="cx-msg">{escape(t("negatives_missing"))}</p>'
+                 + pages.grid_html(worst, run_dir))
+    workshops = _workshops_html(run_dir)
+    if workshops:
+        body += f"<h3>{escape(t('workshops'))}</h3>{workshops}"
+    display(HTML(pages.page_open(lang) + body + "</div>"))
+
+
+# ---------------------------------------------------------------- gallery
+
+
+def _safe(lang: str, shown: w.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Widget callbacks log their errors and show a plain message instead of failing silently."""
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001
+                log.exception("gallery callback %s failed", fn.__name__)
+                shown.value = f'<p class="cx-msg">{escape(i18n.t("page_failed", lang))}</p>'
+        return inner
+    return wrap
+
+
+class GalleryPage:
+    """The gallery: filters, search, lens, pages of cards, and the detail of the opened exhibit."""
+
+    def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
+        from kit.cardgrid import CardGrid
+        self.run_dir, self.summary, self.records = run_dir, summary, records
+        self.lang = lang = _lang(summary)
+        self.by_id = {r["id"]: r for r in records}
+        self._ranked: dict[str, list[dict[str, Any]]] = {"": records}
+        t = functools.partial(i18n.t, lang=lang)
+        narrow = w.Layout(width="160px")
+        self.filters: dict[str, w.Dropdown] = {
+            "stage": w.Dropdown(options=self._options("stage", summary.get("stages"), t("all_stages")), layout=narrow),
+            "channel": w.Dropdown(options=self._options("channel", summary.get("channels"), t("all_channels")),
+                                  layout=narrow),
+            "segment": w.Dropdown(options=self._options("segment", None, t("all_segments")), layout=narrow),
+            "kind": w.Dropdown(options=[(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in
+                                                                  self._values("kind", ["photo", "clip", "quote", "chart",
+                                                                                        "metric"])], layout=narrow),
+            "valence": w.Dropdown(options=[(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
+                                  layout=narrow),
+            "source": w.Dropdown(options=[(t("all_sources"), "")] + [(s, s) for s in
+                                                                     self._values("source", list(pages.SOURCE_KINDS))],
+                                 layout=narrow),
+            "lens": w.Dropdown(options=[(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES], layout=narrow),
+        }
+        for name, dd in self.filters.items():
+            dd.add_class(f"cx-f-{name}")
+        self.search = w.Text(placeholder=t("search"), continuous_update=False, layout=w.Layout(width="320px"))
+        self.search.add_class("cx-f-q")
+        self.page = w.BoundedIntText(value=1, min=1, max=1, layout=w.Layout(width="80px"))
+        self.prev, self.next = w.Button(description=t("prev")), w.Button(description=t("next"))
+        self.count = w.HTML()
+        self.count.add_class("cx-count")
+        self.status = w.HTML()
+        self.grid = CardGrid(labels={"open": t("open"), "empty": t("no_match")})
+        self.detail = w.VBox(layout=w.Layout(display="none"))
+        self.detail.add_class("cx-overlay")
+        self.shown: list[dict[str, Any]] = []
+        safe = _safe(lang, self.status)
+        self.refilter, self.render, self.on_select = safe(self.refilter), safe(self.render), safe(self.on_select)
+
+    # -- data
+    def _values(self, key: str, order: list[str] | None) -> list[str]:
+        if key == "source":
+            values = {pages.source_kind(r) for r in self.records}
+        else:
+            values = {str(r.get(key)) for r in self.records if r.get(key)}
+        return [v for v in (order or []) if v in values] + sorted(values - set(order or []))
+
+    def _options(self, key: str, order: list[str] | None, everything: str) -> list[tuple[str, str]]:
+        return [(everything, "")] + [(v.replace("_", " "), v) for v in self._values(key, order)]
+
+    def ranked(self, lens: str) -> list[dict[str, Any]]:
+        """All exhibits in the lens's order (computed once per lens per visitor, never filtered)."""
+        if lens not in self._ranked:
+            self._ranked[lens] = lenses.rank(self.records, lens)
+        return self._ranked[lens]
+
+    def filtered(self) -> list[dict[str, Any]]:
+        f = {k: dd.value for k, dd in self.filters.items() if k != "lens"}
+        return pages.filter_exhibits(self.ranked(self.filters["lens"].value), q=self.search.value, **f)
+
+    # -- drawing
+    def render(self, *_: Any) -> None:
+        lens, lang = self.filters["lens"].value, self.lang
+        pages_n = max(1, -(-len(self.shown) // PAGE_SIZE))
+        self.page.max = pages_n
+        current = min(self.page.value, pages_n)
+        start = (current - 1) * PAGE_SIZE
+        visible = self.shown[start:start + PAGE_SIZE]
+        self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=lenses.label(r, lens, lang) if lens else "")
+                           for r in visible]
+        num = functools.partial(i18n.number, lang=lang)
+        self.count.value = escape(i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
+                                         page=num(current), pages=num(pages_n)))
+        self.prev.disabled, self.next.disabled = current <= 1, current >= pages_n
+
+    def refilter(self, *_: Any) -> None:
+        self.shown = self.filtered()
+        if self.page.value != 1:
+            self.page.value = 1          # observed: draws the first page
+        else:
+            self.render()
+
+    def step(self, delta: int) -> None:
+        self.page.value = max(1, min(self.page.max, self.page.value + delta))
+
+    def on_select(self, *_: Any) -> None:
+        self.open(self.grid.selected)
+
+    def open(self, exhibit_id: str) -> None:
+        """Show one exhibit's detail (media playing in the page, quote, chart, evidence, source) and its workshop panel."""
+        if not exhibit_id:
+            self.close()
+            return
+        rec = self.by_id.get(exhibit_id)
+        close = w.Button(description=i18n.t("close", self.lang), icon="")
+        close.add_class("cx-close")
+        close.on_click(lambda _: self.close())
+        if rec is None:
+            missing = escape(i18n.t("not_found", self.lang, id=exhibit_id))
+            self.detail.children = [close, w.HTML(f'<p class="cx-msg">{missing}</p>')]
+        else:
+            d = i18n.text_dir(rec.get("lang"))
+            head = w.HTML(f'<h3 dir="{d}">{escape(rec.get("title") or "")}</h3>')
+            parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(pages.detail_html(rec, self.run_dir, lang=self.lang))]
+            figure = self._figure(rec)
+            if figure is not None:
+                parts.insert(2, figure)
+            parts.append(self._workshop_panel(exhibit_id))
+            self.detail.children = parts
+        self.detail.layout.display = "flex"
+
+    def close(self) -> None:
+        self.detail.layout.display = "none"
+        self.detail.children = []
+        self.grid.selected = ""
+
+    def _figure(self, rec: dict[str, Any]) -> w.Widget | None:
+        rel = (rec.get("media") or {}).get("figure")
+        if not rel:
+            return None
+        path = (self.run_dir / rel).resolve()
+        if not (path.is_relative_to(self.run_dir.resolve()) and path.is_file()):
+            return None
+        import plotly.io as pio
+        fig = pio.read_json(path)
+        fig.update_layout(height=340, width=520, margin=dict(l=50, r=10, t=50, b=40))
+        out = w.Output()
+        with out:
+            fig.show()
+        return out
+
+    def _workshop_panel(self, exhibit_id: str) -> w.Widget:
+        try:
+            from kit import workshop_ui
+            return workshop_ui.exhibit_panel(self.run_dir, exhibit_id)
+        except Exception:  # noqa: BLE001 - votes failing must not hide the exhibit
+            log.exception("workshop panel failed for %s", exhibit_id)
+            return w.HTML()
+
+    def _participant_bar(self) -> w.Widget:
+        try:
+            from kit import workshop_ui
+            return workshop_ui.participant_bar(self.run_dir)
+        except Exception:  # noqa: BLE001
+            log.exception("participant bar failed")
+            return w.HTML()
+
+    # -- the page
+    def apply_query(self, params: dict[str, str]) -> None:
+        """Preset filters from the query string (unknown values are ignored) before anything is drawn."""
+        for key, dd in self.filters.items():
+            value = params.get(key, "")
+            if value and value in [v for _, v in dd.options]:
+                dd.value = value
+        if params.get("q"):
+            self.search.value = params["q"]
+
+    def widget(self) -> w.Widget:
+        for control in (*self.filters.values(), self.search):
+            control.observe(self.refilter, names="value")
+        self.page.observe(self.render, names="value")
+        self.prev.on_click(lambda _: self.step(-1))
+        self.next.on_click(lambda _: self.step(1))
+        self.grid.observe(self.on_select, names="opened")
+        t = functools.partial(i18n.t, lang=self.lang)
+        header = w.HTML(pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
+                        + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
+                        f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a> · {escape(t("gallery_hint"))}</p></div>')
+        box = w.VBox([header, self._participant_bar(), w.HBox(list(self.filters.values()), layout=w.Layout(flex_flow="row wrap")),
+                      w.HBox([self.search, self.prev, self.page, self.next, self.count]), self.status, self.grid, self.detail])
+        box.add_class("cx-gallery")
+        if i18n.direction(self.lang) == "rtl":
+            box.add_class("cx-rtl")
+        return box
 
 
 def exhibits_browser() -> None:
-    """Every exhibit as cards, with filters, search and pages of PAGE_SIZE."""
+    """Every exhibit as cards, with filters, search, a lens, pages of PAGE_SIZE and an opened detail."""
     loaded = _load()
     if loaded is None:
         return
     run_dir, summary, records = loaded
-
-    def options(key: str, order: list[str] | None, label: str) -> list[tuple[str, str]]:
-        values = {v for r in records for v in ((r.get(key) or []) if key == "lenses" else [r.get(key)]) if v}
-        ordered = [v for v in (order or []) if v in values] + sorted(values - set(order or []))
-        return [(label, "")] + [(v.replace("_", " "), v) for v in ordered]
-
-    stage = w.Dropdown(options=options("stage", summary.get("stages"), "All stages"), description="")
-    channel = w.Dropdown(options=options("channel", summary.get("channels"), "All channels"))
-    kind = w.Dropdown(options=options("kind", None, "All kinds"))
-    feeling = w.Dropdown(options=FEELINGS)
-    lens = w.Dropdown(options=options("lenses", ["design", "engineering", "business"], "All lenses"))
-    text = w.Text(placeholder="Search titles, captions, quotes", continuous_update=False)
-    page = w.BoundedIntText(value=1, min=1, max=1, description="Page", layout=w.Layout(width="130px"))
-    count = w.HTML()
-    grid = w.HTML()
-    for dd in (stage, channel, kind, feeling, lens):
-        dd.layout = w.Layout(width="170px")
-
-    def render(*_: Any) -> None:
-        shown = pages.filter_exhibits(records, stage=stage.value, channel=channel.value, kind=kind.value,
-                                      feeling=feeling.value, lens=lens.value, text=text.value)
-        pages_n = max(1, -(-len(shown) // PAGE_SIZE))
-        page.max = pages_n
-        start = (min(page.value, pages_n) - 1) * PAGE_SIZE
-        count.value = f"<b>{len(shown):,}</b> of {len(records):,} exhibits · page {min(page.value, pages_n)} of {pages_n}"
-        grid.value = pages.CSS + pages.grid_html(shown[start:start + PAGE_SIZE], run_dir)
-
-    def refilter(*_: Any) -> None:
-        if page.value != 1:
-            page.value = 1          # triggers render
-        else:
-            render()
-
-    for control in (stage, channel, kind, feeling, lens, text):
-        control.observe(refilter, names="value")
-    page.observe(render, names="value")
-    render()
-    display(HTML(pages.CSS + f"<h2>{escape(summary.get('name', 'Experience'))}: the gallery</h2>"
-                 '<p><a href="overview.ipynb">← overview</a> · open a card to see its clip or photo, '
-                 "its evidence and its source</p>"),
-            w.VBox([w.HBox([stage, channel, kind, feeling, lens]), w.HBox([text, page, count]), grid]))
+    try:
+        gallery = GalleryPage(run_dir, summary, records)
+        gallery.ranked("")
+        params = query_params()                # with preheated kernels: waits here for the visitor
+        gallery.apply_query(params)
+        gallery.shown = gallery.filtered()
+        gallery.render()
+        if params.get("exhibit"):
+            gallery.open(params["exhibit"])
+        display(gallery.widget())
+    except Exception:  # noqa: BLE001
+        log.exception("gallery page failed")
+        _message(i18n.t("page_failed", _lang(summary)), _lang(summary))

@@ -18,7 +18,10 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from kit import exhibits as ex
+from kit import i18n
 from kit.runs import resolve_run
+
+FONTS_DIR = Path(__file__).parent / "assets" / "fonts"
 
 CSS = """
 <style>
@@ -39,8 +42,45 @@ display:block;background:#eee}
 .cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
 .cx-tile .v{font-size:30px;font-weight:600}.cx-tile .l,.cx-tile .s{color:#566573}.cx-tile .s{font-size:12px}
 .cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
+.cx-tile .t{font-size:12px;margin-top:4px}.cx-tile .t.up{color:#1e8449}.cx-tile .t.down{color:#c0392b}
+.cx-lens{display:block;font-size:11px;color:#1c2833;background:#fcf3cf;border-radius:4px;padding:2px 6px;margin:4px 0}
+.cx-links{display:flex;gap:18px;flex-wrap:wrap;margin:6px 0 12px}.cx-links a{font-weight:600}
+.cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
+.cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}
+.cx-neg .rank{font-size:22px;font-weight:700;color:#c0392b;margin-inline-end:6px}
+.cx-page[dir=rtl] .cx-detail dt{float:right;clear:right}.cx-page[dir=rtl] .cx-detail dd{margin-left:0;margin-right:86px}
+body,.cx-page,.jupyter-widgets,.widget-dropdown select,.widget-text input
+{font-family:Vazirmatn,system-ui,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
 </style>
 """
+
+
+# Persian glyphs only (the Vazirmatn "Non-Latin" cut): Latin text keeps the page's own font.
+ARABIC_SCRIPT = "U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF,U+200C-200F"
+
+
+@lru_cache(maxsize=1)
+def font_css() -> str:
+    """@font-face rules for Vazirmatn (OFL, from the npm package ``vazirmatn``), inlined: no font CDN, no file route."""
+    faces = []
+    for weight, name in ((400, "Vazirmatn-NL-Regular.woff2"), (700, "Vazirmatn-NL-Bold.woff2")):
+        data = base64.b64encode((FONTS_DIR / name).read_bytes()).decode("ascii")
+        faces.append(f"@font-face{{font-family:Vazirmatn;font-weight:{weight};font-display:swap;"
+                     f"src:url(data:font/woff2;base64,{data}) format('woff2');unicode-range:{ARABIC_SCRIPT}}}")
+    return "<style>" + "".join(faces) + "</style>"
+
+
+def page_css(lang: str = "en") -> str:
+    """Everything a page needs once: the card styles, the Persian font, and the mirrored layout for RTL."""
+    mirror = ("<style>body,.jp-OutputArea-output,.widget-box{direction:rtl;text-align:right}"
+              ".jp-OutputArea-output .js-plotly-plot{direction:ltr}</style>" if i18n.direction(lang) == "rtl" else "")
+    return CSS + font_css() + mirror
+
+
+def page_open(lang: str = "en") -> str:
+    """The opening tag every page's HTML block sits in (``dir`` and ``lang`` set once)."""
+    lang = i18n.language(lang)
+    return f'<div class="cx-page" lang="{lang}" dir="{i18n.direction(lang)}">'
 
 
 GALLERY_PAGE = "exhibits.ipynb"
@@ -88,35 +128,47 @@ def band(valence: float | None) -> str:
     return "neg" if valence <= -0.2 else "pos" if valence >= 0.2 else "mid"
 
 
-def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True) -> str:
-    """One exhibit as a card; opening it shows the clip or photo, the quote, evidence and source."""
+def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label: str = "", lang: str = "en") -> str:
+    """One exhibit as a card; opening it shows the clip or photo, the quote, evidence and source.
+
+    ``label`` is the lens-specific headline (kit.lenses.label); ``lang`` the page language.
+    """
     media = rec.get("media") or {}
     d = ' dir="rtl"' if rec.get("lang") == "fa" else ""
     thumb = _media_uri(run_dir, media.get("thumb"))
     head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
             f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
             f'<div class="q fig"{d}>{escape(rec.get("caption") or "")}</div>')
-    tags = [rec["kind"], rec.get("stage"), rec.get("channel")]
-    if rec.get("valence") is not None:
-        tags.append(f"valence {rec['valence']:+.1f}")
+    tags = card_tags(rec, lang)
     tag_html = "".join(f'<span class="cx-tag{" kind" if i == 0 else ""}">{escape(str(t))}</span>'
                        for i, t in enumerate(tags) if t)
-    body = f'<summary>{head}<div class="b"><h4{d}>{escape(rec["title"])}</h4>{tag_html}</div></summary>'
+    lens_html = f'<span class="cx-lens">{escape(label)}</span>' if label else ""
+    body = f'<summary>{head}<div class="b"><h4{d}>{escape(rec["title"])}</h4>{lens_html}{tag_html}</div></summary>'
     if detail:
         body += detail_html(rec, run_dir)
     return f'<details class="cx-card {band(rec.get("valence"))}" data-id="{escape(rec["id"])}">{body}</details>'
 
 
-def detail_html(rec: dict[str, Any], run_dir: Path) -> str:
+def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
+    """Kind, stage, channel and valence of a card, as the page language writes them."""
+    kind = i18n.t(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in i18n.LABELS else rec["kind"]
+    tags = [kind, rec.get("stage"), rec.get("channel")]
+    if rec.get("valence") is not None:
+        tags.append(f"{i18n.t('valence', lang)} {i18n.number(rec['valence'], lang, 1, sign=True)}")
+    return [str(t).replace("_", " ") for t in tags if t]
+
+
+def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
+    """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence and source."""
     media = rec.get("media") or {}
     d = ' dir="rtl"' if rec.get("lang") == "fa" else ""
     parts = []
     clip = _media_uri(run_dir, media.get("clip"))
     if clip:
         tag = "audio" if str(media.get("clip")).endswith(".m4a") else "video"
-        parts.append(f'<{tag} controls preload="none" src="{clip}"></{tag}>')
-    elif media.get("image"):
-        img = _media_uri(run_dir, media.get("image"))
+        parts.append(f'<{tag} controls preload="metadata" playsinline src="{clip}"></{tag}>')
+    elif media.get("image") or (rec["kind"] == "photo" and media.get("thumb")):
+        img = _media_uri(run_dir, media.get("image") or media.get("thumb"))
         if img:
             parts.append(f'<img src="{img}" alt="{escape(rec["title"])}">')
     if rec.get("quote"):
@@ -124,12 +176,13 @@ def detail_html(rec: dict[str, Any], run_dir: Path) -> str:
     if rec.get("caption"):
         parts.append(f"<p{d}>{escape(rec['caption'])}</p>")
     src = rec.get("source") or {}
-    facts = [("segment", rec.get("segment")), ("severity", rec.get("severity")),
+    severity = rec.get("severity")
+    facts = [("segment", rec.get("segment")), ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
              ("lenses", ", ".join(rec.get("lenses") or [])),
              ("evidence", ", ".join(f"{k}: {v}" for k, v in (rec.get("evidence") or {}).items())),
              ("source", f"{src.get('file', '')} @ {src.get('locator', '')}"), ("id", rec["id"])]
-    parts.append("<dl>" + "".join(f"<dt>{escape(k)}</dt><dd>{escape(str(v))}</dd>" for k, v in facts if v not in (None, ""))
-                 + "</dl>")
+    parts.append("<dl>" + "".join(f"<dt>{escape(i18n.t(k, lang))}</dt><dd>{escape(str(v))}</dd>"
+                                  for k, v in facts if v not in (None, "")) + "</dl>")
     return f'<div class="cx-detail">{"".join(parts)}</div>'
 
 
@@ -139,30 +192,114 @@ def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:
     return '<div class="cx-grid">' + "".join(card_html(r, run_dir) for r in records) + "</div>"
 
 
-def tiles_html(summary: dict[str, Any]) -> str:
+def _sparkline(values: list[float]) -> str:
+    pts = [v for v in values if v == v]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(pts), max(pts)
+    span = (hi - lo) or 1.0
+    xy = " ".join(f"{i * 80 / (len(pts) - 1):.1f},{20 - (v - lo) / span * 18:.1f}" for i, v in enumerate(pts))
+    return (f'<svg width="80" height="22" viewBox="0 -1 80 22" aria-hidden="true" style="vertical-align:middle">'
+            f'<polyline points="{xy}" fill="none" stroke="#2e86c1" stroke-width="2"/></svg>')
+
+
+def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals: int = 0) -> str:
+    """First period to last period of ``metric`` (from summary.json's ``trend``), with a sparkline."""
+    periods = [p for p in (summary.get("trend") or {}).get("periods") or [] if p.get(metric) is not None]
+    if len(periods) < 2:
+        return ""
+    first, last = periods[0][metric], periods[-1][metric]
+    if first != first or last != last:
+        return ""
+    delta = last - first
+    since = str(periods[0]["period"])[:7]                       # e.g. 2026-07
+    since = since.translate(i18n.PERSIAN_DIGITS) if i18n.language(lang) == "fa" else since
+    step = 10 ** -decimals
+    key, cls = ("trend_flat", "") if abs(delta) < step / 2 else ("trend_up", "up") if delta > 0 else ("trend_down", "down")
+    text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
+    return f'<div class="t {cls}">{_sparkline([p[metric] for p in periods])} {escape(text)}</div>'
+
+
+def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
+    """NPS, CSAT and CES tiles: value, 95% interval, answers, and the trend when summary.json has one."""
     h = summary.get("headline") or {}
     n, c, e = h.get("nps", {}), h.get("csat", {}), h.get("ces", {})
     if not n.get("n"):
-        return '<p class="cx-msg">No survey answers in this run.</p>'
-    tiles = [("NPS", f"{n['value']:.0f}", f"95% interval {n['lo']:.0f} to {n['hi']:.0f} · {n['n']:,} answers"),
-             ("CSAT", f"{c['value']:.2f} / 5", f"{c.get('top2box', 0):.0f}% satisfied · {c['n']:,} answers"),
-             ("CES", f"{e['value']:.2f} / 7", f"CES 2.0: higher is easier · {e['n']:,} answers")]
+        return f'<p class="cx-msg">{escape(i18n.t("no_answers", lang))}</p>'
+
+    def num(v: Any, d: int = 0) -> str:
+        return i18n.number(v, lang, d)
+
+    def interval(x: dict[str, Any], d: int) -> str:
+        return i18n.t("interval", lang, lo=num(x.get("lo"), d), hi=num(x.get("hi"), d))
+
+    tiles = [("NPS", num(n["value"]), f"{interval(n, 0)} · {i18n.t('answers', lang, n=num(n['n']))}",
+              trend_html(summary, "nps", lang)),
+             ("CSAT", f"{num(c.get('value'), 2)} / {num(5)}",
+              f"{interval(c, 2)} · {i18n.t('satisfied', lang, p=num(c.get('top2box')))} · "
+              f"{i18n.t('answers', lang, n=num(c.get('n')))}", trend_html(summary, "csat", lang, 2)),
+             ("CES", f"{num(e.get('value'), 2)} / {num(7)}",
+              f"{interval(e, 2)} · {i18n.t('ces_note', lang)} · {i18n.t('answers', lang, n=num(e.get('n')))}",
+              trend_html(summary, "ces", lang, 2))]
     return '<div class="cx-tiles">' + "".join(
         f'<div class="cx-tile"><div class="l">{escape(t)}</div><div class="v">{escape(v)}</div>'
-        f'<div class="s">{escape(s)}</div></div>' for t, v, s in tiles) + "</div>"
+        f'<div class="s">{escape(s)}</div>{tr}</div>' for t, v, s, tr in tiles) + "</div>"
+
+
+SOURCE_KINDS = ("recording", "photo", "survey", "contact", "social")
+
+
+def source_kind(rec: dict[str, Any]) -> str:
+    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social), for the source filter.
+
+    Read from the source file's folder or name (``recordings/s01.mp4`` -> recording); anything
+    else is named by its file, so no exhibit falls outside the filter's choices.
+    """
+    src = str((rec.get("source") or {}).get("file") or "").lower()
+    for kind in SOURCE_KINDS:
+        if src.startswith(kind) or f"/{kind}" in src or f" {kind}" in src or src.startswith(kind[:4]):
+            return kind
+    if rec.get("kind") == "clip":
+        return "recording"
+    return src.split("/")[0] or "other"
 
 
 def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: str = "", kind: str = "",
-                    feeling: str = "", lens: str = "", text: str = "") -> list[dict[str, Any]]:
-    """The exhibits matching every filter given (empty means any)."""
-    q = text.strip().lower()
+                    feeling: str = "", lens: str = "", text: str = "", segment: str = "", source: str = "",
+                    valence: str = "", q: str = "") -> list[dict[str, Any]]:
+    """The exhibits matching every filter given (empty means any), in their order.
+
+    ``valence`` (or its older name ``feeling``) is a band: neg, mid or pos. ``q`` (or ``text``) is
+    searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
+    lens; the gallery page does not use it (its lens re-ranks, kit.lenses, and never hides).
+    """
+    needle = (q or text).strip().casefold()
+    band_wanted = valence or feeling
 
     def ok(r: dict[str, Any]) -> bool:
-        hay = " ".join(str(r.get(k) or "") for k in ("title", "caption", "quote")).lower()
-        return ((not stage or r.get("stage") == stage) and (not channel or r.get("channel") == channel)
-                and (not kind or r["kind"] == kind) and (not feeling or band(r.get("valence")) == feeling)
-                and (not lens or lens in (r.get("lenses") or [])) and (not q or q in hay))
+        if (stage and r.get("stage") != stage) or (channel and r.get("channel") != channel) or (kind and r["kind"] != kind):
+            return False
+        if (segment and r.get("segment") != segment) or (band_wanted and band(r.get("valence")) != band_wanted):
+            return False
+        if (source and source_kind(r) != source) or (lens and lens not in (r.get("lenses") or [])):
+            return False
+        if needle:
+            hay = " ".join([str(r.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in r.get("tags") or []])
+            return needle in hay.casefold()
+        return True
     return [r for r in records if ok(r)]
+
+
+def card_data(rec: dict[str, Any], run_dir: Path, *, label: str = "", lang: str = "en") -> dict[str, Any]:
+    """One card as plain data for the gallery grid widget (it writes every string with textContent).
+
+    Only the cards of the visible page are built, so only their thumbnails are read and inlined.
+    """
+    media = rec.get("media") or {}
+    return {"id": rec["id"], "title": rec.get("title") or "", "thumb": _media_uri(run_dir, media.get("thumb")) or "",
+            "snippet": rec.get("quote") or rec.get("caption") or "", "quoted": bool(rec.get("quote")),
+            "tags": card_tags(rec, lang), "band": band(rec.get("valence")), "label": label,
+            "dir": i18n.text_dir(rec.get("lang")), "kind": rec["kind"]}
 
 
 def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:

@@ -1,0 +1,142 @@
+"""Page building blocks: labels and numbers per language, filters, escaping, trend, the overview's pieces."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kit import dashboard, gallery, i18n, pages
+
+HOSTILE = '<img src=x onerror="window.__xss=1">'
+
+
+def rec(id_: str, **kw) -> dict:
+    base = {"id": id_, "kind": "quote", "title": "t", "caption": "", "quote": "", "stage": None, "channel": None,
+            "segment": None, "valence": None, "severity": None, "lenses": [], "tags": [], "media": {},
+            "evidence": {}, "source": {"file": "surveys/q3.csv", "locator": "row 2"}, "lang": "en", "schema": 1}
+    return {**base, **kw}
+
+
+def test_numbers_in_english_and_persian() -> None:
+    assert i18n.number(1234.5, "en", 1) == "1,234.5"
+    assert i18n.number(1234.5, "fa", 1) == "۱٬۲۳۴٫۵"
+    assert i18n.number(-12, "fa") == "-۱۲"
+    assert i18n.number(0.25, "en", 2, sign=True) == "+0.25"
+    assert i18n.number(float("nan"), "fa") == "–"
+    assert i18n.number(None) == "–"
+
+
+def test_labels_directions_and_fallbacks() -> None:
+    assert i18n.t("gallery", "fa") == "گالری"
+    assert i18n.t("answers", "en", n="12") == "12 answers"
+    assert i18n.t("gallery", "de") == "Gallery"                # unknown language: English
+    assert i18n.direction("fa") == "rtl" and i18n.direction("en") == "ltr"
+    assert i18n.text_dir("fa") == "rtl" and i18n.text_dir(None) == "ltr"
+    assert all(set(v) == {"en", "fa"} and all(v.values()) for v in i18n.LABELS.values())
+
+
+def test_filters_combine_and_keep_order() -> None:
+    records = [rec("a", stage="purchase", channel="app", valence=-0.8, segment="new", quote="Payment failed"),
+               rec("b", stage="purchase", channel="web", valence=0.5, kind="photo",
+                   source={"file": "photos/p1.jpg", "locator": ""}),
+               rec("c", stage="support", channel="app", valence=0.0, tags=["waiting"],
+                   source={"file": "recordings/s01.mp4", "locator": "00:01:00"})]
+    ids = lambda rs: [r["id"] for r in rs]  # noqa: E731
+    assert ids(pages.filter_exhibits(records, stage="purchase")) == ["a", "b"]
+    assert ids(pages.filter_exhibits(records, channel="app", valence="neg")) == ["a"]
+    assert ids(pages.filter_exhibits(records, feeling="mid")) == ["c"]
+    assert ids(pages.filter_exhibits(records, segment="new")) == ["a"]
+    assert ids(pages.filter_exhibits(records, source="photo")) == ["b"]
+    assert ids(pages.filter_exhibits(records, source="recording")) == ["c"]
+    assert ids(pages.filter_exhibits(records, q="PAYMENT")) == ["a"]
+    assert ids(pages.filter_exhibits(records, q="wait")) == ["c"]          # tags are searched too
+    assert ids(pages.filter_exhibits(records, kind="photo", stage="support")) == []
+    assert ids(pages.filter_exhibits(list(reversed(records)))) == ["c", "b", "a"]
+
+
+def test_source_kind_reads_the_source_file() -> None:
+    assert pages.source_kind(rec("x", source={"file": "all surveys", "locator": ""})) == "survey"
+    assert pages.source_kind(rec("x", source={"file": "contacts.csv", "locator": ""})) == "contact"
+    assert pages.source_kind(rec("x", source={"file": "social.csv", "locator": ""})) == "social"
+    assert pages.source_kind(rec("x", source={"file": "notes/wall.txt", "locator": ""})) == "notes"
+
+
+def test_untrusted_text_is_escaped_everywhere(tmp_path: Path) -> None:
+    r = rec("h<1>", title=HOSTILE, quote=HOSTILE, caption=HOSTILE, segment=HOSTILE,
+            source={"file": HOSTILE, "locator": HOSTILE}, evidence={"note": HOSTILE})
+    for html in (pages.card_html(r, tmp_path, label=HOSTILE), pages.detail_html(r, tmp_path, lang="fa"),
+                 dashboard.negatives_html([{"rank": 1, "title": HOSTILE, "stage": HOSTILE, "exhibits": ['"><x']}],
+                                          tmp_path, "en")):
+        assert "<img" not in html and "&lt;img src=x" in html
+        assert '"><x' not in html
+    data = pages.card_data(r, tmp_path, label=HOSTILE)
+    assert data["title"] == HOSTILE            # raw: the grid writes it with textContent
+    assert data["thumb"] == ""
+
+
+def test_card_data_inlines_only_its_own_thumb(tmp_path: Path) -> None:
+    (tmp_path / "media").mkdir()
+    (tmp_path / "media" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    r = rec("a", kind="photo", media={"thumb": "media/a.png"}, valence=-0.5, stage="purchase", lang="fa")
+    data = pages.card_data(r, tmp_path, lang="fa")
+    assert data["thumb"].startswith("data:image/png;base64,")
+    assert data["tags"] == ["عکس", "purchase", "حس -۰٫۵"]
+    assert data["band"] == "neg" and data["dir"] == "rtl"
+    outside = rec("b", media={"thumb": "../../etc/passwd"})
+    assert pages.card_data(outside, tmp_path)["thumb"] == ""
+
+
+def test_trend_by_month_matches_hand_counts() -> None:
+    responses = pd.DataFrame({
+        "submitted_at": pd.to_datetime(["2026-07-03", "2026-07-20", "2026-07-30", "2026-08-02", "2026-08-15"], utc=True),
+        "nps": [10, 0, 9, 10, 10], "csat": [5, 1, 4, 5, 4], "ces": [7, 1, 5, 6, 7]})
+    t = gallery.trend(responses)
+    assert [p["period"] for p in t["periods"]] == ["2026-07-01", "2026-08-01"]
+    july, august = t["periods"]
+    assert july["responses"] == 3 and july["nps"] == pytest.approx(100 * (2 / 3 - 1 / 3), abs=1e-3)
+    assert july["csat"] == pytest.approx(10 / 3, abs=1e-3) and july["ces"] == pytest.approx(13 / 3, abs=1e-3)
+    assert august["nps"] == 100 and august["csat"] == 4.5 and august["ces"] == 6.5
+
+
+def test_trend_tile_says_the_change_since_the_first_month() -> None:
+    summary = {"headline": {"nps": {"n": 5, "value": 40, "lo": 10, "hi": 70},
+                            "csat": {"n": 5, "value": 3.8, "lo": 3, "hi": 4.6, "top2box": 80},
+                            "ces": {"n": 5, "value": 5.2, "lo": 4, "hi": 6.4}},
+               "trend": {"periods": [{"period": "2026-07-01", "nps": 33.333, "csat": 3.333, "ces": 4.333},
+                                     {"period": "2026-08-01", "nps": 100.0, "csat": 4.5, "ces": 4.333}]}}
+    html = pages.tiles_html(summary)
+    assert "▲ 67 since 2026-07" in html and "▲ 1.17 since 2026-07" in html and "no change since 2026-07" in html
+    fa = pages.tiles_html(summary, "fa")
+    assert "▲ ۶۷ از ۲۰۲۶-۰۷" in fa and "۴۰" in fa
+    assert pages.tiles_html({"headline": summary["headline"]}).count('class="t') == 0   # no trend, no line
+
+
+def test_worst_ids_and_overview_fallbacks(tmp_path: Path) -> None:
+    records = [rec("a", valence=-0.5, severity=0.2), rec("b", valence=-0.9), rec("c", valence=-0.5, severity=0.9),
+               rec("d", valence=0.3)]
+    assert gallery.worst(records) == ["b", "c", "a"]
+    assert dashboard._read_negatives(tmp_path) is None and dashboard._read_journey(tmp_path) is None
+    (tmp_path / "negatives.json").write_text(json.dumps([{"rank": 2, "title": "two"}, {"rank": 1, "title": "one"}]))
+    assert [n["title"] for n in dashboard._read_negatives(tmp_path)] == ["one", "two"]
+
+
+def test_journey_figure_draws_sources_and_ideal_in_stage_order() -> None:
+    journey = pd.DataFrame({"stage": ["support", "purchase", "support", "purchase"], "source": ["survey", "survey",
+                            "recording", "recording"], "valence": [-0.4, 0.2, -0.6, 0.1], "lo": [-0.5, 0.1, -0.8, 0.0],
+                            "hi": [-0.3, 0.3, -0.4, 0.2], "n": [40, 60, 5, 7], "ideal": [0.3, 0.5, 0.3, 0.5]})
+    fig = dashboard.journey_figure(journey, ["purchase", "support"])
+    names = [t.name for t in fig.data]
+    assert names == ["actual: recording", "actual: survey", "ideal (designed)"]
+    assert list(fig.data[1].x) == ["purchase", "support"] and list(fig.data[1].y) == [0.2, -0.4]
+    assert list(fig.data[2].y) == [0.5, 0.3]
+    assert "n = 112" in fig.layout.title.text
+
+
+def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    link = pages.gallery_link(exhibit="rec-s01-1", stage="purchase", q="late delivery")
+    monkeypatch.setenv("QUERY_STRING", link.split("?", 1)[1])
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    assert dashboard.query_params() == {"exhibit": "rec-s01-1", "stage": "purchase", "q": "late delivery"}
