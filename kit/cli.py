@@ -82,13 +82,31 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 VOILA_TEMPLATE = "cxkit"
 
 
-def voila_command(port: int) -> list[str]:
-    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, kernels of gone visitors culled."""
+CULL_IDLE_SECONDS = 30      # a kernel whose visitor has gone is shut down after this long without activity
+CULL_INTERVAL_SECONDS = 10
+
+
+def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
+                  cull_idle: int = CULL_IDLE_SECONDS, cull_interval: int = CULL_INTERVAL_SECONDS) -> list[str]:
+    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, kernels of gone visitors culled.
+
+    ``preheat`` keeps ``pool_size`` kernels per page that have already run the page (Voilà's
+    preheated kernels), so a visitor gets a drawn page without waiting for a kernel to start; the
+    gallery page waits for its visitor's query string before reading it. Culling: a kernel with no
+    open connection (its visitor left) and idle for ``cull_idle`` seconds is shut down, checked every
+    ``cull_interval`` seconds; kernels still connected are never culled (``cull_connected=False``),
+    and the warm pool is never culled (Voilà exempts it).
+    """
     from kit.paths import GALLERY_DIR
-    return [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
-            "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
-            "--MappingKernelManager.cull_idle_timeout=60", "--MappingKernelManager.cull_interval=10",
-            f"--template={VOILA_TEMPLATE}"]
+    command = [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
+               f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
+               f"--MappingKernelManager.cull_interval={cull_interval}",
+               "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
+               f"--template={VOILA_TEMPLATE}"]
+    if preheat and pool_size > 0:
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+    return command
 
 
 def voila_env() -> dict[str, str]:
@@ -101,16 +119,18 @@ def voila_env() -> dict[str, str]:
 
 @app.command()
 def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
-          port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8866) -> None:
+          port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8866,
+          preheat: Annotated[bool, typer.Option(help="keep one kernel per page ready (faster first paint, ~200 MB each)")]
+          = True) -> None:
     """Serve the gallery pages with Voilà on 127.0.0.1 for one run folder."""
     from kit.paths import RUN_ENV_VAR
     from kit.runs import resolve_run
     run_dir = resolve_run(run)
     env = {**os.environ, **voila_env(), RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     out.print(f"Serving run {run_dir.name} at http://127.0.0.1:{port}/  (Ctrl+C stops)")
-    for page in ("overview", "exhibits"):
+    for page in ("overview", "exhibits", "negative"):
         out.print(f"  http://127.0.0.1:{port}/voila/render/{page}.ipynb")
-    proc = subprocess.Popen(voila_command(port), env=env)
+    proc = subprocess.Popen(voila_command(port, preheat=preheat), env=env)
     try:
         proc.wait()
     except KeyboardInterrupt:
