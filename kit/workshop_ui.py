@@ -210,8 +210,10 @@ def _tally_html(t: dict[str, Any], budget_note: str = "") -> str:
                      for d in DEPARTMENTS if d in t["severity"])
     notes = "".join(f'<li><i>{escape(n["department"])}</i>, {escape(n["name"])}: '
                     f'<span class="cx-ws-note-text">{escape(n["text"])}</span></li>' for n in t["notes"])
-    return (f'<div class="cx-ws-tally">Room: <b class="cx-ws-total">{t["votes"]}</b> dots from {t["voters"]} '
-            f"people{' (' + by_dept + ')' if by_dept else ''}{budget_note}"
+    dots = "dot" if t["votes"] == 1 else "dots"
+    people = "person" if t["voters"] == 1 else "people"
+    return (f'<div class="cx-ws-tally">Room: <b class="cx-ws-total">{t["votes"]}</b> {dots} from {t["voters"]} '
+            f"{people}{' (' + by_dept + ')' if by_dept else ''}{budget_note}"
             f"<br>Severity (mean of 0-4, raters): {sev or 'not rated yet'}"
             + (f'<ul class="cx-ws-notes">{notes}</ul>' if notes else "") + "</div>")
 
