@@ -72,7 +72,10 @@ def card_html(run_dir: Path, rec: dict[str, Any], short_id: str) -> str:
     if img:
         media = f'<div class="media"><img src="{img}" alt="{escape(rec.get("title") or "")}"></div>'
     elif rec.get("quote"):
-        media = f'<div class="media quote"><blockquote{d}>“{escape(rec["quote"])}”</blockquote></div>'
+        marks = "«»" if rec.get("lang") == "fa" else "“”"
+        size = " short" if len(rec["quote"]) <= 140 else ""
+        media = (f'<div class="media quote{size}"><blockquote{d}>{marks[0]}{escape(rec["quote"])}{marks[1]}</blockquote>'
+                 "</div>")
     else:
         media = f'<div class="media figure"><p{d}>{escape(rec.get("caption") or rec.get("title") or "")}</p></div>'
     words, mark = feeling(rec.get("valence"))
