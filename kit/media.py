@@ -136,10 +136,65 @@ def cut_clip(src: Path, start_s: float, end_s: float, out: Path, *, info: MediaI
 def _blur_function(fps: float | None = None):
     """The kit's face blurrer (per image, or per clip when ``fps`` is given); imported on demand."""
     try:
-        from kit.faces import VideoBlurrer, blur_faces_array
+        from kit.faces import blur_faces_array
     except ImportError as exc:
         raise MissingDependencyError(f"face blurring needs kit.faces and its detector ({exc})") from None
-    return VideoBlurrer(fps) if fps else blur_faces_array
+    return ClipBlurrer(fps) if fps else blur_faces_array
+
+
+class ClipBlurrer:
+    """Blurs faces through a clip with the kit's one detector, running it only when it can matter.
+
+    As ``kit.faces.VideoBlurrer``: detection at most ``per_second`` times a second, every frame
+    blurred with the boxes of the last two detections. In addition, a scheduled detection is
+    skipped while the picture is the same as at the last detection: compared on a grid of cells
+    half the smallest detectable face wide, so a face that appears, leaves or moves changes at
+    least one cell, while encoder noise (averaged over a cell) does not. A detection that
+    would see the same pixels can only find the same faces, so nothing is lost; on screen shares,
+    slides and the held frames of low-frame-rate recordings most detections go. A cut to a new
+    scene is looked at on the very frame it happens, not at the next scheduled one, and no box
+    is held longer than ``max_hold_s`` without a fresh look.
+    """
+
+    CHANGED = 8.0          # grey levels, mean within a cell: more than noise, less than a face arriving
+    CUT = 40.0             # a cell this different ...
+    CUT_SHARE = 0.3        # ... in this share of the picture: a new scene, look now
+
+    def __init__(self, fps: float, per_second: float = 2.0, max_hold_s: float = 2.0) -> None:
+        self.every = max(1, round(fps / per_second))
+        self.max_hold = max(self.every, round(fps * max_hold_s))
+        self.frame = 0
+        self.since = 0                                 # frames since the last detection
+        self.seen: np.ndarray | None = None            # the grid at the last detection
+        self.recent: list[list[tuple[int, int, int, int]]] = [[], []]
+        self.detections = 0
+
+    def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
+        from kit import faces
+        grid = self._grid(frame)
+        diff = np.abs(grid - self.seen) if self.seen is not None and self.seen.shape == grid.shape else None
+        due = self.since >= self.every and (diff is None or float(diff.max()) > self.CHANGED)
+        cut = diff is None or float((diff > self.CUT).mean()) > self.CUT_SHARE
+        if due or cut or self.since >= self.max_hold:
+            self.recent = [self.recent[-1], faces.detect_faces(frame)]
+            self.seen, self.since = grid, 0
+            self.detections += 1
+        self.frame += 1
+        self.since += 1
+        boxes = self.recent[0] + self.recent[1]
+        return (faces.blur_boxes(frame, boxes) if boxes else frame), len(self.recent[1])
+
+    @staticmethod
+    def _grid(frame: np.ndarray) -> np.ndarray:
+        """Mean grey per cell, cells half the smallest face the detector finds (at its own scale)."""
+        import cv2
+        from kit import faces
+        h, w = frame.shape[:2]
+        scale = min(1.0, faces.DETECT_SIDE / max(h, w))
+        cell = max(2.0, faces.MIN_FACE / 2 / scale)
+        size = (max(1, round(w / cell)), max(1, round(h / cell)))
+        grey = cv2.cvtColor(frame, cv2.COLOR_RGB2GRAY)
+        return cv2.resize(grey, size, interpolation=cv2.INTER_AREA).astype(np.float32)
 
 
 def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: MediaInfo) -> Path:

@@ -183,10 +183,7 @@ def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_
 
 def _survey_scorer() -> Scorer:
     """The survey's sentiment method, imported when first needed (it loads lexicons)."""
-    try:
-        from kit.sentiment import score
-    except ImportError:                      # without it, moments come from friction cues alone
-        return lambda texts, langs=None: np.full(len(texts), np.nan)
+    from kit.sentiment import score
     return score
 
 
@@ -533,12 +530,14 @@ def hms(seconds_: float) -> str:
 # ---- emotional timelines -----------------------------------------------------------------------
 
 def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
-                    run_dir: Path) -> list[tuple[Any, Exhibit]]:
+                    run_dir: Path, *, png: bool = True) -> list[tuple[Any, Exhibit]]:
     """Per recording with customer speech: its timeline figure and a chart exhibit that stores it.
 
-    The figure is written to the run folder as plotly JSON (``media.figure``); its moment numbers
-    link to the moments' clips in the gallery page.
+    The figure is stored with ``kit.figures.save_figure`` (plotly JSON as ``media.figure``, a PNG
+    as ``media.thumb`` where Chromium is at hand); its moment numbers link to the moments' clips
+    in the gallery page.
     """
+    from kit.figures import save_figure
     titles = {e.id: e.title for e in result.exhibits}
     out = []
     for rec in recordings:
@@ -558,7 +557,7 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
                     f"{len(moments)} moments marked ({person} coded by a researcher, {len(moments) - person} found "
                     "automatically). Each number opens its clip.",
             lenses=["design"], tags=["timeline"],
-            media={"figure": timeline.write_figure(fig, run_dir, eid)},
+            media=save_figure(run_dir, eid, fig, png=png),
             source={"file": rec.get("transcript") or rec.get("media") or rid,
                     "locator": f"00:00:00-{hms(result.durations.get(rid, 0.0))}"},
             evidence={"recording": rid, "customer_lines": len(lines), "moments": len(moments),

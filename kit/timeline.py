@@ -12,7 +12,6 @@ recording has no researcher's markers.
 from __future__ import annotations
 
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -149,12 +148,3 @@ def links_table(moments: pd.DataFrame) -> str:
         for n, m in enumerate(moments.itertuples(), start=1))
     return ("<table><thead><tr><th>#</th><th>at</th><th>valence</th><th>coded by</th><th>moment</th>"
             f"<th>clip in the gallery</th></tr></thead><tbody>{rows}</tbody></table>")
-
-
-def write_figure(fig: go.Figure, run_dir: Path, exhibit_id: str) -> str:
-    """Store a chart exhibit's figure as plotly JSON; returns its path relative to the run folder."""
-    rel = f"charts/{exhibit_id}.json"
-    path = Path(run_dir) / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(fig.to_json(), encoding="utf-8")
-    return rel

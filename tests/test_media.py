@@ -134,3 +134,69 @@ def test_copy_of_real_file_still_probes_after_rename(tmp_path: Path, shared_data
     odd = tmp_path / "session one (final).MP4"
     shutil.copy(shared_data / "video/in1.mp4", odd)
     assert media.probe(odd).duration_s == 7.04
+
+
+def _detector(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A detector that 'finds' a face wherever the frame has its bright 40x40 patch; logs each call."""
+    import kit.faces
+    calls: list[int] = []
+
+    def detect(frame: np.ndarray) -> list[tuple[int, int, int, int]]:
+        calls.append(1)
+        return [(100, 60, 40, 40)] if frame[80, 120, 0] == 250 else []
+
+    monkeypatch.setattr(kit.faces, "detect_faces", detect)
+    return calls
+
+
+def _scene(n: int, face_from: int | None = None, noise: int = 0, seed: int = 0) -> list[np.ndarray]:
+    """n frames of a textured still, the face patch from frame ``face_from``, optional pixel noise."""
+    rng = np.random.default_rng(seed)
+    base = (np.indices((240, 320)).sum(axis=0) % 200).astype(np.uint8)[..., None].repeat(3, axis=2)
+    frames = []
+    for i in range(n):
+        f = base.copy()
+        if noise:
+            f = np.clip(f.astype(int) + rng.integers(-noise, noise + 1, f.shape), 0, 255).astype(np.uint8)
+        if face_from is not None and i >= face_from:
+            f[60:100, 100:140] = 250
+        frames.append(f)
+    return frames
+
+
+def test_clip_blurrer_skips_looks_at_an_unchanged_picture(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _detector(monkeypatch)
+    blur = media.ClipBlurrer(25)
+    for f in _scene(100, noise=3):                # 4 s of a still with encoder-like noise
+        blur(f)
+    # The first frame, then only the 2-second refresh (frames 50): 2 looks, not the 8 of a fixed schedule.
+    assert len(calls) == 2
+
+
+def test_clip_blurrer_looks_when_a_face_arrives_and_blurs_it_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _detector(monkeypatch)
+    blur = media.ClipBlurrer(25)
+    frames = _scene(40, face_from=30)
+    out = [blur(f) for f in frames]
+    assert len(calls) == 2                         # frame 0, then frame 30, the frame the face arrives
+    assert all(n == 0 for _, n in out[:30]) and all(n == 1 for _, n in out[30:])
+    assert np.array_equal(out[29][0], frames[29]) and not np.array_equal(out[30][0], frames[30])
+
+
+def test_clip_blurrer_keeps_twice_a_second_on_moving_pictures(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _detector(monkeypatch)
+    blur = media.ClipBlurrer(25)
+    for i in range(50):                            # a bar sweeping across: every frame differs
+        f = _scene(1)[0]
+        f[:, (i * 6) % 300:(i * 6) % 300 + 20] = 0
+        blur(f)
+    assert len(calls) == 5                         # frames 0, 12, 24, 36, 48
+
+
+def test_clip_blurrer_looks_at_a_cut_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _detector(monkeypatch)
+    blur = media.ClipBlurrer(25)
+    still = _scene(1)[0]
+    for i in range(10):
+        blur(still if i < 5 else 255 - still)     # a new scene at frame 5
+    assert len(calls) == 2

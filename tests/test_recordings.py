@@ -257,7 +257,7 @@ def test_timeline_per_recording(result: tuple[RecordingsResult, RejectLog, Path]
 def test_timeline_charts_are_chart_exhibits(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
     import plotly.io as pio
     res, _, run_dir = result
-    charts = timeline_charts(res, RECORDINGS, run_dir)
+    charts = timeline_charts(res, RECORDINGS, run_dir, png=False)
     assert [e.id for _, e in charts] == ["chart-rec-s01-timeline", "chart-rec-s02-timeline", "chart-rec-s03-timeline"]
     fig, ex = charts[0]
     assert ex.kind == "chart" and ex.media == {"figure": "charts/chart-rec-s01-timeline.json"}

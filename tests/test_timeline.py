@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import plotly.io as pio
 import pytest
 
 from kit import timeline
@@ -95,10 +94,11 @@ def test_links_table_escapes_and_links() -> None:
     assert html.count('href="exhibits.ipynb?exhibit=') == 2 and "00:00:19" in html and "+0.80" in html
 
 
-def test_figure_round_trips_through_json(tmp_path) -> None:
+def test_figure_round_trips_through_the_shared_chart_store(tmp_path) -> None:
+    from kit.figures import load_figure, save_figure
     win = timeline.windows(lines((0, 50, -0.4)), duration_s=60)
     fig = timeline.figure(win, MOMENTS.iloc[:1], title="t")
-    rel = timeline.write_figure(fig, tmp_path, "chart-rec-s01-timeline")
-    assert rel == "charts/chart-rec-s01-timeline.json"
-    back = pio.from_json((tmp_path / rel).read_text(encoding="utf-8"))
+    media = save_figure(tmp_path, "chart-rec-s01-timeline", fig, png=False)
+    assert media == {"figure": "charts/chart-rec-s01-timeline.json"}
+    back = load_figure(tmp_path, media["figure"])
     assert back.layout.annotations[0].text == fig.layout.annotations[0].text
