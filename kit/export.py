@@ -134,17 +134,8 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
             else:
                 media["clip_src"] = clip
             media["clip_mime"] = mime
-        out.append({**rec, "media": media, "source_kind": _source_kind(rec)})
+        out.append({**rec, "media": media, "source_kind": pages.source_kind(rec)})
     return out
-
-
-def _source_kind(rec: dict[str, Any]) -> str:
-    """The kind of evidence behind an exhibit (recording, photo, survey, ...), as the Voilà gallery names it."""
-    named = getattr(pages, "source_kind", None)
-    if named is not None:
-        return named(rec)
-    src = str((rec.get("source") or {}).get("file") or "").lower()
-    return "recording" if rec.get("kind") == "clip" else src.split("/")[0].split(" ")[-1] or "other"
 
 
 def _json_for_script(data: Any) -> str:

@@ -181,22 +181,40 @@ def show_chart_views(r: ReportData) -> None:
             display(HTML('<p class="cx-r-note">The chart file of this view is missing from the run.</p>'))
 
 
-def ranked_negatives_html(run_dir: Path, limit: int = 15) -> str:
-    """The ranked negative experiences of ``negatives.json`` as a table (any fields it carries, escaped)."""
+def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None = None, limit: int = 15) -> str:
+    """The ranked negative experiences of ``negatives.json``: what, where, how many, how sure, and the cards to see.
+
+    Score = severity x reach x evidence strength (kit.pain); entries with too little evidence are
+    listed after the ranked ones and say so. Card ids are the short ids printed on cards.pdf.
+    """
     path = Path(run_dir) / "negatives.json"
     if not path.is_file():
         return ('<p class="cx-r-note">This run has no ranked list of negative experiences (negatives.json); '
                 "the exhibits below are ordered by how negative they are.</p>")
     data = json.loads(path.read_text(encoding="utf-8"))
     items = data.get("negatives", data.get("items", [])) if isinstance(data, dict) else data
+    items = sorted((i for i in items if isinstance(i, dict)), key=lambda i: i.get("rank") or 1e9)[:limit]
     if not items:
         return "<p>No negative experience was ranked in this run.</p>"
-    items = [i for i in items if isinstance(i, dict)][:limit]
-    cols = [k for k in dict.fromkeys(k for i in items for k in i) if all(not isinstance(i.get(k), (dict, list)) for i in items)]
-    head = "".join(f"<th>{escape(str(c)).replace('_', ' ')}</th>" for c in ["rank", *cols])
-    body = "".join("<tr><td class=n>" + str(n) + "</td>" + "".join(f"<td>{_cell(i.get(c))}</td>" for c in cols) + "</tr>"
-                   for n, i in enumerate(items, 1))
-    return f'<table class="cx-r"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    records = exhibits if exhibits is not None else ex.load(Path(run_dir))
+    short = ex.short_ids([r["id"] for r in records])
+    rows = []
+    for n, i in enumerate(items, 1):
+        thumb = _inside(Path(run_dir), i.get("thumb"))
+        img = f'<img src="{pages.data_uri(thumb)}" alt="">' if thumb is not None and thumb.suffix.lower() in (
+            ".jpg", ".jpeg", ".png") else ""
+        where = " · ".join(escape(str(x).replace("_", " ")) for x in (i.get("stage"), i.get("channel")) if x)
+        sources = ", ".join(escape(str(x)) for x in i.get("sources") or [])
+        ids = " ".join(short[x] for x in (i.get("exhibits") or [])[:4] if x in short)
+        note = " <small>(too little evidence to rank)</small>" if i.get("too_few") else ""
+        rows.append(f"<tr><td class=n>{escape(str(i.get('rank') or n))}</td><td>{img}</td>"
+                    f"<td>{escape(str(i.get('title') or ''))}{note}</td><td>{where}</td>"
+                    f"<td class=n>{_cell(i.get('reach'))}</td><td class=n>{_cell(i.get('severity'))}</td>"
+                    f"<td class=n>{_cell(i.get('evidence_strength'))}</td><td class=n>{_cell(i.get('score'))}</td>"
+                    f'<td>{sources}</td><td class="cx-r-sid">{ids}</td></tr>')
+    return ('<table class="cx-r"><thead><tr><th class=n>rank</th><th></th><th>negative experience</th><th>where</th>'
+            "<th class=n>people</th><th class=n>severity</th><th class=n>evidence</th><th class=n>score</th>"
+            f"<th>from</th><th>cards</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _cell(value: Any) -> str:

@@ -129,13 +129,23 @@ def test_headline_tiles_show_each_interval_and_n(tmp_path: Path) -> None:
 
 
 def test_ranked_negatives_absent_present_and_escaped(tmp_path: Path) -> None:
-    assert "no ranked list" in report.ranked_negatives_html(tmp_path)
-    (tmp_path / "negatives.json").write_text(json.dumps([
-        {"title": HOSTILE, "score": 0.91234, "exhibits": ["a", "b"]}, {"title": "Late refunds", "score": 0.5}]))
-    html = report.ranked_negatives_html(tmp_path)
+    assert "no ranked list" in report.ranked_negatives_html(tmp_path, [])
+    records = [rec("a"), rec("b"), rec("c")]
+    (tmp_path / "negatives.json").write_text(json.dumps({"negatives": [
+        {"rank": 2, "title": "Late refunds", "stage": "support", "channel": "phone", "severity": 0.5, "reach": 12,
+         "evidence_strength": 0.4, "score": 2.4, "sources": ["survey"], "exhibits": ["c"], "too_few": True},
+        {"rank": 1, "title": HOSTILE, "stage": "purchase", "channel": "in_store", "severity": 0.91234, "reach": 40,
+         "evidence_strength": 0.8, "score": 29.19, "sources": ["recording", "survey"], "exhibits": ["a", "b", "zz"],
+         "thumb": "../outside.png"}]}))
+    html = report.ranked_negatives_html(tmp_path, records)
     assert "<img src=x" not in html and "&lt;img src=x" in html
-    assert re.findall(r"<tr><td class=n>(\d)</td>", html) == ["1", "2"]
-    assert "0.91" in html and "exhibits" not in html                   # nested lists are not flattened into cells
+    rows = re.findall(r"<tr><td class=n>(.*?)</tr>", html)
+    assert [r.split("<")[0] for r in rows] == ["1", "2"]                # by rank, whatever the file order
+    ids = short_ids(["a", "b", "c"])
+    assert f'<td class="cx-r-sid">{ids["a"]} {ids["b"]}</td>' in rows[0]   # unknown exhibit ids are left out
+    assert "0.91" in rows[0] and "purchase · in store" in rows[0] and "recording, survey" in rows[0]
+    assert "data:image" not in html                                    # a thumb outside the run is not read
+    assert "too little evidence" in rows[1] and "too little evidence" not in rows[0]
 
 
 def test_negative_table_worst_first_with_card_ids_and_escaped(tmp_path: Path) -> None:
