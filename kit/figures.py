@@ -21,7 +21,7 @@ import plotly.io as pio
 log = logging.getLogger("cxkit.figures")
 
 CHARTS = "charts"
-PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1100, 620, 1
+PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1100, 620, 1      # used when the figure sets no width or height
 PNG_TIMEOUT_S = 90.0
 NO_PNG_ENV = "CXKIT_NO_PNG"          # set to 1 to skip static images (e.g. on a machine without Chromium)
 _BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
@@ -72,7 +72,8 @@ def _render_png(fig: go.Figure) -> bytes:
                 _start_server()
                 import kaleido
 
-                opts = {"format": "png", "width": PNG_WIDTH, "height": PNG_HEIGHT, "scale": PNG_SCALE}
+                opts = {"format": "png", "width": fig.layout.width or PNG_WIDTH, "height": fig.layout.height or PNG_HEIGHT,
+                        "scale": PNG_SCALE}
                 result["png"] = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
         except Exception as exc:  # noqa: BLE001 - any browser failure only costs the thumbnail
             result["error"] = exc

@@ -35,11 +35,14 @@ def test_json_round_trip_keeps_data_and_title(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(figures.browser_path() is None, reason="no Chromium on this machine")
-def test_png_written_at_the_set_size(tmp_path: Path) -> None:
+def test_png_written_at_the_figure_size_or_the_default(tmp_path: Path) -> None:
     media = figures.save_figure(tmp_path, "chart-y", _fig())
     assert media == {"figure": "charts/chart-y.json", "thumb": "charts/chart-y.png"}
     width, height = _png_size((tmp_path / media["thumb"]).read_bytes())
     assert (width, height) == (figures.PNG_WIDTH * figures.PNG_SCALE, figures.PNG_HEIGHT * figures.PNG_SCALE)
+    sized = _fig().update_layout(width=640, height=300)
+    media = figures.save_figure(tmp_path, "chart-sized", sized)
+    assert _png_size((tmp_path / media["thumb"]).read_bytes()) == (640 * figures.PNG_SCALE, 300 * figures.PNG_SCALE)
 
 
 def test_without_chromium_the_png_is_skipped_with_a_note(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
