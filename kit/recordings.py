@@ -39,6 +39,7 @@ MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 MERGE_GAP_S = 10.0          # flagged lines closer than this are one moment
 MAX_MOMENT_S = 60.0         # ...unless the moment would grow past a watchable clip
 PAD_S = 1.0                 # context before and after the words themselves
+CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in
 DURATION_SLACK_S = 0.5      # container durations are rounded; markers at the very end are fine
 QUOTE_CHARS = 600
 NEGATIVE_TAG = "negative"    # a moment found by its sentiment rather than (or as well as) by a cue
@@ -206,7 +207,7 @@ def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], l
         found = _marker_moments(files["markers"], paths["markers"], utts, info, ctx)
     if found is None:
         found = find_moments(utts, duration)
-    made = [_exhibit(rec, m, files, paths, info, ctx) for m in found]
+    made = [_exhibit(rec, m, files, paths, info, utts, ctx) for m in found]
     return utts, found, made
 
 
@@ -457,9 +458,9 @@ def _customer_words(utts: list[Utterance], start: float, end: float) -> tuple[st
 # ---- exhibits ------------------------------------------------------------------------------------
 
 def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[str, Path],
-             info: media.MediaInfo | None, ctx: _Context) -> Exhibit:
+             info: media.MediaInfo | None, utts: list[Utterance], ctx: _Context) -> Exhibit:
     eid = _unique_id(f"rec-{rec['id']}-{int(m.start_s):04d}", ctx.ids)
-    clip = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, ctx) if info else {}
+    clip = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else {}
     source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
     who = rec.get("participant") or "A customer"
     where = " · ".join(x for x in (m.stage, m.channel) if x)
@@ -473,22 +474,40 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
         lang=str(detect_lang(pd.Series([m.quote or m.note])).iloc[0]))
 
 
-def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo,
+def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
                ctx: _Context) -> dict[str, Any]:
-    """Clip and thumbnail under run_dir/media; {} (and a reject) when ffmpeg cannot make them."""
+    """Clip (the moment padded by CLIP_PAD_S) and thumbnail (its most telling frame) under
+    run_dir/media; {} (and a reject) when ffmpeg cannot make them. ``start_s``/``end_s`` say what
+    the clip file covers."""
     assert path is not None
     folder = ctx.run_dir / "media"
-    end = min(m.end_s, info.duration_s)
+    start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
     try:
-        clip = media.cut_clip(path, m.start_s, end, folder / eid, info=info, blur_faces=ctx.blur_faces)
+        clip = media.cut_clip(path, start, end, folder / eid, info=info, blur_faces=ctx.blur_faces)
         if info.has_video:
-            thumb = media.thumbnail(path, (m.start_s + end) / 2, folder / f"{eid}.jpg", blur_faces=ctx.blur_faces)
+            thumb = media.thumbnail(path, min(telling_s, info.duration_s - 0.05), folder / f"{eid}.jpg",
+                                    blur_faces=ctx.blur_faces)
         else:
-            thumb = media.waveform_png(path, m.start_s, end, folder / f"{eid}.png")
+            thumb = media.waveform_png(path, start, end, folder / f"{eid}.png")
     except (InputFileError, ValueError) as exc:
         ctx.rejects.add(rel, clock(m.start_s), f"no clip made: {exc}; shown as a quote")
         return {}
-    return {"thumb": f"media/{thumb.name}", "clip": f"media/{clip.name}", "start_s": m.start_s, "end_s": end}
+    return {"thumb": f"media/{thumb.name}", "clip": f"media/{clip.name}", "start_s": round(start, 3),
+            "end_s": round(end, 3)}
+
+
+def telling_time(m: Moment, utts: list[Utterance]) -> float:
+    """The moment's most telling instant: the middle of the customer line inside it that says the
+    most (the strongest sentiment in the moment's direction, plus its friction cues), else its middle."""
+    inside = [u for u in utts if u.role == CUSTOMER and u.start_s < m.end_s and u.end_s > m.start_s]
+    if not inside:
+        return (m.start_s + m.end_s) / 2
+    sign = 1.0 if m.valence > 0 else -1.0
+
+    def telling(u: Utterance) -> float:
+        return sign * (u.sentiment or 0.0) + (0.0 if sign > 0 else sum(friction_cues(u.text).values()))
+    best = max(inside, key=telling)
+    return (max(best.start_s, m.start_s) + min(best.end_s, m.end_s)) / 2
 
 
 def _unique_id(base: str, taken: set[str]) -> str:

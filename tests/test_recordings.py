@@ -160,12 +160,13 @@ def test_clip_and_thumbnail_for_video_moment(result: tuple[RecordingsResult, Rej
     res, _, run_dir = result
     ex = next(e for e in res.exhibits if e.id == "rec-s01-0002")
     assert (ex.kind, ex.title, ex.stage, ex.channel) == ("clip", "Payment fails after a long wait", "purchase", "app")
+    # The moment is 2.5-7.0 s; its clip runs 2 s beyond it on each side.
     assert ex.media == {"thumb": "media/rec-s01-0002.jpg", "clip": "media/rec-s01-0002.mp4",
-                        "start_s": 2.5, "end_s": 7.0}
+                        "start_s": 0.5, "end_s": 9.0}
     assert ex.source == {"file": "recordings/s01.mp4", "locator": "00:00:02"}
     assert ex.lenses == ["engineering"] and {"failure", "waiting"} <= set(ex.tags)
     clip = media.probe(run_dir / ex.media["clip"])
-    assert clip.duration_s == pytest.approx(4.5, abs=0.5) and clip.codecs == ("h264", "aac")
+    assert clip.duration_s == pytest.approx(8.5, abs=0.5) and clip.codecs == ("h264", "aac")
     with Image.open(run_dir / ex.media["thumb"]) as thumb:
         assert thumb.format == "JPEG" and thumb.size == (480, 360)
 
@@ -183,7 +184,8 @@ def test_audio_only_persian_moment_found_automatically(result: tuple[RecordingsR
     ex = next(e for e in res.exhibits if e.evidence["recording"] == "s02")
     assert ex.kind == "clip" and ex.lang == "fa" and ex.media["clip"].endswith(".m4a")
     assert ex.media["thumb"].endswith(".png") and (run_dir / ex.media["thumb"]).is_file()
-    assert media.probe(run_dir / ex.media["clip"]).duration_s == pytest.approx(4.3, abs=0.5)
+    assert (ex.media["start_s"], ex.media["end_s"]) == (0.0, pytest.approx(7.0, abs=0.1))   # 1.2-5.5 s padded, within the file
+    assert media.probe(run_dir / ex.media["clip"]).duration_s == pytest.approx(7.0, abs=0.5)
     assert ex.tags == ["failure", "waiting", "repeating", "negative"] and ex.lenses == ["design", "engineering"]
     card = res.utterances[res.utterances["recording_id"] == "s02"]["text"].iloc[-1]
     assert card == "کارتم [card] است"
@@ -352,3 +354,16 @@ def test_notebook_views_summary_strongest_and_sources(result: tuple[RecordingsRe
     assert rows.loc["rec-s03-0001", ["kind", "source file", "at"]].tolist() == ["quote", "recordings/s03.vtt", "00:00:01"]
     links = views.timeline_links(res, "s01")
     assert links.count("exhibits.ipynb?exhibit=rec-s01-") == 2 and "Payment fails after a long wait" in links
+
+
+def test_thumbnail_time_is_the_line_that_says_most() -> None:
+    from kit.recordings import Moment, telling_time
+    utts = [Utterance(10, 12, "A", "Fine so far.", CUSTOMER, 0.4), Utterance(12, 16, "A", "Then it crashed.", CUSTOMER, -0.2),
+            Utterance(16, 18, "A", "Awful.", CUSTOMER, -0.6), Utterance(13, 15, "R", "Terrible?", INTERVIEWER, -0.9)]
+    bad = Moment(11.0, 17.0, "A", "", -0.7, 0.7, "person", [])
+    # 'Then it crashed.': 0.2 + failure 0.8 = 1.0; 'Awful.': 0.6 + frustration 0.7 = 1.3, the most telling;
+    # its part inside the moment is 16-17 s. The interviewer's line is never a candidate.
+    assert telling_time(bad, utts) == 16.5
+    good = Moment(9.0, 14.0, "A", "", 0.5, 0.0, "person", [])
+    assert telling_time(good, utts) == 11.0                      # the only positive line
+    assert telling_time(Moment(30.0, 40.0, "A", "", -0.5, 0.5, "auto", []), utts) == 35.0
