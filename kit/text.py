@@ -5,11 +5,13 @@ Vectorised over pandas Series, because a survey export may hold a million answer
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 # Arabic code points Persian writers often get from Arabic keyboards, mapped to Persian ones.
 _FA_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9",
                              "\u0629": "\u0647", "\u0640": None})
+_FA_PAIRS = [("\u064a", "\u06cc"), ("\u0649", "\u06cc"), ("\u0643", "\u06a9"), ("\u0629", "\u0647"), ("\u0640", "")]
 _DIACRITICS = r"[\u064b-\u0652\u0670]"
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ARABIC_SCRIPT = r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]"
@@ -31,13 +33,25 @@ def ascii_digits(s: pd.Series) -> pd.Series:
 
 
 def normalize_fa(s: pd.Series) -> pd.Series:
-    """Arabic yeh/kaf to Persian, tatweel and diacritics removed; ZWNJ (U+200C) is kept."""
-    return s.str.translate(_FA_LETTERS).str.replace(_DIACRITICS, "", regex=True)
+    """Arabic yeh/kaf to Persian, tatweel and diacritics removed; ZWNJ (U+200C) is kept.
+
+    Done as literal replacements (vectorised in Arrow) and only on texts with Arabic-script
+    letters, so a million English answers cost one scan.
+    """
+    if not len(s):
+        return s
+    out = s.copy()
+    arabic = s.str.contains(_ARABIC_SCRIPT, regex=True).fillna(False).to_numpy(dtype=bool)
+    if arabic.any():
+        t = s[arabic]
+        for old, new in _FA_PAIRS:
+            t = t.str.replace(old, new, regex=False)
+        out[arabic] = t.str.replace(_DIACRITICS, "", regex=True)
+    return out
 
 
 def detect_lang(s: pd.Series) -> pd.Series:
     """'fa' where Arabic-script letters outnumber Latin ones, else 'en' (the kit's two languages)."""
-    arabic = s.str.count(_ARABIC_SCRIPT)
-    latin = s.str.count(_LATIN)
-    return pd.Series(["fa" if a > b else "en" for a, b in zip(arabic, latin, strict=True)],
-                     index=s.index, dtype="string")
+    arabic = s.str.count(_ARABIC_SCRIPT).to_numpy(dtype=float, na_value=0)
+    latin = s.str.count(_LATIN).to_numpy(dtype=float, na_value=0)
+    return pd.Series(np.where(arabic > latin, "fa", "en"), index=s.index, dtype="string")

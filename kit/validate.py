@@ -15,9 +15,9 @@ import pandas as pd
 
 from kit import project as project_mod
 from kit.errors import InputFileError, KitError, ValidationFailed
-from kit.project import Project
-from kit.surveys import check_columns, reader_for
-from kit.tables import detect_encoding
+from kit.project import Project, Survey
+from kit.surveys import check_columns, reader_for, resolve_columns
+from kit.tables import TEXT_SUFFIXES, read_header
 
 
 @dataclass
@@ -33,13 +33,13 @@ class ValidationReport:
             raise ValidationFailed(self.problems)
 
 
-def _header_only(path: Path, survey_path: str, fmt_reader: object) -> pd.DataFrame:
-    """The survey's columns without reading every row (CSV/TSV); other types are read whole."""
-    if path.suffix.lower() in (".csv", ".tsv", ".txt") and fmt_reader.__name__ == "read_generic":  # type: ignore[attr-defined]
-        enc = detect_encoding(path)
-        sep = "\t" if path.suffix.lower() == ".tsv" or enc == "utf-16" else ","
-        return pd.read_csv(path, nrows=0, encoding=enc, sep=sep)
-    return fmt_reader(path, survey_path)[0]  # type: ignore[operator]
+def _check_survey(project: Project, i: int, survey: Survey) -> None:
+    """Raise when the survey's mapping names a column its file lacks (a generic CSV: header only)."""
+    path = project.path(survey.path, key=f"surveys[{i}].path")
+    if survey.format == "generic" and path.suffix.lower() in TEXT_SUFFIXES:
+        resolve_columns(read_header(path, survey.path), {}, survey)
+    else:
+        check_columns(reader_for(survey)(path, survey.path), survey)
 
 
 def _check_files(project: Project, report: ValidationReport) -> None:
@@ -49,7 +49,7 @@ def _check_files(project: Project, report: ValidationReport) -> None:
             report.problems.append(f"surveys[{i}].path: {survey.path} not found in {project.root}")
             continue
         try:
-            check_columns(_header_only(path, survey.path, reader_for(survey)), survey)
+            _check_survey(project, i, survey)
         except KitError as exc:
             report.problems.append(str(exc))
     for key in ("contacts", "social"):
