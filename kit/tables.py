@@ -132,6 +132,23 @@ def read_header(path: Path, display_name: str) -> list[str]:
 
 
 def read_text_table(path: Path, display_name: str, header_rows: int = 1) -> pd.DataFrame:
-    """All cells as strings ('' for empty), the first row as column names; raises InputFileError on failure."""
-    frame = read_cells(path, display_name)
-    return frame.iloc[header_rows - 1:].reset_index(drop=True) if header_rows > 1 else frame
+    """All cells as strings ('' for empty), blank lines skipped; raises InputFileError naming the file on failure.
+
+    Used for side tables (photo captions, markers). Survey files go through ``read_cells``, which
+    keeps blank lines so row numbers match the spreadsheet.
+    """
+    suffix = path.suffix.lower()
+    if not path.is_file():
+        raise InputFileError(display_name, "file not found", fix="check the path in project.yaml")
+    try:
+        if suffix == ".parquet":
+            return pd.read_parquet(path).astype("string").fillna("")
+        if suffix == ".xlsx":
+            return pd.read_excel(path, dtype=str, keep_default_na=False, header=header_rows - 1)
+        if suffix in TEXT_SUFFIXES:
+            encoding = detect_encoding(path)
+            return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, sep=separator(path, encoding),
+                               header=header_rows - 1, skiprows=range(1, header_rows) if header_rows > 1 else None)
+    except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(display_name, f"cannot be read as a table ({exc})") from None
+    raise InputFileError(display_name, f"unsupported file type {suffix!r}", fix=f"use one of {', '.join(SUFFIXES)}")
