@@ -30,7 +30,9 @@ async () => {
     const url = await window.Plotly.toImage(d, {format: 'png', width: 900, height: h, scale: 2});
     const img = document.createElement('img');
     img.className = 'cx-print-chart'; img.alt = 'chart'; img.src = url;
+    const box = d.parentElement;
     await new Promise(ok => { img.onload = ok; img.onerror = ok; d.replaceWith(img); });
+    if (box) box.style.height = 'auto';          // plotly's wrapper keeps the screen height otherwise
   }
   return divs.length;
 }

@@ -249,10 +249,12 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
 
 
 def counts_html(r: ReportData) -> str:
-    rows = "".join(f"<tr><td>{escape(k)}</td><td>{v['in']:,}</td><td>{v['accepted']:,}</td><td>{v['rejected']:,}</td>"
+    rows = "".join(f"<tr><td>{escape(k)}</td><td class=n>{v['in']:,}</td><td class=n>{v['accepted']:,}</td>"
+                   f"<td class=n>{v['rejected']:,}</td>"
                    f"<td>{'yes' if v['in'] == v['accepted'] + v['rejected'] else 'NO'}</td></tr>"
                    for k, v in r.counts.items())
-    return ("<table><thead><tr><th>input</th><th>in</th><th>accepted</th><th>rejected</th><th>balanced</th></tr>"
+    return ('<table class="cx-r"><thead><tr><th>input</th><th class=n>in</th><th class=n>accepted</th><th class=n>rejected</th>'
+            "<th>balanced</th></tr>"
             f"</thead><tbody>{rows}</tbody></table><p>{r.rejects:,} rejects are listed with their reasons in "
             "<code>data/rejects.parquet</code>.</p>")
 
