@@ -129,3 +129,63 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
         counts.accepted += int(ok.sum())
         counts.rejected += int((~ok).sum())
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), counts
+
+
+# ---------------------------------------------------------------- aggregates over the stored log
+# The views need one row per customer or per channel, never the events themselves: DuckDB reads the
+# Parquet written above in streaming fashion, so tens of millions of contacts stay within a bounded memory.
+
+DUCKDB_MEMORY = "1GB"
+
+
+def _query(sql: str, params: list[object]) -> pd.DataFrame:
+    import duckdb
+
+    with duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2}) as con:
+        return con.execute(sql, params).df()
+
+
+def _to_utc(frame: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Nanoseconds since 1970 (as queried, to stay clear of time-zone casts) back to UTC times."""
+    for col in cols:
+        frame[col] = pd.to_datetime(frame[col].astype("int64"), unit="ns", utc=True)
+    return frame
+
+
+def customer_contacts(parquet: Path) -> pd.DataFrame:
+    """One row per customer of the contact log: outbound volume per week, complaints, leaving, buying, first and last contact.
+
+    ``per_week`` follows ``scores.weekly_outbound``: outbound messages over the span between the first and
+    last outbound message, at least one week; it is missing for customers never written to.
+    """
+    sql = """
+    SELECT customer_id,
+      count(*) FILTER (WHERE direction = 'outbound') AS outbound,
+      count(*) FILTER (WHERE direction = 'outbound')
+        / greatest(1.0, (max(t) FILTER (WHERE direction = 'outbound')
+                         - min(t) FILTER (WHERE direction = 'outbound')) / 604800e9) AS per_week,
+      count(*) FILTER (WHERE direction = 'inbound') AS inbound,
+      count(*) FILTER (WHERE direction = 'inbound' AND kind = 'complaint') AS complaints,
+      bool_or(kind = 'cancellation' OR outcome = 'cancelled') AS left_us,
+      bool_or(kind = 'purchase' OR outcome = 'purchased') AS purchased,
+      min(t) AS first_at, max(t) AS last_at,
+      arg_min(channel, t) AS first_channel, arg_max(channel, t) AS last_channel,
+      arg_min(kind, t) AS first_kind, arg_max(kind, t) AS last_kind
+    FROM (SELECT *, epoch_ns("at") AS t FROM read_parquet(?)) GROUP BY customer_id ORDER BY customer_id"""
+    frame = _to_utc(_query(sql, [str(parquet)]), ["first_at", "last_at"])
+    frame.loc[frame["outbound"] == 0, "per_week"] = np.nan
+    return frame
+
+
+def channel_contacts(parquet: Path) -> pd.DataFrame:
+    """One row per channel of the contact log: volume each way, customers reached, purchases, complaints and cost."""
+    sql = """
+    SELECT channel, count(*) AS contacts,
+      count(*) FILTER (WHERE direction = 'inbound') AS inbound,
+      count(*) FILTER (WHERE direction = 'outbound') AS outbound,
+      count(DISTINCT customer_id) AS customers,
+      count(*) FILTER (WHERE kind = 'purchase' OR outcome = 'purchased') AS purchases,
+      count(*) FILTER (WHERE direction = 'inbound' AND kind = 'complaint') AS complaints,
+      coalesce(sum(cost), 0) AS cost, count(cost) AS costed
+    FROM read_parquet(?) GROUP BY channel ORDER BY channel"""
+    return _query(sql, [str(parquet)])
