@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kit import exhibits as ex
-from kit import pages, runs
+from kit import lenses, pages, runs
 from kit.errors import PipelineError, ProjectError
 from kit.pages import data_uri
 
@@ -115,7 +115,11 @@ def _title(run_dir: Path) -> str:
 
 
 def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Thumbnails always embedded; clips embedded while within the budget, else linked."""
+    """Thumbnails always embedded; clips embedded while within the budget, else linked.
+
+    Each record also carries its source kind (for the source filter) and its score and label under
+    every lens (kit.lenses), so the page re-ranks by a lens without hiding any exhibit.
+    """
     budget = CLIP_BUDGET_BYTES
     out = []
     for rec in records:
@@ -134,7 +138,9 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
             else:
                 media["clip_src"] = clip
             media["clip_mime"] = mime
-        out.append({**rec, "media": media, "source_kind": pages.source_kind(rec)})
+        lens = {name: {"score": round(lenses.score(rec, name), 4), "label": lenses.label(rec, name)}
+                for name in lenses.LENSES}
+        out.append({**rec, "media": media, "source_kind": pages.source_kind(rec), "lens": lens})
     return out
 
 
