@@ -81,7 +81,7 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
             bad = ~direction.isin(DIRECTIONS)
             reason = reason.where(~bad, reason + "column 'direction': '" + c["direction"] + "' is not inbound/outbound; ")
             cost = pd.to_numeric(c["cost"], errors="coerce")
-            bad = ((c["cost"] != "") & cost.isna()) | (cost < 0)
+            bad = (((c["cost"] != "") & cost.isna()) | (cost < 0)).fillna(False)   # a blank cost is allowed
             reason = reason.where(~bad, reason + "column 'cost': '" + c["cost"] + "' is not an amount >= 0; ")
             bad = c["customer_id"] == ""
             reason = reason.where(~bad, reason + "column 'customer_id' is empty; ")

@@ -145,7 +145,7 @@ def journey_curve(table: pd.DataFrame, gaps: pd.DataFrame, flow: pd.DataFrame, s
         rgb = tuple(int(color[k:k + 2], 16) for k in (1, 3, 5))
         fig.add_trace(go.Scatter(x=list(g["stage"]) + list(g["stage"])[::-1], y=list(g["hi"]) + list(g["lo"])[::-1],
                                  fill="toself", fillcolor=f"rgba({rgb[0]},{rgb[1]},{rgb[2]},0.15)", line=dict(width=0),
-                                 hoverinfo="skip", showlegend=False, legendgroup=source), 1, 1)
+                                 mode="lines", hoverinfo="skip", showlegend=False, legendgroup=source), 1, 1)
         fig.add_trace(go.Scatter(
             x=g["stage"], y=g["valence"], mode="lines+markers", name=f"{source} (n={int(g['n'].sum()):,})",
             legendgroup=source, line=dict(color=color, width=3, dash=dash),
@@ -160,8 +160,8 @@ def journey_curve(table: pd.DataFrame, gaps: pd.DataFrame, flow: pd.DataFrame, s
                                  line=dict(color="#000000", dash="dash", width=2.5),
                                  marker=dict(symbol="star", size=13, color="#000000")), 1, 1)
     for g in gaps.itertuples(index=False):
-        fig.add_annotation(x=g.stage, y=g.valence, ax=0, ay=g.ideal, ayref="y", axref="x", arrowhead=0, arrowwidth=2,
-                           arrowcolor="#D55E00", showarrow=True, text="", row=1, col=1)
+        fig.add_trace(go.Scatter(x=[g.stage, g.stage], y=[g.valence, g.ideal], mode="lines", showlegend=False,
+                                 hoverinfo="skip", line=dict(color="#D55E00", width=5)), 1, 1)
         fig.add_annotation(x=g.stage, y=(g.valence + g.ideal) / 2, text=f"<b>gap {g.gap:+.2f}</b>", showarrow=False,
                            xshift=38, bgcolor="rgba(255,255,255,0.85)", font=dict(color="#A04000"), row=1, col=1)
     if len(flow):
@@ -176,6 +176,9 @@ def journey_curve(table: pd.DataFrame, gaps: pd.DataFrame, flow: pd.DataFrame, s
                       legend=dict(orientation="h", y=-0.1))
     fig.update_xaxes(categoryorder="array", categoryarray=order)
     fig.update_yaxes(title="valence (-1 bad … 1 good)", range=[-1.05, 1.05], row=1, col=1)
+    if len(flow):
+        fig.update_yaxes(range=[-1.6 * flow["left"].max() - 0.1 * flow["entered"].max(), 1.3 * flow["entered"].max()],
+                         row=2, col=1)
     fig.update_yaxes(title="customers", row=2, col=1)
     return fig
 
@@ -193,7 +196,8 @@ def pain_heatmap(matrix: pd.DataFrame, stages: list[str], channels: list[str]) -
                 r = m.loc[(s, c)]
                 zr.append(float(r["pain"]))
                 few = " ·few" if r["too_few"] else ""
-                tr.append(f"{int(r['negatives'])}/{int(r['n'])}<br>sev {r['severity']:.2f}{few}")
+                sev = f"<br>sev {r['severity']:.2f}" if r["negatives"] else ""
+                tr.append(f"{int(r['negatives'])}/{int(r['n'])}{sev}{few}")
             else:
                 zr.append(None)
                 tr.append("")
@@ -228,9 +232,11 @@ def ranked_bars(entries: list[dict], top: int = 10) -> go.Figure:
     return fig
 
 
-def table_figure(header: list[str], columns: list[list[object]], title: str, height: int = 420) -> go.Figure:
+def table_figure(header: list[str], columns: list[list[object]], title: str, height: int = 420,
+                 widths: list[float] | None = None) -> go.Figure:
     """A plain table as a figure (for the wall and the scorecard exhibits' static images)."""
-    fig = go.Figure(go.Table(header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#EAECEE", align="left"),
+    fig = go.Figure(go.Table(columnwidth=widths, header=dict(values=[f"<b>{h}</b>" for h in header], fill_color="#EAECEE",
+                                                             align="left"),
                              cells=dict(values=columns, align="left", height=26)))
     fig.update_layout(**LAYOUT, height=height, width=1200, margin=dict(l=10, r=10, t=60, b=10), title=title)
     return fig

@@ -134,7 +134,8 @@ def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhi
         [list(quotes.get("text", [])), [f"{v:.2f}" for v in quotes.get("severity", [])], list(quotes.get("theme", [])),
          ["" if pd.isna(v) else int(v) for v in quotes.get("theme_answers", [])],
          [f"{s} · {loc}" for s, loc in zip(quotes.get("source", []), quotes.get("locator", []), strict=True)]],
-        f"The detractor wall: the {n} most severe unhappy answers (n = {n})", height=120 + 44 * max(1, n))
+        f"The detractor wall: the {n} most severe unhappy answers (n = {n})", height=130 + 66 * max(1, n),
+        widths=[5, 1, 2, 1.3, 2.4])
     ex = _chart(step, WALL_ID, fig, title="The detractor wall",
                 caption=f"The {n} most severe unhappy answers, each with how many answers share its theme.",
                 lenses=["design", "business"], tags=["quotes", "detractors"],
