@@ -133,27 +133,30 @@ def cut_clip(src: Path, start_s: float, end_s: float, out: Path, *, info: MediaI
     return out
 
 
-def _blur_function(fps: float | None = None):
-    """The kit's face blurrer (per image, or per clip when ``fps`` is given); imported on demand."""
+def _blur_function():
+    """The kit's face blurrer for one image; imported on demand, so clips without blurring need no OpenCV."""
     try:
         from kit.faces import blur_faces_array
     except ImportError as exc:
         raise MissingDependencyError(f"face blurring needs kit.faces and its detector ({exc})") from None
-    return ClipBlurrer(fps) if fps else blur_faces_array
+    return blur_faces_array
 
 
 class ClipBlurrer:
     """Blurs faces through a clip with the kit's one detector, running it only when it can matter.
 
-    As ``kit.faces.VideoBlurrer``: detection at most ``per_second`` times a second, every frame
-    blurred with the boxes of the last two detections. In addition, a scheduled detection is
-    skipped while the picture is the same as at the last detection: compared on a grid of cells
-    half the smallest detectable face wide, so a face that appears, leaves or moves changes at
-    least one cell, while encoder noise (averaged over a cell) does not. A detection that
-    would see the same pixels can only find the same faces, so nothing is lost; on screen shares,
-    slides and the held frames of low-frame-rate recordings most detections go. A cut to a new
-    scene is looked at on the very frame it happens, not at the next scheduled one, and no box
-    is held longer than ``max_hold_s`` without a fresh look.
+    Detection runs at most ``per_second`` times a second (as ``kit.faces.VideoBlurrer``), and a
+    scheduled look is skipped while the picture is the same as at the last look: compared on a
+    grid of cells half the smallest detectable face wide, so a face that appears, leaves or moves
+    changes at least one cell, while encoder noise (averaged over a cell) does not. A look at the
+    same pixels can only find the same faces, so nothing is lost; on screen shares, slides and the
+    held frames of low-frame-rate recordings most looks go. A cut to a new scene is looked at on
+    the frame it happens, and no box is held longer than ``max_hold_s`` without a fresh look.
+
+    Frames between two looks wait (``push`` returns them once the next look is done) and are
+    blurred with the boxes of the look before them, the one after them and the one before that:
+    a face coming into view is covered from its first frame, not from the next look, and one
+    on its way out stays covered until it is gone.
     """
 
     CHANGED = 8.0          # grey levels, mean within a cell: more than noise, less than a face arriving
@@ -163,26 +166,49 @@ class ClipBlurrer:
     def __init__(self, fps: float, per_second: float = 2.0, max_hold_s: float = 2.0) -> None:
         self.every = max(1, round(fps / per_second))
         self.max_hold = max(self.every, round(fps * max_hold_s))
-        self.frame = 0
-        self.since = 0                                 # frames since the last detection
-        self.seen: np.ndarray | None = None            # the grid at the last detection
+        self.since = 0                                 # frames since the last look
+        self.seen: np.ndarray | None = None            # the grid at the last look
         self.recent: list[list[tuple[int, int, int, int]]] = [[], []]
+        self.pending: list[np.ndarray] = []
         self.detections = 0
 
-    def __call__(self, frame: np.ndarray) -> tuple[np.ndarray, int]:
+    def push(self, frame: np.ndarray) -> list[np.ndarray]:
+        """Take the next frame; returns the frames now ready, blurred, in order (maybe none)."""
         from kit import faces
-        grid = self._grid(frame)
-        diff = np.abs(grid - self.seen) if self.seen is not None and self.seen.shape == grid.shape else None
-        due = self.since >= self.every and (diff is None or float(diff.max()) > self.CHANGED)
-        cut = diff is None or float((diff > self.CUT).mean()) > self.CUT_SHARE
-        if due or cut or self.since >= self.max_hold:
-            self.recent = [self.recent[-1], faces.detect_faces(frame)]
-            self.seen, self.since = grid, 0
-            self.detections += 1
-        self.frame += 1
         self.since += 1
-        boxes = self.recent[0] + self.recent[1]
-        return (faces.blur_boxes(frame, boxes) if boxes else frame), len(self.recent[1])
+        if not self._look_now(frame):
+            self.pending.append(frame)
+            return []
+        found = faces.detect_faces(frame)
+        self.detections += 1
+        waiting = self.recent[0] + self.recent[1] + found
+        ready = [self._blur(f, waiting) for f in self.pending]
+        self.recent, self.pending, self.since = [self.recent[1], found], [], 0
+        return [*ready, self._blur(frame, self.recent[0] + found)]
+
+    def flush(self) -> list[np.ndarray]:
+        """The frames after the last look, blurred with the last two looks' boxes."""
+        ready = [self._blur(f, self.recent[0] + self.recent[1]) for f in self.pending]
+        self.pending = []
+        return ready
+
+    def _look_now(self, frame: np.ndarray) -> bool:
+        grid = self._grid(frame)
+        if self.seen is None or self.seen.shape != grid.shape:
+            self.seen = grid
+            return True
+        diff = np.abs(grid - self.seen)
+        due = self.since >= self.every and float(diff.max()) > self.CHANGED
+        cut = float((diff > self.CUT).mean()) > self.CUT_SHARE
+        if due or cut or self.since >= self.max_hold:
+            self.seen = grid
+            return True
+        return False
+
+    @staticmethod
+    def _blur(frame: np.ndarray, boxes: list[tuple[int, int, int, int]]) -> np.ndarray:
+        from kit import faces
+        return faces.blur_boxes(frame, boxes) if boxes else frame
 
     @staticmethod
     def _grid(frame: np.ndarray) -> np.ndarray:
@@ -199,7 +225,8 @@ class ClipBlurrer:
 
 def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: MediaInfo) -> Path:
     """Decode raw RGB frames through a pipe, blur faces in each, re-encode with the clip's audio."""
-    blur = _blur_function(info.fps or 25)
+    _blur_function()                            # the detector is there, or a clear error
+    blur = ClipBlurrer(info.fps or 25)
     w, h = _clip_size(info)
     fps = f"{info.fps or 25:.3f}"
     source = ("-ss", f"{start_s:.3f}", "-t", f"{end_s - start_s:.3f}", "-i", str(src))
@@ -216,7 +243,9 @@ def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: Media
         assert dec.stdout is not None and enc.stdin is not None
         try:
             while len(raw := dec.stdout.read(frame_bytes)) == frame_bytes:
-                frame, _ = blur(np.frombuffer(raw, np.uint8).reshape(h, w, 3))
+                for frame in blur.push(np.frombuffer(raw, np.uint8).reshape(h, w, 3)):
+                    enc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
+            for frame in blur.flush():
                 enc.stdin.write(np.ascontiguousarray(frame, dtype=np.uint8).tobytes())
             enc.stdin.close()
         except BrokenPipeError:                 # the encoder stopped; its stderr says why

@@ -164,39 +164,53 @@ def _scene(n: int, face_from: int | None = None, noise: int = 0, seed: int = 0) 
     return frames
 
 
+def _blurred(blur: media.ClipBlurrer, frames: list[np.ndarray]) -> list[np.ndarray]:
+    out = [f for frame in frames for f in blur.push(frame)] + blur.flush()
+    assert len(out) == len(frames)
+    return out
+
+
 def test_clip_blurrer_skips_looks_at_an_unchanged_picture(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _detector(monkeypatch)
-    blur = media.ClipBlurrer(25)
-    for f in _scene(100, noise=3):                # 4 s of a still with encoder-like noise
-        blur(f)
-    # The first frame, then only the 2-second refresh (frames 50): 2 looks, not the 8 of a fixed schedule.
+    _blurred(media.ClipBlurrer(25), _scene(100, noise=3))    # 4 s of a still with encoder-like noise
+    # The first frame, then only the 2-second refreshes (frames 50): 2 looks, not the 8 of a fixed schedule.
     assert len(calls) == 2
 
 
-def test_clip_blurrer_looks_when_a_face_arrives_and_blurs_it_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_clip_blurrer_covers_a_face_from_the_frame_it_arrives(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _detector(monkeypatch)
-    blur = media.ClipBlurrer(25)
     frames = _scene(40, face_from=30)
-    out = [blur(f) for f in frames]
+    out = _blurred(media.ClipBlurrer(25), frames)
     assert len(calls) == 2                         # frame 0, then frame 30, the frame the face arrives
-    assert all(n == 0 for _, n in out[:30]) and all(n == 1 for _, n in out[30:])
-    assert np.array_equal(out[29][0], frames[29]) and not np.array_equal(out[30][0], frames[30])
+    assert np.array_equal(out[0], frames[0])       # nothing found before the face
+    assert all(not np.array_equal(o, f) for o, f in zip(out[1:], frames[1:], strict=True))   # held frames too
+
+
+def test_clip_blurrer_a_face_between_looks_is_blurred_from_its_first_frame(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _detector(monkeypatch)
+    frames = []
+    for i in range(30):                            # a bar sweeping across: every frame differs
+        f = _scene(1, face_from=0 if i >= 17 else None)[0]
+        f[:, 200 + i * 3:210 + i * 3] = 0
+        frames.append(f)
+    out = _blurred(media.ClipBlurrer(25), frames)
+    assert len(calls) == 3                         # frames 0, 12, 24: the face arrives at 17, between looks
+    assert all(not np.array_equal(out[i][60:100, 100:140], frames[i][60:100, 100:140]) for i in range(17, 30))
 
 
 def test_clip_blurrer_keeps_twice_a_second_on_moving_pictures(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _detector(monkeypatch)
-    blur = media.ClipBlurrer(25)
+    frames = []
     for i in range(50):                            # a bar sweeping across: every frame differs
         f = _scene(1)[0]
         f[:, (i * 6) % 300:(i * 6) % 300 + 20] = 0
-        blur(f)
+        frames.append(f)
+    _blurred(media.ClipBlurrer(25), frames)
     assert len(calls) == 5                         # frames 0, 12, 24, 36, 48
 
 
 def test_clip_blurrer_looks_at_a_cut_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls = _detector(monkeypatch)
-    blur = media.ClipBlurrer(25)
     still = _scene(1)[0]
-    for i in range(10):
-        blur(still if i < 5 else 255 - still)     # a new scene at frame 5
+    _blurred(media.ClipBlurrer(25), [still if i < 5 else 255 - still for i in range(10)])   # a new scene at frame 5
     assert len(calls) == 2
