@@ -233,6 +233,7 @@ class GalleryPage:
         self.lang = lang = _lang(summary)
         self.by_id = {r["id"]: r for r in records}
         self._ranked: dict[str, list[dict[str, Any]]] = {"": records}
+        self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
         t = functools.partial(i18n.t, lang=lang)
         narrow = w.Layout(width="160px")
         self.filters: dict[str, w.Dropdown] = {
@@ -280,8 +281,15 @@ class GalleryPage:
     def ranked(self, lens: str) -> list[dict[str, Any]]:
         """All exhibits in the lens's order (computed once per lens per visitor, never filtered)."""
         if lens not in self._ranked:
-            self._ranked[lens] = lenses.rank(self.records, lens)
+            order = (self._lenses or {}).get("order", {}).get(lens)
+            self._ranked[lens] = [self.by_id[i] for i in order] if order else lenses.rank(self.records, lens)
         return self._ranked[lens]
+
+    def label(self, rec: dict[str, Any], lens: str) -> str:
+        if not lens:
+            return ""
+        done = (self._lenses or {}).get("labels", {}).get(lens, {}).get(rec["id"])
+        return done if done is not None else lenses.label(rec, lens, self.lang)
 
     def filtered(self) -> list[dict[str, Any]]:
         f = {k: dd.value for k, dd in self.filters.items() if k != "lens"}
@@ -295,7 +303,7 @@ class GalleryPage:
         current = min(self.page.value, pages_n)
         start = (current - 1) * PAGE_SIZE
         visible = self.shown[start:start + PAGE_SIZE]
-        self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=lenses.label(r, lens, lang) if lens else "")
+        self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
                            for r in visible]
         num = functools.partial(i18n.number, lang=lang)
         self.count.value = escape(i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),

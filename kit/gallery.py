@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from kit import exhibits as ex
-from kit import scores
+from kit import lenses, scores
 from kit.steps import Step
 
 MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
@@ -69,10 +69,11 @@ def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def assemble(step: Step) -> list[dict[str, Any]]:
-    """Write ``exhibits.json``, ``data/moments.parquet`` and ``summary.json``; returns the exhibits."""
+    """Write ``exhibits.json``, ``data/moments.parquet``, ``lenses.json`` and ``summary.json``; returns the exhibits."""
     records = ex.merge_parts(step.run_dir)
     (step.run_dir / "exhibits.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
     merge_moments(step)
+    lenses.write(step.run_dir, records, step.project.ui_language)
     (step.run_dir / "summary.json").write_text(
         json.dumps(summary(step, records), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     step.finish()

@@ -15,9 +15,11 @@ Scores are in 0..1 and built from the exhibit record alone, so ranking 10,000 ex
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from kit.i18n import number
@@ -156,3 +158,31 @@ def label(rec: dict[str, Any], lens: str, lang: str = "en") -> str:
             parts.append(words["segment"].format(s=rec["segment"]))
         parts += named
     return " · ".join(parts)
+
+
+LENSES_FILE = "lenses.json"
+
+
+def precompute(records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any]:
+    """Every lens's order (exhibit ids) and card labels in ``lang``: what the gallery page reads instead of ranking."""
+    return {"lang": lang, "order": {lens: [r["id"] for r in rank(records, lens)] for lens in LENSES},
+            "labels": {lens: {r["id"]: label(r, lens, lang) for r in records} for lens in LENSES}}
+
+
+def write(run_dir: Path, records: list[dict[str, Any]], lang: str = "en") -> Path:
+    """``<run>/lenses.json``, written by the gallery step so a page with 10,000 exhibits switches lens at once."""
+    path = run_dir / LENSES_FILE
+    path.write_text(json.dumps(precompute(records, lang), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def read(run_dir: Path, records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any] | None:
+    """The precomputed lenses if they match these exhibits and this language; else None (the page ranks itself)."""
+    path = run_dir / LENSES_FILE
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    ids = {r["id"] for r in records}
+    if data.get("lang") != lang or any(set(data["order"].get(lens, [])) != ids for lens in LENSES):
+        return None
+    return data

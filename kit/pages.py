@@ -37,7 +37,8 @@ display:block;background:#eee}
 .cx-tag.kind{background:#1c2833;color:#fff}
 .cx-detail{padding:8px 12px 12px;font-size:13px;border-top:1px solid #eee}
 .cx-detail video,.cx-detail img{width:100%;margin-bottom:6px}.cx-detail audio{width:100%}
-.cx-detail dt{color:#566573;float:left;clear:left;width:80px}.cx-detail dd{margin-left:86px}
+.cx-facts{border-collapse:collapse;font-size:13px}.cx-facts th{color:#566573;font-weight:normal;text-align:start;
+padding:2px 12px 2px 0;vertical-align:top;white-space:nowrap}.cx-facts td{padding:2px 0;overflow-wrap:anywhere}
 .cx-tiles{display:flex;gap:12px;flex-wrap:wrap}
 .cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
 .cx-tile .v{font-size:30px;font-weight:600}.cx-tile .l,.cx-tile .s{color:#566573}.cx-tile .s{font-size:12px}
@@ -48,7 +49,6 @@ display:block;background:#eee}
 .cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
 .cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}
 .cx-neg .rank{font-size:22px;font-weight:700;color:#c0392b;margin-inline-end:6px}
-.cx-page[dir=rtl] .cx-detail dt{float:right;clear:right}.cx-page[dir=rtl] .cx-detail dd{margin-left:0;margin-right:86px}
 body,.cx-page,.jupyter-widgets,.widget-dropdown select,.widget-text input
 {font-family:Vazirmatn,system-ui,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
 </style>
@@ -181,8 +181,8 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
              ("lenses", ", ".join(rec.get("lenses") or [])),
              ("evidence", ", ".join(f"{k}: {v}" for k, v in (rec.get("evidence") or {}).items())),
              ("source", f"{src.get('file', '')} @ {src.get('locator', '')}"), ("id", rec["id"])]
-    parts.append("<dl>" + "".join(f"<dt>{escape(i18n.t(k, lang))}</dt><dd>{escape(str(v))}</dd>"
-                                  for k, v in facts if v not in (None, "")) + "</dl>")
+    parts.append('<table class="cx-facts">' + "".join(f"<tr><th>{escape(i18n.t(k, lang))}</th><td>{escape(str(v))}</td></tr>"
+                                                     for k, v in facts if v not in (None, "")) + "</table>")
     return f'<div class="cx-detail">{"".join(parts)}</div>'
 
 

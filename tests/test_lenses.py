@@ -75,3 +75,13 @@ def test_labels_say_why_in_english_and_persian() -> None:
     assert lenses.label(PLAIN, "business") == "one voice"
     assert lenses.label(WIDE, "business", "fa") == "۱٬۰۰۰ نفر · بخش new · درآمد در خطر"
     assert lenses.label(WAIT, "engineering", "fa") == "انتظار · خطا · تکرار"
+
+
+def test_precomputed_lenses_are_read_back_only_when_they_match(tmp_path) -> None:
+    lenses.write(tmp_path, ALL, "en")
+    data = lenses.read(tmp_path, ALL, "en")
+    assert data["order"]["engineering"] == [r["id"] for r in lenses.rank(ALL, "engineering")]
+    assert data["labels"]["business"]["wide"] == lenses.label(WIDE, "business")
+    assert lenses.read(tmp_path, ALL, "fa") is None                  # labels in another language
+    assert lenses.read(tmp_path, ALL[:3], "en") is None              # exhibits changed since
+    assert lenses.read(tmp_path / "nowhere", ALL) is None
