@@ -90,11 +90,16 @@ def score(texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarra
     given = pd.Series(list(langs) if langs is not None else [None] * len(s), dtype="string", index=s.index)
     lang = given.where(given.isin(["en", "fa"]), detect_lang(s))
     out = np.zeros(len(s), dtype=float)
-    for code, scorer in (("fa", score_fa), ("en", score_en)):
-        mask = (lang == code if code == "fa" else lang != "fa").to_numpy(dtype=bool) & (s.str.strip() != "").to_numpy(bool)
+    filled = (s.str.strip() != "").to_numpy(dtype=bool)
+    for code in ("fa", "en"):
+        mask = (lang == "fa" if code == "fa" else lang != "fa").to_numpy(dtype=bool) & filled
         if mask.any():
             uniq, inverse = np.unique(s[mask].to_numpy(dtype=object), return_inverse=True)
-            out[mask] = np.array([scorer(t) for t in uniq], dtype=float)[inverse]
+            if code == "fa":
+                values = [_score_prepared(t) for t in prepare_fa_many(pd.Series(uniq, dtype="string"))]
+            else:
+                values = [score_en(t) for t in uniq]
+            out[mask] = np.array(values, dtype=float)[inverse]
     return out
 
 
@@ -103,10 +108,10 @@ def score_en(text: str) -> float:
     return float(_vader().polarity_scores(text)["compound"]) if text.strip() else 0.0
 
 
-def prepare_fa(text: str) -> str:
-    """Persian text as the lexicon is written: normalised, ASCII digits, no ZWNJ, no letter runs."""
-    t = ascii_digits(normalize_fa(pd.Series([text], dtype="string"))).iloc[0]
-    return _REPEATS.sub(r"\1", t.translate(_FOLD).lower())
+def prepare_fa_many(texts: pd.Series) -> list[str]:
+    """Persian texts as the lexicon is written: normalised, ASCII digits, no ZWNJ, no letter runs."""
+    norm = ascii_digits(normalize_fa(texts.astype("string").fillna("")))
+    return [_REPEATS.sub(r"\1", t.translate(_FOLD).lower()) for t in norm]
 
 
 def tokens_fa(text: str) -> list[str]:
@@ -122,7 +127,10 @@ def tokens_fa(text: str) -> list[str]:
 
 def score_fa(text: str) -> float:
     """Rule-based sentiment of one Persian text in -1..1 (see the module docstring)."""
-    t = prepare_fa(text)
+    return _score_prepared(prepare_fa_many(pd.Series([text], dtype="string"))[0])
+
+
+def _score_prepared(t: str) -> float:
     if not t.strip():
         return 0.0
     lex = lexicon()

@@ -117,8 +117,8 @@ def test_given_languages_are_used_and_unknown_ones_detected() -> None:
 
 def test_repeated_texts_scored_once(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = sentiment.score_fa
-    monkeypatch.setattr(sentiment, "score_fa", lambda t: calls.append(t) or real(t))
+    real = sentiment._score_prepared
+    monkeypatch.setattr(sentiment, "_score_prepared", lambda t: calls.append(t) or real(t))
     out = score(["خوب", "خوب", "بد", "خوب"], ["fa"] * 4)
     assert sorted(calls) == ["بد", "خوب"]
     np.testing.assert_allclose(out, [compound(1.9), compound(1.9), compound(-2.1), compound(1.9)])
