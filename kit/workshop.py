@@ -502,6 +502,10 @@ def findings(run_dir: Path) -> Findings | None:
     return Findings(participants=people, budget=shop.votes_per_person, exhibits=ordered, agree=agree, disagree=disagree)
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def _by_dept(values: dict[str, Any], fmt: str = "{}") -> str:
     return ", ".join(f"{escape(d)} {fmt.format(values[d])}" for d in DEPARTMENTS if d in values) or "–"
 
@@ -524,12 +528,17 @@ def findings_html(run_dir: Path) -> str:
     if n_people == 0:
         return "<p>A workshop was opened for this run, but nobody has joined it yet.</p>"
     total = sum(e.votes for e in f.exhibits)
-    parts = [f"<p>{n_people} participant{'s' if n_people != 1 else ''} ({_by_dept(f.participants)}) spent "
-             f"{total} of {n_people * f.budget} dots ({f.budget} each) on {sum(1 for e in f.exhibits if e.votes)} exhibits, "
-             f"and wrote {sum(len(e.notes) for e in f.exhibits)} notes.</p>"]
+    voted = sum(1 for e in f.exhibits if e.votes)
+    notes = sum(len(e.notes) for e in f.exhibits)
+    parts = [f"<p>{_count(n_people, 'participant')} ({_by_dept(f.participants)}) spent {total} of "
+             f"{n_people * f.budget} dots ({f.budget} each) on {_count(voted, 'exhibit')}, "
+             f"and wrote {_count(notes, 'note')}.</p>"]
+    from kit.exhibits import short_ids
+    short = short_ids(list(_titles(Path(run_dir))) or [e.exhibit_id for e in f.exhibits])
 
     def title(e: ExhibitFindings) -> str:
-        return f"{escape(e.title)} <small>({escape(e.exhibit_id)})</small>"
+        card = f", card {escape(short[e.exhibit_id])}" if e.exhibit_id in short else ""
+        return f"{escape(e.title)} <small>({escape(e.exhibit_id)}{card})</small>"
 
     top = f.top(n=10)
     parts.append("<h4>Most-voted exhibits</h4>")

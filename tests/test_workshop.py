@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kit import exhibits
 from kit import workshop as ws
 from kit.workshop import Workshop, WorkshopError
 
@@ -167,7 +168,10 @@ def test_findings_html_is_escaped(tmp_path: Path) -> None:
     assert "<script>" not in html and "<img" not in html and "Bo <b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; churn risk" in html
     assert "Bo &lt;b&gt;" in html
-    assert "4 participants (design 2, engineering 1, business 1) spent 16 of 20 dots" in html
+    assert "4 participants (design 2, engineering 1, business 1) spent 16 of 20 dots (5 each) on 3 exhibits, " \
+        "and wrote 2 notes." in html
+    short = exhibits.short_ids(EXHIBITS)
+    assert f"(ex-b, card {short['ex-b']})" in html
     assert "design rates it severe (3.5 of 4), engineering does not (0.0)" in html
 
 
