@@ -122,7 +122,7 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
         frames.append(pd.DataFrame({
             "comment_id": "social:" + rows[ok].astype(str), "response_id": pd.NA, "field": "social_post",
             "text": t, "lang": detect_lang(t), "sentiment": np.nan,
-            "themes": chunk.loc[ok, "platform"].astype("string").str.lower(), "source": name,
+            "themes": "", "source": name, "platform": chunk.loc[ok, "platform"].astype("string").str.lower(),
             "at": at[ok], "likes": pd.to_numeric(chunk.loc[ok, "likes"], errors="coerce"),
             "shares": pd.to_numeric(chunk.loc[ok, "shares"], errors="coerce"),
         }))

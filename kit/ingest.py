@@ -1,16 +1,34 @@
-"""The ingest step: every tabular input validated into the run's canonical tables."""
+"""The ingest step: every tabular input validated into the run's canonical tables.
+
+Open answers and social posts are also understood here, once, so every later step reads the same
+``comments.sentiment`` (-1..1, ``kit.sentiment``) and ``comments.themes`` (labels separated by
+`` | ``, ``kit.themes``), and ``data/themes.parquet`` holds one row per theme.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from kit import themes as themes_mod
 from kit.contacts import read_contacts, read_social
+from kit.sentiment import score
 from kit.steps import Step
 from kit.surveys import COMMENT_COLUMNS, read_surveys
 
 
+def analyse_comments(comments: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``comments`` with sentiment and themes filled in, and the themes table."""
+    if comments.empty:
+        return comments, pd.DataFrame(columns=themes_mod.THEME_COLUMNS)
+    out = comments.reset_index(drop=True).copy()
+    out["sentiment"] = score(out["text"].fillna("").astype(str).tolist(), out["lang"].tolist())
+    found = themes_mod.find_themes(out, responses)
+    out["themes"] = found.labels.astype("string")
+    return out, found.table
+
+
 def run(step: Step) -> pd.DataFrame:
-    """Write responses, comments and contacts; returns rows in/accepted/rejected per input."""
+    """Write responses, comments (with sentiment and themes), themes and contacts; returns rows in/accepted/rejected per input."""
     surveys = read_surveys(step.project, step.rejects)
     step.counts.update(surveys.counts)
     comments = [surveys.comments]
@@ -24,5 +42,7 @@ def run(step: Step) -> pd.DataFrame:
     step.save_table("responses", surveys.responses)
     frames = [c for c in comments if len(c)]
     merged = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COMMENT_COLUMNS)
+    merged, table = analyse_comments(merged, surveys.responses)
     step.save_table("comments", merged)
+    step.save_table("themes", table)
     return step.finish()
