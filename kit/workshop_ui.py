@@ -292,6 +292,10 @@ def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
     return panel
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
 def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
     """Workshops held on the other runs beside this one (same reports folder), newest first."""
     here = Path(run_dir).resolve()
@@ -316,7 +320,7 @@ def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
 def overview_panel(run_dir: Path) -> str:
     """HTML for the overview: this run's workshop tallies and links to past workshops."""
     from kit.workshop import findings
-    parts = ["<h3>Workshop</h3>"]
+    parts: list[str] = []
     f = findings(Path(run_dir))
     people = sum(f.participants.values()) if f else 0
     if not f or not people:
@@ -324,9 +328,10 @@ def overview_panel(run_dir: Path) -> str:
                      "and put your dots on the exhibits that matter most.</p>")
     else:
         total = sum(e.votes for e in f.exhibits)
+        notes = sum(len(e.notes) for e in f.exhibits)
         depts = ", ".join(f"{escape(d)} {f.participants[d]}" for d in DEPARTMENTS if d in f.participants)
-        parts.append(f'<p class="cx-ws-summary">{people} participants ({depts}) · {total} dots · '
-                     f"{sum(len(e.notes) for e in f.exhibits)} notes</p>")
+        parts.append(f'<p class="cx-ws-summary">This run: {_count(people, "participant")} ({depts}) · '
+                     f'{_count(total, "dot")} · {_count(notes, "note")}</p>')
         top = f.top(n=5)
         if top:
             parts.append("<ol class=\"cx-ws-top\">" + "".join(

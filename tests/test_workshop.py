@@ -210,3 +210,77 @@ def test_twenty_processes_vote_at_once_nothing_lost(run: Path) -> None:
         for k in range(budget):
             expected[EXHIBITS[(i + k) % len(EXHIBITS)]] += 1
     assert {ex: shop.tally(ex)["votes"] for ex in EXHIBITS} == expected
+
+
+def find(widget, cls: str):
+    """The widget under ``widget`` that carries the CSS class ``cls``."""
+    if cls in getattr(widget, "_dom_classes", ()):
+        return widget
+    for child in getattr(widget, "children", ()):
+        hit = find(child, cls)
+        if hit is not None:
+            return hit
+    return None
+
+
+def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
+    from kit import workshop_ui as ui
+    ui._SESSIONS.clear()
+    bar = ui.participant_bar(run)
+    panel = ui.exhibit_panel(run, "ex-a")
+    s = ui.session(run)
+    s.memory.stored = {}                                                  # a browser that never joined
+    assert find(panel, "cx-ws-up").disabled and not (run / ws.DB_NAME).exists()
+    find(bar, "cx-ws-name").value = "<Ana>"
+    find(bar, "cx-ws-dept").value = "design"
+    find(bar, "cx-ws-join").click()
+    token = s.memory.save["token"]
+    assert s.memory.save == {"token": token, "name": "<Ana>", "department": "design"}
+    assert "&lt;Ana&gt;" in find(bar, "cx-ws-who").value and "5</span> of 5 dots left" in find(bar, "cx-ws-who").value
+    find(panel, "cx-ws-up").click()
+    find(panel, "cx-ws-up").click()
+    find(panel, "cx-ws-down").click()
+    find(panel, "cx-ws-severity").value = 3
+    find(panel, "cx-ws-note").value = "<script>x</script>"
+    find(panel, "cx-ws-save").click()
+    shop = Workshop(run)
+    assert shop.mine(token, "ex-a") == {"dots": 1, "severity": 3, "note": "<script>x</script>"}
+    ben = shop.join("Ben", "business").token                              # someone in another kernel
+    shop.vote(ben, "ex-a")
+    shop.vote(ben, "ex-a")
+    s.memory._handle_custom_msg({"tick": 1}, [])                          # the browser's clock
+    tally = find(panel, "cx-ws-tally-box").value
+    assert 'cx-ws-total">3</b> dots from 2 people (design 1 · business 2)' in tally
+    assert "&lt;script&gt;x&lt;/script&gt;" in tally and "<script>" not in tally
+
+    ui._SESSIONS.clear()                                                  # a reload: a new kernel, same browser
+    panel = ui.exhibit_panel(run, "ex-a")
+    ui.session(run).memory.stored = {"token": token, "name": "<Ana>", "department": "design"}
+    assert find(panel, "cx-ws-note").value == "<script>x</script>" and find(panel, "cx-ws-severity").value == 3
+    other = make_run(run.parent / "next")                                 # the same browser on the next run's gallery
+    ui.exhibit_panel(other, "ex-b")
+    ui.session(other).memory.stored = {"token": token, "name": "<Ana>", "department": "design"}
+    assert Workshop(other).participant(token).name == "<Ana>"
+    ui._SESSIONS.clear()
+
+
+def test_overview_lists_past_workshops_beside_this_run(tmp_path: Path) -> None:
+    from kit import workshop_ui as ui
+    old = make_run(tmp_path / "a", titles={"ex-a": "<b>old</b>"})
+    old = old.rename(tmp_path / "20260101-000000")
+    empty = make_run(tmp_path / "b").rename(tmp_path / "20260201-000000")
+    here = make_run(tmp_path / "c").rename(tmp_path / "20260301-000000")
+    (tmp_path / "latest").symlink_to(here.name)
+    shop = Workshop(old)
+    shop.set_dots(shop.join("Ana", "design").token, "ex-a", 3)
+    shop.note(shop.join("Ben", "business").token, "ex-b", "x")
+    Workshop(empty)                                                       # opened, nobody joined: not a workshop
+    html = ui.overview_panel(here)
+    assert "No workshop on this run yet" in html
+    assert html.count("<tr><td>") == 1 and "<td>20260101-000000</td>" in html
+    assert "<td>2</td><td>3</td><td>1</td>" in html                       # people, dots, notes
+    assert f"cxkit serve {old}" in html
+    here_html = ui.overview_panel(old)
+    assert "This run: 2 participants (design 1, business 1) · 3 dots · 1 note" in here_html
+    assert "&lt;b&gt;old&lt;/b&gt;" in here_html
+    assert "<b>old</b>" not in here_html
