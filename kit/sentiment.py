@@ -2,7 +2,8 @@
 
 English uses VADER (``vaderSentiment``, its lexicon ships in the wheel): a rule-based scorer made
 for short informal text, with negation, boosters and "but" built in, plus a few customer-service
-words its general lexicon lacks (``en_cx_words.tsv``: late, slow, crashed ...). Persian uses the same kind of
+words its general lexicon lacks (``en_cx_words.tsv``: late, slow, crashed ...) and "too many" /
+"too much" read as a complaint. Persian uses the same kind of
 rules over a lexicon written for this kit (``kit/assets/lexicons/``, see its README): words and
 phrases with a valence on VADER's -4..4 scale, negation (``نیست``, ``نبود``, ``نه``, negated verbs
 such as ``نمی‌...`` / ``ن...``), intensifiers and dampeners, "but" (``ولی``/``اما``), and ratings
@@ -42,6 +43,8 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 _TOKENS = re.compile(r"\w+|[^\w\s]")
 _RATING = re.compile(r"(\d+(?:\.\d+)?)\s*از\s*(\d+)")
 RATING_SCALES = {5, 10, 20, 100}
+_EXCESS = re.compile(r"\btoo\s+(?:many|much)\b", re.IGNORECASE)
+EXCESS = -1.5
 
 
 @dataclass(frozen=True)
@@ -104,8 +107,19 @@ def score(texts: Sequence[str], langs: Sequence[str] | None = None) -> np.ndarra
 
 
 def score_en(text: str) -> float:
-    """VADER's compound score of one English text (with the kit's added words)."""
-    return float(_vader().polarity_scores(text)["compound"]) if text.strip() else 0.0
+    """VADER's compound score of one English text (with the kit's added words), plus ``EXCESS``
+    for each "too many" / "too much": customers complain of excess ("Too many notifications!!")
+    in words VADER reads as neutral. The extra valence is added to VADER's sum before its
+    normalisation (the sum is recovered from the compound score), so it combines like a word."""
+    if not text.strip():
+        return 0.0
+    c = float(_vader().polarity_scores(text)["compound"])
+    n = len(_EXCESS.findall(text))
+    if not n:
+        return c
+    c = float(np.clip(c, -0.9999, 0.9999))
+    total = c * math.sqrt(ALPHA / (1 - c * c)) + EXCESS * n
+    return round(total / math.sqrt(total * total + ALPHA), 4)
 
 
 def prepare_fa_many(texts: pd.Series) -> list[str]:

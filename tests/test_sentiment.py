@@ -128,3 +128,10 @@ def test_scores_stay_in_range() -> None:
     text = "عالی " * 50 + "!!!!!"
     assert -1.0 <= score_fa(text) <= 1.0
     assert score_fa("افتضاح " * 50) >= -1.0
+
+
+def test_english_excess_is_a_complaint() -> None:
+    # "notifications" is neutral to VADER (compound 0); "too many" adds -1.5 to the sum
+    assert score(["Too many notifications"], ["en"])[0] == pytest.approx(compound(-1.5), abs=1e-4)
+    assert score(["too much, too many"], ["en"])[0] == pytest.approx(compound(-3.0), abs=1e-4)
+    assert score(["Not too bad"], ["en"])[0] > 0          # VADER's own rules untouched
