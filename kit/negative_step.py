@@ -2,7 +2,8 @@
 
 The notebook ``04_negative`` calls one function per view. Outputs in the run folder:
 ``charts/<id>.json|png`` (kit.figures), ``exhibits/negative.json`` (via the step), ``data/journey.parquet``
-(stage, source, valence, lo, hi, n, ideal, too_few) and ``negatives.json`` (the ranked list the pages show).
+(stage, source, valence, lo, hi, n, ideal, too_few), ``data/wall.parquet`` (the detractor wall's quotes) and
+``negatives.json`` (the ranked list the pages show).
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from kit.steps import Step
 
 WATERFALL_ID, JOURNEY_ID, PAIN_ID = "chart-paper-waterfall", "chart-journey-curve", "chart-pain-map"
 WALL_ID, SCORECARD_ID, RANKED_ID = "chart-detractor-wall", "chart-channel-scorecard", "chart-ranked-negatives"
+
+
+WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
+                "locator", "exhibit"]
 
 
 @dataclass
@@ -127,7 +132,8 @@ def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame
 
 def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhibit, pd.DataFrame]:
     ids = {r["id"] for r in inp.records}
-    quotes = wall.wall(inp.comments, inp.responses, ids, limit) if len(inp.comments) else pd.DataFrame()
+    quotes = wall.wall(inp.comments, inp.responses, ids, limit) if len(inp.comments) else pd.DataFrame(columns=WALL_COLUMNS)
+    step.save_table("wall", quotes)                    # the negative-room page draws the wall from it (RTL, escaped)
     n = len(quotes)
     fig = nc.table_figure(
         ["quote", "severity", "theme", "answers sharing it", "where"],

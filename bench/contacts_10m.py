@@ -1,0 +1,109 @@
+"""``contacts_10m``: a contact log of ``--scale`` million rows (10 by default), read by the kit and by DuckDB alone.
+
+The log is synthesised by DuckDB straight to CSV (a few seconds per million rows): 100 000 customers,
+six channels, times with and without zones, and one row in ten thousand broken (bad time, unknown
+channel) so the reject path is exercised. The kit's path is what the pipeline does: validate in chunks
+to Parquet (``kit.contacts.read_contacts``), then aggregate per customer and per channel with DuckDB.
+The reference is DuckDB reading the same CSV and computing the same per-customer aggregate, without
+any validation. Each side runs in its own process, so its peak memory (max RSS) is its own.
+Target: the kit's peak memory stays under 2 GB, whatever the size of the log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import ROOT, record
+
+PEAK_TARGET_MB = 2048
+
+SYNTH = """
+COPY (
+  SELECT 'NP-' || lpad(CAST(i % 100000 AS VARCHAR), 7, '0') AS customer_id,
+    CASE WHEN i % 10000 = 7 THEN 'not a time'
+         WHEN i % 3 = 0 THEN strftime(TIMESTAMP '2026-07-01' + to_seconds(i % 7776000), '%Y-%m-%d %H:%M:%S')
+         ELSE strftime(TIMESTAMP '2026-07-01' + to_seconds(i % 7776000), '%Y-%m-%dT%H:%M:%SZ') END AS "at",
+    CASE WHEN i % 10000 = 13 THEN 'fax' ELSE (['email','phone','in_store','website','app','social'])[1 + i % 6] END AS channel,
+    CASE WHEN i % 5 = 0 THEN 'inbound' ELSE 'outbound' END AS direction,
+    CASE WHEN i % 5 = 0 THEN (['complaint','support_request','purchase','cancellation'])[1 + i % 4]
+         ELSE (['reminder','meal_plan','guide','newsletter'])[1 + i % 4] END AS kind,
+    round((i % 97) / 1000.0, 4) AS cost,
+    (['delivered','opened','ignored','resolved','purchased'])[1 + i % 5] AS outcome
+  FROM range(?) t(i)
+) TO '{path}' (HEADER, DELIMITER ',')
+"""
+
+KIT = """
+import json, sys, time
+from pathlib import Path
+from kit import contacts, project
+from kit.rejects import RejectLog
+folder, out = Path(sys.argv[1]), Path(sys.argv[2])
+t0 = time.perf_counter()
+counts = contacts.read_contacts(project.load(folder), out, RejectLog("bench"))
+customers = contacts.customer_contacts(out)
+channels = contacts.channel_contacts(out)
+print(json.dumps({"seconds": time.perf_counter() - t0, "counts": counts.as_dict(), "customers": len(customers)}))
+"""
+
+REFERENCE = """
+import json, sys, time
+import duckdb
+t0 = time.perf_counter()
+with duckdb.connect(config={"threads": 2}) as con:
+    n = con.execute('''SELECT count(*) FROM (SELECT customer_id, count(*) FILTER (WHERE direction = 'outbound') AS o,
+        bool_or(kind = 'cancellation') AS l FROM read_csv(?, all_varchar = true) GROUP BY customer_id)''',
+        [sys.argv[1]]).fetchone()[0]
+print(json.dumps({"seconds": time.perf_counter() - t0, "customers": n}))
+"""
+
+PROJECT = ("name: bench\njourney: {stages: [purchase]}\nchannels: [email, phone, in_store, website, app, social]\n"
+           "contacts: contacts.csv\n")
+
+
+def _child(code: str, *argv: str) -> tuple[dict[str, Any], float]:
+    """Run ``code`` in a fresh interpreter; its JSON answer and its own peak memory in MB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run([sys.executable, "-c", code, *argv], check=True, cwd=ROOT, capture_output=True, text=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return json.loads(out.stdout.strip().splitlines()[-1]), max(peak, before) / 1024
+
+
+def synth(folder: Path, rows: int) -> float:
+    import duckdb
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "project.yaml").write_text(PROJECT, encoding="utf-8")
+    t0 = time.perf_counter()
+    with duckdb.connect() as con:
+        con.execute(SYNTH.format(path=str(folder / "contacts.csv")), [rows])
+    return time.perf_counter() - t0
+
+
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    rows = int(getattr(args, "scale", 10) or 10) * 1_000_000
+    with tempfile.TemporaryDirectory(prefix="cxkit-contacts-") as tmp:
+        folder = Path(tmp) / "project"
+        made = synth(folder, rows)
+        ref, ref_peak = _child(REFERENCE, str(folder / "contacts.csv"))
+        kit, kit_peak = _child(KIT, str(folder), str(Path(tmp) / "contacts.parquet"))
+    c = kit["counts"]
+    balanced = c["in"] == rows and c["in"] == c["accepted"] + c["rejected"]
+    millions = rows / 1e6
+    return [
+        record(f"contacts_{millions:g}m_synth_s", made, "s", None, "information", None),
+        record(f"contacts_{millions:g}m_kit_s", kit["seconds"], "s", ref["seconds"], "information: validate + aggregate "
+               "against DuckDB aggregating the raw CSV", None),
+        record(f"contacts_{millions:g}m_kit_peak_mb", kit_peak, "MB", ref_peak, f"< {PEAK_TARGET_MB} MB",
+               kit_peak < PEAK_TARGET_MB),
+        record(f"contacts_{millions:g}m_rows_balanced", float(balanced), "bool", None, "rows in = accepted + rejected",
+               balanced and kit["customers"] == ref["customers"]),
+    ]
