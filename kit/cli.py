@@ -82,7 +82,7 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 VOILA_TEMPLATE = "cxkit"
 
 
-CULL_IDLE_SECONDS = 30      # a kernel whose visitor has gone is shut down after this long without activity
+CULL_IDLE_SECONDS = 60      # a kernel whose visitor has gone is shut down after this long without activity
 CULL_INTERVAL_SECONDS = 10
 
 

@@ -73,6 +73,16 @@ def query_params() -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(raw).items() if k in pages.GALLERY_FILTERS}
 
 
+def visitor_arrived() -> None:
+    """Block a preheated kernel until its visitor's request arrives (a no-op otherwise).
+
+    A preheated page is drawn long before anyone asks for it; without a sign of life at request
+    time the idle-kernel culler could shut the kernel down before the visitor's browser connects.
+    The overview calls this in its last cell, after everything is drawn.
+    """
+    query_params()
+
+
 # ---------------------------------------------------------------- overview
 
 
