@@ -147,3 +147,27 @@ def test_scorecard_by_hand() -> None:
     a = scorecard.answers(t.reset_index())
     assert (a["prefer"], a["buy"], a["reach"], a["pays"]) == ("app", "app", "app", "app")
     assert a["social_complaint_share"] == 100 and a["other_complaint_share"] == pytest.approx(100 / 6)
+
+
+def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> None:
+    from kit import negative_room
+    entries = [{"rank": 1, "title": "<script>x</script> pain", "stage": "purchase", "channel": "app", "severity": 0.8,
+                "reach": 12, "evidence_strength": 2.6, "sources": ["survey", "recording"], "exhibits": ["rec-1", "q-2"],
+                "thumb": None, "too_few": False},
+               {"rank": 2, "title": "thin", "stage": "support", "channel": "email", "severity": 0.5, "reach": 2,
+                "evidence_strength": 1.3, "sources": ["survey"], "exhibits": [], "thumb": None, "too_few": True}]
+    html = negative_room.ranked_html(entries, tmp_path)
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="exhibits.ipynb?exhibit=rec-1"' in html and 'href="exhibits.ipynb?exhibit=q-2"' in html
+    assert 'href="exhibits.ipynb?stage=support&amp;channel=email"' in html          # no exhibit: the cell's filter
+    assert '<li class="few">' in html and "too few answers to rank" in html
+
+
+def test_room_pain_grid_cells_open_their_gallery_filter() -> None:
+    from kit import negative_room
+    obs = pain.observations(RESPONSES, MOMENTS, pd.DataFrame())
+    matrix = pain.pain_matrix(obs, ["purchase", "support"], ["app", "email"], min_n=3)
+    fig = nc.pain_heatmap(matrix, ["purchase", "support"], ["app", "email"])
+    html = negative_room.pain_grid_html(fig.to_plotly_json() | {"data": [fig.data[0].to_plotly_json()]})
+    assert 'href="exhibits.ipynb?stage=purchase&amp;channel=app">2/4 · sev 0.80<' in html
+    assert 'href="exhibits.ipynb?stage=support&amp;channel=email">2/2 · sev 0.65 ·few<' in html
