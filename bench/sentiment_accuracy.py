@@ -74,10 +74,22 @@ def measure(name: str, texts: list[str], truth: np.ndarray, lang: str, polarity:
             record(f"{name}_macro_f1", f1, "fraction", base_f1, "above the majority-class baseline", f1 > base_f1)]
 
 
+def versus_plain_vader(english: pd.DataFrame) -> dict[str, Any]:
+    """The kit's English accuracy against VADER alone (without the kit's added words and rule)."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    plain = SentimentIntensityAnalyzer()
+    vader = classes(np.array([plain.polarity_scores(t)["compound"] for t in english["text"]]))
+    kit = classes(score(english["text"].tolist(), ["en"] * len(english)))
+    acc, ref = accuracy_score(english["label"], kit), accuracy_score(english["label"], vader)
+    print(f"  sentiment_en_3class: accuracy {acc:.3f} against VADER alone {ref:.3f}")
+    return record("sentiment_en_3class_accuracy_vs_vader", acc, "fraction", ref, "at least VADER alone", acc >= ref)
+
+
 def run(args: Any) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     english = pd.read_csv(ENGLISH, dtype=str)
     out += measure("sentiment_en_3class", english["text"].tolist(), english["label"].to_numpy(), "en")
+    out.append(versus_plain_vader(english))
     polar = english[english["label"] != "neutral"]
     out += measure("sentiment_en_polarity", polar["text"].tolist(), polar["label"].to_numpy(), "en", polarity=True)
     if not PARSINLU.is_dir():
