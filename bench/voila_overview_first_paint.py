@@ -1,0 +1,63 @@
+"""``voila_overview_first_paint``: the overview page's first full paint against an empty Voilà notebook.
+
+Both pages are served by one Voilà server, as ``cxkit serve`` starts it (preheated kernels, one
+per page), and loaded alternately in Debian's Chromium; each load waits until the pools are
+refilled, so every load meets a warm kernel. "Full paint" for the overview: Voilà has shown every
+cell, the three score tiles and the worst experiences are on the page and the plotly chart has
+drawn its SVG. For the empty notebook: Voilà has shown its (empty) cell. Target: ratio <= 1.5.
+The same is measured once without preheated kernels, for reference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bench import _voila
+from bench.common import record
+
+LOADS = 5
+OVERVIEW_DONE = ("() => (" + _voila.VOILA_DONE + ")() && document.querySelectorAll('.cx-tile').length === 3"
+                 " && !!document.querySelector('.js-plotly-plot .main-svg') && !!document.querySelector('.cx-page h3')")
+EMPTY_DONE = "() => (" + _voila.VOILA_DONE + ")() && !!document.querySelector('.jp-Cell')"
+
+
+def _run_folder(tmp: Path) -> Path:
+    """The latest real run if there is one (reports/latest), else a small synthetic run."""
+    from kit.errors import RunNotFoundError
+    from kit.runs import resolve_run
+    try:
+        return resolve_run(None)
+    except RunNotFoundError:
+        from kit import synth_run
+        return synth_run.write(tmp / "run", 120)
+
+
+def measure(run: Path, tmp: Path, preheat: bool, loads: int) -> tuple[float, float]:
+    """Median seconds to full paint: (overview, empty notebook)."""
+    overview, empty = [], []
+    with _voila.server(run, tmp, preheat=preheat) as (url, log):
+        for b in _voila.browser():
+            fills = {"overview.ipynb": 1, "empty.ipynb": 1}
+            for _ in range(loads):
+                if preheat:
+                    _voila.wait_pools(log, list(fills), fills)
+                overview.append(_voila.timed_load(b, f"{url}/voila/render/overview.ipynb", OVERVIEW_DONE))
+                empty.append(_voila.timed_load(b, f"{url}/voila/render/empty.ipynb", EMPTY_DONE))
+                fills = {k: v + 1 for k, v in fills.items()}
+    return _voila.median(overview), _voila.median(empty)
+
+
+def run(args: argparse.Namespace) -> list[dict[str, Any]]:
+    with tempfile.TemporaryDirectory(prefix="cxkit-bench-voila-") as tmp:
+        root = Path(tmp)
+        folder = _run_folder(root)
+        warm, warm_empty = measure(folder, root, True, LOADS)
+        cold, cold_empty = measure(folder, root, False, 2)
+    return [
+        record("voila_overview_first_paint.preheated_seconds", warm, "s", warm_empty, "ratio <= 1.5",
+               warm <= 1.5 * warm_empty),
+        record("voila_overview_first_paint.cold_seconds", cold, "s", cold_empty, "", None),
+    ]
