@@ -45,8 +45,9 @@ THEME_COLUMNS = ["theme", "lang", "label", "terms", "n_answers", "n_survey", "n_
                  "reach", "reach_weighted_severity", "quotes", "quote_ids"]
 FA_ZWNJ_SUFFIXES = {"ها", "های", "هایی", "هام", "هات", "هاش", "هامون", "هاتون", "هاشون", "ی", "ای", "ام", "ات",
                     "اش", "ان", "تر", "ترین", "شون", "مون", "تون", "ست", "یه", "ش", "م", "ت", "رو", "و"}
-_EN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]")
-_FA_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06d5\u200c]+")      # letters, not ، ؛ ؟ or digits
+_BREAKS = set(".!?؟،,;؛:")
+_EN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]|[.!?,;:]")
+_FA_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06d5\u200c]+|[.!?؟،,;؛:]")      # words, and clause breaks
 _REDACTED = re.compile(r"\[[a-z-]+\]")        # what kit.privacy leaves in place of an e-mail, phone ...
 _PUNCT = re.compile(r"[^\w\s\u200c]")
 
@@ -88,7 +89,7 @@ def _filler_pattern() -> re.Pattern[str]:
 
 @cache
 def _non_answer_sets(lang: str) -> tuple[frozenset[str], ...]:
-    sets = {frozenset(s for s, _ in _content(p, lang)) for p in _phrases("non_answers.txt")}
+    sets = {_stems(_content(p, lang)) for p in _phrases("non_answers.txt")}
     return tuple(x for x in sets if x)
 
 
@@ -104,7 +105,7 @@ def is_non_answer(text: str, lang: str) -> bool:
     Fillers are set aside; an answer is a non-answer when nothing is left, or when its content
     words are among those of a phrase in ``non_answers.txt``.
     """
-    stems = frozenset(s for s, _ in tokens(text, lang))
+    stems = _stems(tokens(text, lang))
     return not stems or any(stems <= n for n in _non_answer_sets(lang))
 
 
@@ -146,25 +147,36 @@ def tokens(text: str, lang: str) -> list[tuple[str, str]]:
 
 
 def _content(text: str, lang: str) -> list[tuple[str, str]]:
+    """Content words as (stem, surface); a sentence or clause break is ("", "") so bigrams stop there."""
+    out: list[tuple[str, str]] = []
     if lang == "fa":
         stop = _words("stopwords_fa.txt")
-        out = []
         for w in _FA_WORD.findall(text):
             w = w.strip("\u200c")
-            if not w or (w.startswith(("می\u200c", "نمی\u200c"))):
+            if w and w in _BREAKS:
+                out.append(("", ""))
+            elif not w or w.startswith(("می\u200c", "نمی\u200c")):
                 continue
-            stem = _fa_stem(w)
-            if len(stem) >= 2 and stem not in stop and w.replace("\u200c", "") not in stop:
+            elif len(stem := _fa_stem(w)) >= 2 and stem not in stop and w.replace("\u200c", "") not in stop:
                 out.append((stem, w))
         return out
     stop = _words("stopwords_en.txt")
-    return [(_en_stem(w), w) for w in _EN_WORD.findall(text.lower()) if w not in stop and len(w) > 1]
+    for w in _EN_WORD.findall(text.lower()):
+        if w in _BREAKS:
+            out.append(("", ""))
+        elif w not in stop and len(w) > 1:
+            out.append((_en_stem(w), w))
+    return out
+
+
+def _stems(toks: list[tuple[str, str]]) -> frozenset[str]:
+    return frozenset(s for s, _ in toks if s)
 
 
 def _terms(toks: list[tuple[str, str]]) -> list[str]:
-    """Unigrams and bigrams (of neighbouring content words) of one answer."""
+    """Unigrams and bigrams (of neighbouring content words in one clause) of one answer."""
     stems = [s for s, _ in toks]
-    return stems + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a != b]
+    return [s for s in stems if s] + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b]
 
 
 # ---------------------------------------------------------------- model
@@ -177,7 +189,7 @@ def n_themes(n_texts: int) -> int:
 
 def _spans(texts: pd.Series, lang: str, bigrams: set[str]) -> dict[str, str]:
     """How each bigram term is usually written in full: "thinking cancelling" -> "thinking of cancelling"
-    (its two words with at most two words between them, the commonest such span)."""
+    (its two words with at most one word between them, the commonest such span)."""
     found: dict[str, Counter[str]] = {}
     stem = _fa_stem if lang == "fa" else _en_stem
     word = re.compile(r"[\w\u200c]+" if lang == "fa" else r"[a-z0-9']+")
@@ -186,7 +198,7 @@ def _spans(texts: pd.Series, lang: str, bigrams: set[str]) -> dict[str, str]:
             words = [w.strip("\u200c") for w in word.findall(clause)]
             stems = [stem(w) for w in words]
             for i in range(len(words)):
-                for j in range(i + 1, min(i + 4, len(words))):
+                for j in range(i + 1, min(i + 3, len(words))):
                     key = f"{stems[i]} {stems[j]}"
                     if key in bigrams:
                         found.setdefault(key, Counter())[" ".join(words[i: j + 1])] += 1
@@ -201,6 +213,8 @@ def _label(component: np.ndarray, names: np.ndarray, surface: dict[str, str]) ->
     ``SECOND_TERM`` of the first.
     """
     order = [i for i in np.argsort(-component)[:10] if component[i] > 0]
+    # a bigram never seen written as a short phrase ("قبول ... پیغامی") is not readable: left out
+    order = [i for i in order if " " not in names[i] or names[i] in surface] or order
     spell = {i: surface.get(names[i]) or " ".join(surface.get(w, w) for w in names[i].split()) for i in order}
     top = component[order[0]]
 
@@ -219,7 +233,9 @@ def _label(component: np.ndarray, names: np.ndarray, surface: dict[str, str]) ->
             continue
         j = widen(i)
         if not used & set(names[j].split()):
-            parts.append(spell[j])
+            pair = [f"{names[first]} {names[j]}", f"{names[j]} {names[first]}"]
+            joined = next((surface[p] for p in pair if p in surface), None)   # "plan" + "meal" = "meal plan"
+            parts = [joined] if joined else [*parts, spell[j]]
             break
     return LABEL_JOIN.join(parts), [spell[i] for i in order[:5]]
 
@@ -234,7 +250,7 @@ def _fit_language(texts: pd.Series, lang: str, k: int | None) -> tuple[list[list
     uniq = pd.Series(texts.unique(), dtype="string")
     norm = normalise(uniq, lang)
     toks = [tokens(t, lang) for t in norm]
-    toks = [[] if not tk or any(frozenset(x for x, _ in tk) <= n for n in _non_answer_sets(lang)) else tk
+    toks = [[] if not tk or any(_stems(tk) <= n for n in _non_answer_sets(lang)) else tk
             for tk in toks]
     docs = [tuple(_terms(t)) for t in toks]
     distinct = sorted({d for d in docs if d})
@@ -244,6 +260,8 @@ def _fit_language(texts: pd.Series, lang: str, k: int | None) -> tuple[list[list
     counts: dict[str, Counter[str]] = {}
     for tk in toks:
         for stem, word in tk:
+            if not stem:
+                continue
             counts.setdefault(stem, Counter())[word] += 1
     surface = {st: c.most_common(1)[0][0] for st, c in counts.items()}
     big = len(distinct) >= 20
@@ -369,7 +387,7 @@ def _quotes(mt: pd.DataFrame, lang: str, n: int = QUOTES) -> pd.DataFrame:
     candidates = mt.head(50)
     norm = normalise(candidates["text"], lang)
     for pos, text in enumerate(norm):
-        key = frozenset(s for s, _ in tokens(text, lang))
+        key = _stems(tokens(text, lang))
         if key not in seen:
             seen.add(key)
             keep.append(pos)
