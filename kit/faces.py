@@ -30,6 +30,7 @@ Box = tuple[int, int, int, int]              # x, y, width, height
 CASCADES = ("haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
 DETECT_SIDE = 640
 MIN_FACE = 20                                # pixels, at DETECT_SIDE
+TURNS = (0,)                                 # degrees the grey image is also turned for the frontal cascade
 SCALE_FACTOR = 1.1
 MIN_NEIGHBORS = 5
 PAD = 0.25                                   # blur a quarter of the box beyond it on every side
@@ -74,6 +75,32 @@ def _merge(boxes: list[Box]) -> list[Box]:
     return kept
 
 
+def _find(clf: object, gray: np.ndarray) -> list[Box]:
+    return [tuple(int(v) for v in b) for b in clf.detectMultiScale(  # type: ignore[attr-defined]
+        gray, scaleFactor=SCALE_FACTOR, minNeighbors=MIN_NEIGHBORS, minSize=(MIN_FACE, MIN_FACE))]
+
+
+def _find_turned(clf: object, gray: np.ndarray, angle: float) -> list[Box]:
+    """Faces tilted by about ``angle`` degrees: look on a copy turned upright, map the centres back.
+
+    The copy is enlarged to hold the whole turned picture, so no corner (and no face in it) is cut.
+    """
+    import cv2
+    h, w = gray.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(turn[0, 0]), abs(turn[0, 1])
+    nw, nh = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
+    turn[0, 2] += nw / 2 - w / 2
+    turn[1, 2] += nh / 2 - h / 2
+    turned = cv2.warpAffine(gray, turn, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    back = cv2.invertAffineTransform(turn)
+    out = []
+    for x, y, bw, bh in _find(clf, turned):
+        cx, cy = back @ np.array([x + bw / 2, y + bh / 2, 1.0])
+        out.append((int(cx - bw / 2), int(cy - bh / 2), int(bw), int(bh)))
+    return out
+
+
 def detect_faces(rgb: np.ndarray) -> list[Box]:
     """Boxes of faces in an HxWx3 uint8 RGB image (profiles looked for both ways round)."""
     import cv2
@@ -88,9 +115,11 @@ def detect_faces(rgb: np.ndarray) -> list[Box]:
     frontal, profile = _detectors()
     for clf, flipped in ((frontal, False), (profile, False), (profile, True)):
         img = cv2.flip(gray, 1) if flipped else gray
-        for x, y, bw, bh in clf.detectMultiScale(img, scaleFactor=SCALE_FACTOR,  # type: ignore[attr-defined]
-                                                  minNeighbors=MIN_NEIGHBORS, minSize=(MIN_FACE, MIN_FACE)):
+        for x, y, bw, bh in _find(clf, img):
             boxes.append((int(w - x - bw) if flipped else int(x), int(y), int(bw), int(bh)))
+    for angle in TURNS:
+        if angle:
+            boxes += _find_turned(frontal, gray, angle)
     return _merge([(round(x / scale), round(y / scale), round(bw / scale), round(bh / scale))
                    for x, y, bw, bh in boxes])
 

@@ -69,6 +69,9 @@ def test_every_orientation_is_published_upright_without_metadata(shared_data: Pa
     res, rejects = run(project, run_dir)
     assert sorted(Path(f).relative_to("photos").as_posix() for f in res.photos["file"]) == images
     assert {Path(r.source_file).suffix for r in rejects.items} <= {"", ".md", ".markdown"}    # README, LICENSE...
+    every = {p.relative_to(project / "photos").as_posix() for p in (project / "photos").rglob("*") if p.is_file()}
+    rejected = {Path(r.source_file).relative_to("photos").as_posix(): r.reason for r in rejects.items}
+    assert set(images) | set(rejected) == every - {"photos.csv"} and all(rejected.values())    # each file: one fate
     stored = {}
     for name in images:
         with Image.open(project / "photos" / name) as img:
@@ -83,6 +86,11 @@ def test_every_orientation_is_published_upright_without_metadata(shared_data: Pa
         assert_clean(run_dir / rec.thumb)
         with Image.open(run_dir / rec.display) as d, Image.open(run_dir / rec.thumb) as t:
             assert max(d.size) <= 1600 and max(t.size) == 480
+
+
+def gps_of(path: Path) -> dict:
+    with Image.open(path) as img:
+        return dict(img.getexif().get_ifd(0x8825))
 
 
 def test_real_camera_files_published_clean_or_rejected_with_reason(shared_data: Path, tmp_path: Path) -> None:
@@ -104,6 +112,8 @@ def test_real_camera_files_published_clean_or_rejected_with_reason(shared_data: 
     assert "not an image type" in reasons["ORIGIN.md"]
     jpgs_and_heif = {n for n in names if n.endswith((".jpg", ".heif"))} - {"truncated_Nikon_D70.jpg"}
     assert jpgs_and_heif <= published           # broken EXIF (invalid/, tests/, corrupted.jpg) still decodes
+    had_gps = [n for n in published if n.endswith(".jpg") and gps_of(photos / n)]
+    assert {"jpg/gps/DSCN0010.jpg", "jpg/gps/DSCN0012.jpg", "jpg/gps/DSCN0021.jpg"} <= set(had_gps)   # stripped below
     for rec in res.photos.itertuples():
         assert_clean(run_dir / rec.display)
         assert_clean(run_dir / rec.thumb)
@@ -141,6 +151,16 @@ def colours_published(run_dir: Path) -> list[tuple[int, ...]]:
     return out
 
 
+def step_files_written(run_dir: Path, res: PhotosResult, rejects: RejectLog) -> None:
+    """Write what the photos notebook writes besides the images: tables, moments, exhibits, rejects."""
+    from kit.exhibits import write_part
+    (run_dir / "data").mkdir(exist_ok=True)
+    res.photos.to_parquet(run_dir / "data" / "photos.parquet", compression=None)
+    res.moments.to_parquet(run_dir / "data" / "moments-photos.parquet", compression=None)
+    write_part(run_dir, "photos", res.exhibits)
+    rejects.save(run_dir)
+
+
 def test_no_consent_photo_appears_nowhere(tmp_path: Path) -> None:
     project = tmp_path / "p"
     (project / "photos").mkdir(parents=True)
@@ -156,6 +176,9 @@ def test_no_consent_photo_appears_nowhere(tmp_path: Path) -> None:
     assert [e.id for e in res.exhibits] == ["photo-yes"]
     for seen in colours_published(run_dir):                 # only the red photo's pixels were written
         assert all(abs(a - b) < 20 for a, b in zip(seen, colours["yes.jpg"], strict=True)), seen
+    step_files_written(run_dir, res, rejects)
+    for path in run_dir.rglob("*"):                          # tables, exhibits, rejects: no trace of its caption
+        assert not path.is_file() or b"secret" not in path.read_bytes(), path
     reasons = {Path(r.source_file).name: r.reason for r in rejects.items}
     assert "said no" in reasons["no.jpg"]
     assert "no row in photos.csv" in reasons["unlisted.jpg"] and "consent cell" in reasons["blank.jpg"]
@@ -272,3 +295,48 @@ def test_an_explicit_no_is_honoured_even_without_require_consent(tmp_path: Path)
     res, rejects = run(project, tmp_path / "run", require_consent=False)
     assert [Path(f).name for f in res.photos["file"]] == ["blank.jpg"]
     assert "said no" in {Path(r.source_file).name: r.reason for r in rejects.items}["no.jpg"]
+
+
+def test_heic_is_read_upright_and_published_clean(tmp_path: Path) -> None:
+    """An iPhone-style HEIC, stored with orientation 6 (camera held upright, sensor sideways)."""
+    from pillow_heif import register_heif_opener
+    register_heif_opener()
+    project = tmp_path / "p"
+    (project / "photos").mkdir(parents=True)
+    taken = Image.new("RGB", (160, 120), (200, 30, 30))                 # red left half, blue right half
+    taken.paste((30, 30, 200), (80, 0, 160, 120))
+    exif = Image.Exif()
+    exif[0x0112], exif[0x010F] = 6, "Apple"
+    gps = exif.get_ifd(0x8825)
+    gps[0x0001], gps[0x0002] = "N", (35.0, 41.0, 21.0)
+    taken.save(project / "photos" / "IMG_0001.HEIC", exif=exif.tobytes(), quality=95)
+    res, rejects = run(project, tmp_path / "run", require_consent=False)
+    assert len(rejects) == 0 and res.photos["make"].tolist() == ["Apple"]
+    rec = res.photos.iloc[0]
+    assert (rec["width"], rec["height"]) == (120, 160)                   # orientation 6: turned a quarter
+    assert_clean(tmp_path / "run" / rec["display"])
+    with Image.open(tmp_path / "run" / rec["display"]) as img:
+        px = np.asarray(img, dtype=float)
+    # Orientation 6 shows the picture turned 90 degrees clockwise: the left (red) half ends on top.
+    assert px.shape == (160, 120, 3)
+    assert px[:70, :, 0].mean() > 150 > px[:70, :, 2].mean() and px[90:, :, 2].mean() > 150 > px[90:, :, 0].mean()
+
+
+def test_strongest_photos_and_exhibit_table(tmp_path: Path) -> None:
+    project = tmp_path / "p"
+    (project / "photos").mkdir(parents=True)
+    valences = {"a": -0.9, "b": -0.2, "c": 0.8, "d": "", "e": 0.3, "f": -0.9}
+    for name in valences:
+        Image.new("RGB", (20, 20), "grey").save(project / "photos" / f"{name}.jpg")
+    sidecar(project, [f"{n}.jpg,caption <{n}>,purchase,app,{v},P1,yes" for n, v in valences.items()])
+    res, _ = run(project, tmp_path / "run")
+    negative, positive = kit.photos.strongest(res.photos, n=2)
+    assert negative["photo_id"].tolist() == ["photo-a", "photo-f"]        # -0.9 twice: by id
+    assert positive["photo_id"].tolist() == ["photo-c", "photo-e"]        # unrated d is neither
+    html = kit.photos.strongest_html(res.photos, res.exhibits, tmp_path / "run", n=2)
+    assert "Most negative (2)" in html and "caption &lt;a&gt;" in html and "caption <a>" not in html
+    table = kit.photos.exhibit_table(res.exhibits)
+    assert table.columns.tolist() == ["id", "caption", "stage", "channel", "valence", "source", "faces blurred"]
+    assert table.set_index("id").loc["photo-c", ["caption", "stage", "channel", "valence", "source"]].tolist() == [
+        "caption <c>", "purchase", "app", 0.8, "photos/c.jpg"]
+    assert pd.isna(table.set_index("id").loc["photo-d", "valence"])

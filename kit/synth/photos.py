@@ -237,3 +237,21 @@ def _sidecar_row(name: str, i: int, rng: Rng) -> list[str]:
     caption = fa if i % 3 == 2 else en
     consent = "no" if i in (4, 9) else "yes"
     return [name, caption, stage, channel, f"{valence:.1f}", f"P{1 + i % 12:02d}", consent]
+
+
+def camera_jpeg(i: int, rng: Rng, size: tuple[int, int] = (4000, 3000), quality: int = 90) -> bytes:
+    """A full-size camera JPEG (12 MP by default) of scene ``i``, grainy enough to weigh what a real one does.
+
+    Drawn scenes are flat; a camera file owes most of its bytes to sensor grain and fine texture,
+    so noise is added at full size (a 12 MP photo comes out at about 3-5 MB, like a phone's).
+    """
+    img = upright(i % len(SCENES), rng).resize(size, Image.Resampling.BICUBIC)
+    grain = rng.normal(0, 5, (size[1], size[0], 1)).astype(np.float32)
+    pixels = np.clip(np.asarray(img, dtype=np.float32) + grain, 0, 255).astype(np.uint8)
+    orientation = ORIENTATIONS[i % len(ORIENTATIONS)]
+    out = Image.fromarray(pixels)
+    if STORE[orientation] is not None:
+        out = out.transpose(STORE[orientation])
+    buf = io.BytesIO()
+    out.save(buf, "JPEG", quality=quality, exif=exif_for(i, orientation, rng).tobytes())
+    return buf.getvalue()
