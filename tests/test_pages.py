@@ -140,3 +140,36 @@ def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.M
     monkeypatch.setenv("QUERY_STRING", link.split("?", 1)[1])
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     assert dashboard.query_params() == {"exhibit": "rec-s01-1", "stage": "purchase", "q": "late delivery"}
+
+
+def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
+    from kit import synth_run
+    run = synth_run.write(tmp_path / "run", 130, thumbs=4)
+    run_dir, summary, records = pages.load_run(run)
+    page = dashboard.GalleryPage(run_dir, summary, records)
+    page.apply_query({"stage": "purchase", "lens": "engineering", "kind": "nonsense", "q": ""})
+    assert page.filters["stage"].value == "purchase" and page.filters["kind"].value == ""    # unknown value ignored
+    page.shown = page.filtered()
+    expected = [r["id"] for r in lenses_rank(records, "engineering") if r["stage"] == "purchase"]
+    assert [r["id"] for r in page.shown] == expected and len(expected) == sum(r["stage"] == "purchase" for r in records)
+    page.render()
+    assert len(page.grid.cards) == min(dashboard.PAGE_SIZE, len(expected))
+    assert all(c["label"] for c in page.grid.cards)
+    page.filters["stage"].value = ""
+    page.shown = page.filtered()
+    page.render()
+    assert len(page.grid.cards) == dashboard.PAGE_SIZE and page.page.max == 3 and page.prev.disabled
+    page.page.value = 3
+    page.render()
+    assert len(page.grid.cards) == 130 - 2 * dashboard.PAGE_SIZE and page.next.disabled
+    page.open(records[5]["id"])
+    assert page.detail.layout.display == "flex" and len(page.detail.children) >= 3
+    page.close()
+    assert page.detail.layout.display == "none" and page.grid.selected == ""
+    page.open("no-such-id")
+    assert "no-such-id" in page.detail.children[1].value
+
+
+def lenses_rank(records, lens):
+    from kit import lenses
+    return lenses.rank(records, lens)
