@@ -298,7 +298,7 @@ def find_themes(comments: pd.DataFrame, responses: pd.DataFrame | None = None, *
     Returns ``Themes``: the ``comments.themes`` strings, the memberships and the themes table.
     """
     labels = pd.Series("", index=comments.index, dtype="string")
-    members: list[dict[str, object]] = []
+    members: list[tuple[str, str, float]] = []
     meta: list[dict[str, object]] = []
     text = comments["text"].fillna("").astype(str)
     for lang in sorted(comments["lang"].dropna().unique()):
@@ -310,12 +310,11 @@ def find_themes(comments: pd.DataFrame, responses: pd.DataFrame | None = None, *
         ids = [f"{lang}-{j + 1:02d}" for j in range(len(names))]
         meta += [{"theme": ids[j], "lang": lang, "label": names[j], "terms": LABEL_JOIN.join(terms[j])}
                  for j in range(len(names))]
-        sub = comments[mask]
-        for (idx, cid), themes in zip(zip(sub.index, sub["comment_id"], strict=True), assigned, strict=True):
-            if themes:
-                labels[idx] = SEPARATOR.join(dict.fromkeys(names[j] for j, _ in themes))
-                members += [{"comment_id": cid, "theme": ids[j], "weight": wt} for j, wt in themes]
-    member_frame = pd.DataFrame(members, columns=["comment_id", "theme", "weight"])
+        strings = [SEPARATOR.join(dict.fromkeys(names[j] for j, _ in themes)) for themes in assigned]
+        labels.iloc[np.flatnonzero(mask)] = strings
+        cids = comments["comment_id"].to_numpy()[mask]
+        members += [(cid, ids[j], wt) for cid, themes in zip(cids, assigned, strict=True) for j, wt in themes]
+    member_frame = pd.DataFrame(members, columns=["comment_id", "theme", "weight"]).astype({"comment_id": "string"})
     table = theme_table(comments, responses, pd.DataFrame(meta, columns=["theme", "lang", "label", "terms"]), member_frame)
     return Themes(labels, member_frame, table)
 
