@@ -151,32 +151,122 @@ def holm(pvalues: list[float]) -> list[float]:
 
 def nps_diff_p(a: pd.Series, b: pd.Series) -> float:
     """Two-sided p-value that two groups' NPS differ (difference over its standard error, independent groups)."""
-    va, vara, na = nps_variance(a)
-    vb, varb, nb = nps_variance(b)
-    if na == 0 or nb == 0 or vara + varb <= 0:
-        return math.nan
-    z = (va - vb) / math.sqrt(vara + varb)
-    return float(2 * stats.norm.sf(abs(z)))
+    return _nps_diff_p(_counts(a), _counts(b))
 
 
 def mean_diff_p(a: pd.Series, b: pd.Series) -> float:
     """Two-sided Welch's t-test p-value that two groups' means differ."""
-    x = pd.to_numeric(a, errors="coerce").dropna().to_numpy(dtype=float)
-    y = pd.to_numeric(b, errors="coerce").dropna().to_numpy(dtype=float)
-    if len(x) < 2 or len(y) < 2 or (x.var() == 0 and y.var() == 0):
+    return _welch_p(_moments(a), _moments(b))
+
+
+def _counts(s: pd.Series) -> tuple[float, float, float]:
+    v = pd.to_numeric(s, errors="coerce").dropna().to_numpy(dtype=float)
+    pro, det = float((v >= 9).sum()), float((v <= 6).sum())
+    return pro, len(v) - pro - det, det
+
+
+def _moments(s: pd.Series) -> tuple[float, float, float]:
+    v = pd.to_numeric(s, errors="coerce").dropna().to_numpy(dtype=float)
+    return float(len(v)), float(v.sum()), float((v * v).sum())
+
+
+def _nps_diff_p(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    (pa, ma, da), (pb, mb, db) = a, b
+    na, nb = pa + ma + da, pb + mb + db
+    if na == 0 or nb == 0:
         return math.nan
-    return float(stats.ttest_ind(x, y, equal_var=False).pvalue)
+    va, vb = (pa - da) / na, (pb - db) / nb
+    var = (pa / na + da / na - va**2) / na + (pb / nb + db / nb - vb**2) / nb
+    if var <= 0:
+        return math.nan
+    return float(2 * stats.norm.sf(abs(va - vb) / math.sqrt(var)))
 
 
-DIFF_TESTS = {"nps": nps_diff_p, "csat": mean_diff_p, "ces": mean_diff_p}
+def _sd(n: float, total: float, squares: float) -> float:
+    return math.sqrt(max(squares - total * total / n, 0.0) / (n - 1)) if n > 1 else math.nan
 
 
-def _score_row(g: pd.DataFrame) -> dict[str, float]:
-    n_, c, e, t2 = nps(g["nps"]), mean_ci(g["csat"]), mean_ci(g["ces"]), top2box_ci(g["csat"])
-    return {"responses": len(g), "nps": n_["value"], "nps_lo": n_["lo"], "nps_hi": n_["hi"], "nps_n": n_["n"],
-            "csat": c["value"], "csat_lo": c["lo"], "csat_hi": c["hi"], "csat_n": c["n"],
-            "top2box": t2["value"], "top2box_lo": t2["lo"], "top2box_hi": t2["hi"],
-            "ces": e["value"], "ces_lo": e["lo"], "ces_hi": e["hi"], "ces_n": e["n"]}
+def _welch_p(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    (na, sa, qa), (nb, sb, qb) = a, b
+    if na < 2 or nb < 2:
+        return math.nan
+    sda, sdb = _sd(na, sa, qa), _sd(nb, sb, qb)
+    if sda == 0 and sdb == 0:
+        return math.nan
+    return float(stats.ttest_ind_from_stats(sa / na, sda, na, sb / nb, sdb, nb, equal_var=False).pvalue)
+
+
+class _GroupStats:
+    """Sufficient statistics per group, in one pass over the answers: counts, sums and sums of squares.
+
+    Every score, interval and test of a group (and of "the rest": total minus the group) follows
+    from them, so a million answers are summed once, not once per group and comparison.
+    """
+
+    def __init__(self, responses: pd.DataFrame, codes: np.ndarray, k: int) -> None:
+        self.k = k
+        self.rows = np.bincount(codes[codes >= 0], minlength=k).astype(float)
+        self.values = {c: self._sums(responses[c], codes) for c in ("nps", "csat", "ces")}
+        v, ok = self._valid(responses["nps"], codes)
+        self.pro = np.bincount(codes[ok], weights=(v[ok] >= 9), minlength=k)
+        self.det = np.bincount(codes[ok], weights=(v[ok] <= 6), minlength=k)
+        v, ok = self._valid(responses["csat"], codes)
+        self.top2 = np.bincount(codes[ok], weights=(v[ok] >= 4), minlength=k)
+
+    @staticmethod
+    def _valid(s: pd.Series, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v = pd.to_numeric(s, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        return v, ~np.isnan(v) & (codes >= 0)
+
+    def _sums(self, s: pd.Series, codes: np.ndarray) -> np.ndarray:
+        v, ok = self._valid(s, codes)
+        c, x = codes[ok], v[ok]
+        return np.stack([np.bincount(c, minlength=self.k).astype(float), np.bincount(c, x, self.k),
+                         np.bincount(c, x * x, self.k)], axis=1)
+
+    def nps3(self, i: int | None) -> tuple[float, float, float]:
+        """(promoters, passives, detractors) of group i, or of all groups together when i is None."""
+        pro, det, n = (self.pro, self.det, self.values["nps"][:, 0])
+        if i is None:
+            return float(pro.sum()), float(n.sum() - pro.sum() - det.sum()), float(det.sum())
+        return float(pro[i]), float(n[i] - pro[i] - det[i]), float(det[i])
+
+    def moments(self, score: str, i: int | None) -> tuple[float, float, float]:
+        m = self.values[score]
+        return tuple(float(x) for x in (m.sum(axis=0) if i is None else m[i]))  # type: ignore[return-value]
+
+    def rest(self, score: str, i: int) -> tuple[float, float, float]:
+        whole = self.nps3(None) if score == "nps" else self.moments(score, None)
+        mine = self.nps3(i) if score == "nps" else self.moments(score, i)
+        return tuple(w - m for w, m in zip(whole, mine, strict=True))  # type: ignore[return-value]
+
+    def row(self, i: int) -> dict[str, float]:
+        n_ = nps_counts(*self.nps3(i))
+        c, e = _mean_from(*self.moments("csat", i)), _mean_from(*self.moments("ces", i))
+        t_n = self.values["csat"][i, 0]
+        lo, hi = wilson(self.top2[i], t_n)
+        return {"responses": int(self.rows[i]), "nps": n_["value"], "nps_lo": n_["lo"], "nps_hi": n_["hi"],
+                "nps_n": n_["n"], "csat": c["value"], "csat_lo": c["lo"], "csat_hi": c["hi"], "csat_n": c["n"],
+                "top2box": 100 * self.top2[i] / t_n if t_n else math.nan, "top2box_lo": 100 * lo, "top2box_hi": 100 * hi,
+                "ces": e["value"], "ces_lo": e["lo"], "ces_hi": e["hi"], "ces_n": e["n"]}
+
+
+def _mean_from(n: float, total: float, squares: float) -> dict[str, float]:
+    """Mean and its Student-t interval from count, sum and sum of squares."""
+    if n == 0:
+        return _nan_result()
+    m = total / n
+    if n == 1:
+        return {"n": 1, "value": m, "lo": math.nan, "hi": math.nan}
+    half = float(stats.t.ppf(0.975, n - 1)) * _sd(n, total, squares) / math.sqrt(n)
+    return {"n": int(n), "value": m, "lo": m - half, "hi": m + half}
+
+
+def _score_value(score: str, three: tuple[float, float, float]) -> float:
+    if score == "nps":
+        n = sum(three)
+        return 100 * (three[0] - three[2]) / n if n else math.nan
+    return three[1] / three[0] if three[0] else math.nan
 
 
 def _flag(diff: float, p_adj: float, up: str, down: str) -> str:
@@ -192,30 +282,27 @@ def by_group(responses: pd.DataFrame, key: str, min_n: int, order: list[str] | N
     ``{score}_flag`` is "above", "below" or "" (not a real difference, or too few answers to say).
     Groups with fewer than ``min_n`` NPS answers are ``too_few``: kept, never tested or ranked.
     """
-    groups = [(value, g) for value, g in responses.groupby(key, observed=True, dropna=True)]
-    table = pd.DataFrame([{key: value, **_score_row(g)} for value, g in groups])
-    if table.empty:
-        return table
+    codes, values = pd.factorize(responses[key], sort=True)
+    if not len(values):
+        return pd.DataFrame()
+    st = _GroupStats(responses, np.asarray(codes), len(values))
+    table = pd.DataFrame([{key: v, **st.row(i)} for i, v in enumerate(values)])
     table["too_few"] = table["nps_n"] < min_n
-    for score, test in DIFF_TESTS.items():
-        raw = []
-        for (value, g), few in zip(groups, table["too_few"], strict=True):
-            rest = responses.loc[responses[key].ne(value) & responses[key].notna(), score]
-            enough = not few and rest.notna().sum() >= min_n
-            raw.append(test(g[score], rest) if enough else math.nan)
+    for score in ("nps", "csat", "ces"):
+        test = _nps_diff_p if score == "nps" else _welch_p
+        n_of = (lambda t: sum(t)) if score == "nps" else (lambda t: t[0])
+        raw, diff = [], []
+        for i in range(len(values)):
+            mine, rest = (st.nps3(i) if score == "nps" else st.moments(score, i)), st.rest(score, i)
+            diff.append(_score_value(score, mine) - _score_value(score, rest))
+            enough = not table["too_few"].iloc[i] and n_of(rest) >= min_n
+            raw.append(test(mine, rest) if enough else math.nan)
         table[f"{score}_p"] = holm(raw)
-        rest_value = [_rest_value(responses, key, v, score) for v, _ in groups]
-        table[f"{score}_flag"] = [_flag(mine - other, p, "above", "below")
-                                  for mine, other, p in zip(table[score], rest_value, table[f"{score}_p"], strict=True)]
+        table[f"{score}_flag"] = [_flag(d, p, "above", "below") for d, p in zip(diff, table[f"{score}_p"], strict=True)]
     if order:
         rank = {v: i for i, v in enumerate(order)}
-        table = table.sort_values(key, key=lambda s: s.map(lambda v: rank.get(v, len(rank))))
+        table = table.sort_values(key, key=lambda s: s.map(lambda v: rank.get(v, len(rank))), kind="stable")
     return table.reset_index(drop=True)
-
-
-def _rest_value(responses: pd.DataFrame, key: str, value: object, score: str) -> float:
-    rest = responses.loc[responses[key].ne(value) & responses[key].notna(), score]
-    return nps(rest)["value"] if score == "nps" else mean_ci(rest)["value"]
 
 
 def periods(submitted_at: pd.Series, freq: str) -> pd.Series:
@@ -234,14 +321,17 @@ def by_period(responses: pd.DataFrame, freq: str = "W", min_n: int = SMALL_N) ->
     r = responses.dropna(subset=["submitted_at"])
     if r.empty:
         return pd.DataFrame(columns=["period", "nps", "nps_n", "nps_lo", "nps_hi", "too_few"])
-    groups = list(r.groupby(periods(r["submitted_at"], freq)))
-    table = pd.DataFrame([{"period": p, **_score_row(g)} for p, g in groups])
+    codes, values = pd.factorize(periods(r["submitted_at"], freq), sort=True)
+    st = _GroupStats(r, np.asarray(codes), len(values))
+    table = pd.DataFrame([{"period": p, **st.row(i)} for i, p in enumerate(values)])
     table["too_few"] = table["nps_n"] < min_n
-    for score, test in DIFF_TESTS.items():
+    for score in ("nps", "csat", "ces"):
+        test = _nps_diff_p if score == "nps" else _welch_p
+        get = st.nps3 if score == "nps" else (lambda i, s=score: st.moments(s, i))
         raw, change = [math.nan], [math.nan]
-        for i in range(1, len(groups)):
+        for i in range(1, len(values)):
             both = not table["too_few"].iloc[i] and not table["too_few"].iloc[i - 1]
-            raw.append(test(groups[i][1][score], groups[i - 1][1][score]) if both else math.nan)
+            raw.append(test(get(i), get(i - 1)) if both else math.nan)
             change.append(table[score].iloc[i] - table[score].iloc[i - 1])
         table[f"{score}_change"] = change
         table[f"{score}_change_p"] = holm(raw)

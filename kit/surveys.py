@@ -21,7 +21,7 @@ from kit.privacy import redact_pii
 from kit.project import Project, Survey
 from kit.rejects import RejectLog
 from kit.tables import TEXT_SUFFIXES, RawSurvey, read_cells, read_header
-from kit.text import ascii_digits, detect_lang, normalize_fa, parse_times
+from kit.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
 from kit.vendors import read_google_forms, read_qualtrics, read_surveymonkey, unique_names
 
 Reader = Callable[[Path, str], RawSurvey]
@@ -196,13 +196,14 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
     return out.loc[good, RESPONSE_COLUMNS].reset_index(drop=True), frame.loc[good].reset_index(drop=True)
 
 
-PII_HINT = r"[0-9\u06f0-\u06f9\u0660-\u0669@]"   # no digit and no @: nothing redact_pii could find
+DIGIT = r"[0-9\u06f0-\u06f9\u0660-\u0669]"
+PII_MIN_DIGITS = 8      # the shortest number redact_pii removes (a phone number) has 8 digits
 
 
 def redact(t: pd.Series) -> pd.Series:
-    """``redact_pii`` on the texts that could hold personal data (a digit or an @), the rest as they are."""
+    """``redact_pii`` on the texts that could hold personal data (an @, or 8 digits or more), the rest as they are."""
     out = t.copy()
-    maybe = t.str.contains(PII_HINT, regex=True).fillna(False).to_numpy(dtype=bool)
+    maybe = has_match(t, "@") | (count_matches(t, DIGIT) >= PII_MIN_DIGITS)
     if maybe.any():
         out[maybe] = t[maybe].map(redact_pii)
     return out

@@ -5,8 +5,12 @@ Vectorised over pandas Series, because a survey export may hold a million answer
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # Arabic code points Persian writers often get from Arabic keyboards, mapped to Persian ones.
 _FA_LETTERS = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9",
@@ -16,6 +20,25 @@ _DIACRITICS = r"[\u064b-\u0652\u0670]"
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _ARABIC_SCRIPT = r"[\u0600-\u06ff\ufb50-\ufdff\ufe70-\ufeff]"
 _LATIN = r"[A-Za-z]"
+
+
+def _arrow(s: pd.Series) -> pa.Array | pa.ChunkedArray:
+    return pa.array(s.astype(str).array) if len(s) else pa.array([], pa.string())
+
+
+def _re2(pattern: str) -> str:
+    """A Python pattern for Arrow's RE2, which writes code points as \\x{0600} rather than \\u0600."""
+    return re.sub(r"\\u([0-9a-fA-F]{4})", r"\\x{\1}", pattern)
+
+
+def count_matches(s: pd.Series, pattern: str) -> np.ndarray:
+    """Matches of a regular expression per text, computed in Arrow (pandas falls back to Python for some patterns)."""
+    return pc.count_substring_regex(_arrow(s), _re2(pattern)).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
+def has_match(s: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each text matches a regular expression, computed in Arrow."""
+    return pc.match_substring_regex(_arrow(s), _re2(pattern)).to_numpy(zero_copy_only=False).astype(bool)
 
 
 def parse_times(s: pd.Series) -> pd.Series:
@@ -41,7 +64,7 @@ def normalize_fa(s: pd.Series) -> pd.Series:
     if not len(s):
         return s
     out = s.copy()
-    arabic = s.str.contains(_ARABIC_SCRIPT, regex=True).fillna(False).to_numpy(dtype=bool)
+    arabic = has_match(s, _ARABIC_SCRIPT)
     if arabic.any():
         t = s[arabic]
         for old, new in _FA_PAIRS:
@@ -52,6 +75,10 @@ def normalize_fa(s: pd.Series) -> pd.Series:
 
 def detect_lang(s: pd.Series) -> pd.Series:
     """'fa' where Arabic-script letters outnumber Latin ones, else 'en' (the kit's two languages)."""
-    arabic = s.str.count(_ARABIC_SCRIPT).to_numpy(dtype=float, na_value=0)
-    latin = s.str.count(_LATIN).to_numpy(dtype=float, na_value=0)
-    return pd.Series(np.where(arabic > latin, "fa", "en"), index=s.index, dtype="string")
+    out = np.full(len(s), "en", dtype=object)
+    some = has_match(s, _ARABIC_SCRIPT)
+    if some.any():
+        t = s[some]
+        arabic, latin = count_matches(t, _ARABIC_SCRIPT), count_matches(t, _LATIN)
+        out[some] = np.where(arabic > latin, "fa", "en")
+    return pd.Series(out, index=s.index, dtype="string")
