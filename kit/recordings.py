@@ -566,10 +566,10 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
             continue
         moments = result.moments[result.moments["ref"] == rid].sort_values("start_s").copy()
         moments["title"] = [titles.get(m, "") for m in moments["moment_id"]]
-        fig = timeline.figure(win, moments, title=timeline.title_for(rid, rec.get("participant"), win))
+        lines = result.utterances[(result.utterances["recording_id"] == rid) & result.utterances["sentiment"].notna()]
+        fig = timeline.figure(win, moments, title=timeline.title_for(rid, rec.get("participant"), len(lines), len(moments)))
         eid = f"chart-rec-{rid}-timeline"
         person = int((moments["coded_by"] == "person").sum())
-        lines = result.utterances[(result.utterances["recording_id"] == rid) & result.utterances["sentiment"].notna()]
         exhibit = Exhibit(
             id=eid, kind="chart", title=fig.layout.title.text,
             caption=f"Customer valence in {int(timeline.WINDOW_S)} s windows over {len(lines)} customer lines; "

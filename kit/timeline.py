@@ -131,12 +131,11 @@ def _hover(m: Any) -> str:
             f"clip: {escape(gallery_link(exhibit=m.moment_id))}")
 
 
-def title_for(recording_id: str, participant: str | None, win: pd.DataFrame) -> str:
-    """Plain words with the n the line rests on."""
-    lines = int(win["lines"].max()) if len(win) else 0
+def title_for(recording_id: str, participant: str | None, lines: int, moments: int) -> str:
+    """Plain words, with the n the line rests on."""
     who = participant or "the customer"
-    total = f"{lines}" if lines else "no"
-    return f"How {who} felt through recording {recording_id} ({total} customer lines in the busiest {int(WINDOW_S)} s)"
+    return (f"How {who} felt through recording {recording_id} "
+            f"({lines} customer line{'s' if lines != 1 else ''}, {moments} moment{'s' if moments != 1 else ''})")
 
 
 def links_table(moments: pd.DataFrame) -> str:

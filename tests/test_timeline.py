@@ -75,8 +75,9 @@ MOMENTS = pd.DataFrame({
 
 def test_figure_marks_every_moment_with_a_link_to_its_clip() -> None:
     win = timeline.windows(lines((0, 50, -0.4), (60, 100, 0.6)), duration_s=100)
-    fig = timeline.figure(win, MOMENTS, title=timeline.title_for("s01", "P01", win))
-    assert fig.layout.title.text == "How P01 felt through recording s01 (2 customer lines in the busiest 30 s)"
+    fig = timeline.figure(win, MOMENTS, title=timeline.title_for("s01", "P01", 2, 2))
+    assert fig.layout.title.text == "How P01 felt through recording s01 (2 customer lines, 2 moments)"
+    assert timeline.title_for("s02", None, 1, 0) == "How the customer felt through recording s02 (1 customer line, 0 moments)"
     names = [t.name for t in fig.data]
     assert names == ["customer valence", "moment, coded by a researcher", "moment, found automatically"]
     assert [a.text for a in fig.layout.annotations] == [
