@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import tempfile
@@ -42,7 +41,7 @@ COPY (
 """
 
 KIT = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
 from kit import contacts, project
 from kit.rejects import RejectLog
@@ -51,18 +50,21 @@ t0 = time.perf_counter()
 counts = contacts.read_contacts(project.load(folder), out, RejectLog("bench"))
 customers = contacts.customer_contacts(out)
 channels = contacts.channel_contacts(out)
-print(json.dumps({"seconds": time.perf_counter() - t0, "counts": counts.as_dict(), "customers": len(customers)}))
+print(json.dumps({"seconds": time.perf_counter() - t0, "counts": counts.as_dict(), "customers": len(customers),
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 REFERENCE = """
-import json, sys, time
+import json, resource, sys, time
 import duckdb
 t0 = time.perf_counter()
 with duckdb.connect(config={"threads": 2}) as con:
+    con.execute("SET enable_progress_bar = false")
     n = con.execute('''SELECT count(*) FROM (SELECT customer_id, count(*) FILTER (WHERE direction = 'outbound') AS o,
         bool_or(kind = 'cancellation') AS l FROM read_csv(?, all_varchar = true) GROUP BY customer_id)''',
         [sys.argv[1]]).fetchone()[0]
-print(json.dumps({"seconds": time.perf_counter() - t0, "customers": n}))
+print(json.dumps({"seconds": time.perf_counter() - t0, "customers": n,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 PROJECT = ("name: bench\njourney: {stages: [purchase]}\nchannels: [email, phone, in_store, website, app, social]\n"
@@ -70,11 +72,10 @@ PROJECT = ("name: bench\njourney: {stages: [purchase]}\nchannels: [email, phone,
 
 
 def _child(code: str, *argv: str) -> tuple[dict[str, Any], float]:
-    """Run ``code`` in a fresh interpreter; its JSON answer and its own peak memory in MB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Run ``code`` in a fresh interpreter; its JSON answer and its own peak memory in MB (it measures itself)."""
     out = subprocess.run([sys.executable, "-c", code, *argv], check=True, cwd=ROOT, capture_output=True, text=True)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return json.loads(out.stdout.strip().splitlines()[-1]), max(peak, before) / 1024
+    answer = json.loads(out.stdout.strip().splitlines()[-1])
+    return answer, float(answer["peak_mb"])
 
 
 def synth(folder: Path, rows: int) -> float:
@@ -84,6 +85,7 @@ def synth(folder: Path, rows: int) -> float:
     (folder / "project.yaml").write_text(PROJECT, encoding="utf-8")
     t0 = time.perf_counter()
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(SYNTH.format(path=str(folder / "contacts.csv")), [rows])
     return time.perf_counter() - t0
 

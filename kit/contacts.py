@@ -142,6 +142,7 @@ def _query(sql: str, params: list[object]) -> pd.DataFrame:
     import duckdb
 
     with duckdb.connect(config={"memory_limit": DUCKDB_MEMORY, "threads": 2}) as con:
+        con.execute("SET enable_progress_bar = false")
         return con.execute(sql, params).df()
 
 
