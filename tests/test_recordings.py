@@ -367,3 +367,12 @@ def test_thumbnail_time_is_the_line_that_says_most() -> None:
     good = Moment(9.0, 14.0, "A", "", 0.5, 0.0, "person", [])
     assert telling_time(good, utts) == 11.0                      # the only positive line
     assert telling_time(Moment(30.0, 40.0, "A", "", -0.5, 0.5, "auto", []), utts) == 35.0
+
+
+def test_missing_media_is_rejected_and_transcript_gives_quotes(project: Path, tmp_path: Path) -> None:
+    rec = {**RECORDINGS[2], "id": "s06", "media": "recordings/gone.mp4"}
+    res, rejects = run(project, tmp_path, [rec])
+    assert reasons(rejects, "recordings/gone.mp4") == {"file": "file not found; its transcript is still used, as quotes"}
+    assert [(e.kind, e.source["file"]) for e in res.exhibits] == [("quote", "recordings/s03.vtt")]
+    assert res.counts["recordings/gone.mp4"] == {"in": 1, "accepted": 0, "rejected": 1}
+    assert not (tmp_path / "media").exists()
