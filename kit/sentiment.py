@@ -191,8 +191,17 @@ def _polar_items(toks: list[str], lex: Lexicon) -> list[tuple[int, float]]:
     return items
 
 
+@cache
+def _phrases_by_first() -> dict[str, list[tuple[tuple[str, ...], float]]]:
+    """Phrases by their first word (never a wildcard), longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], float]]] = {}
+    for words, v in lexicon().phrases:
+        out.setdefault(words[0], []).append((words, v))
+    return out
+
+
 def _phrase_at(toks: list[str], i: int, lex: Lexicon) -> tuple[int, float] | None:
-    for words, v in lex.phrases:
+    for words, v in _phrases_by_first().get(toks[i], ()):
         if i + len(words) > len(toks):
             continue
         if all(toks[i + k] == w or (w.endswith("*") and toks[i + k].startswith(w[:-1])) for k, w in enumerate(words)):
