@@ -101,12 +101,17 @@ def _find_turned(clf: object, gray: np.ndarray, angle: float) -> list[Box]:
     return out
 
 
-def detect_faces(rgb: np.ndarray) -> list[Box]:
-    """Boxes of faces in an HxWx3 uint8 RGB image (profiles looked for both ways round)."""
+def detect_faces(rgb: np.ndarray, *, detect_side: int | None = None, turns: tuple[float, ...] | None = None) -> list[Box]:
+    """Boxes of faces in an HxWx3 uint8 RGB image (profiles looked for both ways round).
+
+    ``detect_side`` and ``turns`` default to ``DETECT_SIDE`` and ``TURNS``; the recall benchmark
+    passes other values to measure what each costs and finds.
+    """
     import cv2
     _check_rgb(rgb)
+    side = DETECT_SIDE if detect_side is None else detect_side
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    scale = min(1.0, DETECT_SIDE / max(gray.shape))
+    scale = min(1.0, side / max(gray.shape))
     if scale < 1.0:
         gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     gray = cv2.equalizeHist(gray)
@@ -117,7 +122,7 @@ def detect_faces(rgb: np.ndarray) -> list[Box]:
         img = cv2.flip(gray, 1) if flipped else gray
         for x, y, bw, bh in _find(clf, img):
             boxes.append((int(w - x - bw) if flipped else int(x), int(y), int(bw), int(bh)))
-    for angle in TURNS:
+    for angle in TURNS if turns is None else turns:
         if angle:
             boxes += _find_turned(frontal, gray, angle)
     return _merge([(round(x / scale), round(y / scale), round(bw / scale), round(bh / scale))

@@ -78,3 +78,30 @@ def test_rejects_anything_but_rgb_uint8() -> None:
         detect_faces(np.zeros((10, 10), dtype="uint8"))
     with pytest.raises(ValueError, match="HxWx3 uint8"):
         blur_boxes(np.zeros((10, 10, 3), dtype="float32"), [])
+
+
+def test_recall_set_labels_sit_on_the_pasted_faces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The benchmark's face boxes follow each face through scaling, mirroring and turning.
+
+    A stand-in tile whose face box is pure red on green replaces the portraits: wherever a label
+    says a face is, the pixel at its centre must be red (the scene's light and colour cast only
+    scale it; its noise and JPEG blur it a little).
+    """
+    from PIL import Image as PILImage
+
+    import bench.faces_recall as fr
+    tile = PILImage.new("RGB", (200, 240), (0, 255, 0))
+    tile.paste((255, 0, 0), (60, 50, 140, 150))
+    monkeypatch.setattr(fr, "_tile", lambda name: tile.copy())
+    monkeypatch.setattr(fr, "FACES", {"stand-in": (60, 50, 140, 150)})
+    checked = 0
+    for i in range(12):
+        rgb, faces = fr.scene(i)
+        for face in faces:
+            x, y, w, h = face.box
+            if w < 40:
+                continue                                  # tiny faces: JPEG and noise dominate a few pixels
+            r, g, _ = rgb[y + h // 2, x + w // 2].astype(int)
+            assert r > 2 * g, (i, face, r, g)
+            checked += 1
+    assert checked >= 10
