@@ -443,7 +443,20 @@ def _trinomial(scores: pd.Series) -> tuple[float, float]:
     return pro - det, pro + det - (pro - det) ** 2
 
 
-def key_drivers(comments: pd.DataFrame, responses: pd.DataFrame, themes: Themes, min_n: int = 30) -> pd.DataFrame:
+def from_tables(comments: pd.DataFrame, table: pd.DataFrame) -> Themes:
+    """The ``Themes`` of a run folder, rebuilt from ``data/comments.parquet`` (its ``themes`` column)
+    and ``data/themes.parquet``: what a later notebook passes to ``key_drivers``. Every comment
+    carrying a label is a member of that theme (weight 1.0)."""
+    ids = {(row.lang, row.label): row.theme for row in table.itertuples(index=False)}
+    members = [(cid, ids[(lang, label)], 1.0)
+               for cid, lang, value in zip(comments["comment_id"], comments["lang"], comments["themes"], strict=True)
+               for label in split_themes(value) if (lang, label) in ids]
+    frame = pd.DataFrame(members, columns=["comment_id", "theme", "weight"]).astype({"comment_id": "string"})
+    return Themes(comments["themes"].astype("string").fillna(""), frame, table)
+
+
+def key_drivers(comments: pd.DataFrame, responses: pd.DataFrame, themes: Themes | pd.DataFrame,
+                min_n: int = 30) -> pd.DataFrame:
     """Themes ranked by their impact on NPS, each with its best quotes (survey answers only).
 
     For each theme, the respondents who wrote in its language are split into those whose answers
@@ -453,7 +466,12 @@ def key_drivers(comments: pd.DataFrame, responses: pd.DataFrame, themes: Themes,
     points the theme moves the NPS of those respondents (negative: it drags NPS down).
     Themes with fewer than ``min_n`` respondents on either side keep their numbers, are marked
     ``too_few`` and get no rank; the others are ranked by the size of their impact.
+
+    ``themes`` is what ``find_themes`` returned, or the themes table of a run folder
+    (``data/themes.parquet``, read with the run's ``comments``; see ``from_tables``).
     """
+    if isinstance(themes, pd.DataFrame):
+        themes = from_tables(comments, themes)
     nps = _nps_by_response(responses)
     if nps is None or themes.table.empty:
         return pd.DataFrame(columns=DRIVER_COLUMNS)

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.themes import find_themes, is_non_answer, key_drivers, n_themes, post_severity, split_themes
+from kit.ingest import analyse_comments
+from kit.themes import find_themes, from_tables, is_non_answer, key_drivers, n_themes, post_severity, split_themes
 
 DELIVERY = ["The delivery was late again", "Late delivery, the box came at night", "My delivery arrived two days late",
             "Delivery late and the driver was lost", "Late delivery every single week", "The delivery is always late"]
@@ -148,3 +149,29 @@ def test_split_themes_and_theme_count() -> None:
     assert split_themes("late delivery | price") == ["late delivery", "price"]
     assert split_themes("") == [] and split_themes(None) == []
     assert [n_themes(n) for n in (4, 50, 100, 10_000)] == [2, 7, 10, 12]
+
+
+def test_key_drivers_from_the_saved_tables(found, tmp_path) -> None:
+    comments, responses, th = found
+    saved = comments.assign(themes=th.labels)
+    saved.to_parquet(tmp_path / "comments.parquet")
+    th.table.to_parquet(tmp_path / "themes.parquet")
+    c, t = pd.read_parquet(tmp_path / "comments.parquet"), pd.read_parquet(tmp_path / "themes.parquet")
+    direct = key_drivers(comments, responses, th, min_n=5)
+    again = key_drivers(c, responses, t, min_n=5)
+    cols = ["theme", "n_with", "n_without", "difference", "impact", "rank"]
+    pd.testing.assert_frame_equal(direct[cols], again[cols])
+    assert len(from_tables(c, t).members) == len(th.members)    # one theme per answer here
+
+
+def test_ingest_analysis_fills_sentiment_and_themes() -> None:
+    comments, responses = fixture()
+    comments["sentiment"] = np.nan
+    out, table = analyse_comments(comments, responses)
+    assert out["sentiment"].notna().all()
+    assert out.loc[out["text"] == "The delivery is always late", "sentiment"].iloc[0] < 0
+    assert out.loc[out["text"] == "مربی عالی و مهربان", "sentiment"].iloc[0] > 0
+    answers = DELIVERY + COACH + PRICE + PAYMENT_FA + COACH_FA
+    assert (out.loc[out["text"].isin(answers), "themes"] != "").all()
+    assert (out.loc[out["text"].isin(NOTHING), "themes"] == "").all()
+    assert set(table["lang"]) == {"en", "fa"} and table["n_answers"].sum() >= len(answers)     # some carry two
