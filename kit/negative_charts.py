@@ -170,6 +170,9 @@ def journey_curve(table: pd.DataFrame, gaps: pd.DataFrame, flow: pd.DataFrame, s
         fig.add_trace(go.Bar(x=flow["stage"], y=-flow["left"], name="cancelled after answering here (left)",
                              marker_color="#D55E00", marker_pattern_shape="/", text=flow["left"], textposition="outside"), 2, 1)
     fig.add_hline(y=0, line=dict(color="#888", width=1), row=1, col=1)
+    if table["too_few"].any():
+        fig.add_annotation(x=0, y=-1.0, xref="x domain", text="small markers: too few answers to compare (shown, not ranked)",
+                           showarrow=False, xanchor="left", font=dict(size=11, color="#555"), row=1, col=1)
     n = int(table["n"].sum())
     fig.update_layout(**LAYOUT, height=640, width=1200, barmode="relative", margin=dict(l=70, r=30, t=70, b=60),
                       title=f"The journey as customers feel it, against the designed ideal (n = {n:,} observations)",
