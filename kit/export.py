@@ -96,6 +96,7 @@ def report_html(run_dir: Path) -> Path:
 def report_pdf(run_dir: Path, given_browser: Any = None) -> Path:
     """``report.pdf``: report.html printed on A4 by Chromium, every chart as an image kept whole on its page."""
     from kit import printing
+    run_dir = Path(run_dir).resolve()
     html = run_dir / "report.html"
     if not html.exists():
         report_html(run_dir)

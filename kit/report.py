@@ -207,14 +207,14 @@ def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None =
         sources = ", ".join(escape(str(x)) for x in i.get("sources") or [])
         ids = " ".join(short[x] for x in (i.get("exhibits") or [])[:4] if x in short)
         note = " <small>(too little evidence to rank)</small>" if i.get("too_few") else ""
+        came = f"<br><small>from {sources}</small>" if sources else ""
         rows.append(f"<tr><td class=n>{escape(str(i.get('rank') or n))}</td><td>{img}</td>"
-                    f"<td>{escape(str(i.get('title') or ''))}{note}</td><td>{where}</td>"
+                    f"<td class=what>{escape(str(i.get('title') or ''))}{note}{came}</td><td>{where}</td>"
                     f"<td class=n>{_cell(i.get('reach'))}</td><td class=n>{_cell(i.get('severity'))}</td>"
-                    f"<td class=n>{_cell(i.get('evidence_strength'))}</td><td class=n>{_cell(i.get('score'))}</td>"
-                    f'<td>{sources}</td><td class="cx-r-sid">{ids}</td></tr>')
-    return ('<table class="cx-r"><thead><tr><th class=n>rank</th><th></th><th>negative experience</th><th>where</th>'
-            "<th class=n>people</th><th class=n>severity</th><th class=n>evidence</th><th class=n>score</th>"
-            f"<th>from</th><th>cards</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+                    f'<td class=n>{_cell(i.get("evidence_strength"))}</td><td class="cx-r-sid">{ids}</td></tr>')
+    return ('<table class="cx-r"><thead><tr><th class=n>rank</th><th></th><th class=what>negative experience</th>'
+            "<th>where</th><th class=n>people</th><th class=n>severity</th><th class=n>evidence (0-1)</th>"
+            f"<th>cards</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
 def _cell(value: Any) -> str:
@@ -242,10 +242,11 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
         rows.append(f'<tr><td class="cx-r-sid">{short[x["id"]]}</td><td>{img}</td><td>{escape(x["kind"])}</td>'
                     f"<td>{escape(str(x.get('stage') or ''))}</td><td>{escape(str(x.get('channel') or ''))}</td>"
                     f"<td class=n>{x['valence']:.2f}</td>"
-                    f"<td dir=\"{'rtl' if x.get('lang') == 'fa' else 'ltr'}\">{what}</td>"
-                    f"<td>{escape(str(src.get('file', '')))} @ {escape(str(src.get('locator', '')))}</td></tr>")
+                    f"<td class=what dir=\"{'rtl' if x.get('lang') == 'fa' else 'ltr'}\">{what}</td>"
+                    f"<td class=src>{escape(str(src.get('file', '')))} @ {escape(str(src.get('locator', '')))}</td></tr>")
     return ('<table class="cx-r"><thead><tr><th>card</th><th></th><th>kind</th><th>stage</th><th>channel</th>'
-            f"<th class=n>valence</th><th>what</th><th>source</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+            f"<th class=n>valence</th><th class=what>what</th><th class=src>source</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def counts_html(r: ReportData) -> str:
