@@ -1,8 +1,9 @@
 """The ingest step: every tabular input validated into the run's canonical tables.
 
 Open answers and social posts are also understood here, once, so every later step reads the same
-``comments.sentiment`` (-1..1, ``kit.sentiment``) and ``comments.themes`` (labels separated by
-`` | ``, ``kit.themes``), and ``data/themes.parquet`` holds one row per theme.
+``comments.sentiment`` (-1..1, ``kit.sentiment``), ``comments.themes`` (labels separated by
+`` | ``, ``kit.themes``) and, for social posts, ``comments.reach_weighted_severity``; and
+``data/themes.parquet`` holds one row per theme.
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ from kit.surveys import COMMENT_COLUMNS, read_surveys
 
 
 def analyse_comments(comments: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``comments`` with sentiment and themes filled in, and the themes table."""
+    """``comments`` with sentiment and themes filled in, and the themes table.
+
+    Social posts also get ``reach_weighted_severity`` (``kit.themes.post_severity``: negativity x
+    log(1 + likes + shares)); survey answers get 0 there.
+    """
     if comments.empty:
         return comments, pd.DataFrame(columns=themes_mod.THEME_COLUMNS)
     out = comments.reset_index(drop=True).copy()
     out["sentiment"] = score(out["text"].fillna("").astype(str).tolist(), out["lang"].tolist())
     found = themes_mod.find_themes(out, responses)
     out["themes"] = found.labels.astype("string")
+    out["reach_weighted_severity"] = themes_mod.post_severity(out)
     return out, found.table
 
 

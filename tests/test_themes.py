@@ -169,6 +169,7 @@ def test_ingest_analysis_fills_sentiment_and_themes() -> None:
     comments["sentiment"] = np.nan
     out, table = analyse_comments(comments, responses)
     assert out["sentiment"].notna().all()
+    assert (out["reach_weighted_severity"] == 0).all()          # no social posts here
     assert out.loc[out["text"] == "The delivery is always late", "sentiment"].iloc[0] < 0
     assert out.loc[out["text"] == "مربی عالی و مهربان", "sentiment"].iloc[0] > 0
     answers = DELIVERY + COACH + PRICE + PAYMENT_FA + COACH_FA
