@@ -17,7 +17,7 @@ from typing import Any
 
 from kit import exhibits as ex
 from kit import lenses, pages, runs
-from kit.errors import PipelineError, ProjectError
+from kit.errors import PipelineError, ProjectError, RunNotFoundError
 from kit.pages import data_uri
 
 TEMPLATES = Path(__file__).parent / "assets" / "nbconvert"
@@ -84,7 +84,11 @@ def report_html(run_dir: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(run_dir / "notebooks" / REPORT_NOTEBOOK, as_version=4)
+    executed = run_dir / "notebooks" / REPORT_NOTEBOOK
+    if not executed.is_file():
+        raise RunNotFoundError(f"{executed} is missing: the report notebook has not run on this run folder; "
+                               "run `cxkit report` without --no-execute")
+    nb = nbformat.read(executed, as_version=4)
     exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}})
