@@ -178,7 +178,11 @@ def _polar_items(toks: list[str], lex: Lexicon) -> list[tuple[int, float]]:
         match = _phrase_at(toks, i, lex)
         if match:
             length, v = match
-            items.append((i, v * _boost(toks, i, lex)))
+            v *= _boost(toks, i, lex)
+            own = any(is_negator(t, lex) for t in toks[i: i + length])      # "دوست ندارم" is negative already
+            if not own and _negated_around(toks, i + length - 1, lex):
+                v *= NEGATION
+            items.append((i, v))
             i += length
             continue
         v, negated = _word_valence(toks[i], lex)

@@ -80,6 +80,12 @@ def test_phrases_win_over_their_words() -> None:
     assert score_fa("بد نبود") == pytest.approx(compound(0.8))
 
 
+def test_a_phrase_is_negated_like_a_word() -> None:
+    # "ارزش پول" (value for money, 1.2) followed by "رو نداره"; "دوست ندارم" carries its own negation
+    assert score_fa("ارزش پول رو نداره") == pytest.approx(compound(1.2 * -0.74))
+    assert score_fa("اصلا دوست ندارم") == pytest.approx(compound(-2.0 * 1.3))
+
+
 def test_neutral_and_empty_text() -> None:
     assert score_fa("") == 0.0
     assert score_fa("سلام، سفارش شماره ۱۲۳") == 0.0
