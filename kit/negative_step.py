@@ -159,12 +159,14 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
         return "" if pd.isna(v) else format(v, fmt)
     fig = nc.table_figure(
         ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
-         "cost per contact", "cost per purchase"],
+         "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
         [list(table["channel"]), [f(v, ",") for v in table["contacts"]], [f(v, ",") for v in table["inbound"]],
          [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "" for v in table["purchase_share"]],
          [f(v, ".2f") + (" (few)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
          [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
-         [f(v, ".3f") for v in table["cost_per_contact"]], [f(v, ".2f") for v in table["cost_per_purchase"]]],
+         [f(v, ".3f") for v in table["cost_per_contact"]], [f(v, ".2f") for v in table["cost_per_purchase"]],
+         [f"{p:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if p else "" for p, s in zip(table["posts"], table["post_sentiment"],
+                                                                                       strict=True)]],
         f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
         height=140 + 30 * len(table))
     ex = _chart(step, SCORECARD_ID, fig, title="Channel scorecard", caption=" ".join(scorecard.answers_text(ans)),
