@@ -53,6 +53,7 @@ def server(run: Path, root: Path, *, preheat: bool = True) -> Iterator[tuple[str
     command = voila_command(port, preheat=preheat)
     command[command.index(str(GALLERY_DIR))] = str(folder)
     home = root / f"home-{port}"
+    home.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, **voila_env(), "CXKIT_RUN": str(run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython"),
            "PYDEVD_DISABLE_FILE_VALIDATION": "1"}

@@ -19,13 +19,22 @@ import plotly.graph_objects as go
 import pytest
 
 from kit import export, gallery
-from tests.browser_support import open_page as _open
-from tests.browser_support import voila_server
+from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 LOAD = 120_000          # ms: a page on a busy 2-core machine can take a while
 ACT = 60_000
+
+
+def _open(browser, url: str) -> object:
+    """tests.browser_support.open_page with a longer wait: a page may need a fresh kernel on a busy machine."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.errors, page.remote = [], []
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.remote.append(r.url))
+    page.goto(url, wait_until="domcontentloaded", timeout=LOAD)
+    return page
 
 
 def _copy_run(request: pytest.FixtureRequest, dest: Path) -> Path:
@@ -153,7 +162,8 @@ def test_the_lens_reranks_and_relabels_without_hiding(browser, voila: str) -> No
     assert engineering != plain and _count(page) == count            # re-ranked, nothing hidden
     page.locator(".cx-f-lens select").select_option(label="Business lens")
     page.wait_for_function(f"JSON.stringify([...document.querySelectorAll('.cx-cardgrid .cx-card')]"
-                           f".map(c => c.dataset.id)) !== {json.dumps(json.dumps(engineering))}", timeout=ACT)
+                           f".map(c => c.dataset.id)) !== {json.dumps(json.dumps(engineering, separators=(',', ':')))}",
+                           timeout=ACT)
     assert _count(page) == count
     labels = page.locator(".cx-cardgrid .cx-lens").all_inner_texts()
     assert labels and all(("people" in x) or ("one voice" in x) for x in labels)
