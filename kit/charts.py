@@ -142,3 +142,27 @@ def dose_response(table: pd.DataFrame) -> go.Figure:
     fig.update_layout(**LAYOUT, title=f"NPS by outbound messages per customer per week (95% interval) · {n:,} answers",
                       xaxis_title="outbound messages per week", yaxis_title="NPS")
     return fig
+
+
+def key_drivers(drivers: pd.DataFrame, top: int = 12) -> go.Figure:
+    """Themes by how much NPS differs between respondents who mention them and those who do not (95% interval).
+
+    Vermillion: drags NPS down, bluish green: lifts it (both tested); blue: not a real difference;
+    grey: too few answers on one side to judge.
+    """
+    t = drivers.head(top).iloc[::-1]
+    labels = [f"{lab} ({lang})" for lab, lang in zip(t["label"], t["lang"], strict=True)]
+    colors = [GREY if few else (MID if not sig else (NEG if d < 0 else POS))
+              for few, sig, d in zip(t["too_few"], t["significant"], t["difference"], strict=True)]
+    fig = go.Figure(go.Bar(
+        y=labels, x=t["difference"], orientation="h", marker_color=colors,
+        error_x=dict(type="data", symmetric=False, array=(t["hi"] - t["difference"]).fillna(0),
+                     arrayminus=(t["difference"] - t["lo"]).fillna(0), color=ERROR),
+        text=[f"{d:+.0f}" + (f" ({TOO_FEW})" if few else "") for d, few in zip(t["difference"], t["too_few"], strict=True)],
+        textposition="outside", customdata=list(zip(t["n_with"], t["n_without"], strict=True)),
+        hovertemplate="%{y}: %{x:+.1f} NPS points<br>%{customdata[0]} mention it, %{customdata[1]} do not<extra></extra>"))
+    n = int((drivers["n_with"] + drivers["n_without"]).groupby(drivers["lang"]).max().sum()) if len(drivers) else 0
+    fig.update_layout(**{**LAYOUT, "height": max(380, 40 * len(t) + 120), "margin": dict(l=260, r=40, t=60, b=50)},
+                      title=f"Key drivers: NPS of those who mention a theme minus the rest (95% interval) · {n:,} respondents",
+                      xaxis_title="difference in NPS points")
+    return fig

@@ -201,3 +201,19 @@ def ideal_text(gaps: pd.DataFrame) -> str:
     if len(few):
         parts.append(f"Too few answers to judge: {', '.join(sorted(set(escape(s) for s in few['stage'])))}.")
     return " ".join(parts)
+
+
+def drivers_text(drivers: pd.DataFrame, top: int = 3) -> str:
+    """The themes that move NPS most (ranked, tested), in the customers' words."""
+    if drivers.empty:
+        return "No themes were found in the open answers, so there are no key drivers to rank."
+    ranked = drivers[drivers["rank"].notna() & drivers["significant"]].head(top)
+    if ranked.empty:
+        return ("No theme makes a difference to NPS larger than chance would explain (or too few respondents "
+                "mention one to judge).")
+    items = []
+    for r in ranked.itertuples():
+        items.append(f"**{escape(str(r.label))}** ({r.lang}, {r.n_with:,} respondents): NPS {r.nps_with:.0f} against "
+                     f"{r.nps_without:.0f} for the rest ({r.difference:+.0f} points, 95% interval {r.lo:+.0f} to "
+                     f"{r.hi:+.0f}); it {r.direction} NPS by {abs(r.impact):.1f} points overall")
+    return "The themes that move NPS most: " + "; ".join(items) + "."
