@@ -18,7 +18,7 @@ from typing import Any
 from bench import _voila
 from bench.common import record
 
-LOADS = 5
+LOADS = 3
 OVERVIEW_DONE = ("() => (" + _voila.VOILA_DONE + ")() && document.querySelectorAll('.cx-tile').length === 3"
                  " && !!document.querySelector('.js-plotly-plot .main-svg') && !!document.querySelector('.cx-page h3')")
 EMPTY_DONE = "() => (" + _voila.VOILA_DONE + ")() && !!document.querySelector('.jp-Cell')"
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         root = Path(tmp)
         folder = _run_folder(root)
         warm, warm_empty = measure(folder, root, True, LOADS)
-        cold, cold_empty = measure(folder, root, False, 2)
+        cold, cold_empty = measure(folder, root, False, 1)
     return [
         record("voila_overview_first_paint.preheated_seconds", warm, "s", warm_empty, "ratio <= 1.5",
                warm <= 1.5 * warm_empty),
