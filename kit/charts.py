@@ -89,6 +89,10 @@ def nps_trend(table: pd.DataFrame, title: str = "", score: str = "nps", freq_wor
     total = int(n.sum())
     fig.update_layout(**LAYOUT, title=title or f"{LABELS[score]} by {freq_word} (95% interval) · {total:,} answers",
                       yaxis_title=LABELS[score])
+    if few.any():
+        fig.add_annotation(text=f"grey points: {TOO_FEW} to test · ▲▼ a tested change from the {freq_word} before",
+                           showarrow=False, xref="paper", yref="paper", x=1, y=1.08, xanchor="right",
+                           font=dict(size=11, color=ERROR))
     return fig
 
 

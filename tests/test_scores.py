@@ -182,3 +182,14 @@ def test_contact_bands_join_by_customer() -> None:
     assert bands.loc["28+", "nps"] == -100.0
     assert bands.loc["0–3", "nps"] == 100.0
     assert bands["customers"].sum() == 2
+
+
+def test_charts_grey_small_groups_and_give_n() -> None:
+    from kit import charts
+    df = pd.DataFrame({"stage": ["a"] * 40 + ["b"] * 5, "nps": [9] * 40 + [0] * 5, "csat": 4, "ces": 5})
+    fig = charts.score_by_group(scores.by_group(df, "stage", min_n=30), "stage")
+    bar = fig.data[0]
+    assert list(bar.marker.color) == [charts.MID, charts.GREY]
+    assert bar.text[1] == "-100 (too few answers)"
+    assert "45 answers" in fig.layout.title.text
+    assert list(bar.error_y.array) == pytest.approx([0.0, 0.0 + (scores.nps(df["nps"][40:])["hi"] + 100)])
