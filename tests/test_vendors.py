@@ -181,3 +181,16 @@ def test_google_times_day_first_when_the_column_says_so() -> None:
     at = vendors.google_times(pd.Series(["14/09/2026 10:00:00", "02/09/2026 23:59:59", "۱۴/۰۹/۲۰۲۶ ۰۱:۰۰:۰۰"]))
     assert [str(t) for t in at] == ["2026-09-14 10:00:00+00:00", "2026-09-02 23:59:59+00:00",
                                     "2026-09-14 01:00:00+00:00"]
+
+
+def test_surveymonkey_xlsx_reads_like_its_csv(tmp_path: Path) -> None:
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("make_fixtures", FIXTURES / "make_fixtures.py")
+    rows = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(rows)                                   # type: ignore[union-attr]
+    book = tmp_path / "s.xlsx"
+    pd.DataFrame(rows.MONKEY).to_excel(book, header=False, index=False)   # both header rows, as SurveyMonkey writes
+    csv = vendors.read_surveymonkey(FIXTURES / "surveymonkey_utf8.csv", "s.csv")
+    xlsx = vendors.read_surveymonkey(book, "s.xlsx")
+    assert list(xlsx.frame.columns) == list(csv.frame.columns) and xlsx.aliases == csv.aliases
+    assert xlsx.frame.to_numpy().tolist() == csv.frame.to_numpy().tolist()
