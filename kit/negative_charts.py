@@ -226,12 +226,13 @@ def ranked_bars(entries: list[dict], top: int = 10) -> go.Figure:
     e = [x for x in entries if not x.get("too_few")][:top][::-1]
     fig = go.Figure(go.Bar(
         y=[f"{x['rank']}. {x['title']}" for x in e], x=[x["score"] for x in e], orientation="h", marker_color="#D55E00",
-        marker_pattern_shape="/", text=[f"sev {x['severity']:.2f} · {x['reach']} customers · {', '.join(x['sources'])}"
+        textfont=dict(color="#000000"), insidetextfont=dict(color="#FFFFFF"),
+        text=[f"sev {x['severity']:.2f} · {x['reach']} customers · {', '.join(x['sources'])}"
                                         for x in e], textposition="auto",
         hovertemplate="%{y}: score %{x:.1f}<extra></extra>"))
     fig.update_layout(**LAYOUT, height=90 + 42 * max(1, len(e)), width=1100, margin=dict(l=330, r=20, t=60, b=40),
                       title=f"Negative experiences ranked by severity × reach × evidence (n = {len(entries)} found)",
-                      xaxis_title="score")
+                      xaxis=dict(title="score (log scale: one experience can dwarf the rest)", type="log"))
     return fig
 
 
