@@ -77,7 +77,7 @@ def resolve_columns(present: list[str], aliases: dict[str, str], survey: Survey)
         other = f" (also addressable as: {', '.join(list(aliases)[:40])})" if aliases else ""
         raise InputFileError(survey.path, f"project.yaml maps {key} to column {col!r}, which the file "
                              f"does not have.{hint} Columns in the file: {', '.join(present)}{other}",
-                             column=col, fix="correct the name in project.yaml (names are case-sensitive)")
+                             column=col, fix="Correct the name in project.yaml (names are case-sensitive)")
 
     return survey.model_copy(update={"columns": {k: one(k, c) for k, c in survey.columns.items()},
                                      "text": {k: one(k, c) for k, c in survey.text.items()}})
