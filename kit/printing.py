@@ -26,13 +26,14 @@ async () => {
   const divs = [...document.querySelectorAll('.plotly-graph-div')];
   if (!window.Plotly) return -1;
   for (const d of divs) {
-    const h = d.offsetHeight || 380;
-    const url = await window.Plotly.toImage(d, {format: 'png', width: 900, height: h, scale: 2});
+    const lay = d.layout || {};
+    const w = lay.width || 900, h = lay.height || d.offsetHeight || 380;   // the figure's own size, if it has one
+    const url = await window.Plotly.toImage(d, {format: 'png', width: w, height: h, scale: 2});
     const img = document.createElement('img');
     img.className = 'cx-print-chart'; img.alt = 'chart'; img.src = url;
     const box = d.parentElement;
     await new Promise(ok => { img.onload = ok; img.onerror = ok; d.replaceWith(img); });
-    if (box) box.style.height = 'auto';          // plotly's wrapper keeps the screen height otherwise
+    if (box) { box.style.height = 'auto'; box.style.width = '100%'; }   // plotly's wrapper keeps the screen size otherwise
   }
   return divs.length;
 }
