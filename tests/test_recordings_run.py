@@ -44,7 +44,7 @@ def run_texts(run_dir: Path) -> list[tuple[Path, str]]:
     for path in sorted(p for p in run_dir.rglob("*") if p.is_file()):
         if path.suffix == ".parquet":
             frame = pd.read_parquet(path)
-            text = "\n".join(frame.astype(str).to_numpy().ravel()) + "\n".join(map(str, frame.columns))
+            text = "\n".join(map(str, [*frame.columns, *frame.to_numpy(dtype=object).ravel()]))
         else:
             text = path.read_bytes().decode("utf-8", errors="replace")
         out.append((path, text))
@@ -67,3 +67,12 @@ def test_no_spoken_email_or_phone_anywhere_in_the_run(sample_run: Path) -> None:
     utterances = pd.read_parquet(sample_run / "data" / "utterances.parquet")
     said = utterances[utterances["text"].str.contains("give them my email", regex=False)]["text"].iloc[0]
     assert "[email]" in said and "[phone]" in said                          # redacted where it was said
+
+
+def test_the_scan_finds_a_leak_in_a_table_or_a_page(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    pd.DataFrame({"text": ["fine", None, "call 0912 345 6789"], "n": [1.0, None, 3.0]}).to_parquet(
+        tmp_path / "data" / "t.parquet")
+    (tmp_path / "report.html").write_text("<p>maryam.h.1987@gmail.com</p>", encoding="utf-8")
+    found = {p.name: text for p, text in run_texts(tmp_path)}
+    assert "0912 345 6789" in found["t.parquet"] and "maryam.h.1987@gmail.com" in found["report.html"]
