@@ -201,8 +201,7 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
         by_stage = pd.DataFrame(summary.get("by_stage") or [])
         if len(by_stage):
             charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"),
-                                  title=f"NPS by journey stage: actual (95% interval) against the ideal "
-                                        f"(n = {int(by_stage['responses'].sum()):,})").show()
+                                  title=t("nps_by_stage", n=i18n.number(int(by_stage["responses"].sum()), lang))).show()
     negatives = _read_negatives(run_dir)
     body = f"<h3>{escape(t('top_negatives'))}</h3>"
     if negatives:

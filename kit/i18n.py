@@ -34,6 +34,8 @@ LABELS: dict[str, dict[str, str]] = {
                       "fa": "مسیر مشتری آن‌طور که حس شد، در برابر مسیر طراحی‌شده"},
     "journey_missing": {"en": "The journey curve is not in this run: the negative-room step did not write data/journey.parquet.",
                         "fa": "منحنی مسیر در این اجرا نیست: مرحلهٔ اتاق منفی فایل data/journey.parquet را ننوشت."},
+    "nps_by_stage": {"en": "NPS by journey stage: actual (95% interval) against the ideal (n = {n})",
+                     "fa": "NPS هر مرحلهٔ مسیر: واقعی (بازهٔ ۹۵٪) در برابر ایدئال (n = {n})"},
     "actual": {"en": "actual", "fa": "واقعی"},
     "ideal": {"en": "ideal (designed)", "fa": "ایدئال (طراحی‌شده)"},
     "stage": {"en": "Stage", "fa": "مرحله"},

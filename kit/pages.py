@@ -45,6 +45,7 @@ padding:2px 12px 2px 0;vertical-align:top;white-space:nowrap}.cx-facts td{paddin
 .cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
 .cx-tile .t{font-size:12px;margin-top:4px}.cx-tile .t.up{color:#1e8449}.cx-tile .t.down{color:#c0392b}
 .cx-lens{display:block;font-size:11px;color:#1c2833;background:#fcf3cf;border-radius:4px;padding:2px 6px;margin:4px 0}
+.cx-page[dir=rtl] p,.cx-page[dir=rtl] h2,.cx-page[dir=rtl] h3{text-align:right}
 .cx-links{display:flex;gap:18px;flex-wrap:wrap;margin:6px 0 12px}.cx-links a{font-weight:600}
 .cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
 .cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}
@@ -134,7 +135,7 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
     ``label`` is the lens-specific headline (kit.lenses.label); ``lang`` the page language.
     """
     media = rec.get("media") or {}
-    d = ' dir="rtl"' if rec.get("lang") == "fa" else ""
+    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
     thumb = _media_uri(run_dir, media.get("thumb"))
     head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
             f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
@@ -161,7 +162,7 @@ def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
 def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
     """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence and source."""
     media = rec.get("media") or {}
-    d = ' dir="rtl"' if rec.get("lang") == "fa" else ""
+    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
     parts = []
     clip = _media_uri(run_dir, media.get("clip"))
     if clip:
