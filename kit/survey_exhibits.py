@@ -105,7 +105,8 @@ def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Pro
             segment=row.segment if isinstance(row.segment, str) else None,
             valence=valence, severity=round(max(0.0, -valence), 2) if unhappy else 0.0,
             lenses=["design"], lang=row.lang, tags=[row.field],
-            evidence={"nps_of_author": int(row.nps), "responses": 1},
+            evidence={"nps_of_author": int(row.nps), "responses": 1,
+                      **({"sentiment": round(float(row.sentiment), 2)} if pd.notna(getattr(row, "sentiment", None)) else {})},
             source={"file": row.source, "locator": f"row {row.source_row}"}))
     return out
 
