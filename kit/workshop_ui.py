@@ -33,7 +33,8 @@ NOT_RATED = -1
 
 CSS = """<style>
 .cx-ws-bar{background:#f4f6fa;border:1px solid #d7dce5;border-radius:6px;padding:6px 10px;margin:4px 0 10px}
-.cx-ws-panel{border-top:1px solid #d7dce5;margin-top:8px;padding-top:6px}
+.cx-ws-panel{border-top:1px solid #d7dce5;margin-top:8px;padding-top:6px;flex-shrink:0}
+.cx-ws-panel>*,.cx-ws-bar>*{flex-shrink:0}
 .cx-ws-tally{font-size:13px;color:#333}.cx-ws-tally ul{margin:4px 0 0 18px;padding:0}
 .cx-ws-note-text{white-space:pre-wrap}.cx-ws-error{color:#b00020}
 </style>"""
@@ -289,6 +290,7 @@ def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
     panel = w.VBox([w.HTML(CSS + "<b>Workshop</b>"), w.HBox([up, down, mine]), w.HBox([severity, save]), note, status,
                     tally])
     panel.add_class("cx-ws-panel")
+    panel.layout.flex = "0 0 auto"                    # in a height-limited detail view, scroll rather than overlap
     return panel
 
 
