@@ -43,7 +43,10 @@ def test_no_face_found_in_the_face_free_samples(shared_data: Path) -> None:
     names = ["exif-orientation/Portrait_1.jpg",            # a person seen from behind
              "exif-orientation/Landscape_1.jpg", "exif-samples/jpg/gps/DSCN0010.jpg",
              "exif-samples/jpg/tests/45-gps_ifd.jpg", "exif-samples/jpg/orientation/portrait_1.jpg"]
-    assert {n: detect_faces(rgb(shared_data / n)) for n in names} == {n: [] for n in names}
+    found = {n: detect_faces(rgb(shared_data / n)) for n in names}
+    # Recall comes first (kit.faces): the passes on turned copies find one box on the back of the
+    # head in Portrait_1 (a blurred patch of hair); no other face-free photo may get one.
+    assert sum(len(b) for b in found.values()) <= 1 and not any(found[n] for n in names[1:]), found
 
 
 def test_a_blurred_face_is_no_longer_found(shared_data: Path) -> None:
