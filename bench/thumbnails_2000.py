@@ -35,8 +35,9 @@ REFERENCE_SUBSET = 200
 WORKERS = 2
 
 
-def make_photos(folder: Path, count: int = PHOTOS, distinct: int = DISTINCT) -> list[Path]:
+def make_photos(folder: Path, count: int | None = None, distinct: int | None = None) -> list[Path]:
     """``count`` 12 MP JPEG files in ``folder``: ``distinct`` real ones, hard-linked under the other names."""
+    count, distinct = count or PHOTOS, distinct or DISTINCT
     rng = np.random.default_rng(2000)
     originals = []
     for i in range(distinct):
