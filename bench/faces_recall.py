@@ -149,8 +149,9 @@ def before(rgb: np.ndarray) -> list[Box]:
     return detect_faces(rgb, detect_side=640, turns=(0,))
 
 
-def evaluate(detector: Callable[[np.ndarray], list[Box]], scenes: int = SCENES) -> dict[str, Any]:
+def evaluate(detector: Callable[[np.ndarray], list[Box]], scenes: int | None = None) -> dict[str, Any]:
     """Faces found and missed per condition, and boxes that are no face, over the labelled scenes."""
+    scenes = scenes or SCENES
     hits: list[tuple[Face, bool]] = []
     stray = 0
     for i in range(scenes):
