@@ -46,23 +46,28 @@ def launch_browser() -> Iterator[object]:
 
 
 @contextmanager
-def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """``cxkit serve``'s Voilà on a free port over ``run``; yields (base URL, process)."""
+def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None, *, wait: float = 180.0,
+                 **options: int) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Voilà as ``cxkit serve`` starts it (``options`` go to kit.cli.voila_command) on a free port over ``run``.
+
+    Yields (base URL, process). It waits up to ``wait`` seconds for the server: with preheated
+    kernels a busy machine needs a while before it answers.
+    """
     port = free_port()
     env = {**os.environ, **voila_env(), "CXKIT_RUN": str(run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
            "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython"), **(extra_env or {})}
     home.mkdir(parents=True, exist_ok=True)
     log_path = home / "voila.log"
     with log_path.open("w") as log:
-        proc = subprocess.Popen(voila_command(port), env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(voila_command(port, **options), env=env, stdout=log, stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(url + "/", timeout=2)
+                urllib.request.urlopen(url + "/", timeout=10)
                 break
             except OSError:
-                time.sleep(0.3)
+                time.sleep(0.5)
         else:
             proc.kill()
             pytest.fail("Voilà did not start: " + log_path.read_text()[-2000:])
@@ -70,7 +75,7 @@ def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None)
             yield url, proc
         finally:
             proc.terminate()
-            proc.wait(timeout=20)
+            proc.wait(timeout=30)
 
 
 def open_page(browser: object, url: str) -> object:

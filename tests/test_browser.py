@@ -11,56 +11,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
 
 from kit import export, gallery
-from kit.cli import voila_command, voila_env
-from tests.browser_support import LOCAL, free_port
+from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 LOAD = 120_000          # ms: a page on a busy 2-core machine can take a while
 ACT = 60_000
-
-
-@contextmanager
-def voila_server(run: Path, home: Path, **options: int) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Voilà as ``cxkit serve`` starts it (``options`` go to kit.cli.voila_command), on a free port, for ``run``.
-
-    Like tests.browser_support.voila_server, but it waits up to three minutes for the server: with
-    preheated kernels a busy machine needs a while before it answers.
-    """
-    port = free_port()
-    home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, **voila_env(), "CXKIT_RUN": str(run), "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-           "JUPYTER_CONFIG_DIR": str(home / "config"), "IPYTHONDIR": str(home / "ipython")}
-    log_path = home / "voila.log"
-    with log_path.open("w") as log:
-        proc = subprocess.Popen(voila_command(port, **options), env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(url + "/", timeout=10)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            proc.kill()
-            pytest.fail("Voilà did not start: " + log_path.read_text()[-2000:])
-        try:
-            yield url, proc
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
 
 
 def _open(browser, url: str) -> object:
