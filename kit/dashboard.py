@@ -37,6 +37,8 @@ OVERLAY_CSS = """<style>
 background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
 body[dir=rtl] .cx-overlay,.cx-rtl .cx-overlay{right:auto;left:24px}
 .cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
+.cx-overlay>*{flex-shrink:0}
+.cx-overlay>.widget-hbox:first-child{position:sticky;top:-8px;z-index:2;background:#fff;padding:4px 0}
 </style>"""
 
 
