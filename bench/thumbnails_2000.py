@@ -2,7 +2,7 @@
 
 The kit's way is ``kit.photos``' own path: JPEG draft decoding (the decoder reduces by 1/2, 1/4
 or 1/8 while it decodes) and a pool of one process per core, writing for every photo its
-1600 px display copy and its 480 px thumbnail. The plain way, the reference, decodes every photo
+1000 px display copy and its 480 px thumbnail. The plain way, the reference, decodes every photo
 at full size, turns it upright and resizes it to the thumbnail only (less output than the kit
 writes), one photo after another.
 

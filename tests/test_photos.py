@@ -13,7 +13,7 @@ from PIL import Image
 
 import kit.photos
 from kit.faces import detect_faces
-from kit.photos import PhotosResult, process_photos, publish_one, thumbnail_reference
+from kit.photos import DISPLAY_SIDE, THUMB_SIDE, PhotosResult, process_photos, publish_one, thumbnail_reference
 from kit.rejects import RejectLog
 
 STAGES, CHANNELS = ["purchase", "support", "in_store"], ["app", "email"]
@@ -85,7 +85,7 @@ def test_every_orientation_is_published_upright_without_metadata(shared_data: Pa
         assert_clean(run_dir / rec.display)
         assert_clean(run_dir / rec.thumb)
         with Image.open(run_dir / rec.display) as d, Image.open(run_dir / rec.thumb) as t:
-            assert max(d.size) <= 1600 and max(t.size) == 480
+            assert max(d.size) <= DISPLAY_SIDE and max(t.size) == 480
 
 
 def gps_of(path: Path) -> dict:
@@ -268,7 +268,7 @@ def test_draft_decode_matches_full_decode(tmp_path: Path) -> None:
     assert (fast["width"], fast["height"]) == (slow["width"], slow["height"]) == (3000, 4000)
     for a, b in (("d1.jpg", "d2.jpg"), ("t1.jpg", "t2.jpg")):
         with Image.open(tmp_path / a) as x, Image.open(tmp_path / b) as y:
-            assert x.size == y.size and max(x.size) in (1600, 480)
+            assert x.size == y.size and max(x.size) in (DISPLAY_SIDE, THUMB_SIDE)
             assert np.abs(np.asarray(x, dtype=float) - np.asarray(y, dtype=float)).mean() < 4
     with Image.open(thumbnail_reference(tmp_path / "big.jpg", tmp_path / "ref.jpg")) as ref:
         assert ref.size == (360, 480)
