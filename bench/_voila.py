@@ -1,7 +1,8 @@
 """What the page benchmarks share: a Voilà server as ``cxkit serve`` starts it, and timed page loads.
 
-The server serves a copy of gallery/ plus ``empty.ipynb`` (one empty cell), so a page and the
-empty reference are measured by the same server, with the same kernels and options, in the same run.
+The server serves a copy of gallery/ plus ``empty.ipynb`` (one cell that shows nothing and only
+logs that it ran), so a page and the empty reference are measured by the same server, with the
+same kernels and options, in the same run.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from pathlib import Path
 import nbformat
 
 from kit.cli import voila_command, voila_env
+from kit.dashboard import READY_MARK
 from kit.paths import GALLERY_DIR
 
 CHROMIUM = "/usr/bin/chromium"
+EMPTY = "empty.ipynb"
 # Voilà has drawn every cell of the page (its loading spinner is gone and the cells are shown).
 VOILA_DONE = ("() => { const cells = document.querySelector('#rendered_cells');"
               " return !document.querySelector('#loading') && (!cells || cells.style.display !== 'none'); }")
@@ -32,9 +35,10 @@ def pages_folder(root: Path) -> Path:
     folder = root / "pages"
     shutil.copytree(GALLERY_DIR, folder)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("")]
+    # Nothing to show; its one line only tells the log the page has run, as the real pages do.
+    nb.cells = [nbformat.v4.new_code_cell(f"import sys\nprint({READY_MARK + ' ' + EMPTY!r}, file=sys.__stderr__)")]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, folder / "empty.ipynb")
+    nbformat.write(nb, folder / EMPTY)
     return folder
 
 
@@ -76,14 +80,20 @@ def server(run: Path, root: Path, *, preheat: bool = True) -> Iterator[tuple[str
 
 
 def wait_pools(log: Path, notebooks: list[str], fills: dict[str, int], timeout: float = 300) -> None:
-    """Wait until each notebook's kernel pool has been filled ``fills[nb]`` times (read from Voilà's log)."""
+    """Wait until each notebook's preheated kernel has been readied ``fills[nb]`` times (read from the log).
+
+    Ready means more than Voilà's "pool is filled" (logged once the kernel has started, while the
+    page may still be running in it): the page itself logs when it has run and waits for its
+    visitor (``kit.dashboard.READY_MARK``), so every timed load meets a kernel that is really warm.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         text = log.read_text(errors="replace")
-        if all(text.count(f"Kernel pool of {nb} is filled") >= fills.get(nb, 1) for nb in notebooks):
+        if all(text.count(f"Kernel pool of {nb} is filled") >= fills.get(nb, 1)
+               and text.count(f"{READY_MARK} {nb}") >= fills.get(nb, 1) for nb in notebooks):
             return
-        time.sleep(0.5)
-    raise TimeoutError(f"kernel pools of {notebooks} not filled within {timeout:.0f} s; see {log}")
+        time.sleep(0.2)
+    raise TimeoutError(f"preheated pages {notebooks} not ready within {timeout:.0f} s; see {log}")
 
 
 def browser() -> Iterator[object]:

@@ -11,6 +11,7 @@ import functools
 import json
 import logging
 import os
+import sys
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -19,16 +20,15 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 import pandas as pd
-import plotly.graph_objects as go
 from IPython.display import HTML, display
 
-from kit import charts, i18n, lenses, pages
+from kit import charts, i18n, lenses, overview_chart, pages
 from kit.errors import KitError
 
 log = logging.getLogger("cxkit.pages")
 PAGE_SIZE = 48
 NEGATIVE_PAGE = "negative.ipynb"
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+READY_MARK = "cxkit: page ready, waiting for its visitor:"
 OVERLAY_CSS = """<style>
 .cx-cardgrid .cx-card{cursor:pointer;position:relative}
 .cx-cardgrid .cx-card:focus,.cx-cardgrid .cx-card.sel{outline:3px solid #2e86c1}
@@ -61,58 +61,44 @@ def _lang(summary: dict[str, Any]) -> str:
     return i18n.language(summary.get("ui_language"))
 
 
-def query_params() -> dict[str, str]:
+def query_params(page: str = "") -> dict[str, str]:
     """The page's query string (Voilà puts it in the kernel's environment as QUERY_STRING).
 
     With preheated kernels the page runs before its visitor arrives; ``get_query_string`` then
-    waits for the request. Outside Voilà (JupyterLab, papermill) there is no query: ``{}``.
+    waits for the request, and the server log says that ``page`` is ready (see ``_announce_ready``).
+    Outside Voilà (JupyterLab, papermill) there is no query: ``{}``.
     """
     try:
         from voila.utils import get_query_string
+        _announce_ready(page)
         raw = get_query_string() or ""
     except ImportError:  # pragma: no cover - voila is a dependency; kept for other front ends
         raw = os.environ.get("QUERY_STRING", "")
     return {k: v[-1] for k, v in parse_qs(raw).items() if k in pages.GALLERY_FILTERS}
 
 
-def visitor_arrived() -> None:
+def _announce_ready(page: str) -> None:
+    """One line in the server's log when a preheated page has run and starts waiting for its visitor.
+
+    Voilà logs a pool as filled once its kernel has started, while the page may still be running
+    in it; this line marks the moment a visitor would get the whole page at once (the page
+    benchmarks wait for it). The kernel's stderr is the server's, so the line lands in its log.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True" and "QUERY_STRING" not in os.environ:
+        print(f"{READY_MARK} {page or '?'}", file=sys.__stderr__, flush=True)
+
+
+def visitor_arrived(page: str = "") -> None:
     """Block a preheated kernel until its visitor's request arrives (a no-op otherwise).
 
     A preheated page is drawn long before anyone asks for it; without a sign of life at request
     time the idle-kernel culler could shut the kernel down before the visitor's browser connects.
-    The overview calls this in its last cell, after everything is drawn.
+    The overview and the negative room call this in their last cell, after everything is drawn.
     """
-    query_params()
+    query_params(page)
 
 
 # ---------------------------------------------------------------- overview
-
-
-def journey_figure(journey: pd.DataFrame, stages: list[str], lang: str = "en") -> go.Figure:
-    """The journey curve: felt valence per stage and source (95% interval), against the designed ideal."""
-    order = {s: i for i, s in enumerate(stages)}
-    journey = journey.assign(_o=journey["stage"].map(lambda s: order.get(s, len(order)))).sort_values(["_o", "stage"])
-    x_order = list(dict.fromkeys(journey["stage"]))
-    fig = go.Figure()
-    for i, (source, g) in enumerate(journey.groupby("source", sort=True)):
-        color = OKABE_ITO[i % len(OKABE_ITO)]
-        fig.add_trace(go.Scatter(
-            x=g["stage"], y=g["valence"], mode="lines+markers", name=f"{i18n.t('actual', lang)}: {source}",
-            line=dict(color=color, width=3), marker=dict(size=9, color=color),
-            error_y=dict(type="data", symmetric=False, array=g["hi"] - g["valence"], arrayminus=g["valence"] - g["lo"],
-                         color=color, thickness=1.2),
-            customdata=g["n"], hovertemplate="%{x}: %{y:.2f}<br>n = %{customdata}<extra>" + escape(str(source)) + "</extra>"))
-    ideal = journey.dropna(subset=["ideal"]).drop_duplicates("stage") if "ideal" in journey else journey.iloc[:0]
-    if len(ideal):
-        fig.add_trace(go.Scatter(x=ideal["stage"], y=ideal["ideal"], mode="lines+markers", name=i18n.t("ideal", lang),
-                                 line=dict(color="#17202a", dash="dash", width=2), marker=dict(symbol="diamond", size=9)))
-    n = int(journey["n"].sum()) if "n" in journey else 0
-    fig.update_layout(**{**charts.LAYOUT, "height": 400},
-                      title=f"{i18n.t('journey_title', lang)} (n = {i18n.number(n, lang)})",
-                      yaxis=dict(title=i18n.t("valence_axis", lang), range=[-1.05, 1.05], zeroline=True),
-                      xaxis=dict(categoryorder="array", categoryarray=x_order, title=i18n.t("stage", lang)),
-                      legend=dict(orientation="h", y=-0.25))
-    return fig
 
 
 def _read_journey(run_dir: Path) -> pd.DataFrame | None:
@@ -186,24 +172,31 @@ def overview() -> None:
         _message(i18n.t("page_failed", lang), lang)
 
 
+def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
+    """The journey curve drawn by plotly in the page: for runs made without its SVG (slower to paint)."""
+    journey = _read_journey(run_dir)
+    if journey is not None and len(journey):
+        overview_chart.journey_figure(journey, summary.get("stages") or [], lang).show()
+        return
+    _message(i18n.t("journey_missing", lang), lang)
+    by_stage = pd.DataFrame(summary.get("by_stage") or [])
+    if len(by_stage):
+        title = i18n.t("nps_by_stage", lang, n=i18n.number(int(by_stage["responses"].sum()), lang))
+        charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title).show()
+
+
 def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
     t = functools.partial(i18n.t, lang=lang)
     links = (f'<div class="cx-links"><a href="{pages.GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
              f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
+    static = overview_chart.image_html(run_dir, lang, link=NEGATIVE_PAGE)
     display(HTML(pages.page_css(lang) + pages.page_open(lang)
                  + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
                  f"<p>{escape(t('run'))} {escape(run_dir.name)} · "
                  f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
-                 + links + pages.tiles_html(summary, lang) + "</div>"))
-    journey = _read_journey(run_dir)
-    if journey is not None and len(journey):
-        journey_figure(journey, summary.get("stages") or [], lang).show()
-    else:
-        _message(t("journey_missing"), lang)
-        by_stage = pd.DataFrame(summary.get("by_stage") or [])
-        if len(by_stage):
-            charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"),
-                                  title=t("nps_by_stage", n=i18n.number(int(by_stage["responses"].sum()), lang))).show()
+                 + links + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
+    if not static:
+        _interactive_journey(run_dir, summary, lang)
     negatives = _read_negatives(run_dir)
     body = f"<h3>{escape(t('top_negatives'))}</h3>"
     if negatives:
@@ -275,6 +268,7 @@ class GalleryPage:
         self.detail = w.VBox(layout=w.Layout(display="none"))
         self.detail.add_class("cx-overlay")
         self.shown: list[dict[str, Any]] = []
+        self._quiet = False
         safe = _safe(lang, self.status)
         self.refilter, self.render, self.on_select = safe(self.refilter), safe(self.render), safe(self.on_select)
 
@@ -322,6 +316,8 @@ class GalleryPage:
         self.prev.disabled, self.next.disabled = current <= 1, current >= pages_n
 
     def refilter(self, *_: Any) -> None:
+        if self._quiet:                  # several values being preset at once: the caller redraws after
+            return
         self.shown = self.filtered()
         if self.page.value != 1:
             self.page.value = 1          # observed: draws the first page
@@ -394,14 +390,32 @@ class GalleryPage:
             return w.HTML()
 
     # -- the page
-    def apply_query(self, params: dict[str, str]) -> None:
-        """Preset filters from the query string (unknown values are ignored) before anything is drawn."""
-        for key, dd in self.filters.items():
-            value = params.get(key, "")
-            if value and value in [v for _, v in dd.options]:
-                dd.value = value
-        if params.get("q"):
-            self.search.value = params["q"]
+    def apply_query(self, params: dict[str, str]) -> bool:
+        """Preset filters and search from the query string (unknown values are ignored); True if any changed.
+
+        The grid is redrawn once afterwards by the caller, not once per preset value.
+        """
+        changed = False
+        self._quiet = True
+        try:
+            for key, dd in self.filters.items():
+                value = params.get(key, "")
+                if value and value != dd.value and value in [v for _, v in dd.options]:
+                    dd.value = value
+                    changed = True
+            if params.get("q"):
+                self.search.value = params["q"]
+                changed = True
+        finally:
+            self._quiet = False
+        return changed
+
+    def visit(self, params: dict[str, str]) -> None:
+        """Apply a visitor's query to the page already drawn: filters and search, then the exhibit to open."""
+        if self.apply_query(params):
+            self.refilter()
+        if params.get("exhibit"):
+            self.open(params["exhibit"])
 
     def widget(self) -> w.Widget:
         for control in (*self.filters.values(), self.search):
@@ -422,22 +436,36 @@ class GalleryPage:
         return box
 
 
-def exhibits_browser() -> None:
-    """Every exhibit as cards, with filters, search, a lens, pages of PAGE_SIZE and an opened detail."""
+def exhibits_browser() -> GalleryPage | None:
+    """Every exhibit as cards, with filters, search, a lens, pages of PAGE_SIZE and an opened detail.
+
+    The page is drawn for a visitor without a query at once, so a preheated kernel has it ready;
+    ``gallery_visit`` (the notebook's next cell) then applies the visitor's query string to it.
+    Returns the page, or None when the run cannot be shown (a message says why).
+    """
     loaded = _load()
     if loaded is None:
-        return
+        return None
     run_dir, summary, records = loaded
     try:
         gallery = GalleryPage(run_dir, summary, records)
-        gallery.ranked("")
-        params = query_params()                # with preheated kernels: waits here for the visitor
-        gallery.apply_query(params)
         gallery.shown = gallery.filtered()
         gallery.render()
-        if params.get("exhibit"):
-            gallery.open(params["exhibit"])
         display(gallery.widget())
+        return gallery
     except Exception:  # noqa: BLE001
         log.exception("gallery page failed")
         _message(i18n.t("page_failed", _lang(summary)), _lang(summary))
+        return None
+
+
+def gallery_visit(gallery: GalleryPage | None) -> None:
+    """Wait for the visitor (with preheated kernels) and apply their query string: filters, search, an exhibit."""
+    params = query_params(pages.GALLERY_PAGE)
+    if gallery is None:
+        return
+    try:
+        gallery.visit(params)
+    except Exception:  # noqa: BLE001
+        log.exception("gallery query %r failed", params)
+        gallery.status.value = f'<p class="cx-msg">{escape(i18n.t("page_failed", gallery.lang))}</p>'

@@ -62,8 +62,8 @@ def _start_server() -> None:
     _state["server"] = True
 
 
-def _render_png(fig: go.Figure) -> bytes:
-    """PNG bytes from kaleido, in a worker thread so a stuck browser cannot hang the run."""
+def _render(fig: go.Figure, fmt: str) -> bytes:
+    """Image bytes (``png`` or ``svg``) from kaleido, in a worker thread so a stuck browser cannot hang the run."""
     result: dict[str, Any] = {}
 
     def work() -> None:
@@ -72,9 +72,9 @@ def _render_png(fig: go.Figure) -> bytes:
                 _start_server()
                 import kaleido
 
-                opts = {"format": "png", "width": fig.layout.width or PNG_WIDTH, "height": fig.layout.height or PNG_HEIGHT,
+                opts = {"format": fmt, "width": fig.layout.width or PNG_WIDTH, "height": fig.layout.height or PNG_HEIGHT,
                         "scale": PNG_SCALE}
-                result["png"] = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
+                result["image"] = kaleido.calc_fig_sync(fig.to_dict(), opts=opts)
         except Exception as exc:  # noqa: BLE001 - any browser failure only costs the thumbnail
             result["error"] = exc
 
@@ -85,17 +85,17 @@ def _render_png(fig: go.Figure) -> bytes:
         raise TimeoutError(f"no image from Chromium after {PNG_TIMEOUT_S:g} s")
     if "error" in result:
         raise result["error"]
-    return result["png"]
+    return result["image"]
 
 
-def write_png(fig: go.Figure, path: Path) -> bool:
-    """Write ``fig`` as a PNG at ``path``; False (with a logged note) when it cannot be made here."""
+def write_image(fig: go.Figure, path: Path) -> bool:
+    """Write ``fig`` as a PNG or SVG (by ``path``'s suffix); False (with a logged note) when it cannot be made here."""
     why = _png_disabled()
     if why:
         log.info("static image %s skipped: %s", path.name, why)
         return False
     try:
-        data = _render_png(fig)
+        data = _render(fig, path.suffix.lower().lstrip("."))
     except Exception as exc:  # noqa: BLE001
         _state["broken"] = f"Chromium failed earlier in this run ({type(exc).__name__}: {exc})"
         log.warning("static image %s skipped: %s: %s", path.name, type(exc).__name__, exc)
@@ -116,7 +116,7 @@ def save_figure(run_dir: Path, exhibit_id: str, fig: go.Figure, *, png: bool = T
     (folder / f"{exhibit_id}.json").write_text(fig.to_json(), encoding="utf-8")
     media = {"figure": f"{CHARTS}/{exhibit_id}.json"}
     png_path = folder / f"{exhibit_id}.png"
-    if png and write_png(fig, png_path):
+    if png and write_image(fig, png_path):
         media["thumb"] = f"{CHARTS}/{exhibit_id}.png"
     elif png_path.exists():
         png_path.unlink()                       # a stale image from an earlier run would show old numbers

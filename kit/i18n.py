@@ -32,6 +32,8 @@ LABELS: dict[str, dict[str, str]] = {
     "no_answers": {"en": "No survey answers in this run.", "fa": "در این اجرا پاسخ نظرسنجی نیست."},
     "journey_title": {"en": "The journey as customers felt it, against the designed one",
                       "fa": "مسیر مشتری آن‌طور که حس شد، در برابر مسیر طراحی‌شده"},
+    "journey_interactive": {"en": "Explore this curve, with its entries and exits, in the negative room",
+                            "fa": "این منحنی را با ورود و خروج مشتریان در اتاق تجربه‌های منفی ببینید"},
     "journey_missing": {"en": "The journey curve is not in this run: the negative-room step did not write data/journey.parquet.",
                         "fa": "منحنی مسیر در این اجرا نیست: مرحلهٔ اتاق منفی فایل data/journey.parquet را ننوشت."},
     "nps_by_stage": {"en": "NPS by journey stage: actual (95% interval) against the ideal (n = {n})",

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit import contacts, figures, journey, negative, pain, scorecard, wall
+from kit import contacts, figures, journey, negative, overview_chart, pain, scorecard, wall
 from kit import negative_charts as nc
 from kit.exhibits import Exhibit
 from kit.steps import Step
@@ -99,6 +99,7 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
     p = step.project
     table = journey.journey_table(inp.responses, inp.moments, inp.comments, p.journey.stages, p.journey.ideal, p.min_group_size)
     step.save_table("journey", table)
+    overview_chart.write_svg(step.run_dir, table, p.journey.stages, p.ui_language)
     gaps = journey.widest_gaps(table)
     flow = journey.entries_exits(inp.responses, inp.customers, p.journey.stages) if len(inp.customers) else pd.DataFrame()
     fig = nc.journey_curve(table, gaps, flow, p.journey.stages)

@@ -46,6 +46,8 @@ padding:2px 12px 2px 0;vertical-align:top;white-space:nowrap}.cx-facts td{paddin
 .cx-tile .t{font-size:12px;margin-top:4px}.cx-tile .t.up{color:#1e8449}.cx-tile .t.down{color:#c0392b}
 .cx-lens{display:block;font-size:11px;color:#1c2833;background:#fcf3cf;border-radius:4px;padding:2px 6px;margin:4px 0}
 .cx-page[dir=rtl] p,.cx-page[dir=rtl] h2,.cx-page[dir=rtl] h3{text-align:right}
+.cx-journey{margin:16px 0 8px}.cx-journey img{display:block;width:100%;max-width:1100px;height:auto}
+.cx-journey figcaption{font-size:13px;margin-top:2px}
 .cx-links{display:flex;gap:18px;flex-wrap:wrap;margin:6px 0 12px}.cx-links a{font-weight:600}
 .cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
 .cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}

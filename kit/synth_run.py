@@ -1,6 +1,7 @@
 """A synthetic run folder with any number of exhibits, for page benchmarks and page tests.
 
-It holds what the Voilà pages read (``summary.json``, ``exhibits.json``, ``media/`` thumbnails)
+It holds what the Voilà pages read (``summary.json``, ``exhibits.json``, ``media/`` thumbnails, the
+journey table and the overview's journey SVG when Chromium is here)
 without running the pipeline, so a 10,000-exhibit gallery can be served in seconds. Deterministic
 by seed. It is not a substitute for a real run: its scores and texts are made up.
 """
@@ -12,9 +13,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from PIL import Image, ImageDraw
 
-from kit import lenses
+from kit import lenses, overview_chart
 from kit.exhibits import SCHEMA_VERSION
 
 STAGES = ["awareness", "consideration", "purchase", "onboarding", "coaching", "support", "renewal"]
@@ -57,6 +59,17 @@ def exhibit(i: int, rng: random.Random, thumbs: list[str]) -> dict[str, Any]:
             "schema": SCHEMA_VERSION}
 
 
+def journey(rng: random.Random) -> pd.DataFrame:
+    """A made-up journey table (data/journey.parquet's columns): survey and recordings per stage, an ideal."""
+    rows = []
+    for i, stage in enumerate(STAGES):
+        for source, n in (("survey", 200), ("recording", 40)):
+            v = round(0.5 - 0.15 * i + rng.uniform(-0.1, 0.1), 3)
+            rows.append({"stage": stage, "source": source, "valence": v, "lo": v - 0.1, "hi": v + 0.1, "n": n,
+                         "ideal": 0.6, "too_few": False})
+    return pd.DataFrame(rows)
+
+
 def write(folder: Path, exhibits: int = 10_000, *, thumbs: int = 64, seed: int = 7, ui_language: str = "en") -> Path:
     """Write a run folder at ``folder`` (created) with ``exhibits`` exhibits; returns the folder."""
     rng = random.Random(seed)
@@ -77,6 +90,10 @@ def write(folder: Path, exhibits: int = 10_000, *, thumbs: int = 64, seed: int =
                                                   {"period": "2026-08-01", "nps": 12.0, "csat": 3.8, "ces": 5.1}]}}
     (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
     lenses.write(folder, records, ui_language)
+    table = journey(rng)
+    (folder / "data").mkdir(exist_ok=True)
+    table.to_parquet(folder / "data" / "journey.parquet", index=False)
+    overview_chart.write_svg(folder, table, STAGES, ui_language)
     manifest = {"run_id": folder.name, "status": "done", "synthetic": True, "parameters": {"exhibits": exhibits, "seed": seed}}
     (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     return folder

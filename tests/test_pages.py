@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import dashboard, gallery, i18n, pages
+from kit import dashboard, gallery, i18n, overview_chart, pages
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -127,7 +127,7 @@ def test_journey_figure_draws_sources_and_ideal_in_stage_order() -> None:
     journey = pd.DataFrame({"stage": ["support", "purchase", "support", "purchase"], "source": ["survey", "survey",
                             "recording", "recording"], "valence": [-0.4, 0.2, -0.6, 0.1], "lo": [-0.5, 0.1, -0.8, 0.0],
                             "hi": [-0.3, 0.3, -0.4, 0.2], "n": [40, 60, 5, 7], "ideal": [0.3, 0.5, 0.3, 0.5]})
-    fig = dashboard.journey_figure(journey, ["purchase", "support"])
+    fig = overview_chart.journey_figure(journey, ["purchase", "support"])
     names = [t.name for t in fig.data]
     assert names == ["actual: recording", "actual: survey", "ideal (designed)"]
     assert list(fig.data[1].x) == ["purchase", "support"] and list(fig.data[1].y) == [0.2, -0.4]
@@ -147,12 +147,13 @@ def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
     run = synth_run.write(tmp_path / "run", 130, thumbs=4)
     run_dir, summary, records = pages.load_run(run)
     page = dashboard.GalleryPage(run_dir, summary, records)
-    page.apply_query({"stage": "purchase", "lens": "engineering", "kind": "nonsense", "q": ""})
-    assert page.filters["stage"].value == "purchase" and page.filters["kind"].value == ""    # unknown value ignored
     page.shown = page.filtered()
+    page.render()
+    page.widget()                                                    # observers attached, as on the page
+    page.visit({"stage": "purchase", "lens": "engineering", "kind": "nonsense", "q": ""})
+    assert page.filters["stage"].value == "purchase" and page.filters["kind"].value == ""    # unknown value ignored
     expected = [r["id"] for r in lenses_rank(records, "engineering") if r["stage"] == "purchase"]
     assert [r["id"] for r in page.shown] == expected and len(expected) == sum(r["stage"] == "purchase" for r in records)
-    page.render()
     assert len(page.grid.cards) == min(dashboard.PAGE_SIZE, len(expected))
     assert all(c["label"] for c in page.grid.cards)
     page.filters["stage"].value = ""
