@@ -8,6 +8,7 @@ an existing run instead of running the pipeline first (quicker while working on 
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -114,7 +116,7 @@ def test_overview_shows_scores_trend_chart_and_worst_experiences(browser, voila:
     assert "NPS" in page.inner_text(".cx-tiles") and "95% interval" in page.inner_text(".cx-tiles")
     assert page.locator(".cx-tile .t").count() == 3                      # a trend line under each score
     assert page.locator("a[href='exhibits.ipynb']").count() >= 1
-    assert page.locator("a[href='negative.ipynb']").count() == 1
+    assert page.locator(".cx-links a[href='negative.ipynb']").count() == 1
     if (hostile_run / "negatives.json").exists():
         assert page.locator(".cx-neg .cx-card").count() == 5
     else:
@@ -202,6 +204,9 @@ def persian_voila(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempP
     _add_exhibits(run)
     summary = json.loads((run / "summary.json").read_text())
     (run / "summary.json").write_text(json.dumps({**summary, "ui_language": "fa"}))
+    if (run / overview_chart.SVG).exists():              # as a run of a project with ui_language: fa draws it
+        journey = pd.read_parquet(run / "data" / "journey.parquet")
+        assert overview_chart.write_svg(run, journey, summary["stages"], "fa")
     with voila_server(run, tmp_path_factory.mktemp("voila-home-fa")) as (url, _):
         yield url
 
@@ -214,6 +219,9 @@ def test_persian_pages_mirror_and_use_persian_labels_and_digits(browser, persian
     tiles = page.inner_text(".cx-tiles")
     assert "بازهٔ ۹۵٪" in tiles and not any(d in tiles.replace("CES 2.0", "") for d in "0123456789")
     assert page.evaluate("document.fonts.check('16px Vazirmatn', 'گالری')")
+    if page.locator(".cx-journey img").count():
+        svg = base64.b64decode(page.get_attribute(".cx-journey img", "src").split(",", 1)[1]).decode("utf-8")
+        assert "ایدئال" in svg and "مرحله" in page.inner_text(".cx-journey") + svg
     page.screenshot(path=str(tmp_path / "overview-fa.png"), full_page=True)
     _clean(page)
     page = _gallery(browser, f"{persian_voila}/voila/render/exhibits.ipynb")
