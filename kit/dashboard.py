@@ -106,7 +106,7 @@ def _read_journey(run_dir: Path) -> pd.DataFrame | None:
     if not path.exists():
         return None
     table = pd.read_parquet(path)
-    missing = {"stage", "source", "valence", "lo", "hi", "n"} - set(table.columns)
+    missing = overview_chart.REQUIRED - set(table.columns)
     if missing:
         log.error("%s lacks columns %s", path, sorted(missing))
         return None

@@ -20,11 +20,11 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kit import charts, figures, i18n
+from kit.negative_charts import OKABE_ITO
 
 SVG = f"{figures.CHARTS}/overview-journey.svg"
 WIDTH, HEIGHT = 1100, 400
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-REQUIRED = {"stage", "source", "valence", "lo", "hi", "n"}
+REQUIRED = {"stage", "source", "valence", "lo", "hi", "n"}     # columns of data/journey.parquet it draws
 
 
 def journey_figure(journey: pd.DataFrame, stages: list[str], lang: str = "en") -> go.Figure:
