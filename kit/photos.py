@@ -283,15 +283,6 @@ def _upright_clean(img: Image.Image, turn: Image.Transpose | None) -> Image.Imag
     return _pixels_only(img.transpose(turn) if turn is not None else img)
 
 
-def _fit(img: Image.Image, side: int, resample: Image.Resampling) -> Image.Image:
-    """``img`` shrunk to fit a ``side`` square (never enlarged); whole-factor steps are box-averaged first."""
-    scale = side / max(img.size)
-    if scale >= 1:
-        return img
-    size = (max(1, round(img.width * scale)), max(1, round(img.height * scale)))
-    return img.resize(size, resample, reducing_gap=REDUCING_GAP)
-
-
 def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: bool = True) -> dict[str, Any]:
     """Decode one photo upright and write its display copy and thumbnail (run in a worker).
 
@@ -302,13 +293,15 @@ def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: b
         stored, facts, turn = _decode(src, draft)
         # The draft is at most 2x the display size, where a bilinear filter (scaled to the
         # reduction, so still anti-aliased) looks the same as bicubic at two thirds of the time.
-        shown = _upright_clean(_fit(stored, DISPLAY_SIDE, Image.Resampling.BILINEAR), turn)
+        stored.thumbnail((DISPLAY_SIDE, DISPLAY_SIDE), Image.Resampling.BILINEAR, reducing_gap=REDUCING_GAP)
+        shown = _upright_clean(stored, turn)
         faces = 0
         if blur:
             from kit.faces import blur_faces_image
             shown, faces = blur_faces_image(shown)
         shown.save(display_out, "JPEG", quality=JPEG_QUALITY)
-        _fit(shown, THUMB_SIDE, Image.Resampling.LANCZOS).save(thumb_out, "JPEG", quality=JPEG_QUALITY)
+        shown.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
+        shown.save(thumb_out, "JPEG", quality=JPEG_QUALITY)
         return {**facts, "faces_blurred": faces}
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         why = f"larger than {MAX_PIXELS:,} pixels, refused as a possible decompression bomb ({exc})"
