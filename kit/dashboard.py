@@ -35,7 +35,7 @@ OVERLAY_CSS = """<style>
 .cx-open{margin-top:6px;border:1px solid #aab7b8;background:#fff;border-radius:6px;padding:2px 10px;cursor:pointer;font:inherit}
 .cx-overlay{position:fixed;top:24px;right:24px;width:min(560px,46vw);max-height:calc(100vh - 48px);overflow:auto;z-index:60;
 background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
-body[dir=rtl] .cx-overlay,.cx-rtl .cx-overlay{right:auto;left:24px}
+.cx-overlay.cx-rtl{right:auto;left:24px}
 .cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
 .cx-overlay>*{flex-shrink:0}
 .cx-overlay>.widget-hbox:first-child{position:sticky;top:-8px;z-index:2;background:#fff;padding:4px 0}
@@ -214,7 +214,7 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
 # ---------------------------------------------------------------- gallery
 
 
-def _safe(lang: str, shown: w.HTML) -> Callable[[Callable[..., None]], Callable[..., None]]:
+def _safe(lang: str, say: Callable[[str], None]) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """Widget callbacks log their errors and show a plain message instead of failing silently."""
     def wrap(fn: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(fn)
@@ -223,13 +223,20 @@ def _safe(lang: str, shown: w.HTML) -> Callable[[Callable[..., None]], Callable[
                 fn(*args, **kwargs)
             except Exception:  # noqa: BLE001
                 log.exception("gallery callback %s failed", fn.__name__)
-                shown.value = f'<p class="cx-msg">{escape(i18n.t("page_failed", lang))}</p>'
+                say(i18n.t("page_failed", lang))
         return inner
     return wrap
 
 
 class GalleryPage:
-    """The gallery: filters, search, lens, pages of cards, and the detail of the opened exhibit."""
+    """The gallery: filters, search, lens, pages of cards, and the detail of the opened exhibit.
+
+    The controls and cards are one widget (``kit.cardgrid.CardGrid``); this class decides what
+    it shows: ``grid.query`` (filters and search) and ``grid.page`` come from the visitor, the
+    cards, the count and the number of pages go back.
+    """
+
+    FILTERS = ("stage", "channel", "segment", "kind", "valence", "source", "lens")
 
     def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
         from kit.cardgrid import CardGrid
@@ -238,39 +245,24 @@ class GalleryPage:
         self.by_id = {r["id"]: r for r in records}
         self._ranked: dict[str, list[dict[str, Any]]] = {"": records}
         self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
+        self.choices = self._choices()
         t = functools.partial(i18n.t, lang=lang)
-        narrow = w.Layout(width="160px")
-        self.filters: dict[str, w.Dropdown] = {
-            "stage": w.Dropdown(options=self._options("stage", summary.get("stages"), t("all_stages")), layout=narrow),
-            "channel": w.Dropdown(options=self._options("channel", summary.get("channels"), t("all_channels")),
-                                  layout=narrow),
-            "segment": w.Dropdown(options=self._options("segment", None, t("all_segments")), layout=narrow),
-            "kind": w.Dropdown(options=[(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in
-                                                                  self._values("kind", ["photo", "clip", "quote", "chart",
-                                                                                        "metric"])], layout=narrow),
-            "valence": w.Dropdown(options=[(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
-                                  layout=narrow),
-            "source": w.Dropdown(options=[(t("all_sources"), "")] + [(s, s) for s in
-                                                                     self._values("source", list(pages.SOURCE_KINDS))],
-                                 layout=narrow),
-            "lens": w.Dropdown(options=[(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES], layout=narrow),
-        }
-        for name, dd in self.filters.items():
-            dd.add_class(f"cx-f-{name}")
-        self.search = w.Text(placeholder=t("search"), continuous_update=False, layout=w.Layout(width="320px"))
-        self.search.add_class("cx-f-q")
-        self.page = w.BoundedIntText(value=1, min=1, max=1, layout=w.Layout(width="80px"))
-        self.prev, self.next = w.Button(description=t("prev")), w.Button(description=t("next"))
-        self.count = w.HTML()
-        self.count.add_class("cx-count")
-        self.status = w.HTML()
-        self.grid = CardGrid(labels={"open": t("open"), "empty": t("no_match")})
+        self.grid = CardGrid(
+            labels={"open": t("open"), "empty": t("no_match"), "search": t("search"), "prev": t("prev"),
+                    "next": t("next"), "page": t("page")},
+            direction=i18n.direction(lang),
+            choices=[{"name": k, "options": [list(o) for o in opts]} for k, opts in self.choices.items()],
+            query=self.blank_query())
         self.detail = w.VBox(layout=w.Layout(display="none"))
         self.detail.add_class("cx-overlay")
+        if i18n.direction(lang) == "rtl":
+            self.detail.add_class("cx-rtl")
         self.shown: list[dict[str, Any]] = []
-        self._quiet = False
-        safe = _safe(lang, self.status)
+        self._quiet = False              # presetting the query: the caller redraws once afterwards
+        self._drawing = False            # render() clamps the page itself: no second drawing
+        safe = _safe(lang, self.say)
         self.refilter, self.render, self.on_select = safe(self.refilter), safe(self.render), safe(self.on_select)
+        self.on_page = safe(self.on_page)
 
     # -- data
     def _values(self, key: str, order: list[str] | None) -> list[str]:
@@ -282,6 +274,38 @@ class GalleryPage:
 
     def _options(self, key: str, order: list[str] | None, everything: str) -> list[tuple[str, str]]:
         return [(everything, "")] + [(v.replace("_", " "), v) for v in self._values(key, order)]
+
+    def _choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Each filter's (label, value) options, "any" first; only values some exhibit has."""
+        t = functools.partial(i18n.t, lang=self.lang)
+        kinds = self._values("kind", ["photo", "clip", "quote", "chart", "metric"])
+        return {
+            "stage": self._options("stage", self.summary.get("stages"), t("all_stages")),
+            "channel": self._options("channel", self.summary.get("channels"), t("all_channels")),
+            "segment": self._options("segment", None, t("all_segments")),
+            "kind": [(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in kinds],
+            "valence": [(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
+            "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(pages.SOURCE_KINDS))],
+            "lens": [(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES],
+        }
+
+    def blank_query(self) -> dict[str, str]:
+        return {**{k: "" for k in self.FILTERS}, "q": ""}
+
+    def clean_query(self, asked: dict[str, Any]) -> dict[str, str]:
+        """The query as the page can honour it: values a filter does not offer are dropped, search is text."""
+        clean = self.blank_query()
+        for key, options in self.choices.items():
+            value = asked.get(key, "")
+            if isinstance(value, str) and value in {v for _, v in options}:
+                clean[key] = value
+        q = asked.get("q", "")
+        clean["q"] = q.strip()[:200] if isinstance(q, str) else ""
+        return clean
+
+    @property
+    def query(self) -> dict[str, str]:
+        return self.clean_query(self.grid.query)
 
     def ranked(self, lens: str) -> list[dict[str, Any]]:
         """All exhibits in the lens's order (computed once per lens per visitor, never filtered)."""
@@ -297,35 +321,56 @@ class GalleryPage:
         return done if done is not None else lenses.label(rec, lens, self.lang)
 
     def filtered(self) -> list[dict[str, Any]]:
-        f = {k: dd.value for k, dd in self.filters.items() if k != "lens"}
-        return pages.filter_exhibits(self.ranked(self.filters["lens"].value), q=self.search.value, **f)
+        query = self.query
+        lens = query.pop("lens")
+        return pages.filter_exhibits(self.ranked(lens), **query)
 
     # -- drawing
+    def say(self, text: str) -> None:
+        """A plain message above the cards (an apology when something failed; the log has the details)."""
+        self.grid.message = text
+
     def render(self, *_: Any) -> None:
-        lens, lang = self.filters["lens"].value, self.lang
+        """Draw the current page of ``shown``: its cards, the count and the pager, in one message."""
+        lens, lang = self.query["lens"], self.lang
         pages_n = max(1, -(-len(self.shown) // PAGE_SIZE))
-        self.page.max = pages_n
-        current = min(self.page.value, pages_n)
+        current = max(1, min(self.grid.page, pages_n))
         start = (current - 1) * PAGE_SIZE
-        visible = self.shown[start:start + PAGE_SIZE]
-        self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
-                           for r in visible]
         num = functools.partial(i18n.number, lang=lang)
-        self.count.value = escape(i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
-                                         page=num(current), pages=num(pages_n)))
-        self.prev.disabled, self.next.disabled = current <= 1, current >= pages_n
+        self._drawing = True
+        try:
+            with self.grid.hold_sync():
+                self.grid.pages = pages_n
+                self.grid.page = current
+                self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
+                                   for r in self.shown[start:start + PAGE_SIZE]]
+                self.grid.count = i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
+                                         page=num(current), pages=num(pages_n))
+        finally:
+            self._drawing = False
 
     def refilter(self, *_: Any) -> None:
-        if self._quiet:                  # several values being preset at once: the caller redraws after
+        """The visitor changed a filter or the search: filter again and show the first page."""
+        if self._quiet:
+            return
+        clean = self.query
+        if clean != self.grid.query:
+            self.grid.query = clean      # a value the page does not offer is dropped (observed: comes back here)
             return
         self.shown = self.filtered()
-        if self.page.value != 1:
-            self.page.value = 1          # observed: draws the first page
+        if self.grid.page != 1:
+            self.grid.page = 1           # observed: draws the first page
         else:
             self.render()
 
-    def step(self, delta: int) -> None:
-        self.page.value = max(1, min(self.page.max, self.page.value + delta))
+    def on_page(self, change: dict[str, Any]) -> None:
+        """The visitor asked for another page (a number out of range is brought back into it)."""
+        if self._drawing:
+            return
+        if 1 <= change["new"] <= self.grid.pages:
+            self.render()
+        else:
+            self.grid.page = max(1, min(change["new"], self.grid.pages))   # observed: draws that page
 
     def on_select(self, *_: Any) -> None:
         self.open(self.grid.selected)
@@ -381,13 +426,13 @@ class GalleryPage:
             log.exception("workshop panel failed for %s", exhibit_id)
             return w.HTML()
 
-    def _participant_bar(self) -> w.Widget:
+    def _participant_bar(self) -> w.Widget | None:
         try:
             from kit import workshop_ui
             return workshop_ui.participant_bar(self.run_dir)
         except Exception:  # noqa: BLE001
             log.exception("participant bar failed")
-            return w.HTML()
+            return None
 
     # -- the page
     def apply_query(self, params: dict[str, str]) -> bool:
@@ -395,20 +440,16 @@ class GalleryPage:
 
         The grid is redrawn once afterwards by the caller, not once per preset value.
         """
-        changed = False
+        asked = {k: v for k, v in params.items() if k in (*self.FILTERS, "q") and v}
+        clean = self.clean_query({**self.query, **asked})
+        if clean == self.query:
+            return False
         self._quiet = True
         try:
-            for key, dd in self.filters.items():
-                value = params.get(key, "")
-                if value and value != dd.value and value in [v for _, v in dd.options]:
-                    dd.value = value
-                    changed = True
-            if params.get("q"):
-                self.search.value = params["q"]
-                changed = True
+            self.grid.query = clean
         finally:
             self._quiet = False
-        return changed
+        return True
 
     def visit(self, params: dict[str, str]) -> None:
         """Apply a visitor's query to the page already drawn: filters and search, then the exhibit to open."""
@@ -417,23 +458,26 @@ class GalleryPage:
         if params.get("exhibit"):
             self.open(params["exhibit"])
 
-    def widget(self) -> w.Widget:
-        for control in (*self.filters.values(), self.search):
-            control.observe(self.refilter, names="value")
-        self.page.observe(self.render, names="value")
-        self.prev.on_click(lambda _: self.step(-1))
-        self.next.on_click(lambda _: self.step(1))
-        self.grid.observe(self.on_select, names="opened")
+    def header_html(self) -> str:
         t = functools.partial(i18n.t, lang=self.lang)
-        header = w.HTML(pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
-                        + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
-                        f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a> · {escape(t("gallery_hint"))}</p></div>')
-        box = w.VBox([header, self._participant_bar(), w.HBox(list(self.filters.values()), layout=w.Layout(flex_flow="row wrap")),
-                      w.HBox([self.search, self.prev, self.page, self.next, self.count]), self.status, self.grid, self.detail])
-        box.add_class("cx-gallery")
-        if i18n.direction(self.lang) == "rtl":
-            box.add_class("cx-rtl")
-        return box
+        return (pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
+                + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
+                f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a> · {escape(t("gallery_hint"))}</p></div>')
+
+    def show(self) -> None:
+        """Display the page: its heading as plain HTML, then the workshop bar, the grid and the detail.
+
+        Observers are attached here, so a page built but not shown (tests) is driven by hand.
+        """
+        self.grid.observe(self.refilter, names="query")
+        self.grid.observe(self.on_page, names="page")
+        self.grid.observe(self.on_select, names="opened")
+        display(HTML(self.header_html()))
+        bar = self._participant_bar()
+        if bar is not None:
+            display(bar)
+        display(self.grid)
+        display(self.detail)
 
 
 def exhibits_browser() -> GalleryPage | None:
@@ -451,7 +495,7 @@ def exhibits_browser() -> GalleryPage | None:
         gallery = GalleryPage(run_dir, summary, records)
         gallery.shown = gallery.filtered()
         gallery.render()
-        display(gallery.widget())
+        gallery.show()
         return gallery
     except Exception:  # noqa: BLE001
         log.exception("gallery page failed")
@@ -468,4 +512,4 @@ def gallery_visit(gallery: GalleryPage | None) -> None:
         gallery.visit(params)
     except Exception:  # noqa: BLE001
         log.exception("gallery query %r failed", params)
-        gallery.status.value = f'<p class="cx-msg">{escape(i18n.t("page_failed", gallery.lang))}</p>'
+        gallery.say(i18n.t("page_failed", gallery.lang))

@@ -69,6 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
     "prev": {"en": "‹ Previous", "fa": "قبلی ›"},
     "next": {"en": "Next ›", "fa": "‹ بعدی"},
     "open": {"en": "Open", "fa": "باز کن"},
+    "page": {"en": "Page", "fa": "صفحه"},
     "close": {"en": "Close", "fa": "بستن"},
     "no_match": {"en": "No exhibit matches these filters.", "fa": "هیچ اثری با این فیلترها جور نیست."},
     "not_found": {"en": "No exhibit has the id {id}.", "fa": "اثری با شناسهٔ {id} نیست."},

@@ -138,6 +138,15 @@ def test_gallery_filters_and_search_change_the_grid(browser, voila: str) -> None
     assert page.locator(".cx-cardgrid img.thumb").count() == len(kinds)
     page.locator(".cx-f-kind select").select_option(label="All kinds")
     page.wait_for_function(f"document.querySelector('.cx-count').textContent === {before!r}", timeout=ACT)
+    first_page = _ids(page)
+    assert page.locator("button.cx-prev").is_disabled() and before.endswith("page 1 of 3")
+    page.click("button.cx-next")
+    page.wait_for_function("document.querySelector('.cx-count').textContent.endsWith('page 2 of 3')", timeout=ACT)
+    assert not set(_ids(page)) & set(first_page) and page.locator(".cx-f-page input").input_value() == "2"
+    page.locator(".cx-f-page input").fill("7")                          # past the end: the last page
+    page.locator(".cx-f-page input").press("Enter")
+    page.wait_for_function("document.querySelector('.cx-count').textContent.endsWith('page 3 of 3')", timeout=ACT)
+    assert page.locator("button.cx-next").is_disabled()
     page.locator(".cx-f-q input").fill("onerror")
     page.locator(".cx-f-q input").press("Enter")
     page.wait_for_function("document.querySelectorAll('.cx-cardgrid .cx-card').length === 1", timeout=ACT)
@@ -227,6 +236,8 @@ def test_persian_pages_mirror_and_use_persian_labels_and_digits(browser, persian
     page = _gallery(browser, f"{persian_voila}/voila/render/exhibits.ipynb")
     first_kind = page.locator(".cx-f-kind select").evaluate("s => s.options[0].text.replace(/\\u00a0/g, ' ')")
     assert "از" in _count(page) and first_kind == "همهٔ انواع"
+    assert page.locator(".cx-gallery-ui[dir=rtl]").count() == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.cx-f-stage select')).direction") == "rtl"
     _clean(page)
 
 

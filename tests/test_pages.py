@@ -149,26 +149,45 @@ def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
     page = dashboard.GalleryPage(run_dir, summary, records)
     page.shown = page.filtered()
     page.render()
-    page.widget()                                                    # observers attached, as on the page
+    page.show()                                                      # observers attached, as on the page
     page.visit({"stage": "purchase", "lens": "engineering", "kind": "nonsense", "q": ""})
-    assert page.filters["stage"].value == "purchase" and page.filters["kind"].value == ""    # unknown value ignored
+    assert page.grid.query["stage"] == "purchase" and page.grid.query["kind"] == ""          # unknown value ignored
     expected = [r["id"] for r in lenses_rank(records, "engineering") if r["stage"] == "purchase"]
     assert [r["id"] for r in page.shown] == expected and len(expected) == sum(r["stage"] == "purchase" for r in records)
     assert len(page.grid.cards) == min(dashboard.PAGE_SIZE, len(expected))
     assert all(c["label"] for c in page.grid.cards)
-    page.filters["stage"].value = ""
-    page.shown = page.filtered()
-    page.render()
-    assert len(page.grid.cards) == dashboard.PAGE_SIZE and page.page.max == 3 and page.prev.disabled
-    page.page.value = 3
-    page.render()
-    assert len(page.grid.cards) == 130 - 2 * dashboard.PAGE_SIZE and page.next.disabled
+    page.grid.query = {**page.grid.query, "stage": ""}               # as the browser sends a filter change
+    assert len(page.grid.cards) == dashboard.PAGE_SIZE and page.grid.pages == 3 and page.grid.page == 1
+    assert page.grid.count == "130 of 130 exhibits · page 1 of 3"
+    page.grid.page = 3                                               # the visitor's "next" twice
+    assert len(page.grid.cards) == 130 - 2 * dashboard.PAGE_SIZE and page.grid.count.endswith("page 3 of 3")
+    page.grid.page = 9                                               # typed past the end: the last page
+    assert page.grid.page == 3 and len(page.grid.cards) == 130 - 2 * dashboard.PAGE_SIZE
+    page.grid.query = {**page.grid.query, "kind": "<script>", "q": "  "}   # not offered: dropped, not failed
+    assert page.grid.query["kind"] == "" and page.grid.query["q"] == "" and page.grid.page == 1
+    assert page.grid.message == ""
+    page.grid.query = {**page.grid.query, "q": "no such words anywhere"}
+    assert page.grid.cards == [] and page.grid.pages == 1 and page.grid.count.startswith("0 of 130")
     page.open(records[5]["id"])
     assert page.detail.layout.display == "flex" and len(page.detail.children) >= 3
     page.close()
     assert page.detail.layout.display == "none" and page.grid.selected == ""
     page.open("no-such-id")
     assert "no-such-id" in page.detail.children[1].value
+
+
+def test_gallery_page_failure_shows_a_plain_message(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from kit import synth_run
+    run_dir, summary, records = pages.load_run(synth_run.write(tmp_path / "run", 20, thumbs=0))
+    page = dashboard.GalleryPage(run_dir, summary, records)
+    page.show()
+
+    def broken() -> list:
+        raise RuntimeError("disk gone")
+    page.filtered = broken
+    page.grid.query = {**page.grid.query, "valence": "neg"}
+    assert page.grid.message == "This part of the page could not be drawn. The server log has the details."
+    assert "disk gone" in caplog.text and "Traceback" not in page.grid.message
 
 
 def lenses_rank(records, lens):

@@ -1,7 +1,9 @@
-// The gallery's grid of cards (an anywidget front end, loaded inline: no CDN).
+// The gallery's controls and grid of cards (an anywidget front end, loaded inline: no CDN).
+// One widget draws the filters, the search box, the pager, the count and the cards, so the page
+// creates one widget model instead of a few dozen (each costs the browser time on every visit).
+// The kernel filters and pages; this only draws what it sends and tells it what the visitor chose.
 // Every string from the run goes through textContent or a property, never innerHTML, so a
 // comment such as <img src=x onerror=...> shows as text and runs nothing.
-// A click (or Enter) on a card sets `selected`; Python opens the exhibit's detail.
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -47,29 +49,129 @@ function card(c, labels, model) {
   return node;
 }
 
+// Ask the kernel for a new query (filters and search); it answers with cards, count and pages.
+function ask(model, name, value) {
+  const query = { ...(model.get("query") || {}) };
+  if (query[name] === value) return;
+  query[name] = value;
+  model.set("query", query);
+  model.save_changes();
+}
+
+function filters(model, labels) {
+  const bar = el("div", "cx-filters");
+  const selects = {};
+  for (const { name, options } of model.get("choices") || []) {
+    const box = el("label", `cx-f cx-f-${name}`);
+    const select = el("select");
+    for (const [label, value] of options) select.append(new Option(label, value));
+    select.setAttribute("aria-label", options.length ? options[0][0] : name);
+    select.addEventListener("change", () => ask(model, name, select.value));
+    box.append(select);
+    bar.append(box);
+    selects[name] = select;
+  }
+  const search = el("input");
+  search.type = "search";
+  search.placeholder = labels.search || "";
+  search.setAttribute("aria-label", labels.search || "search");
+  const commit = () => ask(model, "q", search.value);
+  search.addEventListener("change", commit);            // Enter, or leaving the box (as a form field does)
+  search.addEventListener("keydown", (e) => { if (e.key === "Enter") commit(); });
+  const box = el("label", "cx-f cx-f-q");
+  box.append(search);
+  return { bar, selects, search, box };
+}
+
+function pager(model, labels) {
+  const bar = el("div", "cx-pager");
+  const prev = el("button", "cx-prev", labels.prev || "<");
+  const next = el("button", "cx-next", labels.next || ">");
+  prev.type = next.type = "button";
+  const number = el("input");
+  number.type = "number";
+  number.min = 1;
+  number.setAttribute("aria-label", labels.page || "page");
+  const box = el("label", "cx-f cx-f-page");
+  box.append(number);
+  const go = (n) => {
+    const last = model.get("pages") || 1;
+    const page = Math.max(1, Math.min(last, n));
+    if (page !== model.get("page")) {
+      model.set("page", page);
+      model.save_changes();
+    }
+    number.value = page;
+  };
+  prev.addEventListener("click", () => go((model.get("page") || 1) - 1));
+  next.addEventListener("click", () => go((model.get("page") || 1) + 1));
+  const typed = () => go(parseInt(number.value, 10) || 1);
+  number.addEventListener("change", typed);
+  number.addEventListener("keydown", (e) => { if (e.key === "Enter") typed(); });
+  const count = el("span", "cx-count");
+  count.setAttribute("aria-live", "polite");
+  bar.append(prev, box, next, count);
+  return { bar, prev, next, number, count };
+}
+
 function render({ model, el: root }) {
-  root.classList.add("cx-cardgrid");
+  root.classList.add("cx-gallery-ui");
+  const labels = model.get("labels") || {};
+  if (model.get("direction")) root.dir = model.get("direction");
+  const top = el("div", "cx-controls");
+  const f = filters(model, labels);
+  const p = pager(model, labels);
+  const line = el("div", "cx-line");
+  line.append(f.box, p.bar);
+  top.append(f.bar, line);
+  const message = el("div", "cx-status");
+  const grid = el("div", "cx-cardgrid");
+  root.append(top, message, grid);
+
+  const showQuery = () => {
+    const query = model.get("query") || {};
+    for (const [name, select] of Object.entries(f.selects)) select.value = query[name] || "";
+    if (document.activeElement !== f.search) f.search.value = query.q || "";
+  };
+  const showPage = () => {
+    const page = model.get("page") || 1, last = model.get("pages") || 1;
+    p.number.value = page;
+    p.number.max = last;
+    p.prev.disabled = page <= 1;
+    p.next.disabled = page >= last;
+    p.count.textContent = model.get("count") || "";
+  };
+  const showMessage = () => {
+    const text = model.get("message") || "";
+    message.replaceChildren(...(text ? [el("p", "cx-msg", text)] : []));
+  };
   const draw = () => {
     const cards = model.get("cards") || [];
-    const labels = model.get("labels") || {};
-    root.replaceChildren();
+    grid.replaceChildren();
     if (!cards.length) {
-      root.append(el("p", "cx-msg", labels.empty || ""));
+      grid.append(el("p", "cx-msg", labels.empty || ""));
       return;
     }
-    const grid = el("div", "cx-grid");
-    for (const c of cards) grid.append(card(c, labels, model));
-    root.append(grid);
+    const list = el("div", "cx-grid");
+    for (const c of cards) list.append(card(c, labels, model));
+    grid.append(list);
     mark();
   };
   const mark = () => {
     const chosen = model.get("selected");
-    root.querySelectorAll(".cx-card").forEach((n) => n.classList.toggle("sel", n.dataset.id === chosen));
+    grid.querySelectorAll(".cx-card").forEach((n) => n.classList.toggle("sel", n.dataset.id === chosen));
   };
-  model.on("change:cards", draw);
-  model.on("change:labels", draw);
-  model.on("change:selected", mark);
+  const handlers = [
+    ["change:cards", draw], ["change:selected", mark], ["change:query", showQuery],
+    ["change:page", showPage], ["change:pages", showPage], ["change:count", showPage],
+    ["change:message", showMessage],
+  ];
+  for (const [event, fn] of handlers) model.on(event, fn);
+  showQuery();
+  showPage();
+  showMessage();
   draw();
+  return () => { for (const [event, fn] of handlers) model.off(event, fn); };
 }
 
 export default { render };
