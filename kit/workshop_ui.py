@@ -4,11 +4,14 @@ The gallery page (``kit.dashboard``) puts ``participant_bar`` above the grid and
 ``exhibit_panel`` under an opened exhibit; the overview shows ``overview_panel``.
 
 Each Voilà visitor has a kernel of their own, so this module's state is one visitor's. The
-browser remembers who the visitor is: a small anywidget keeps ``{token, name, department}`` in
-the browser's localStorage (so a reload, or the next run's gallery, knows them without asking
-again), and sends a tick every few seconds; on each tick the kernel re-reads the tallies, so
-every open page shows the room's votes without a reload. Everything people typed is shown through
-``html.escape`` (HTML widgets) or as a widget's plain value.
+participant bar is one anywidget (``WorkshopBar``, front end ``assets/voila/workshopbar.js``):
+creating widget models is most of what the browser does once the kernel connects, and a bar
+built of separate ipywidgets made some thirty of them. The same widget is the browser's memory:
+it keeps ``{token, name, department}`` in localStorage (so a reload, or the next run's gallery,
+knows the visitor without asking again), and sends a tick every few seconds; on each tick the
+kernel re-reads the tallies, so every open page shows the room's votes without a reload.
+Everything people typed is shown through ``html.escape`` (HTML widgets), as a widget's plain
+value, or through the bar's ``textContent``.
 """
 
 from __future__ import annotations
@@ -30,58 +33,66 @@ TICK_MS = 3000
 STORAGE_KEY = "cxkit-workshop"
 MAX_PANELS = 24
 NOT_RATED = -1
+NO_DEPARTMENT = "Choose your department."
+APOLOGY = "That did not work. The server log has the details."
 
-CSS = """<style>
+STYLE = """
 .cx-ws-bar{background:#f4f6fa;border:1px solid #d7dce5;border-radius:6px;padding:6px 10px;margin:4px 0 10px}
 .cx-ws-panel{border-top:1px solid #d7dce5;margin-top:8px;padding-top:6px;flex-shrink:0}
 .cx-ws-panel>*,.cx-ws-bar>*{flex-shrink:0}
 .cx-ws-tally{font-size:13px;color:#333}.cx-ws-tally ul{margin:4px 0 0 18px;padding:0}
 .cx-ws-note-text{white-space:pre-wrap}.cx-ws-error{color:#b00020}
-</style>"""
+"""
+CSS = f"<style>{STYLE}</style>"
+# The bar's own controls, drawn to look like the ipywidgets they replace.
+BAR_STYLE = """
+.cx-ws-bar{flex-shrink:0;box-sizing:border-box;font-size:13px;color:rgba(0,0,0,.87)}
+.cx-ws-row{display:flex;flex-wrap:wrap;align-items:center;gap:4px;padding:2px;line-height:28px}
+.cx-ws-bar input,.cx-ws-bar select{box-sizing:border-box;height:28px;margin:0;padding:0 8px;font:inherit;color:inherit;
+background:#fff;border:1px solid #bdbdbd;border-radius:0}
+.cx-ws-bar input:focus,.cx-ws-bar select:focus{border-color:#64b5f6;outline:none}
+.cx-ws-name input{width:200px}.cx-ws-dept select{width:160px}
+.cx-ws-bar button{height:28px;margin:0;padding:0 10px;font:inherit;line-height:28px;color:inherit;background:#eee;
+border:0;border-radius:2px;cursor:pointer}
+.cx-ws-bar button:hover{box-shadow:0 2px 2px 0 rgba(0,0,0,.14),0 3px 1px -2px rgba(0,0,0,.2),0 1px 5px 0 rgba(0,0,0,.12)}
+.cx-ws-bar button:focus-visible{outline:1px solid #64b5f6}
+.cx-ws-bar button.cx-ws-join{background:#1976d2;color:#fff}.cx-ws-bar button.cx-ws-switch{width:150px}
+.cx-ws-status{padding:0 2px;line-height:28px}.cx-ws-status:empty{display:none}
+"""
+ESM = (Path(__file__).parent / "assets" / "voila" / "workshopbar.js").read_text(encoding="utf-8")
 
 
-class BrowserMemory(anywidget.AnyWidget):
-    """Who this browser is (localStorage) and a clock that asks the kernel to refresh the tallies."""
+class WorkshopBar(anywidget.AnyWidget):
+    """The participant bar and this browser's memory in one widget model.
 
-    _esm = """
-    function render({ model, el }) {
-      const KEY = model.get("storage_key");
-      el.style.display = "none";
-      let saved = {};
-      try { saved = JSON.parse(window.localStorage.getItem(KEY) || "{}") || {}; } catch (e) { saved = {}; }
-      model.set("stored", saved);
-      model.set("loaded", true);
-      model.save_changes();
-      const write = () => {
-        const value = model.get("save");
-        if (value && value.token) { window.localStorage.setItem(KEY, JSON.stringify(value)); }
-        else if (value && value.forget) { window.localStorage.removeItem(KEY); }
-      };
-      model.on("change:save", write);
-      const timer = setInterval(() => model.send({ tick: Date.now() }), model.get("interval_ms"));
-      return () => { clearInterval(timer); model.off("change:save", write); };
-    }
-    export default { render };
+    The browser sends ``stored`` (what localStorage held at load), ticks, and join or leave
+    requests as custom messages; the kernel answers with ``participant`` ({name, department,
+    left, budget}, empty when nobody has joined), ``error`` and ``save`` (what to remember).
     """
+
+    _esm = ESM
+    _css = STYLE + BAR_STYLE
     storage_key = traitlets.Unicode(STORAGE_KEY).tag(sync=True)
     stored = traitlets.Dict().tag(sync=True)        # browser -> kernel: what localStorage held at load
     loaded = traitlets.Bool(False).tag(sync=True)
     save = traitlets.Dict().tag(sync=True)          # kernel -> browser: what to remember
     interval_ms = traitlets.Int(TICK_MS).tag(sync=True)
+    departments = traitlets.List(traitlets.Unicode(), default_value=list(DEPARTMENTS)).tag(sync=True)
+    participant = traitlets.Dict().tag(sync=True)   # kernel -> browser: who is signed in here, and their dots
+    error = traitlets.Unicode("").tag(sync=True)    # kernel -> browser: why the last join did not work
 
 
 class Session:
-    """One visitor's workshop on one run: who they are, and the panels to refresh on each tick."""
+    """One visitor's workshop on one run: who they are, their bar, and the panels to refresh on each tick."""
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = Path(run_dir)
         self._shop: Workshop | None = None
         self.participant: Participant | None = None
         self.listeners: list[Callable[[], None]] = []
-        self.bars: list[Callable[[], None]] = []
-        self.memory = BrowserMemory()
+        self.memory = WorkshopBar()                 # the bar is also what talks to this browser's localStorage
         self.memory.observe(self._from_browser, names="stored")
-        self.memory.on_msg(self._tick)
+        self.memory.on_msg(self._from_page)
 
     def shop(self, create: bool = False) -> Workshop | None:
         """The run's workshop; created only when somebody joins (looking never makes the file)."""
@@ -104,6 +115,26 @@ class Session:
             self.participant = None
         self.notify()
 
+    def _from_page(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        """The bar's messages: the browser's clock, a join request, or "not me"."""
+        if not isinstance(content, dict):
+            return
+        if "tick" in content:
+            self.notify()
+        elif "join" in content:
+            self.request_join(content["join"])
+        elif "leave" in content:
+            self.leave()
+
+    def request_join(self, form: Any) -> None:
+        """A join asked for in the browser: join, or put on the bar why not."""
+        form = form if isinstance(form, dict) else {}
+        name, dept = form.get("name"), form.get("department")
+        if not dept:
+            self.memory.error = NO_DEPARTMENT
+            return
+        _, self.memory.error = _attempt(lambda: self.join(str(name or ""), str(dept)))
+
     def join(self, name: str, department: str) -> Participant:
         token = self.participant.token if self.participant else None
         self.participant = self.shop(create=True).join(name, department, token=token)
@@ -118,21 +149,25 @@ class Session:
         self.memory.save = {"forget": True}
         self.notify()
 
-    def _tick(self, _widget: Any, content: Any, _buffers: Any) -> None:
-        if isinstance(content, dict) and "tick" in content:
-            self.notify()
+    def show(self) -> None:
+        """Put who is signed in here, and their dots left, on the bar (empty when nobody)."""
+        p = self.participant
+        if p is None:
+            self.memory.participant = {}
+            return
+        shop = self.shop()
+        self.memory.participant = {"name": p.name, "department": p.department,
+                                   "left": shop.dots_left(p.token) if shop else 0,
+                                   "budget": shop.votes_per_person if shop else 0}
 
     def notify(self) -> None:
-        for listener in self.bars + self.listeners:
+        for listener in [self.show, *self.listeners]:
             try:
                 listener()
             except Exception:  # noqa: BLE001 - one broken panel must not stop the others refreshing
                 log.exception("workshop panel refresh failed")
 
-    def listen(self, listener: Callable[[], None], bar: bool = False) -> None:
-        if bar:
-            self.bars.append(listener)
-            return
+    def listen(self, listener: Callable[[], None]) -> None:
         self.listeners.append(listener)
         del self.listeners[:-MAX_PANELS]            # panels of exhibits closed long ago stop refreshing
 
@@ -148,61 +183,33 @@ def session(run_dir: Path) -> Session:
     return _SESSIONS[key]
 
 
-def _guard(status: w.HTML, action: Callable[[], Any]) -> Any:
-    """Run a click's action; a user mistake becomes a short message, anything else a logged apology."""
+def _attempt(action: Callable[[], Any]) -> tuple[Any, str]:
+    """Run a click's action: (its result, ""), or (None, a short message) for a user mistake or a logged apology."""
     try:
-        result = action()
-        status.value = ""
-        return result
+        return action(), ""
     except WorkshopError as exc:
-        status.value = f'<span class="cx-ws-error">{escape(str(exc))}</span>'
+        return None, str(exc)
     except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
         log.exception("workshop action failed")
-        status.value = '<span class="cx-ws-error">That did not work. The server log has the details.</span>'
-    return None
+        return None, APOLOGY
 
 
-def participant_bar(run_dir: Path) -> w.Widget:
-    """The participant's name and department, asked once per browser."""
+def _guard(status: w.HTML, action: Callable[[], Any]) -> Any:
+    """Run a panel click's action and show its message, if any, in the panel's status line."""
+    result, error = _attempt(action)
+    status.value = f'<span class="cx-ws-error">{escape(error)}</span>' if error else ""
+    return result
+
+
+def participant_bar(run_dir: Path) -> WorkshopBar:
+    """The participant's name and department, asked once per browser.
+
+    It is the session's one bar widget: asked for twice, the page gets the same model, shown
+    twice, and this browser keeps one memory and one clock.
+    """
     s = session(run_dir)
-    name = w.Text(placeholder="Your name", layout=w.Layout(width="200px"))
-    dept = w.Dropdown(options=[("Department…", "")] + [(d, d) for d in DEPARTMENTS], layout=w.Layout(width="160px"))
-    join = w.Button(description="Join the workshop", button_style="primary")
-    switch = w.Button(description="Not you? Switch", layout=w.Layout(width="150px"))
-    who = w.HTML()
-    status = w.HTML()
-    name.add_class("cx-ws-name")
-    dept.add_class("cx-ws-dept")
-    join.add_class("cx-ws-join")
-    switch.add_class("cx-ws-switch")
-    who.add_class("cx-ws-who")
-    form = w.HBox([w.HTML("<b>Workshop</b>: vote with dots, rate and note exhibits ·"), name, dept, join])
-    signed = w.HBox([who, switch])
-
-    def render() -> None:
-        p = s.participant
-        form.layout.display = "none" if p else ""
-        signed.layout.display = "" if p else "none"
-        if p:
-            shop = s.shop()
-            left = shop.dots_left(p.token) if shop else 0
-            budget = shop.votes_per_person if shop else 0
-            who.value = (f"<b>Workshop</b>: you are <b>{escape(p.name)}</b> ({escape(p.department)}) · "
-                         f'<span class="cx-ws-left">{left}</span> of {budget} dots left')
-
-    def on_join(_: Any) -> None:
-        if not dept.value:
-            status.value = '<span class="cx-ws-error">Choose your department.</span>'
-            return
-        _guard(status, lambda: s.join(name.value, dept.value))
-
-    join.on_click(on_join)
-    switch.on_click(lambda _: s.leave())
-    s.listen(render, bar=True)
-    render()
-    bar = w.VBox([w.HTML(CSS), s.memory, form, signed, status])
-    bar.add_class("cx-ws-bar")
-    return bar
+    s.show()
+    return s.memory
 
 
 def _tally_html(t: dict[str, Any], budget_note: str = "") -> str:

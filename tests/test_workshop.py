@@ -223,23 +223,33 @@ def find(widget, cls: str):
     return None
 
 
+def send(bar, message: dict) -> None:
+    """What the bar's front end sends: a join request, "not me", or the clock's tick."""
+    bar._handle_custom_msg(message, [])
+
+
 def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
     from kit import workshop_ui as ui
     ui._SESSIONS.clear()
     bar = ui.participant_bar(run)
     panel = ui.exhibit_panel(run, "ex-a")
     s = ui.session(run)
+    assert bar is s.memory and ui.participant_bar(run) is bar                # one bar, one memory, one clock
     s.memory.stored = {}                                                  # a browser that never joined
     assert find(panel, "cx-ws-up").disabled and not (run / ws.DB_NAME).exists()
-    find(bar, "cx-ws-name").value = "<Ana>"
-    find(bar, "cx-ws-dept").value = "design"
-    find(bar, "cx-ws-join").click()
+    assert bar.participant == {} and bar.departments == list(ws.DEPARTMENTS)
+    send(bar, {"join": {"name": "<Ana>", "department": ""}})
+    assert bar.error == "Choose your department." and bar.participant == {} and not (run / ws.DB_NAME).exists()
+    send(bar, {"join": {"name": "  ", "department": "design"}})
+    assert "give a name" in bar.error and bar.participant == {}
+    send(bar, {"join": {"name": "<Ana>", "department": "design"}})
     token = s.memory.save["token"]
     assert s.memory.save == {"token": token, "name": "<Ana>", "department": "design"}
-    assert "&lt;Ana&gt;" in find(bar, "cx-ws-who").value and "5</span> of 5 dots left" in find(bar, "cx-ws-who").value
+    assert bar.participant == {"name": "<Ana>", "department": "design", "left": 5, "budget": 5} and bar.error == ""
     find(panel, "cx-ws-up").click()
     find(panel, "cx-ws-up").click()
     find(panel, "cx-ws-down").click()
+    assert bar.participant["left"] == 4                                   # the bar follows the panel's clicks
     find(panel, "cx-ws-severity").value = 3
     find(panel, "cx-ws-note").value = "<script>x</script>"
     find(panel, "cx-ws-save").click()
@@ -248,19 +258,55 @@ def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
     ben = shop.join("Ben", "business").token                              # someone in another kernel
     shop.vote(ben, "ex-a")
     shop.vote(ben, "ex-a")
-    s.memory._handle_custom_msg({"tick": 1}, [])                          # the browser's clock
+    shop.vote(token, "ex-b")                                              # Ana, in another tab
+    send(s.memory, {"tick": 1})                                           # the browser's clock
     tally = find(panel, "cx-ws-tally-box").value
     assert 'cx-ws-total">3</b> dots from 2 people (design 1 · business 2)' in tally
     assert "&lt;script&gt;x&lt;/script&gt;" in tally and "<script>" not in tally
+    assert bar.participant["left"] == 3
+
+    send(bar, {"leave": True})                                            # "Not you? Switch"
+    assert bar.participant == {} and s.memory.save == {"forget": True} and s.participant is None
+    assert find(panel, "cx-ws-up").disabled and Workshop(run).dots_left(token) == 3   # the votes stay
 
     ui._SESSIONS.clear()                                                  # a reload: a new kernel, same browser
     panel = ui.exhibit_panel(run, "ex-a")
+    bar = ui.participant_bar(run)
     ui.session(run).memory.stored = {"token": token, "name": "<Ana>", "department": "design"}
     assert find(panel, "cx-ws-note").value == "<script>x</script>" and find(panel, "cx-ws-severity").value == 3
+    assert bar.participant == {"name": "<Ana>", "department": "design", "left": 3, "budget": 5}
     other = make_run(run.parent / "next")                                 # the same browser on the next run's gallery
     ui.exhibit_panel(other, "ex-b")
     ui.session(other).memory.stored = {"token": token, "name": "<Ana>", "department": "design"}
     assert Workshop(other).participant(token).name == "<Ana>"
+    ui._SESSIONS.clear()
+
+
+def test_bar_apologises_for_a_failure_that_is_not_the_visitors(run: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              caplog: pytest.LogCaptureFixture) -> None:
+    from kit import workshop_ui as ui
+    ui._SESSIONS.clear()
+    bar = ui.participant_bar(run)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workshop, "join", broken)
+    send(bar, {"join": {"name": "Ana", "department": "design"}})
+    assert bar.error == ui.APOLOGY and bar.participant == {}
+    assert "disk full" in caplog.text                                     # the details go to the log, not the page
+    ui._SESSIONS.clear()
+
+
+def test_bar_is_one_widget_model_drawn_as_text(run: Path) -> None:
+    from ipywidgets.widgets.widget import _instances as models
+    from kit import workshop_ui as ui
+    ui._SESSIONS.clear()
+    before = set(models)
+    ui.participant_bar(run)
+    made = [type(v).__name__ for k, v in models.items() if k not in before]
+    assert sorted(made) == ["Layout", "WorkshopBar"]                      # the bar and the layout every widget has
+    assert "innerHTML" not in ui.ESM and "textContent" in ui.ESM          # names people typed stay text
     ui._SESSIONS.clear()
 
 

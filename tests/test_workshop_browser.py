@@ -17,6 +17,7 @@ import pytest
 
 from kit import workshop
 from kit.workshop_csv import export_csv
+from kit.workshop_ui import STORAGE_KEY
 from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
@@ -106,6 +107,13 @@ def test_three_departments_vote_on_one_exhibit(browser, voila: str, run: Path, t
     dana.wait_for_selector(".cx-ws-who", state="visible", timeout=LOAD_MS)
     assert "3 of 5 dots left" in dana.inner_text(".cx-ws-who")
     dana.screenshot(path=str(tmp_path / "gallery-workshop.png"))
+
+    bo.click("button.cx-ws-switch")                                               # "Not you?": Bo is forgotten
+    bo.wait_for_selector(".cx-ws-who", state="hidden", timeout=30_000)
+    assert bo.evaluate(f"window.localStorage.getItem('{STORAGE_KEY}')") is None
+    assert bo.input_value(".cx-ws-name input") == "" and bo.input_value(".cx-ws-dept select") == ""
+    bo.click("button.cx-ws-join")                                                 # no department chosen
+    bo.wait_for_selector(".cx-ws-error >> text=Choose your department.", timeout=30_000)
     for page in (dana, eli, bo):
         assert page.evaluate("window.__xss === undefined")
         assert not page.remote, page.remote

@@ -1,0 +1,118 @@
+// The workshop's participant bar (an anywidget front end, loaded inline: no CDN).
+// One model does what a dozen widgets did: it keeps who this browser is in localStorage, ticks so
+// the kernel re-reads the room's tallies, and draws either the join form or "you are NAME".
+// The kernel decides: a click only sends a request, and the kernel answers through `participant`
+// and `error`. Names people typed go through textContent only, so <img src=x onerror=...> is text.
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function button(cls, text) {
+  const node = el("button", cls, text);
+  node.type = "button";
+  return node;
+}
+
+function wrapped(cls, control) {
+  const box = el("span", cls);
+  box.append(control);
+  return box;
+}
+
+function row(cls, children) {
+  const box = el("div", `cx-ws-row ${cls}`);
+  box.append(...children);
+  return box;
+}
+
+// Text and small elements in a row: a string becomes a text node, [tag, class, text] an element.
+function fill(box, items) {
+  box.replaceChildren(...items.map((it) => (typeof it === "string" ? document.createTextNode(it) : el(...it))));
+  return box;
+}
+
+function readSaved(key) {
+  try {
+    const value = JSON.parse(window.localStorage.getItem(key) || "{}");
+    return value && typeof value === "object" && !Array.isArray(value) ? value : {};
+  } catch (e) {
+    return {};
+  }
+}
+
+function writeSaved(key, value) {
+  try {
+    if (value && value.token) window.localStorage.setItem(key, JSON.stringify(value));
+    else if (value && value.forget) window.localStorage.removeItem(key);
+  } catch (e) {
+    // storage refused (private mode, quota): the visitor is asked again next time
+  }
+}
+
+// Once per model, however many times the bar is shown: memory and clock.
+function initialize({ model }) {
+  const key = model.get("storage_key");
+  model.set("stored", readSaved(key));
+  model.set("loaded", true);
+  model.save_changes();
+  model.on("change:save", () => writeSaved(key, model.get("save")));
+  const timer = setInterval(() => model.send({ tick: Date.now() }), model.get("interval_ms"));
+  return () => clearInterval(timer);
+}
+
+function form(model) {
+  const name = el("input");
+  name.type = "text";
+  name.placeholder = "Your name";
+  const dept = el("select");
+  dept.append(new Option("Department\u2026", ""), ...(model.get("departments") || []).map((d) => new Option(d, d)));
+  const join = button("cx-ws-join", "Join the workshop");
+  join.addEventListener("click", () => model.send({ join: { name: name.value, department: dept.value } }));
+  const intro = fill(el("span", "cx-ws-intro"), [["b", "", "Workshop"], ": vote with dots, rate and note exhibits \u00b7"]);
+  return row("cx-ws-form", [intro, wrapped("cx-ws-name", name), wrapped("cx-ws-dept", dept), join]);
+}
+
+function who(box, p) {
+  fill(box, [["b", "", "Workshop"], ": you are ", ["b", "", p.name], ` (${p.department}) \u00b7 `,
+    ["span", "cx-ws-left", String(p.left)], ` of ${p.budget} dots left`]);
+}
+
+function render({ model, el: root }) {
+  root.classList.add("cx-ws-bar");
+  const joinForm = form(model);
+  const whoBox = el("span", "cx-ws-who");
+  const leave = button("cx-ws-switch", "Not you? Switch");
+  leave.addEventListener("click", () => {
+    // the next person starts from an empty form, not from the last one's name and department
+    joinForm.querySelectorAll("input, select").forEach((control) => { control.value = ""; });
+    model.send({ leave: true });
+  });
+  const signed = row("cx-ws-signed", [whoBox, leave]);
+  const status = el("div", "cx-ws-status");
+  root.replaceChildren(joinForm, signed, status);
+  const draw = () => {
+    const p = model.get("participant") || {};
+    const joined = Boolean(p.name);
+    joinForm.style.display = joined ? "none" : "";
+    signed.style.display = joined ? "" : "none";
+    if (joined) who(whoBox, p);
+  };
+  const drawError = () => {
+    const text = model.get("error");
+    status.replaceChildren(...(text ? [el("span", "cx-ws-error", text)] : []));
+  };
+  model.on("change:participant", draw);
+  model.on("change:error", drawError);
+  draw();
+  drawError();
+  return () => {
+    model.off("change:participant", draw);
+    model.off("change:error", drawError);
+  };
+}
+
+export default { initialize, render };
