@@ -44,20 +44,20 @@ STYLE = """
 .cx-ws-note-text{white-space:pre-wrap}.cx-ws-error{color:#b00020}
 """
 CSS = f"<style>{STYLE}</style>"
-# The bar's own controls, drawn to look like the ipywidgets they replace.
+# The bar's own controls, drawn like the gallery's filters and pager just under it (kit/cardgrid.py).
 BAR_STYLE = """
 .cx-ws-bar{flex-shrink:0;box-sizing:border-box;font-size:13px;color:rgba(0,0,0,.87)}
-.cx-ws-row{display:flex;flex-wrap:wrap;align-items:center;gap:4px;padding:2px;line-height:28px}
-.cx-ws-bar input,.cx-ws-bar select{box-sizing:border-box;height:28px;margin:0;padding:0 8px;font:inherit;color:inherit;
-background:#fff;border:1px solid #bdbdbd;border-radius:0}
+.cx-ws-row{display:flex;flex-wrap:wrap;align-items:center;gap:6px;padding:2px;line-height:30px}
+.cx-ws-bar input,.cx-ws-bar select{box-sizing:border-box;height:30px;margin:0;padding:0 8px;font:inherit;color:inherit;
+background:#fff;border:1px solid #9e9e9e;border-radius:4px}
 .cx-ws-bar input:focus,.cx-ws-bar select:focus{border-color:#64b5f6;outline:none}
 .cx-ws-name input{width:200px}.cx-ws-dept select{width:160px}
-.cx-ws-bar button{height:28px;margin:0;padding:0 10px;font:inherit;line-height:28px;color:inherit;background:#eee;
-border:0;border-radius:2px;cursor:pointer}
+.cx-ws-bar button{height:30px;margin:0;padding:0 12px;font:inherit;line-height:28px;color:inherit;background:#eef2f5;
+border:1px solid #9e9e9e;border-radius:4px;cursor:pointer}
 .cx-ws-bar button:hover{box-shadow:0 2px 2px 0 rgba(0,0,0,.14),0 3px 1px -2px rgba(0,0,0,.2),0 1px 5px 0 rgba(0,0,0,.12)}
 .cx-ws-bar button:focus-visible{outline:1px solid #64b5f6}
-.cx-ws-bar button.cx-ws-join{background:#1976d2;color:#fff}.cx-ws-bar button.cx-ws-switch{width:150px}
-.cx-ws-status{padding:0 2px;line-height:28px}.cx-ws-status:empty{display:none}
+.cx-ws-bar button.cx-ws-join{background:#1976d2;border-color:#1976d2;color:#fff}.cx-ws-bar button.cx-ws-switch{width:150px}
+.cx-ws-status{padding:0 2px;line-height:30px}.cx-ws-status:empty{display:none}
 """
 ESM = (Path(__file__).parent / "assets" / "voila" / "workshopbar.js").read_text(encoding="utf-8")
 
