@@ -80,8 +80,9 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 
 
 VOILA_TEMPLATE = "cxkit"
-
-
+# Left out of the pages' browser: the pages draw plotly charts themselves (kit.page_plotly), and
+# Voilà would otherwise load this 4.8 MB extension before every page, charts or not.
+UNUSED_EXTENSIONS = '["jupyterlab-plotly"]'
 CULL_IDLE_SECONDS = 60      # a kernel whose visitor has gone is shut down after this long without activity
 CULL_INTERVAL_SECONDS = 10
 
@@ -95,7 +96,8 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
     gallery page waits for its visitor's query string before reading it. Culling: a kernel with no
     open connection (its visitor left) and idle for ``cull_idle`` seconds is shut down, checked every
     ``cull_interval`` seconds; kernels still connected are never culled (``cull_connected=False``),
-    and the warm pool is never culled (Voilà exempts it).
+    and the warm pool is never culled (Voilà exempts it). The plotly extension stays out of the
+    browser (``UNUSED_EXTENSIONS``).
     """
     from kit.paths import GALLERY_DIR
     command = [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
@@ -103,7 +105,7 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
                f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
                "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
-               f"--template={VOILA_TEMPLATE}"]
+               f"--template={VOILA_TEMPLATE}", f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}"]
     if preheat and pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return command

@@ -22,7 +22,7 @@ import ipywidgets as w
 import pandas as pd
 from IPython.display import HTML, display
 
-from kit import charts, i18n, lenses, overview_chart, pages
+from kit import charts, i18n, lenses, overview_chart, page_plotly, pages
 from kit.errors import KitError
 
 log = logging.getLogger("cxkit.pages")
@@ -176,13 +176,13 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
     """The journey curve drawn by plotly in the page: for runs made without its SVG (slower to paint)."""
     journey = _read_journey(run_dir)
     if journey is not None and len(journey):
-        overview_chart.journey_figure(journey, summary.get("stages") or [], lang).show()
+        page_plotly.show(overview_chart.journey_figure(journey, summary.get("stages") or [], lang))
         return
     _message(i18n.t("journey_missing", lang), lang)
     by_stage = pd.DataFrame(summary.get("by_stage") or [])
     if len(by_stage):
         title = i18n.t("nps_by_stage", lang, n=i18n.number(int(by_stage["responses"].sum()), lang))
-        charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title).show()
+        page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
 
 
 def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
@@ -413,10 +413,7 @@ class GalleryPage:
         import plotly.io as pio
         fig = pio.read_json(path)
         fig.update_layout(height=340, width=520, margin=dict(l=50, r=10, t=50, b=40))
-        out = w.Output()
-        with out:
-            fig.show()
-        return out
+        return page_plotly.Chart(fig)
 
     def _workshop_panel(self, exhibit_id: str) -> w.Widget:
         try:

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
-from kit import figures, pages, wall
+from kit import figures, page_plotly, pages, wall
 from kit import negative_step as ns
 from kit.errors import KitError
 
@@ -114,7 +114,7 @@ def _view(run_dir: Path, ex_id: str, heading: str, why: str, record: dict[str, A
         return
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)
-    fig.show()
+    page_plotly.show(fig)
     if ex_id == ns.PAIN_ID:
         display(HTML(pain_grid_html(json.loads(path.read_text(encoding="utf-8")))))
 

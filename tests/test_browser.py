@@ -128,6 +128,22 @@ def test_overview_shows_scores_trend_chart_and_worst_experiences(browser, voila:
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 
 
+def test_negative_room_ranks_and_draws_its_charts_without_the_plotly_extension(browser, voila: str,
+                                                                                hostile_run: Path, tmp_path: Path) -> None:
+    if not (hostile_run / "negatives.json").exists():
+        pytest.skip("this run has no negative-experiences step output (negatives.json)")
+    page = _open(browser, f"{voila}/voila/render/negative.ipynb")
+    page.wait_for_selector(".cx-rank li", timeout=LOAD)
+    page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=ACT)
+    assert page.locator(".cx-rank li a[href^='exhibits.ipynb?exhibit=']").count() >= 5
+    plots = page.locator(".js-plotly-plot")
+    assert all(plots.nth(i).bounding_box()["height"] > 200 for i in range(plots.count()))   # drawn, not collapsed
+    assert page.evaluate("typeof window.Plotly") == "object"             # fetched from the kernel by the first chart
+    time.sleep(1)
+    _clean(page)
+    page.screenshot(path=str(tmp_path / "negative.png"), full_page=True)
+
+
 def test_gallery_filters_and_search_change_the_grid(browser, voila: str) -> None:
     page = _gallery(browser, f"{voila}/voila/render/exhibits.ipynb")
     before = _count(page)
