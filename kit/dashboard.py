@@ -412,7 +412,7 @@ class GalleryPage:
             return None
         import plotly.io as pio
         fig = pio.read_json(path)
-        fig.update_layout(height=340, width=520, margin=dict(l=50, r=10, t=50, b=40))
+        fig.update_layout(height=340, width=None, autosize=True, margin=dict(r=10, t=50, b=40))   # left: room for labels
         return page_plotly.Chart(fig)
 
     def _workshop_panel(self, exhibit_id: str) -> w.Widget:
