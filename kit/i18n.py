@@ -85,6 +85,45 @@ LABELS: dict[str, dict[str, str]] = {
                    "fa": "این پوشهٔ اجرا خوانده نشد. جزئیات در گزارش سرور است."},
     "page_failed": {"en": "This part of the page could not be drawn. The server log has the details.",
                     "fa": "این بخش از صفحه رسم نشد. جزئیات در گزارش سرور است."},
+    # the negative room
+    "nr_title": {"en": "The negative room", "fa": "اتاق تجربه‌های منفی"},
+    "nr_back": {"en": "← overview", "fa": "نمای کلی →"},
+    "nr_gallery": {"en": "the gallery", "fa": "گالری"},
+    "nr_intro": {"en": "What hurts customers most, across surveys, recordings, photos, social posts and the contact log, "
+                       "ranked by severity × reach × strength of evidence. Each entry opens its exhibits.",
+                 "fa": "آنچه بیش از همه به مشتریان آسیب می‌زند، از نظرسنجی‌ها، ضبط‌ها، عکس‌ها، پست‌های شبکه‌های اجتماعی و "
+                       "گزارش تماس‌ها، رتبه‌بندی‌شده با شدت × دامنه × قوت شواهد. هر مورد آثارش را باز می‌کند."},
+    "nr_no_ranking": {"en": "No ranking was made for this run.", "fa": "برای این اجرا رتبه‌بندی‌ای ساخته نشد."},
+    "nr_facts": {"en": "severity {severity} · {reach} customers · evidence {evidence} ({sources})",
+                 "fa": "شدت {severity} · {reach} مشتری · شواهد {evidence} ({sources})"},
+    "nr_too_few": {"en": "too few answers to rank", "fa": "پاسخ‌ها برای رتبه‌بندی کم است"},
+    "nr_open_exhibit": {"en": "open as an exhibit in the gallery", "fa": "باز کردن به‌صورت اثر در گالری"},
+    "nr_view_missing": {"en": "This view was not made for this run.", "fa": "این نما برای این اجرا ساخته نشد."},
+    "nr_view_failed": {"en": "{heading} could not be drawn.", "fa": "«{heading}» رسم نشد."},
+    "nr_waterfall": {"en": "Buried in paper", "fa": "زیر کوه کاغذ"},
+    "nr_waterfall_why": {"en": "Each sheet is a group of customers, piled by the messages we send them a week. Past the "
+                               "tolerance line the paper keeps pouring, and the pit under each pile is as deep as the "
+                               "share who left, complained or scored us 0-6. Right: NPS by band, with its 95% interval.",
+                         "fa": "هر برگه گروهی از مشتریان است که بر اساس پیام‌هایی که هر هفته برایشان می‌فرستیم روی هم "
+                               "چیده شده‌اند. پس از خط تحمل، کاغذ همچنان می‌ریزد و گودال زیر هر توده به اندازهٔ سهم کسانی "
+                               "است که رفتند، شکایت کردند یا به ما ۰ تا ۶ دادند. سمت دیگر: NPS هر دسته با بازهٔ ۹۵٪."},
+    "nr_journey": {"en": "The journey, felt against designed", "fa": "مسیر، آن‌طور که حس شد در برابر طراحی‌شده"},
+    "nr_journey_why": {"en": "Valence per stage from every source with its 95% band; the dashed line is the designed "
+                             "ideal; the widest gaps are marked. Below: where customers came in and where leavers left.",
+                       "fa": "حس هر مرحله از همهٔ منابع با نوار ۹۵٪؛ خط‌چین ایدئال طراحی‌شده است و بزرگ‌ترین فاصله‌ها "
+                             "علامت خورده‌اند. پایین: مشتریان از کجا وارد شدند و رفتگان از کجا رفتند."},
+    "nr_pain": {"en": "Where it hurts", "fa": "کجا درد دارد"},
+    "nr_pain_why": {"en": "Stage by channel: negative / all observations and their severity. Every cell of the grid "
+                          "under the chart opens its exhibits in the gallery.",
+                    "fa": "مرحله در برابر کانال: مشاهده‌های منفی به کل و شدتشان. هر خانهٔ جدول زیر نمودار آثارش را در "
+                          "گالری باز می‌کند."},
+    "nr_wall": {"en": "The detractor wall", "fa": "دیوار منتقدان"},
+    "nr_wall_why": {"en": "The most severe unhappy answers, redacted, each with how many answers share its theme.",
+                    "fa": "شدیدترین پاسخ‌های ناراضی، با اطلاعات شخصی پوشانده، هر یک با شمار پاسخ‌هایی که همان موضوع را دارند."},
+    "nr_scorecard": {"en": "Channel scorecard", "fa": "کارنامهٔ کانال‌ها"},
+    "nr_scorecard_why": {"en": "Which channels customers prefer, where they buy, where they reach us, which pays.",
+                         "fa": "مشتریان کدام کانال‌ها را ترجیح می‌دهند، از کجا می‌خرند، از کجا با ما تماس می‌گیرند و "
+                               "کدام به‌صرفه است."},
 }
 for _kind, _fa in (("photo", "عکس"), ("clip", "ویدیو"), ("quote", "نقل‌قول"), ("chart", "نمودار"), ("metric", "شاخص")):
     LABELS[f"kind_{_kind}"] = {"en": _kind, "fa": _fa}

@@ -7,6 +7,7 @@ line on the page and the details go to the server's log.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from html import escape
@@ -16,22 +17,18 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
-from kit import figures, page_plotly, pages, wall
+from kit import figures, i18n, page_plotly, pages, wall
 from kit import negative_step as ns
 from kit.errors import KitError
 
 log = logging.getLogger("cxkit.pages")
 
-VIEWS = [  # (exhibit id, heading, why it is here)
-    (ns.WATERFALL_ID, "Buried in paper", "Each sheet is a group of customers, piled by the messages we send them a week. "
-     "Past the tolerance line the paper keeps pouring, and the pit under each pile is as deep as the share who left, "
-     "complained or scored us 0-6. Right: NPS by band, with its 95% interval."),
-    (ns.JOURNEY_ID, "The journey, felt against designed", "Valence per stage from every source with its 95% band; the "
-     "dashed line is the designed ideal; the widest gaps are marked. Below: where customers came in and where leavers left."),
-    (ns.PAIN_ID, "Where it hurts", "Stage by channel: negative / all observations and their severity. Every cell of the "
-     "grid under the chart opens its exhibits in the gallery."),
-    (ns.WALL_ID, "The detractor wall", "The most severe unhappy answers, redacted, each with how many answers share its theme."),
-    (ns.SCORECARD_ID, "Channel scorecard", "Which channels customers prefer, where they buy, where they reach us, which pays."),
+VIEWS = [  # (exhibit id, i18n key of its heading; "<key>_why" says why it is here)
+    (ns.WATERFALL_ID, "nr_waterfall"),
+    (ns.JOURNEY_ID, "nr_journey"),
+    (ns.PAIN_ID, "nr_pain"),
+    (ns.WALL_ID, "nr_wall"),
+    (ns.SCORECARD_ID, "nr_scorecard"),
 ]
 ROOM_CSS = """<style>
 .cx-rank{list-style:none;padding:0;margin:0;display:grid;gap:8px}
@@ -52,7 +49,7 @@ def read_negatives(run_dir: Path) -> list[dict[str, Any]]:
     return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda e: e.get("rank") or 1e9)
 
 
-def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15) -> str:
+def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, lang: str = "en") -> str:
     """The ranked list: each entry leads to its first exhibit, and lists the others; thin evidence is greyed."""
     items = []
     for e in entries[:limit]:
@@ -61,13 +58,16 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15) -
         thumb = pages._media_uri(run_dir, e.get("thumb"))
         img = f'<img src="{thumb}" alt="">' if thumb else ""
         where = " · ".join(str(x) for x in (e.get("stage"), e.get("channel")) if x)
-        facts = (f"{where + ' · ' if where else ''}severity {e.get('severity', 0):.2f} · {e.get('reach', 0):,} customers · "
-                 f"evidence {e.get('evidence_strength', 0):.1f} ({', '.join(map(str, e.get('sources') or []))})")
-        few = " · too few answers to rank" if e.get("too_few") else ""
-        links = "".join(f'<a href="{escape(pages.gallery_link(exhibit=i))}">{escape(i)}</a>' for i in ids[:6])
-        items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{int(e.get("rank", 0))}</span>{img}'
+        facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
+                       reach=i18n.number(e.get("reach", 0), lang),
+                       evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
+                       sources=", ".join(map(str, e.get("sources") or [])))
+        facts = " · ".join(x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x)
+        links = "".join(f'<a href="{escape(pages.gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
+        rank = escape(i18n.number(e.get("rank", 0), lang))
+        items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{rank}</span>{img}'
                      f'<div><a href="{escape(href)}"><b>{escape(str(e.get("title", "")))}</b></a>'
-                     f'<div class="facts">{escape(facts + few)}</div><div class="ex">{links}</div></div></li>')
+                     f'<div class="facts">{escape(facts)}</div><div class="ex">{links}</div></div></li>')
     return '<ol class="cx-rank">' + "".join(items) + "</ol>"
 
 
@@ -100,14 +100,16 @@ def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in records}
 
 
-def _view(run_dir: Path, ex_id: str, heading: str, why: str, record: dict[str, Any] | None) -> None:
+def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, lang: str) -> None:
     rel = (record or {}).get("media", {}).get("figure") or f"{figures.CHARTS}/{ex_id}.json"
     path = run_dir / rel
     caption = (record or {}).get("caption") or ""
-    display(HTML(f"<h3>{escape(heading)}</h3><p>{escape(why)}</p>" + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
-                 + f'<p><a href="{escape(pages.gallery_link(exhibit=ex_id))}">open as an exhibit in the gallery</a></p>'))
+    display(HTML(pages.page_open(lang) + f"<h3>{escape(i18n.t(key, lang))}</h3><p>{escape(i18n.t(key + '_why', lang))}</p>"
+                 + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
+                 + f'<p><a href="{escape(pages.gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
+                 "</p></div>"))
     if not path.exists():
-        display(HTML('<p class="cx-msg">This view was not made for this run.</p>'))
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
         return
     if ex_id == ns.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
         display(HTML(wall.wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
@@ -128,28 +130,29 @@ def negative_room() -> None:
         return
     except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
         log.exception("could not read the run folder")
-        display(HTML('<p class="cx-msg">This run folder could not be read.</p>'))
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("unreadable"))}</p>'))
         return
+    lang = i18n.language(summary.get("ui_language"))
     try:
-        _room(run_dir, summary)
+        _room(run_dir, summary, lang)
     except Exception:  # noqa: BLE001
         log.exception("negative room failed")
-        display(HTML('<p class="cx-msg">Part of this page could not be drawn; the server log has the details.</p>'))
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("page_failed", lang))}</p>'))
 
 
-def _room(run_dir: Path, summary: dict[str, Any]) -> None:
+def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
+    t = functools.partial(i18n.t, lang=lang)
     entries = read_negatives(run_dir)
     by_id = _records_by_id(run_dir)
-    head = (pages.page_css("en") + ROOM_CSS + pages.page_open("en")
-            + f"<h2>The negative room · {escape(str(summary.get('name', '')))}</h2>"
-            f'<div class="cx-links"><a href="overview.ipynb">← overview</a><a href="{pages.GALLERY_PAGE}">the gallery</a></div>'
-            "<p>What hurts customers most, across surveys, recordings, photos, social posts and the contact log, ranked by "
-            "severity × reach × strength of evidence. Each entry opens its exhibits.</p>")
-    body = ranked_html(entries, run_dir) if entries else '<p class="cx-msg">No ranking was made for this run.</p>'
+    head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
+            + f"<h2>{escape(t('nr_title'))} · {escape(str(summary.get('name', '')))}</h2>"
+            f'<div class="cx-links"><a href="overview.ipynb">{escape(t("nr_back"))}</a>'
+            f'<a href="{pages.GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
+    body = ranked_html(entries, run_dir, lang=lang) if entries else f'<p class="cx-msg">{escape(t("nr_no_ranking"))}</p>'
     display(HTML(head + body + "</div>"))
-    for ex_id, heading, why in VIEWS:
+    for ex_id, key in VIEWS:
         try:
-            _view(run_dir, ex_id, heading, why, by_id.get(ex_id))
+            _view(run_dir, ex_id, key, by_id.get(ex_id), lang)
         except Exception:  # noqa: BLE001 - one view failing must not take the room down
             log.exception("view %s failed", ex_id)
-            display(HTML(f'<p class="cx-msg">{escape(heading)} could not be drawn.</p>'))
+            display(HTML(f'<p class="cx-msg">{escape(t("nr_view_failed", heading=t(key)))}</p>'))
