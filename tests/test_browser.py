@@ -253,12 +253,12 @@ def test_persian_pages_mirror_and_use_persian_labels_and_digits(browser, persian
     first_kind = page.locator(".cx-f-kind select").evaluate("s => s.options[0].text.replace(/\\u00a0/g, ' ')")
     assert "از" in _count(page) and first_kind == "همهٔ انواع"
     assert page.locator(".cx-gallery-ui[dir=rtl]").count() == 1
+    assert page.evaluate("getComputedStyle(document.querySelector('.cx-f-stage select')).direction") == "rtl"
     _clean(page)
     page = _open(browser, f"{persian_voila}/voila/render/negative.ipynb")
     page.wait_for_selector(".cx-page[dir=rtl] h2", timeout=LOAD)
     assert "اتاق تجربه‌های منفی" in page.inner_text("h2") and "گالری" in page.inner_text(".cx-links")
     assert page.locator(".cx-page[dir=rtl] h3", has_text="کجا درد دارد").count() == 1
-    assert page.evaluate("getComputedStyle(document.querySelector('.cx-f-stage select')).direction") == "rtl"
     _clean(page)
 
 
