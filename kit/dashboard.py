@@ -29,6 +29,7 @@ log = logging.getLogger("cxkit.pages")
 PAGE_SIZE = 48
 NEGATIVE_PAGE = "negative.ipynb"
 READY_MARK = "cxkit: page ready, waiting for its visitor:"
+DETAIL_CHART_HEIGHT = 380      # px, for a chart whose figure sets no height
 OVERLAY_CSS = """<style>
 .cx-cardgrid .cx-card{cursor:pointer;position:relative}
 .cx-cardgrid .cx-card:focus,.cx-cardgrid .cx-card.sel{outline:3px solid #2e86c1}
@@ -36,6 +37,7 @@ OVERLAY_CSS = """<style>
 .cx-overlay{position:fixed;top:24px;right:24px;width:min(560px,46vw);max-height:calc(100vh - 48px);overflow:auto;z-index:60;
 background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
 .cx-overlay.cx-rtl{right:auto;left:24px}
+.cx-overlay.cx-wide{width:min(960px,calc(100vw - 48px))}
 .cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
 .cx-overlay>*{flex-shrink:0}
 .cx-overlay>.widget-hbox:first-child{position:sticky;top:-8px;z-index:2;background:#fff;padding:4px 0}
@@ -130,7 +132,7 @@ def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, li
         href = pages.gallery_link(exhibit=ids[0]) if ids else pages.GALLERY_PAGE
         thumb = pages._media_uri(run_dir, item.get("thumb"))
         head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
-        facts = " · ".join(x for x in (item.get("stage"), item.get("channel")) if x)
+        facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
         reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
         sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
                if item.get("severity") is not None else "")
@@ -149,10 +151,10 @@ def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> l
                   key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
 
 
-def _workshops_html(run_dir: Path) -> str:
+def _workshops_html(run_dir: Path, lang: str) -> str:
     try:
         from kit import workshop_ui
-        return workshop_ui.overview_panel(run_dir) or ""
+        return workshop_ui.overview_panel(run_dir, lang) or ""
     except Exception:  # noqa: BLE001 - one panel failing must not take the overview down
         log.exception("workshop overview panel failed")
         return ""
@@ -192,7 +194,7 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
     static = overview_chart.image_html(run_dir, lang, link=NEGATIVE_PAGE)
     display(HTML(pages.page_css(lang) + pages.page_open(lang)
                  + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
-                 f"<p>{escape(t('run'))} {escape(run_dir.name)} · "
+                 f"<p>{escape(t('run'))} {escape(run_dir.name)}{escape(t('sep'))}"
                  f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
                  + links + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
     if not static:
@@ -205,7 +207,7 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
         worst = _worst_exhibits(records, summary)
         body += (f'<p class="cx-msg">{escape(t("negatives_missing"))}</p>'
                  + pages.grid_html(worst, run_dir))
-    workshops = _workshops_html(run_dir)
+    workshops = _workshops_html(run_dir, lang)
     if workshops:
         body += f"<h3>{escape(t('workshops'))}</h3>{workshops}"
     display(HTML(pages.page_open(lang) + body + "</div>"))
@@ -384,6 +386,7 @@ class GalleryPage:
         close = w.Button(description=i18n.t("close", self.lang), icon="")
         close.add_class("cx-close")
         close.on_click(lambda _: self.close())
+        figure = None
         if rec is None:
             missing = escape(i18n.t("not_found", self.lang, id=exhibit_id))
             self.detail.children = [close, w.HTML(f'<p class="cx-msg">{missing}</p>')]
@@ -396,6 +399,7 @@ class GalleryPage:
                 parts.insert(2, figure)
             parts.append(self._workshop_panel(exhibit_id))
             self.detail.children = parts
+        (self.detail.add_class if figure is not None else self.detail.remove_class)("cx-wide")   # a chart needs room
         self.detail.layout.display = "flex"
 
     def close(self) -> None:
@@ -412,13 +416,14 @@ class GalleryPage:
             return None
         import plotly.io as pio
         fig = pio.read_json(path)
-        fig.update_layout(height=340, width=None, autosize=True, margin=dict(r=10, t=50, b=40))   # left: room for labels
+        # as designed (height, margins for labels and legends), but as wide as the pane, titles a little smaller
+        fig.update_layout(width=None, autosize=True, height=fig.layout.height or DETAIL_CHART_HEIGHT, title_font_size=15)
         return page_plotly.Chart(fig)
 
     def _workshop_panel(self, exhibit_id: str) -> w.Widget:
         try:
             from kit import workshop_ui
-            return workshop_ui.exhibit_panel(self.run_dir, exhibit_id)
+            return workshop_ui.exhibit_panel(self.run_dir, exhibit_id, self.lang)
         except Exception:  # noqa: BLE001 - votes failing must not hide the exhibit
             log.exception("workshop panel failed for %s", exhibit_id)
             return w.HTML()
@@ -426,7 +431,7 @@ class GalleryPage:
     def _participant_bar(self) -> w.Widget | None:
         try:
             from kit import workshop_ui
-            return workshop_ui.participant_bar(self.run_dir)
+            return workshop_ui.participant_bar(self.run_dir, self.lang)
         except Exception:  # noqa: BLE001
             log.exception("participant bar failed")
             return None
@@ -459,7 +464,8 @@ class GalleryPage:
         t = functools.partial(i18n.t, lang=self.lang)
         return (pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
                 + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
-                f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a> · {escape(t("gallery_hint"))}</p></div>')
+                f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a>{escape(t("sep"))}'
+                f'{escape(t("gallery_hint"))}</p></div>')
 
     def show(self) -> None:
         """Display the page: its heading as plain HTML, then the workshop bar, the grid and the detail.

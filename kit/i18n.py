@@ -8,6 +8,7 @@ Exhibit text keeps its own direction whatever the page language (``text_dir``).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 LANGUAGES = ("en", "fa")
 RTL_LANGUAGES = {"fa"}
@@ -15,6 +16,9 @@ PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 PERSIAN_DECIMAL, PERSIAN_THOUSANDS = "\u066b", "\u066c"   # ٫ and ٬
 
 LABELS: dict[str, dict[str, str]] = {
+    # between facts on one line: in Vazirmatn a middle dot looks like the Persian zero (۰), so Persian uses its comma
+    "sep": {"en": " · ", "fa": "، "},
+    "comma": {"en": ", ", "fa": "، "},
     "overview": {"en": "Overview", "fa": "نمای کلی"},
     "gallery": {"en": "Gallery", "fa": "گالری"},
     "run": {"en": "Run", "fa": "اجرا"},
@@ -65,7 +69,7 @@ LABELS: dict[str, dict[str, str]] = {
     "business": {"en": "Business lens", "fa": "عدسی کسب‌وکار"},
     "search": {"en": "Search titles, captions, quotes", "fa": "جست‌وجو در عنوان، توضیح و نقل‌قول"},
     "count": {"en": "{shown} of {total} exhibits · page {page} of {pages}",
-              "fa": "{shown} از {total} اثر · صفحهٔ {page} از {pages}"},
+              "fa": "{shown} از {total} اثر، صفحهٔ {page} از {pages}"},
     "prev": {"en": "‹ Previous", "fa": "قبلی ›"},
     "next": {"en": "Next ›", "fa": "‹ بعدی"},
     "open": {"en": "Open", "fa": "باز کن"},
@@ -95,7 +99,7 @@ LABELS: dict[str, dict[str, str]] = {
                        "گزارش تماس‌ها، رتبه‌بندی‌شده با شدت × دامنه × قوت شواهد. هر مورد آثارش را باز می‌کند."},
     "nr_no_ranking": {"en": "No ranking was made for this run.", "fa": "برای این اجرا رتبه‌بندی‌ای ساخته نشد."},
     "nr_facts": {"en": "severity {severity} · {reach} customers · evidence {evidence} ({sources})",
-                 "fa": "شدت {severity} · {reach} مشتری · شواهد {evidence} ({sources})"},
+                 "fa": "شدت {severity}، {reach} مشتری، شواهد {evidence} ({sources})"},
     "nr_too_few": {"en": "too few answers to rank", "fa": "پاسخ‌ها برای رتبه‌بندی کم است"},
     "nr_open_exhibit": {"en": "open as an exhibit in the gallery", "fa": "باز کردن به‌صورت اثر در گالری"},
     "nr_view_missing": {"en": "This view was not made for this run.", "fa": "این نما برای این اجرا ساخته نشد."},
@@ -124,7 +128,64 @@ LABELS: dict[str, dict[str, str]] = {
     "nr_scorecard_why": {"en": "Which channels customers prefer, where they buy, where they reach us, which pays.",
                          "fa": "مشتریان کدام کانال‌ها را ترجیح می‌دهند، از کجا می‌خرند، از کجا با ما تماس می‌گیرند و "
                                "کدام به‌صرفه است."},
+    # the workshop: the participant bar, the panel under an opened exhibit, the overview's summary
+    "ws_workshop": {"en": "Workshop", "fa": "کارگاه"},
+    "ws_intro": {"en": ": vote with dots, rate and note exhibits ·",
+                 "fa": ": با نقطه رأی دهید، به آثار امتیاز و یادداشت بدهید:"},
+    "ws_name": {"en": "Your name", "fa": "نام شما"},
+    "ws_department": {"en": "Department…", "fa": "واحد…"},
+    "ws_join": {"en": "Join the workshop", "fa": "پیوستن به کارگاه"},
+    "ws_you_are": {"en": ": you are ", "fa": ": شما "},
+    "ws_left": {"en": " of {budget} dots left", "fa": " از {budget} نقطه مانده"},
+    "ws_switch": {"en": "Not you? Switch", "fa": "شما نیستید؟ تعویض"},
+    "ws_no_department": {"en": "Choose your department.", "fa": "واحد خود را انتخاب کنید."},
+    "ws_need_name": {"en": "Give a name so the room knows whose votes these are.",
+                     "fa": "نامی بدهید تا جمع بداند این رأی‌ها از کیست."},
+    "ws_too_long": {"en": "The {what} is {n} characters long; keep it to {limit}.",
+                    "fa": "{what} {n} نویسه است؛ آن را تا {limit} نویسه کوتاه کنید."},
+    "ws_what_name": {"en": "name", "fa": "نام"},
+    "ws_what_note": {"en": "note", "fa": "یادداشت"},
+    "ws_refused": {"en": "{reason}", "fa": "این کار انجام نشد ({reason})."},
+    "ws_apology": {"en": "That did not work. The server log has the details.",
+                   "fa": "این کار انجام نشد. جزئیات در گزارش سرور است."},
+    "ws_up": {"en": "+ dot", "fa": "+ نقطه"},
+    "ws_up_tip": {"en": "put one of your dots on this exhibit", "fa": "یکی از نقطه‌هایتان را روی این اثر بگذارید"},
+    "ws_down": {"en": "− dot", "fa": "− نقطه"},
+    "ws_down_tip": {"en": "take one of your dots back", "fa": "یکی از نقطه‌هایتان را پس بگیرید"},
+    "ws_not_rated": {"en": "Severity: not rated", "fa": "شدت: امتیاز داده نشده"},
+    "ws_note": {"en": "Your note on this exhibit, from your department's point of view",
+                "fa": "یادداشت شما دربارهٔ این اثر، از نگاه واحد خودتان"},
+    "ws_save": {"en": "Save note", "fa": "ذخیرهٔ یادداشت"},
+    "ws_save_tip": {"en": "an empty note withdraws yours", "fa": "یادداشت خالی یادداشت شما را پس می‌گیرد"},
+    "ws_join_first": {"en": "Join the workshop (top of the page) to vote, rate and write a note.",
+                      "fa": "برای رأی، امتیاز و یادداشت، به کارگاه (بالای صفحه) بپیوندید."},
+    "ws_mine": {"en": "Your dots here: {dots} · {left} left", "fa": "نقطه‌های شما اینجا: {dots}، {left} مانده"},
+    "ws_room": {"en": "Room: {votes} from {voters}", "fa": "جمع: {votes} از {voters}"},
+    "ws_severity_mean": {"en": "Severity (mean of 0-4, raters): {values}",
+                         "fa": "شدت (میانگین ۰ تا ۴، شمار امتیازدهندگان): {values}"},
+    "ws_not_rated_yet": {"en": "not rated yet", "fa": "هنوز امتیازی نیست"},
+    "ws_none_yet": {"en": "No workshop on this run yet: open the gallery, give your name and department, and put your "
+                          "dots on the exhibits that matter most.",
+                    "fa": "هنوز کارگاهی روی این اجرا برگزار نشده: گالری را باز کنید، نام و واحد خود را بدهید و نقطه‌هایتان را "
+                          "روی آثاری بگذارید که بیشترین اهمیت را دارند."},
+    "ws_this_run": {"en": "This run", "fa": "این اجرا"},
+    "ws_past": {"en": "Past workshops", "fa": "کارگاه‌های پیشین"},
+    "ws_col_run": {"en": "run", "fa": "اجرا"},
+    "ws_col_held": {"en": "last activity", "fa": "آخرین فعالیت"},
+    "ws_col_people": {"en": "people", "fa": "نفر"},
+    "ws_col_dots": {"en": "dots", "fa": "نقطه"},
+    "ws_col_notes": {"en": "notes", "fa": "یادداشت"},
+    "ws_col_open": {"en": "open it", "fa": "باز کردن"},
+    "ws_n_dots": {"en": "{n} dots", "en_one": "{n} dot", "fa": "{n} نقطه"},
+    "ws_n_people": {"en": "{n} people", "en_one": "{n} person", "fa": "{n} نفر"},
+    "ws_n_participants": {"en": "{n} participants", "en_one": "{n} participant", "fa": "{n} شرکت‌کننده"},
+    "ws_n_notes": {"en": "{n} notes", "en_one": "{n} note", "fa": "{n} یادداشت"},
 }
+for _dept, _fa in (("design", "طراحی"), ("engineering", "مهندسی"), ("business", "کسب‌وکار"), ("other", "سایر")):
+    LABELS[f"dept_{_dept}"] = {"en": _dept, "fa": _fa}
+for _level, (_en, _fa) in enumerate((("not a problem", "مشکلی نیست"), ("cosmetic", "ظاهری"), ("minor", "جزئی"),
+                                     ("major", "جدی"), ("critical", "بحرانی"))):
+    LABELS[f"severity_{_level}"] = {"en": _en, "fa": _fa}   # the levels of kit.workshop.SEVERITY
 for _kind, _fa in (("photo", "عکس"), ("clip", "ویدیو"), ("quote", "نقل‌قول"), ("chart", "نمودار"), ("metric", "شاخص")):
     LABELS[f"kind_{_kind}"] = {"en": _kind, "fa": _fa}
 
@@ -139,6 +200,27 @@ def t(key: str, lang: str = "en", **values: object) -> str:
     entry = LABELS[key]
     text = entry.get(language(lang)) or entry["en"]
     return text.format(**values) if values else text
+
+
+def template(key: str, lang: str = "en", n: int | None = None) -> str:
+    """The label ``key`` with its placeholders unfilled; for ``n`` things, English's singular (``en_one``) when one.
+
+    Pages that put markup into a label escape the template and fill it with fragments of their own.
+    """
+    entry = LABELS[key]
+    if language(lang) == "en" and n == 1 and "en_one" in entry:
+        return entry["en_one"]
+    return entry.get(language(lang)) or entry["en"]
+
+
+def count(key: str, n: int, lang: str = "en") -> str:
+    """``n`` things as the label ``key`` words them (``{n} dots``), in the digits of ``lang``."""
+    return template(key, lang, n).format(n=number(n, lang))
+
+
+def join(parts: Iterable[str], lang: str = "en") -> str:
+    """Facts on one line, separated the way ``lang`` separates them (``a · b``, Persian ``a، b``)."""
+    return t("sep", lang).join(parts)
 
 
 def direction(lang: str) -> str:

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kit.i18n import join as join_facts
 from kit.i18n import number
 
 LENSES = ("design", "engineering", "business")
@@ -157,7 +158,7 @@ def label(rec: dict[str, Any], lens: str, lang: str = "en") -> str:
         if rec.get("segment"):
             parts.append(words["segment"].format(s=rec["segment"]))
         parts += named
-    return " · ".join(parts)
+    return join_facts(parts, lang)
 
 
 LENSES_FILE = "lenses.json"

@@ -57,12 +57,12 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, l
         href = pages.gallery_link(exhibit=ids[0]) if ids else pages.gallery_link(stage=e.get("stage"), channel=e.get("channel"))
         thumb = pages._media_uri(run_dir, e.get("thumb"))
         img = f'<img src="{thumb}" alt="">' if thumb else ""
-        where = " · ".join(str(x) for x in (e.get("stage"), e.get("channel")) if x)
+        where = i18n.join((str(x) for x in (e.get("stage"), e.get("channel")) if x), lang)
         facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
                        reach=i18n.number(e.get("reach", 0), lang),
                        evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
                        sources=", ".join(map(str, e.get("sources") or [])))
-        facts = " · ".join(x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x)
+        facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
         links = "".join(f'<a href="{escape(pages.gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
         rank = escape(i18n.number(e.get("rank", 0), lang))
         items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{rank}</span>{img}'
@@ -84,7 +84,7 @@ def pain_grid_html(fig_json: dict[str, Any]) -> str:
             shade = "#ffffff" if v is None else f"rgba(213,94,0,{0.1 + 0.9 * float(v):.2f})"
             label = escape(str(text[i][j])).replace("&lt;br&gt;", " · ") if text else ""
             href = escape(links[i][j]) if links else ""
-            cells.append(f'<td style="background:{shade}"><a href="{href}">{label or "·"}</a></td>')
+            cells.append(f'<td style="background:{shade}"><a href="{href}">{label or "–"}</a></td>')
         rows.append(f"<tr><th>{escape(str(y))}</th>{''.join(cells)}</tr>")
     return f'<table class="cx-painmap"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
 
@@ -145,7 +145,7 @@ def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
     entries = read_negatives(run_dir)
     by_id = _records_by_id(run_dir)
     head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
-            + f"<h2>{escape(t('nr_title'))} · {escape(str(summary.get('name', '')))}</h2>"
+            + f"<h2>{escape(t('nr_title'))}{escape(t('sep'))}{escape(str(summary.get('name', '')))}</h2>"
             f'<div class="cx-links"><a href="overview.ipynb">{escape(t("nr_back"))}</a>'
             f'<a href="{pages.GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
     body = ranked_html(entries, run_dir, lang=lang) if entries else f'<p class="cx-msg">{escape(t("nr_no_ranking"))}</p>'

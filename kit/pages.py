@@ -236,13 +236,16 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
     def interval(x: dict[str, Any], d: int) -> str:
         return i18n.t("interval", lang, lo=num(x.get("lo"), d), hi=num(x.get("hi"), d))
 
-    tiles = [("NPS", num(n["value"]), f"{interval(n, 0)} · {i18n.t('answers', lang, n=num(n['n']))}",
+    def facts(*parts: str) -> str:
+        return i18n.join(parts, lang)
+
+    tiles = [("NPS", num(n["value"]), facts(interval(n, 0), i18n.t("answers", lang, n=num(n["n"]))),
               trend_html(summary, "nps", lang)),
              ("CSAT", f"{num(c.get('value'), 2)} / {num(5)}",
-              f"{interval(c, 2)} · {i18n.t('satisfied', lang, p=num(c.get('top2box')))} · "
-              f"{i18n.t('answers', lang, n=num(c.get('n')))}", trend_html(summary, "csat", lang, 2)),
+              facts(interval(c, 2), i18n.t("satisfied", lang, p=num(c.get("top2box"))),
+                    i18n.t("answers", lang, n=num(c.get("n")))), trend_html(summary, "csat", lang, 2)),
              ("CES", f"{num(e.get('value'), 2)} / {num(7)}",
-              f"{interval(e, 2)} · {i18n.t('ces_note', lang)} · {i18n.t('answers', lang, n=num(e.get('n')))}",
+              facts(interval(e, 2), i18n.t("ces_note", lang), i18n.t("answers", lang, n=num(e.get("n")))),
               trend_html(summary, "ces", lang, 2))]
     return '<div class="cx-tiles">' + "".join(
         f'<div class="cx-tile"><div class="l">{escape(t)}</div><div class="v">{escape(v)}</div>'

@@ -11,11 +11,13 @@ it keeps ``{token, name, department}`` in localStorage (so a reload, or the next
 knows the visitor without asking again), and sends a tick every few seconds; on each tick the
 kernel re-reads the tallies, so every open page shows the room's votes without a reload.
 Everything people typed is shown through ``html.escape`` (HTML widgets), as a widget's plain
-value, or through the bar's ``textContent``.
+value, or through the bar's ``textContent``. Labels and numbers follow the page's language
+(``kit.i18n``); department names and severity levels are stored in English whatever it is.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from html import escape
@@ -26,15 +28,17 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from kit.workshop import (DB_NAME, DEPARTMENTS, SEVERITY, Participant, Workshop, WorkshopError, open_existing)
+from kit import i18n
+from kit.workshop import (DB_NAME, DEPARTMENTS, MAX_NAME, MAX_NOTE, SEVERITY, Participant, Workshop, WorkshopError,
+                          clean_text, open_existing)
 
 log = logging.getLogger("cxkit.workshop")
 TICK_MS = 3000
 STORAGE_KEY = "cxkit-workshop"
 MAX_PANELS = 24
 NOT_RATED = -1
-NO_DEPARTMENT = "Choose your department."
-APOLOGY = "That did not work. The server log has the details."
+BAR_LABELS = ("ws_workshop", "ws_intro", "ws_name", "ws_department", "ws_join", "ws_you_are", "ws_left", "ws_switch",
+              "sep")
 
 STYLE = """
 .cx-ws-bar{background:#f4f6fa;border:1px solid #d7dce5;border-radius:6px;padding:6px 10px;margin:4px 0 10px}
@@ -58,6 +62,7 @@ border:1px solid #9e9e9e;border-radius:4px;cursor:pointer}
 .cx-ws-bar button:focus-visible{outline:1px solid #64b5f6}
 .cx-ws-bar button.cx-ws-join{background:#1976d2;border-color:#1976d2;color:#fff}.cx-ws-bar button.cx-ws-switch{width:150px}
 .cx-ws-status{padding:0 2px;line-height:30px}.cx-ws-status:empty{display:none}
+.cx-ws-bar[dir=rtl] .cx-ws-row{direction:rtl}
 """
 ESM = (Path(__file__).parent / "assets" / "voila" / "workshopbar.js").read_text(encoding="utf-8")
 
@@ -78,6 +83,10 @@ class WorkshopBar(anywidget.AnyWidget):
     save = traitlets.Dict().tag(sync=True)          # kernel -> browser: what to remember
     interval_ms = traitlets.Int(TICK_MS).tag(sync=True)
     departments = traitlets.List(traitlets.Unicode(), default_value=list(DEPARTMENTS)).tag(sync=True)
+    department_labels = traitlets.Dict().tag(sync=True)   # department -> its name in the page's language
+    labels = traitlets.Dict().tag(sync=True)        # the bar's words in the page's language (kit.i18n ws_*)
+    lang = traitlets.Unicode("en").tag(sync=True)   # numbers on the bar are written in this language's digits
+    direction = traitlets.Unicode("ltr").tag(sync=True)
     participant = traitlets.Dict().tag(sync=True)   # kernel -> browser: who is signed in here, and their dots
     error = traitlets.Unicode("").tag(sync=True)    # kernel -> browser: why the last join did not work
 
@@ -85,7 +94,7 @@ class WorkshopBar(anywidget.AnyWidget):
 class Session:
     """One visitor's workshop on one run: who they are, their bar, and the panels to refresh on each tick."""
 
-    def __init__(self, run_dir: Path) -> None:
+    def __init__(self, run_dir: Path, lang: str = "en") -> None:
         self.run_dir = Path(run_dir)
         self._shop: Workshop | None = None
         self.participant: Participant | None = None
@@ -93,6 +102,17 @@ class Session:
         self.memory = WorkshopBar()                 # the bar is also what talks to this browser's localStorage
         self.memory.observe(self._from_browser, names="stored")
         self.memory.on_msg(self._from_page)
+        self.lang = "en"
+        self.speak(lang)
+
+    def speak(self, lang: str) -> None:
+        """Word the bar (and the panels made from now on) in ``lang``."""
+        self.lang = lang = i18n.language(lang)
+        with self.memory.hold_sync():
+            self.memory.lang = lang
+            self.memory.direction = i18n.direction(lang)
+            self.memory.labels = {key: i18n.t(key, lang) for key in BAR_LABELS}
+            self.memory.department_labels = {d: department(d, lang) for d in DEPARTMENTS}
 
     def shop(self, create: bool = False) -> Workshop | None:
         """The run's workshop; created only when somebody joins (looking never makes the file)."""
@@ -129,11 +149,13 @@ class Session:
     def request_join(self, form: Any) -> None:
         """A join asked for in the browser: join, or put on the bar why not."""
         form = form if isinstance(form, dict) else {}
-        name, dept = form.get("name"), form.get("department")
+        name, dept = str(form.get("name") or ""), form.get("department")
         if not dept:
-            self.memory.error = NO_DEPARTMENT
+            self.memory.error = i18n.t("ws_no_department", self.lang)
             return
-        _, self.memory.error = _attempt(lambda: self.join(str(name or ""), str(dept)))
+        self.memory.error = _typed_problem(name, MAX_NAME, "ws_what_name", self.lang, required=True)
+        if not self.memory.error:
+            _, self.memory.error = _attempt(lambda: self.join(name, str(dept)), self.lang)
 
     def join(self, name: str, department: str) -> Participant:
         token = self.participant.token if self.participant else None
@@ -175,71 +197,106 @@ class Session:
 _SESSIONS: dict[Path, Session] = {}
 
 
-def session(run_dir: Path) -> Session:
-    """This kernel's (this visitor's) session for a run folder."""
+def session(run_dir: Path, lang: str | None = None) -> Session:
+    """This kernel's (this visitor's) session for a run folder, worded in ``lang`` when given."""
     key = Path(run_dir).resolve()
     if key not in _SESSIONS:
-        _SESSIONS[key] = Session(key)
+        _SESSIONS[key] = Session(key, lang or "en")
+    elif lang is not None and i18n.language(lang) != _SESSIONS[key].lang:
+        _SESSIONS[key].speak(lang)
     return _SESSIONS[key]
 
 
-def _attempt(action: Callable[[], Any]) -> tuple[Any, str]:
+def department(name: str, lang: str) -> str:
+    """A department as the page's language names it (stored in English)."""
+    return i18n.t(f"dept_{name}", lang) if f"dept_{name}" in i18n.LABELS else name
+
+
+def severity_label(level: int, lang: str) -> str:
+    """``3 major`` or ``۳ جدی``: a severity level with its word in the page's language."""
+    return f"{i18n.number(level, lang)} {i18n.t(f'severity_{level}', lang)}"
+
+
+def _typed_problem(text: str, limit: int, what: str, lang: str, *, required: bool = False) -> str:
+    """What is wrong with a name or note as typed, in the page's language ("" when nothing is).
+
+    The workshop checks the same (``kit.workshop.clean_text``) and says it in English for the
+    command line and the log; checked here first, a visitor reads it in their page's language.
+    """
+    try:
+        kept = clean_text(text, 10 ** 9, "text")
+    except WorkshopError:
+        kept = text
+    if required and not kept.strip():
+        return i18n.t("ws_need_name", lang)
+    if len(kept) > limit:
+        return i18n.t("ws_too_long", lang, what=i18n.t(what, lang), n=i18n.number(len(kept), lang),
+                      limit=i18n.number(limit, lang))
+    return ""
+
+
+def _attempt(action: Callable[[], Any], lang: str = "en") -> tuple[Any, str]:
     """Run a click's action: (its result, ""), or (None, a short message) for a user mistake or a logged apology."""
     try:
         return action(), ""
     except WorkshopError as exc:
-        return None, str(exc)
+        return None, i18n.t("ws_refused", lang, reason=str(exc))
     except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
         log.exception("workshop action failed")
-        return None, APOLOGY
+        return None, i18n.t("ws_apology", lang)
 
 
-def _guard(status: w.HTML, action: Callable[[], Any]) -> Any:
+def _guard(status: w.HTML, action: Callable[[], Any], lang: str = "en") -> Any:
     """Run a panel click's action and show its message, if any, in the panel's status line."""
-    result, error = _attempt(action)
+    result, error = _attempt(action, lang)
     status.value = f'<span class="cx-ws-error">{escape(error)}</span>' if error else ""
     return result
 
 
-def participant_bar(run_dir: Path) -> WorkshopBar:
-    """The participant's name and department, asked once per browser.
+def participant_bar(run_dir: Path, lang: str = "en") -> WorkshopBar:
+    """The participant's name and department, asked once per browser, worded in ``lang``.
 
     It is the session's one bar widget: asked for twice, the page gets the same model, shown
     twice, and this browser keeps one memory and one clock.
     """
-    s = session(run_dir)
+    s = session(run_dir, lang)
     s.show()
     return s.memory
 
 
-def _tally_html(t: dict[str, Any], budget_note: str = "") -> str:
-    by_dept = " · ".join(f"{escape(d)} {t['by_department'][d]}" for d in DEPARTMENTS if d in t["by_department"])
-    sev = " · ".join(f"{escape(d)} {t['severity'][d][0]:.1f} ({t['severity'][d][1]})"
-                     for d in DEPARTMENTS if d in t["severity"])
-    notes = "".join(f'<li><i>{escape(n["department"])}</i>, {escape(n["name"])}: '
+def _tally_html(t: dict[str, Any], lang: str = "en") -> str:
+    """The room's dots, severity ratings and notes on one exhibit (people's words escaped)."""
+    num = functools.partial(i18n.number, lang=lang)
+    by_dept = i18n.join((f"{escape(department(d, lang))} {num(t['by_department'][d])}"
+                         for d in DEPARTMENTS if d in t["by_department"]), lang)
+    sev = i18n.join((f"{escape(department(d, lang))} {num(t['severity'][d][0], decimals=1)} ({num(t['severity'][d][1])})"
+                     for d in DEPARTMENTS if d in t["severity"]), lang)
+    notes = "".join(f'<li><i>{escape(department(n["department"], lang))}</i>, {escape(n["name"])}: '
                     f'<span class="cx-ws-note-text">{escape(n["text"])}</span></li>' for n in t["notes"])
-    dots = "dot" if t["votes"] == 1 else "dots"
-    people = "person" if t["voters"] == 1 else "people"
-    return (f'<div class="cx-ws-tally">Room: <b class="cx-ws-total">{t["votes"]}</b> {dots} from {t["voters"]} '
-            f"{people}{' (' + by_dept + ')' if by_dept else ''}{budget_note}"
-            f"<br>Severity (mean of 0-4, raters): {sev or 'not rated yet'}"
+    votes = escape(i18n.template("ws_n_dots", lang, t["votes"])).format(n=f'<b class="cx-ws-total">{num(t["votes"])}</b>')
+    room = escape(i18n.template("ws_room", lang)).format(votes=votes,
+                                                         voters=escape(i18n.count("ws_n_people", t["voters"], lang)))
+    severity = escape(i18n.template("ws_severity_mean", lang)).format(
+        values=sev or escape(i18n.t("ws_not_rated_yet", lang)))
+    return (f'<div class="cx-ws-tally">{room}{" (" + by_dept + ")" if by_dept else ""}<br>{severity}'
             + (f'<ul class="cx-ws-notes">{notes}</ul>' if notes else "") + "</div>")
 
 
 EMPTY_TALLY: dict[str, Any] = {"votes": 0, "voters": 0, "by_department": {}, "severity": {}, "notes": []}
 
 
-def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
-    """Dot votes, severity and a note on one exhibit, with the live tallies of the room."""
-    s = session(run_dir)
-    up = w.Button(description="+ dot", tooltip="put one of your dots on this exhibit", layout=w.Layout(width="80px"))
-    down = w.Button(description="− dot", tooltip="take one of your dots back", layout=w.Layout(width="80px"))
+def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
+    """Dot votes, severity and a note on one exhibit, with the live tallies of the room, worded in ``lang``."""
+    s = session(run_dir, lang)
+    lang = s.lang
+    t = functools.partial(i18n.t, lang=lang)
+    up = w.Button(description=t("ws_up"), tooltip=t("ws_up_tip"), layout=w.Layout(width="80px"))
+    down = w.Button(description=t("ws_down"), tooltip=t("ws_down_tip"), layout=w.Layout(width="80px"))
     mine = w.HTML()
-    severity = w.Dropdown(options=[("Severity: not rated", NOT_RATED)] + [(f"{k} {v}", k) for k, v in SEVERITY.items()],
+    severity = w.Dropdown(options=[(t("ws_not_rated"), NOT_RATED)] + [(severity_label(k, lang), k) for k in SEVERITY],
                           layout=w.Layout(width="190px"))
-    note = w.Textarea(placeholder="Your note on this exhibit, from your department's point of view",
-                      layout=w.Layout(width="100%", height="60px"))
-    save = w.Button(description="Save note", tooltip="an empty note withdraws yours")
+    note = w.Textarea(placeholder=t("ws_note"), layout=w.Layout(width="100%", height="60px"))
+    save = w.Button(description=t("ws_save"), tooltip=t("ws_save_tip"))
     tally = w.HTML()
     status = w.HTML()
     for widget, cls in ((up, "cx-ws-up"), (down, "cx-ws-down"), (mine, "cx-ws-mine"), (severity, "cx-ws-severity"),
@@ -249,16 +306,17 @@ def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
 
     def render(full: bool = False) -> None:
         shop, p = s.shop(), s.participant
-        t = shop.tally(exhibit_id) if shop else EMPTY_TALLY
-        tally.value = _tally_html(t)
+        room = shop.tally(exhibit_id) if shop else EMPTY_TALLY
+        tally.value = _tally_html(room, lang)
         for control in (up, down, severity, note, save):
             control.disabled = p is None
         if p is None:
-            mine.value = "<i>Join the workshop (top of the page) to vote, rate and write a note.</i>"
+            mine.value = f"<i>{escape(t('ws_join_first'))}</i>"
             return
         me = shop.mine(p.token, exhibit_id) if shop else {"dots": 0, "severity": None, "note": ""}
         left = shop.dots_left(p.token) if shop else 0
-        mine.value = f'Your dots here: <b class="cx-ws-my-dots">{me["dots"]}</b> · {left} left'
+        mine.value = escape(i18n.template("ws_mine", lang)).format(
+            dots=f'<b class="cx-ws-my-dots">{i18n.number(me["dots"], lang)}</b>', left=i18n.number(left, lang))
         up.disabled = left <= 0
         down.disabled = me["dots"] <= 0
         syncing["on"] = True
@@ -273,12 +331,19 @@ def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
         if s.participant is None:
             return
         shop = s.shop(create=True)
-        _guard(status, lambda: action(shop, s.participant.token))
+        _guard(status, lambda: action(shop, s.participant.token), lang)
         s.notify()
+
+    def save_note() -> None:
+        problem = _typed_problem(note.value, MAX_NOTE, "ws_what_note", lang)
+        if problem:
+            status.value = f'<span class="cx-ws-error">{escape(problem)}</span>'
+        else:
+            act(lambda shop, tok: shop.note(tok, exhibit_id, note.value))
 
     up.on_click(lambda _: act(lambda shop, tok: shop.vote(tok, exhibit_id, 1)))
     down.on_click(lambda _: act(lambda shop, tok: shop.vote(tok, exhibit_id, -1)))
-    save.on_click(lambda _: act(lambda shop, tok: shop.note(tok, exhibit_id, note.value)))
+    save.on_click(lambda _: save_note())
 
     def on_severity(change: dict[str, Any]) -> None:
         if not syncing["on"]:
@@ -294,15 +359,11 @@ def exhibit_panel(run_dir: Path, exhibit_id: str) -> w.Widget:
 
     s.listen(refresh)
     refresh()
-    panel = w.VBox([w.HTML(CSS + "<b>Workshop</b>"), w.HBox([up, down, mine]), w.HBox([severity, save]), note, status,
-                    tally])
+    panel = w.VBox([w.HTML(CSS + f"<b>{escape(t('ws_workshop'))}</b>"), w.HBox([up, down, mine]),
+                    w.HBox([severity, save]), note, status, tally])
     panel.add_class("cx-ws-panel")
     panel.layout.flex = "0 0 auto"                    # in a height-limited detail view, scroll rather than overlap
     return panel
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
@@ -326,32 +387,39 @@ def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: r["held"], reverse=True)
 
 
-def overview_panel(run_dir: Path) -> str:
-    """HTML for the overview: this run's workshop tallies and links to past workshops."""
+def overview_panel(run_dir: Path, lang: str = "en") -> str:
+    """HTML for the overview: this run's workshop tallies and links to past workshops, worded in ``lang``."""
     from kit.workshop import findings
+    t = functools.partial(i18n.t, lang=lang)
+    count = functools.partial(i18n.count, lang=lang)
     parts: list[str] = []
     f = findings(Path(run_dir))
     people = sum(f.participants.values()) if f else 0
     if not f or not people:
-        parts.append("<p>No workshop on this run yet: open the gallery, give your name and department, "
-                     "and put your dots on the exhibits that matter most.</p>")
+        parts.append(f"<p>{escape(t('ws_none_yet'))}</p>")
     else:
         total = sum(e.votes for e in f.exhibits)
         notes = sum(len(e.notes) for e in f.exhibits)
-        depts = ", ".join(f"{escape(d)} {f.participants[d]}" for d in DEPARTMENTS if d in f.participants)
-        parts.append(f'<p class="cx-ws-summary">This run: {_count(people, "participant")} ({depts}) · '
-                     f'{_count(total, "dot")} · {_count(notes, "note")}</p>')
+        depts = t("comma").join(f"{department(d, lang)} {i18n.number(f.participants[d], lang)}"
+                          for d in DEPARTMENTS if d in f.participants)
+        line = f"{t('ws_this_run')}: " + i18n.join((f"{count('ws_n_participants', people)} ({depts})",
+                                                    count("ws_n_dots", total), count("ws_n_notes", notes)), lang)
+        parts.append(f'<p class="cx-ws-summary">{escape(line)}</p>')
         top = f.top(n=5)
         if top:
             parts.append("<ol class=\"cx-ws-top\">" + "".join(
-                f"<li>{escape(e.title)}: <b>{e.votes}</b> dots ({e.voters} people)</li>" for e in top) + "</ol>")
+                f"<li>{escape(e.title)}: "
+                f"{escape(i18n.template('ws_n_dots', lang, e.votes)).format(n=f'<b>{i18n.number(e.votes, lang)}</b>')} "
+                f"({escape(count('ws_n_people', e.voters))})</li>" for e in top) + "</ol>")
     past = past_workshops(run_dir)
     if past:
+        num = functools.partial(i18n.number, lang=lang)
         rows = "".join(
-            f"<tr><td>{escape(p['run'])}</td><td>{escape(p['held'])} UTC</td><td>{p['participants']}</td>"
-            f"<td>{p['votes']}</td><td>{p['notes']}</td><td><code>cxkit serve {escape(p['path'])}</code>"
+            f"<tr><td>{escape(p['run'])}</td><td>{escape(p['held'])} UTC</td><td>{num(p['participants'])}</td>"
+            f"<td>{num(p['votes'])}</td><td>{num(p['notes'])}</td><td><code>cxkit serve {escape(p['path'])}</code>"
             + (f"<br><code>{escape(p['report'])}</code>" if p["report"] else "") + "</td></tr>" for p in past)
-        parts.append("<h4>Past workshops</h4><table class=\"cx-ws-past\"><thead><tr><th>run</th><th>last activity</th>"
-                     "<th>people</th><th>dots</th><th>notes</th><th>open it</th></tr></thead>"
+        heads = "".join(f"<th>{escape(t(k))}</th>" for k in ("ws_col_run", "ws_col_held", "ws_col_people", "ws_col_dots",
+                                                              "ws_col_notes", "ws_col_open"))
+        parts.append(f"<h4>{escape(t('ws_past'))}</h4><table class=\"cx-ws-past\"><thead><tr>{heads}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
     return "".join(parts)

@@ -243,6 +243,7 @@ def test_persian_pages_mirror_and_use_persian_labels_and_digits(browser, persian
     assert page.locator(".cx-page[dir=rtl][lang=fa]").count() >= 1
     tiles = page.inner_text(".cx-tiles")
     assert "بازهٔ ۹۵٪" in tiles and not any(d in tiles.replace("CES 2.0", "") for d in "0123456789")
+    assert "·" not in tiles                                 # in Vazirmatn a middle dot reads as a Persian zero
     assert page.evaluate("document.fonts.check('16px Vazirmatn', 'گالری')")
     if page.locator(".cx-journey img").count():
         svg = base64.b64decode(page.get_attribute(".cx-journey img", "src").split(",", 1)[1]).decode("utf-8")
@@ -251,9 +252,10 @@ def test_persian_pages_mirror_and_use_persian_labels_and_digits(browser, persian
     _clean(page)
     page = _gallery(browser, f"{persian_voila}/voila/render/exhibits.ipynb")
     first_kind = page.locator(".cx-f-kind select").evaluate("s => s.options[0].text.replace(/\\u00a0/g, ' ')")
-    assert "از" in _count(page) and first_kind == "همهٔ انواع"
+    assert "از" in _count(page) and "·" not in _count(page) and first_kind == "همهٔ انواع"
     assert page.locator(".cx-gallery-ui[dir=rtl]").count() == 1
     assert page.evaluate("getComputedStyle(document.querySelector('.cx-f-stage select')).direction") == "rtl"
+    assert page.inner_text("button.cx-ws-join") == "پیوستن به کارگاه" and page.locator(".cx-ws-bar[dir=rtl]").count() == 1
     _clean(page)
     page = _open(browser, f"{persian_voila}/voila/render/negative.ipynb")
     page.wait_for_selector(".cx-page[dir=rtl] h2", timeout=LOAD)

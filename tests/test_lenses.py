@@ -73,8 +73,8 @@ def test_labels_say_why_in_english_and_persian() -> None:
     assert lenses.label(FELT, "design") == "felt as bad · clarity · emotion"
     assert lenses.label(WIDE, "business") == "1,000 people · segment new · revenue at risk"
     assert lenses.label(PLAIN, "business") == "one voice"
-    assert lenses.label(WIDE, "business", "fa") == "۱٬۰۰۰ نفر · بخش new · درآمد در خطر"
-    assert lenses.label(WAIT, "engineering", "fa") == "انتظار · خطا · تکرار"
+    assert lenses.label(WIDE, "business", "fa") == "۱٬۰۰۰ نفر، بخش new، درآمد در خطر"
+    assert lenses.label(WAIT, "engineering", "fa") == "انتظار، خطا، تکرار"
 
 
 def test_precomputed_lenses_are_read_back_only_when_they_match(tmp_path) -> None:

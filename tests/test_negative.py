@@ -163,7 +163,7 @@ def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> Non
     assert '<li class="few">' in html and "too few answers to rank" in html
     assert "severity 0.80 · 12 customers · evidence 2.6 (survey, recording)" in html
     persian = negative_room.ranked_html(entries, tmp_path, lang="fa")
-    assert "شدت ۰٫۸۰ · ۱۲ مشتری · شواهد ۲٫۶" in persian and "پاسخ‌ها برای رتبه‌بندی کم است" in persian
+    assert "شدت ۰٫۸۰، ۱۲ مشتری، شواهد ۲٫۶" in persian and "پاسخ‌ها برای رتبه‌بندی کم است" in persian
     assert '<span class="n">۱</span>' in persian and 'href="exhibits.ipynb?exhibit=rec-1"' in persian
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kit import exhibits
+from kit import exhibits, i18n
 from kit import workshop as ws
 from kit.workshop import Workshop, WorkshopError
 
@@ -241,7 +241,7 @@ def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
     send(bar, {"join": {"name": "<Ana>", "department": ""}})
     assert bar.error == "Choose your department." and bar.participant == {} and not (run / ws.DB_NAME).exists()
     send(bar, {"join": {"name": "  ", "department": "design"}})
-    assert "give a name" in bar.error and bar.participant == {}
+    assert "Give a name" in bar.error and bar.participant == {}
     send(bar, {"join": {"name": "<Ana>", "department": "design"}})
     token = s.memory.save["token"]
     assert s.memory.save == {"token": token, "name": "<Ana>", "department": "design"}
@@ -282,6 +282,42 @@ def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
     ui._SESSIONS.clear()
 
 
+def test_severity_words_match_the_store() -> None:
+    from kit import workshop_ui as ui
+    assert [ui.severity_label(k, "en") for k in ws.SEVERITY] == [f"{k} {v}" for k, v in ws.SEVERITY.items()]
+
+
+def test_persian_page_words_the_workshop_in_persian_and_stores_english(run: Path) -> None:
+    from kit import workshop_ui as ui
+    ui._SESSIONS.clear()
+    bar = ui.participant_bar(run, "fa")
+    panel = ui.exhibit_panel(run, "ex-a", "fa")
+    assert bar.direction == "rtl" and bar.lang == "fa" and bar.labels["ws_join"] == "پیوستن به کارگاه"
+    assert bar.department_labels["business"] == "کسب‌وکار" and bar.departments == list(ws.DEPARTMENTS)
+    send(bar, {"join": {"name": "", "department": ""}})
+    assert bar.error == "واحد خود را انتخاب کنید."
+    send(bar, {"join": {"name": "ا" * (ws.MAX_NAME + 1), "department": "design"}})
+    assert bar.error.startswith(f"نام {i18n.number(ws.MAX_NAME + 1, 'fa')} نویسه است") and not (run / ws.DB_NAME).exists()
+    send(bar, {"join": {"name": "آنا", "department": "design"}})              # stored as the English key
+    assert bar.participant["department"] == "design" and bar.error == ""
+    find(panel, "cx-ws-up").click()
+    find(panel, "cx-ws-severity").value = 4
+    assert find(panel, "cx-ws-save").description == "ذخیرهٔ یادداشت"
+    assert [label for label, _ in find(panel, "cx-ws-severity").options][-1] == "۴ بحرانی"
+    find(panel, "cx-ws-note").value = "x" * (ws.MAX_NOTE + 1)
+    find(panel, "cx-ws-save").click()
+    token = ui.session(run).participant.token
+    assert "یادداشت" in find(panel, "cx-ws-status").value and Workshop(run).mine(token, "ex-a")["note"] == ""
+    assert 'نقطه‌های شما اینجا: <b class="cx-ws-my-dots">۱</b>، ۴ مانده' in find(panel, "cx-ws-mine").value
+    tally = find(panel, "cx-ws-tally-box").value
+    assert 'جمع: <b class="cx-ws-total">۱</b> نقطه از ۱ نفر (طراحی ۱)' in tally and "طراحی ۴٫۰ (۱)" in tally
+    assert "design" not in tally and not any(d in tally for d in "0123456789")
+    html = ui.overview_panel(run, "fa")
+    assert "این اجرا: ۱ شرکت‌کننده (طراحی ۱)، ۱ نقطه، ۰ یادداشت" in html and "<b>۱</b> نقطه (۱ نفر)" in html
+    assert "this run" not in html.lower() and "·" not in html + tally     # a middle dot reads as a Persian zero
+    ui._SESSIONS.clear()
+
+
 def test_bar_apologises_for_a_failure_that_is_not_the_visitors(run: Path, monkeypatch: pytest.MonkeyPatch,
                                                               caplog: pytest.LogCaptureFixture) -> None:
     from kit import workshop_ui as ui
@@ -293,7 +329,7 @@ def test_bar_apologises_for_a_failure_that_is_not_the_visitors(run: Path, monkey
 
     monkeypatch.setattr(Workshop, "join", broken)
     send(bar, {"join": {"name": "Ana", "department": "design"}})
-    assert bar.error == ui.APOLOGY and bar.participant == {}
+    assert bar.error == i18n.t("ws_apology") and bar.participant == {}
     assert "disk full" in caplog.text                                     # the details go to the log, not the page
     ui._SESSIONS.clear()
 

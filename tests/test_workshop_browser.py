@@ -108,6 +108,8 @@ def test_three_departments_vote_on_one_exhibit(browser, voila: str, run: Path, t
     assert "3 of 5 dots left" in dana.inner_text(".cx-ws-who")
     dana.screenshot(path=str(tmp_path / "gallery-workshop.png"))
 
+    bo.click(".cx-close")                                                         # back to the gallery, then
+    bo.wait_for_selector(".cx-overlay", state="hidden", timeout=30_000)
     bo.click("button.cx-ws-switch")                                               # "Not you?": Bo is forgotten
     bo.wait_for_selector(".cx-ws-who", state="hidden", timeout=30_000)
     assert bo.evaluate(f"window.localStorage.getItem('{STORAGE_KEY}')") is None

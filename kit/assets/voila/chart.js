@@ -44,8 +44,20 @@ function render({ model, el }) {
     box.textContent = model.get("failed") || "";
     console.warn("chart not drawn", err);
   });
+  // plotly's own "responsive" follows the window only; a chart drawn before its pane was shown
+  // (or in a pane that changed width) would keep plotly's default 700 px and spill out of it.
+  let width = 0;
+  const fit = new ResizeObserver(() => {
+    const now = Math.round(box.clientWidth);
+    if (now > 0 && now !== width && box.data && globalThis.Plotly) {
+      width = now;
+      globalThis.Plotly.Plots.resize(box);
+    }
+  });
+  fit.observe(box);
   return () => {
     alive = false;
+    fit.disconnect();
     model.off("change:figure", draw);
     if (globalThis.Plotly) globalThis.Plotly.purge(box);
   };

@@ -3,6 +3,8 @@
 // the kernel re-reads the room's tallies, and draws either the join form or "you are NAME".
 // The kernel decides: a click only sends a request, and the kernel answers through `participant`
 // and `error`. Names people typed go through textContent only, so <img src=x onerror=...> is text.
+// Its words come from the kernel (`labels`, in the page's language); numbers are written in that
+// language's digits, and a right-to-left page gets a right-to-left bar.
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -64,28 +66,41 @@ function initialize({ model }) {
   return () => clearInterval(timer);
 }
 
+function words(model) {
+  const labels = model.get("labels") || {};
+  return (key) => labels[key] || "";
+}
+
 function form(model) {
+  const say = words(model);
+  const names = model.get("department_labels") || {};
   const name = el("input");
   name.type = "text";
-  name.placeholder = "Your name";
+  name.placeholder = say("ws_name");
   const dept = el("select");
-  dept.append(new Option("Department\u2026", ""), ...(model.get("departments") || []).map((d) => new Option(d, d)));
-  const join = button("cx-ws-join", "Join the workshop");
+  dept.append(new Option(say("ws_department"), ""),
+    ...(model.get("departments") || []).map((d) => new Option(names[d] || d, d)));
+  const join = button("cx-ws-join", say("ws_join"));
   join.addEventListener("click", () => model.send({ join: { name: name.value, department: dept.value } }));
-  const intro = fill(el("span", "cx-ws-intro"), [["b", "", "Workshop"], ": vote with dots, rate and note exhibits \u00b7"]);
+  const intro = fill(el("span", "cx-ws-intro"), [["b", "", say("ws_workshop")], say("ws_intro")]);
   return row("cx-ws-form", [intro, wrapped("cx-ws-name", name), wrapped("cx-ws-dept", dept), join]);
 }
 
-function who(box, p) {
-  fill(box, [["b", "", "Workshop"], ": you are ", ["b", "", p.name], ` (${p.department}) \u00b7 `,
-    ["span", "cx-ws-left", String(p.left)], ` of ${p.budget} dots left`]);
+function who(box, model, p) {
+  const say = words(model);
+  const lang = model.get("lang") || "en";
+  const num = (n) => Number(n).toLocaleString(lang);
+  const dept = (model.get("department_labels") || {})[p.department] || p.department;
+  fill(box, [["b", "", say("ws_workshop")], say("ws_you_are"), ["b", "", p.name], ` (${dept})${say("sep")}`,
+    ["span", "cx-ws-left", num(p.left)], say("ws_left").replace("{budget}", num(p.budget))]);
 }
 
 function render({ model, el: root }) {
   root.classList.add("cx-ws-bar");
+  root.dir = model.get("direction") || "ltr";
   const joinForm = form(model);
   const whoBox = el("span", "cx-ws-who");
-  const leave = button("cx-ws-switch", "Not you? Switch");
+  const leave = button("cx-ws-switch", words(model)("ws_switch"));
   leave.addEventListener("click", () => {
     // the next person starts from an empty form, not from the last one's name and department
     joinForm.querySelectorAll("input, select").forEach((control) => { control.value = ""; });
@@ -99,7 +114,7 @@ function render({ model, el: root }) {
     const joined = Boolean(p.name);
     joinForm.style.display = joined ? "none" : "";
     signed.style.display = joined ? "" : "none";
-    if (joined) who(whoBox, p);
+    if (joined) who(whoBox, model, p);
   };
   const drawError = () => {
     const text = model.get("error");
