@@ -49,7 +49,11 @@ def browser(given: Any = None) -> Iterator[Any]:
     if not CHROMIUM.exists():
         raise MissingDependencyError(f"printing a PDF needs Chromium at {CHROMIUM}; install it with "
                                      "`apt-get install chromium` (or set CXKIT_CHROMIUM to its path)")
-    from playwright.sync_api import sync_playwright
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise MissingDependencyError("printing a PDF needs the playwright package, which drives Chromium: "
+                                     "reinstall the kit (`make install`, or `pip install -e .`)") from None
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
         try:
