@@ -399,7 +399,10 @@ class GalleryPage:
                 parts.insert(2, figure)
             parts.append(self._workshop_panel(exhibit_id))
             self.detail.children = parts
-        (self.detail.add_class if figure is not None else self.detail.remove_class)("cx-wide")   # a chart needs room
+        if figure is not None:
+            self.detail.add_class("cx-wide")          # a chart gets the room it was designed for
+        else:
+            self.detail.remove_class("cx-wide")
         self.detail.layout.display = "flex"
 
     def close(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from html import escape
 
 LANGUAGES = ("en", "fa")
 RTL_LANGUAGES = {"fa"}
@@ -146,6 +147,8 @@ LABELS: dict[str, dict[str, str]] = {
     "ws_what_name": {"en": "name", "fa": "نام"},
     "ws_what_note": {"en": "note", "fa": "یادداشت"},
     "ws_refused": {"en": "{reason}", "fa": "این کار انجام نشد ({reason})."},
+    "ws_no_dots": {"en": "No dots left: each participant has {budget}; take one back from another exhibit first.",
+                   "fa": "نقطه‌ای نمانده: هر شرکت‌کننده {budget} نقطه دارد؛ اول یکی را از اثر دیگری پس بگیرید."},
     "ws_apology": {"en": "That did not work. The server log has the details.",
                    "fa": "این کار انجام نشد. جزئیات در گزارش سرور است."},
     "ws_up": {"en": "+ dot", "fa": "+ نقطه"},
@@ -185,7 +188,7 @@ for _dept, _fa in (("design", "طراحی"), ("engineering", "مهندسی"), ("
     LABELS[f"dept_{_dept}"] = {"en": _dept, "fa": _fa}
 for _level, (_en, _fa) in enumerate((("not a problem", "مشکلی نیست"), ("cosmetic", "ظاهری"), ("minor", "جزئی"),
                                      ("major", "جدی"), ("critical", "بحرانی"))):
-    LABELS[f"severity_{_level}"] = {"en": _en, "fa": _fa}   # the levels of kit.workshop.SEVERITY
+    LABELS[f"severity_{_level}"] = {"en": _en, "fa": _fa}   # the workshop's severity levels (kit.workshop.SEVERITY)
 for _kind, _fa in (("photo", "عکس"), ("clip", "ویدیو"), ("quote", "نقل‌قول"), ("chart", "نمودار"), ("metric", "شاخص")):
     LABELS[f"kind_{_kind}"] = {"en": _kind, "fa": _fa}
 
@@ -203,14 +206,16 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 
 
 def template(key: str, lang: str = "en", n: int | None = None) -> str:
-    """The label ``key`` with its placeholders unfilled; for ``n`` things, English's singular (``en_one``) when one.
-
-    Pages that put markup into a label escape the template and fill it with fragments of their own.
-    """
+    """The label ``key`` with its placeholders unfilled; for ``n`` things, English's singular (``en_one``) when one."""
     entry = LABELS[key]
     if language(lang) == "en" and n == 1 and "en_one" in entry:
         return entry["en_one"]
     return entry.get(language(lang)) or entry["en"]
+
+
+def html(key: str, lang: str = "en", amount: int | None = None, **fragments: str) -> str:
+    """The label (worded for ``amount`` things) as HTML: its words escaped, its placeholders filled with safe fragments."""
+    return escape(template(key, lang, amount)).format(**fragments)
 
 
 def count(key: str, n: int, lang: str = "en") -> str:

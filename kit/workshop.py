@@ -27,12 +27,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from kit import i18n
 from kit.errors import KitError
 
 DB_NAME = "workshop.sqlite"
 DEPARTMENTS = ("design", "engineering", "business", "other")
 DEFAULT_VOTES = 5
-SEVERITY = {0: "not a problem", 1: "cosmetic", 2: "minor", 3: "major", 4: "critical"}
+SEVERITY = {level: i18n.t(f"severity_{level}") for level in range(5)}    # 0 not a problem ... 4 critical
 SEVERE = 3.0            # a department whose mean rating is at least this calls the exhibit severe
 MILD = 1.5              # ... and at most this calls it mild: severe here and mild there is a disagreement
 MAX_NAME = 60
@@ -70,9 +71,18 @@ CREATE TABLE IF NOT EXISTS notes (
 
 
 class WorkshopError(KitError, ValueError):
-    """A workshop action that cannot be done as asked (no dots left, unknown participant, bad text)."""
+    """A workshop action that cannot be done as asked (no dots left, unknown participant, bad text).
+
+    The message is English, for the command line and the log. A mistake a visitor can make on a
+    page also names its page label (``kit.i18n``) and the values that fill it, so the page says it
+    in its own language.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, label: str = "", **values: int | str) -> None:
+        super().__init__(message)
+        self.label, self.values = label, values
 
 
 def now() -> str:
@@ -93,8 +103,19 @@ def clean_text(text: str, limit: int, what: str) -> str:
     kept = "".join(ch for ch in str(text) if ch in "\n" or unicodedata.category(ch)[0] != "C")
     kept = kept.strip()
     if len(kept) > limit:
-        raise WorkshopError(f"the {what} is {len(kept)} characters long; keep it to {limit}")
+        raise WorkshopError(f"the {what} is {len(kept)} characters long; keep it to {limit}", "ws_too_long",
+                            what=f"ws_what_{what}", n=len(kept), limit=limit)
     return kept
+
+
+def participant_fields(name: str, department: str) -> tuple[str, str]:
+    """A participant's name and department as they will be stored, or the reason they cannot be."""
+    if department not in DEPARTMENTS:
+        raise WorkshopError(f"department {department!r} is not one of {', '.join(DEPARTMENTS)}", "ws_no_department")
+    name = clean_text(name, MAX_NAME, "name").replace("\n", " ")
+    if not name:
+        raise WorkshopError("give a name so the room knows whose votes these are", "ws_need_name")
+    return name, department
 
 
 def budget_from_run(run_dir: Path) -> int:
@@ -176,11 +197,7 @@ class Workshop:
 
     def join(self, name: str, department: str, token: str | None = None, source: str = "browser") -> Participant:
         """Register a participant (or update the name and department behind an existing token)."""
-        name = clean_text(name, MAX_NAME, "name").replace("\n", " ")
-        if not name:
-            raise WorkshopError("give a name so the room knows whose votes these are")
-        if department not in DEPARTMENTS:
-            raise WorkshopError(f"department {department!r} is not one of {', '.join(DEPARTMENTS)}")
+        name, department = participant_fields(name, department)
         token = token or secrets.token_urlsafe(24)
         with self._write() as db:
             db.execute("INSERT INTO participants (token, name, department, source, joined_at) VALUES (?, ?, ?, ?, ?) "
@@ -240,7 +257,7 @@ class Workshop:
             raise WorkshopError(f"dots cannot be negative ({value})")
         if spent - here_n + new > self.votes_per_person:
             raise WorkshopError(f"no dots left: each participant has {self.votes_per_person}; "
-                                "take one back from another exhibit first")
+                                "take one back from another exhibit first", "ws_no_dots", budget=self.votes_per_person)
         if new == 0:
             db.execute("DELETE FROM votes WHERE participant_id = ? AND exhibit_id = ?", (who, exhibit_id))
         else:

@@ -29,8 +29,8 @@ import ipywidgets as w
 import traitlets
 
 from kit import i18n
-from kit.workshop import (DB_NAME, DEPARTMENTS, MAX_NAME, MAX_NOTE, SEVERITY, Participant, Workshop, WorkshopError,
-                          clean_text, open_existing)
+from kit.workshop import (DB_NAME, DEPARTMENTS, SEVERITY, Participant, Workshop, WorkshopError, open_existing,
+                          participant_fields)
 
 log = logging.getLogger("cxkit.workshop")
 TICK_MS = 3000
@@ -102,7 +102,6 @@ class Session:
         self.memory = WorkshopBar()                 # the bar is also what talks to this browser's localStorage
         self.memory.observe(self._from_browser, names="stored")
         self.memory.on_msg(self._from_page)
-        self.lang = "en"
         self.speak(lang)
 
     def speak(self, lang: str) -> None:
@@ -149,15 +148,11 @@ class Session:
     def request_join(self, form: Any) -> None:
         """A join asked for in the browser: join, or put on the bar why not."""
         form = form if isinstance(form, dict) else {}
-        name, dept = str(form.get("name") or ""), form.get("department")
-        if not dept:
-            self.memory.error = i18n.t("ws_no_department", self.lang)
-            return
-        self.memory.error = _typed_problem(name, MAX_NAME, "ws_what_name", self.lang, required=True)
-        if not self.memory.error:
-            _, self.memory.error = _attempt(lambda: self.join(name, str(dept)), self.lang)
+        name, dept = str(form.get("name") or ""), str(form.get("department") or "")
+        _, self.memory.error = _attempt(lambda: self.join(name, dept), self.lang)
 
     def join(self, name: str, department: str) -> Participant:
+        participant_fields(name, department)        # a mistake is refused before the workshop file is made
         token = self.participant.token if self.participant else None
         self.participant = self.shop(create=True).join(name, department, token=token)
         self.memory.save = {"token": self.participant.token, "name": self.participant.name,
@@ -217,22 +212,12 @@ def severity_label(level: int, lang: str) -> str:
     return f"{i18n.number(level, lang)} {i18n.t(f'severity_{level}', lang)}"
 
 
-def _typed_problem(text: str, limit: int, what: str, lang: str, *, required: bool = False) -> str:
-    """What is wrong with a name or note as typed, in the page's language ("" when nothing is).
-
-    The workshop checks the same (``kit.workshop.clean_text``) and says it in English for the
-    command line and the log; checked here first, a visitor reads it in their page's language.
-    """
-    try:
-        kept = clean_text(text, 10 ** 9, "text")
-    except WorkshopError:
-        kept = text
-    if required and not kept.strip():
-        return i18n.t("ws_need_name", lang)
-    if len(kept) > limit:
-        return i18n.t("ws_too_long", lang, what=i18n.t(what, lang), n=i18n.number(len(kept), lang),
-                      limit=i18n.number(limit, lang))
-    return ""
+def _say(exc: WorkshopError, lang: str) -> str:
+    """A workshop's refusal in the page's language: its label, numbers in the page's digits."""
+    if not exc.label:
+        return i18n.t("ws_refused", lang, reason=str(exc))
+    values = {k: i18n.number(v, lang) if isinstance(v, int) else i18n.t(v, lang) for k, v in exc.values.items()}
+    return i18n.t(exc.label, lang, **values)
 
 
 def _attempt(action: Callable[[], Any], lang: str = "en") -> tuple[Any, str]:
@@ -240,7 +225,7 @@ def _attempt(action: Callable[[], Any], lang: str = "en") -> tuple[Any, str]:
     try:
         return action(), ""
     except WorkshopError as exc:
-        return None, i18n.t("ws_refused", lang, reason=str(exc))
+        return None, _say(exc, lang)
     except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
         log.exception("workshop action failed")
         return None, i18n.t("ws_apology", lang)
@@ -273,11 +258,9 @@ def _tally_html(t: dict[str, Any], lang: str = "en") -> str:
                      for d in DEPARTMENTS if d in t["severity"]), lang)
     notes = "".join(f'<li><i>{escape(department(n["department"], lang))}</i>, {escape(n["name"])}: '
                     f'<span class="cx-ws-note-text">{escape(n["text"])}</span></li>' for n in t["notes"])
-    votes = escape(i18n.template("ws_n_dots", lang, t["votes"])).format(n=f'<b class="cx-ws-total">{num(t["votes"])}</b>')
-    room = escape(i18n.template("ws_room", lang)).format(votes=votes,
-                                                         voters=escape(i18n.count("ws_n_people", t["voters"], lang)))
-    severity = escape(i18n.template("ws_severity_mean", lang)).format(
-        values=sev or escape(i18n.t("ws_not_rated_yet", lang)))
+    votes = i18n.html("ws_n_dots", lang, t["votes"], n=f'<b class="cx-ws-total">{num(t["votes"])}</b>')
+    room = i18n.html("ws_room", lang, votes=votes, voters=escape(i18n.count("ws_n_people", t["voters"], lang)))
+    severity = i18n.html("ws_severity_mean", lang, values=sev or escape(i18n.t("ws_not_rated_yet", lang)))
     return (f'<div class="cx-ws-tally">{room}{" (" + by_dept + ")" if by_dept else ""}<br>{severity}'
             + (f'<ul class="cx-ws-notes">{notes}</ul>' if notes else "") + "</div>")
 
@@ -315,8 +298,8 @@ def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
             return
         me = shop.mine(p.token, exhibit_id) if shop else {"dots": 0, "severity": None, "note": ""}
         left = shop.dots_left(p.token) if shop else 0
-        mine.value = escape(i18n.template("ws_mine", lang)).format(
-            dots=f'<b class="cx-ws-my-dots">{i18n.number(me["dots"], lang)}</b>', left=i18n.number(left, lang))
+        mine.value = i18n.html("ws_mine", lang, dots=f'<b class="cx-ws-my-dots">{i18n.number(me["dots"], lang)}</b>',
+                               left=i18n.number(left, lang))
         up.disabled = left <= 0
         down.disabled = me["dots"] <= 0
         syncing["on"] = True
@@ -334,16 +317,9 @@ def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
         _guard(status, lambda: action(shop, s.participant.token), lang)
         s.notify()
 
-    def save_note() -> None:
-        problem = _typed_problem(note.value, MAX_NOTE, "ws_what_note", lang)
-        if problem:
-            status.value = f'<span class="cx-ws-error">{escape(problem)}</span>'
-        else:
-            act(lambda shop, tok: shop.note(tok, exhibit_id, note.value))
-
     up.on_click(lambda _: act(lambda shop, tok: shop.vote(tok, exhibit_id, 1)))
     down.on_click(lambda _: act(lambda shop, tok: shop.vote(tok, exhibit_id, -1)))
-    save.on_click(lambda _: save_note())
+    save.on_click(lambda _: act(lambda shop, tok: shop.note(tok, exhibit_id, note.value)))
 
     def on_severity(change: dict[str, Any]) -> None:
         if not syncing["on"]:
@@ -409,7 +385,7 @@ def overview_panel(run_dir: Path, lang: str = "en") -> str:
         if top:
             parts.append("<ol class=\"cx-ws-top\">" + "".join(
                 f"<li>{escape(e.title)}: "
-                f"{escape(i18n.template('ws_n_dots', lang, e.votes)).format(n=f'<b>{i18n.number(e.votes, lang)}</b>')} "
+                f"{i18n.html('ws_n_dots', lang, e.votes, n=f'<b>{i18n.number(e.votes, lang)}</b>')} "
                 f"({escape(count('ws_n_people', e.voters))})</li>" for e in top) + "</ol>")
     past = past_workshops(run_dir)
     if past:
