@@ -96,8 +96,9 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
     gallery page waits for its visitor's query string before reading it. Culling: a kernel with no
     open connection (its visitor left) and idle for ``cull_idle`` seconds is shut down, checked every
     ``cull_interval`` seconds; kernels still connected are never culled (``cull_connected=False``),
-    and the warm pool is never culled (Voilà exempts it). The plotly extension stays out of the
-    browser (``UNUSED_EXTENSIONS``).
+    and the warm pool is never culled (Voilà exempts it). Connections are counted by
+    ``kit.voila_kernels.KernelManager``, so a tab closed mid-handshake does not pin its kernel. The
+    plotly extension stays out of the browser (``UNUSED_EXTENSIONS``).
     """
     from kit.paths import GALLERY_DIR
     command = [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
@@ -105,7 +106,8 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
                f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
                "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
-               f"--template={VOILA_TEMPLATE}", f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}"]
+               f"--template={VOILA_TEMPLATE}", f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}",
+               "--VoilaConfiguration.multi_kernel_manager_class=kit.voila_kernels.KernelManager"]
     if preheat and pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return command
