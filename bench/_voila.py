@@ -20,8 +20,8 @@ from pathlib import Path
 import nbformat
 
 from kit.cli import voila_command, voila_env
-from kit.dashboard import READY_MARK
-from kit.paths import GALLERY_DIR
+from kit.core.paths import GALLERY_DIR
+from kit.pages.gallery import READY_MARK
 
 CHROMIUM = "/usr/bin/chromium"
 EMPTY = "empty.ipynb"
@@ -84,7 +84,7 @@ def wait_pools(log: Path, notebooks: list[str], fills: dict[str, int], timeout: 
 
     Ready means more than Voilà's "pool is filled" (logged once the kernel has started, while the
     page may still be running in it): the page itself logs when it has run and waits for its
-    visitor (``kit.dashboard.READY_MARK``), so every timed load meets a kernel that is really warm.
+    visitor (``kit.pages.gallery.READY_MARK``), so every timed load meets a kernel that is really warm.
     """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

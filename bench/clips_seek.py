@@ -7,7 +7,7 @@ themselves: the ratio says what fraction of real time the analysis takes.
 
 Clips: a one-hour test-pattern video with a tone (320x240 at 25 fps, the size of the sample's
 recordings, made in about a minute) is cut at evenly spread points twice: by
-``kit.media.cut_clip``, which seeks (``-ss`` before ``-i``), and by the same encode with ``-ss``
+``kit.evidence.media.cut_clip``, which seeks (``-ss`` before ``-i``), and by the same encode with ``-ss``
 after ``-i``, which makes ffmpeg decode everything up to each cut. Target: seeking at least 10x
 faster than decoding.
 """
@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from bench.common import record
-from kit import media
-from kit.recordings import _survey_scorer, find_moments, score_customer_lines
+from kit.evidence import media
+from kit.evidence.transcripts import assign_roles, read_transcript
+from kit.steps.recordings import _survey_scorer, find_moments, score_customer_lines
 from kit.synth import sessions
-from kit.transcripts import assign_roles, read_transcript
 
 TRANSCRIPT_HOURS = 10.0
 VIDEO_S = 3600

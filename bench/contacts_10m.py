@@ -3,7 +3,7 @@
 The log is synthesised by DuckDB straight to CSV (a few seconds per million rows): 100 000 customers,
 six channels, times with and without zones, and about one row in five thousand broken (bad time, unknown
 channel) so the reject path is exercised. The kit's path is what the pipeline does: validate in chunks
-to Parquet (``kit.contacts.read_contacts``), then aggregate per customer and per channel with DuckDB.
+to Parquet (``kit.evidence.contacts.read_contacts``), then aggregate per customer and per channel with DuckDB.
 The reference is DuckDB reading the same CSV and computing the same per-customer aggregate, without
 any validation. Each side runs in its own process, so its peak memory (max RSS) is its own.
 Target: the kit's peak memory stays under 2 GB, whatever the size of the log.
@@ -43,8 +43,9 @@ COPY (
 KIT = """
 import json, resource, sys, time
 from pathlib import Path
-from kit import contacts, project
-from kit.rejects import RejectLog
+from kit.evidence import contacts
+from kit.core import project
+from kit.core.rejects import RejectLog
 folder, out = Path(sys.argv[1]), Path(sys.argv[2])
 t0 = time.perf_counter()
 counts = contacts.read_contacts(project.load(folder), out, RejectLog("bench"))

@@ -30,7 +30,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageOps
 
 from bench.common import ROOT, record
-from kit.faces import Box, detect_faces
+from kit.evidence.faces import Box, detect_faces
 
 TILES = ROOT / "bench" / "faces"
 # Face box (x0, y0, x1, y1) inside each tile: forehead to chin, ear to ear.
@@ -38,7 +38,7 @@ FACES = {"astronaut": (64, 61, 156, 164), "camera": (56, 57, 136, 152), "hopper"
 CANVAS = (1600, 1200)
 SCENES = 72
 SEED = 20260611
-# Face width as a share of the photo's longest side. kit.faces looks for faces from about 3 %.
+# Face width as a share of the photo's longest side. kit.evidence.faces looks for faces from about 3 %.
 SIZES = {"tiny (2-3 %, below the detector's minimum)": (0.02, 0.03), "small (3-6 %)": (0.03, 0.06),
          "medium (6-15 %)": (0.06, 0.15), "large (15-30 %)": (0.15, 0.30)}
 LIGHTS = {"dim": (0.35, 0.6), "normal": (0.8, 1.1), "bright": (1.2, 1.5)}
@@ -145,7 +145,7 @@ def found(face: Box, boxes: list[Box]) -> int | None:
 
 
 def before(rgb: np.ndarray) -> list[Box]:
-    """The reference: the same cascades as kit.faces used before, at 640 px and with no turned passes."""
+    """The reference: the same cascades as kit.evidence.faces used before, at 640 px and with no turned passes."""
     return detect_faces(rgb, detect_side=640, turns=(0,))
 
 

@@ -34,7 +34,7 @@ def _round_trip(page: Any, select: str, label: str, changed_js: str) -> float:
 
 
 def run(args: argparse.Namespace) -> list[dict[str, Any]]:
-    from kit import synth_run
+    from kit.synth import run_folder as synth_run
     with tempfile.TemporaryDirectory(prefix="cxkit-bench-10k-") as tmp:
         root = Path(tmp)
         folder = synth_run.write(root / "run", EXHIBITS)

@@ -1,4 +1,4 @@
-"""Accuracy of ``kit.sentiment`` on labelled text: Persian reviews (ParsiNLU) and English CX sentences.
+"""Accuracy of ``kit.analysis.sentiment`` on labelled text: Persian reviews (ParsiNLU) and English CX sentences.
 
 Persian: the ParsiNLU sentiment files in ``../shared/data/parsinlu-eval-only/`` (CC BY-NC-SA, used
 here to measure only). Each review is repeated once per aspect; the review's own label is its
@@ -28,7 +28,7 @@ import pandas as pd
 from sklearn.metrics import accuracy_score, f1_score
 
 from bench.common import ROOT, record
-from kit.sentiment import score
+from kit.analysis.sentiment import score
 
 PARSINLU = ROOT.parent / "shared" / "data" / "parsinlu-eval-only"
 PARSINLU_FILES = ("food_test.jsonl", "movie_dev.jsonl")

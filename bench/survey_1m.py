@@ -3,7 +3,7 @@
 One synthetic survey export of 1,000,000 responses (``kit.synth.tables``, bad rows included) is
 written once. Then, each in its own process so time and peak memory are its own:
 
-- **kit**: ``kit.surveys.read_surveys`` (read, validate, open answers redacted and normalised),
+- **kit**: ``kit.evidence.surveys.read_surveys`` (read, validate, open answers redacted and normalised),
   then NPS, CSAT, top-2-box and CES with intervals and tests by channel and by stage, and weekly
   and monthly NPS;
 - **duckdb**: the same NPS-by-channel figures in SQL from the same file, applying the same
@@ -42,9 +42,10 @@ surveys:
 
 KIT_CHILD = """
 import json, resource, sys, time
-from kit import project, scores
-from kit.rejects import RejectLog
-from kit.surveys import read_surveys
+from kit.core import project
+from kit.analysis import scores
+from kit.core.rejects import RejectLog
+from kit.evidence.surveys import read_surveys
 t0 = time.perf_counter()
 p = project.load(sys.argv[1])
 result = read_surveys(p, RejectLog("ingest"))

@@ -1,6 +1,6 @@
 """``thumbnails_2000``: 2,000 camera JPEGs of 12 megapixels to published copies, the kit's way and the plain way.
 
-The kit's way is ``kit.photos``' own path: JPEG draft decoding (the decoder reduces by 1/2, 1/4
+The kit's way is ``kit.evidence.photos``' own path: JPEG draft decoding (the decoder reduces by 1/2, 1/4
 or 1/8 while it decodes) and a pool of one process per core, writing for every photo its
 1000 px display copy and its 480 px thumbnail. The plain way, the reference, decodes every photo
 at full size, turns it upright and resizes it to the thumbnail only (less output than the kit
@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from bench.common import record
-from kit.photos import publish_all, thumbnail_reference
+from kit.evidence.photos import publish_all, thumbnail_reference
 from kit.synth.photos import camera_jpeg
 
 PHOTOS = 2000

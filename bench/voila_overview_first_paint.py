@@ -32,12 +32,12 @@ EMPTY_DONE = "() => (" + _voila.VOILA_DONE + ")() && !!document.querySelector('.
 
 def _run_folder(tmp: Path) -> Path:
     """The latest real run if there is one (reports/latest), else a small synthetic run."""
-    from kit.errors import RunNotFoundError
-    from kit.runs import resolve_run
+    from kit.core.errors import RunNotFoundError
+    from kit.core.runs import resolve_run
     try:
         return resolve_run(None)
     except RunNotFoundError:
-        from kit import synth_run
+        from kit.synth import run_folder as synth_run
         return synth_run.write(tmp / "run", 120)
 
 

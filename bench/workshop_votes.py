@@ -1,7 +1,7 @@
 """``workshop_votes``: how long a dot vote takes when 20 participants vote at once.
 
 Each of 20 processes (one per participant, as each Voilà visitor has a kernel of their own) joins
-and spends its whole budget on ``kit.workshop.Workshop``; every vote is timed. The reference is
+and spends its whole budget on ``kit.workshop.store.Workshop``; every vote is timed. The reference is
 the same votes cast one after another by a single process on a fresh workshop: the ratio says what
 waiting for SQLite's write lock adds. Target: the slowest 5% of votes under contention still
 answer within a second (a click should feel immediate).
@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import record
-from kit.workshop import DEPARTMENTS, Workshop
+from kit.workshop.store import DEPARTMENTS, Workshop
 
 PEOPLE = 20
 BUDGET = 10

@@ -17,7 +17,7 @@ import typer
 import yaml
 from rich.console import Console
 
-from kit.errors import KitError
+from kit.core.errors import KitError
 from kit.workshop_cli import app as workshop_app
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
@@ -59,7 +59,7 @@ def run(project: Annotated[Path, typer.Argument(help="project folder holding pro
 def validate(project: Annotated[Path, typer.Argument(help="project folder holding project.yaml")],
              show: Annotated[int, typer.Option(help="how many rejected rows to list")] = 20) -> None:
     """Check project.yaml and every input; print what a run would reject."""
-    from kit.paths import locate
+    from kit.core.paths import locate
     from kit.validate import validate_project
     report = validate_project(locate(project), dry_run=True)
     for w in report.warnings:
@@ -80,7 +80,7 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 
 
 VOILA_TEMPLATE = "cxkit"
-# Left out of the pages' browser: the pages draw plotly charts themselves (kit.page_plotly), and
+# Left out of the pages' browser: the pages draw plotly charts themselves (kit.pages.plotly), and
 # Voilà would otherwise load this 4.8 MB extension before every page, charts or not.
 UNUSED_EXTENSIONS = '["jupyterlab-plotly"]'
 CULL_IDLE_SECONDS = 60      # a kernel whose visitor has gone is shut down after this long without activity
@@ -97,17 +97,17 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
     open connection (its visitor left) and idle for ``cull_idle`` seconds is shut down, checked every
     ``cull_interval`` seconds; kernels still connected are never culled (``cull_connected=False``),
     and the warm pool is never culled (Voilà exempts it). Connections are counted by
-    ``kit.voila_kernels.KernelManager``, so a tab closed mid-handshake does not pin its kernel. The
+    ``kit.pages.kernels.KernelManager``, so a tab closed mid-handshake does not pin its kernel. The
     plotly extension stays out of the browser (``UNUSED_EXTENSIONS``).
     """
-    from kit.paths import GALLERY_DIR
+    from kit.core.paths import GALLERY_DIR
     command = [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
                f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
                f"--MappingKernelManager.cull_interval={cull_interval}",
                "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
                f"--template={VOILA_TEMPLATE}", f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}",
-               "--VoilaConfiguration.multi_kernel_manager_class=kit.voila_kernels.KernelManager"]
+               "--VoilaConfiguration.multi_kernel_manager_class=kit.pages.kernels.KernelManager"]
     if preheat and pool_size > 0:
         command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
     return command
@@ -115,8 +115,8 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
 
 def voila_env() -> dict[str, str]:
     """The environment Voilà needs to find the kit's page template (it adds to, never replaces, JUPYTER_PATH)."""
-    from kit.paths import REPO_ROOT
-    assets = str(REPO_ROOT / "kit" / "assets")
+    from kit.core.paths import ASSETS_DIR
+    assets = str(ASSETS_DIR)
     path = os.environ.get("JUPYTER_PATH")
     return {"JUPYTER_PATH": f"{assets}{os.pathsep}{path}" if path else assets}
 
@@ -127,8 +127,8 @@ def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: 
           preheat: Annotated[bool, typer.Option(help="keep one kernel per page ready (faster first paint, ~200 MB each)")]
           = True) -> None:
     """Serve the gallery pages with Voilà on 127.0.0.1 for one run folder."""
-    from kit.paths import RUN_ENV_VAR
-    from kit.runs import resolve_run
+    from kit.core.paths import RUN_ENV_VAR
+    from kit.core.runs import resolve_run
     run_dir = resolve_run(run)
     env = {**os.environ, **voila_env(), RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     out.print(f"Serving run {run_dir.name} at http://127.0.0.1:{port}/  (Ctrl+C stops)")
@@ -153,8 +153,8 @@ def report(run: Annotated[Path | None, typer.Argument(help="run folder [default:
     """Write the static exports of a run: report.html, report.pdf, cards.pdf, gallery.html."""
     import time
 
-    from kit import export
-    from kit.runs import resolve_run
+    from kit.core.runs import resolve_run
+    from kit.exports import report as export
     run_dir = resolve_run(run)
     makers = {"html": export.report_html, "pdf": export.report_pdf, "cards": export.cards_pdf,
               "gallery": export.gallery_html}

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kit import runs
-from kit.errors import KitError, PipelineError, ProjectError
-from kit.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
+from kit.core import runs
+from kit.core.errors import KitError, PipelineError, ProjectError
+from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
 from kit.validate import validate_project
 
 # The executive report notebook embeds plotly.js (offline) so nbconvert's HTML keeps its charts.
@@ -110,7 +110,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         seconds = round(time.perf_counter() - t0, 2)
         manifest["steps"].append({"notebook": nb.name, "seconds": seconds})
         say(f"[{i}/{len(notebooks)}] {nb.stem} done in {seconds:.1f} s")
-    from kit import export
+    from kit.exports import report as export
     export.report_html(partial)
     export.gallery_html(partial)
     manifest["rows"] = runs.collect_counts(partial)

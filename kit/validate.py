@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from kit import project as project_mod
-from kit.errors import InputFileError, KitError, ValidationFailed
-from kit.project import Project, Survey
-from kit.surveys import check_columns, reader_for, resolve_columns
-from kit.tables import TEXT_SUFFIXES, read_header
+from kit.core import project as project_mod
+from kit.core.errors import InputFileError, KitError, ValidationFailed
+from kit.core.project import Project, Survey
+from kit.evidence.files import TEXT_SUFFIXES, read_header
+from kit.evidence.surveys import check_columns, reader_for, resolve_columns
 
 
 @dataclass
@@ -75,9 +75,9 @@ def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationR
     report = ValidationReport(project)
     _check_files(project, report)
     if dry_run and not report.problems:
-        from kit import ingest
-        from kit.rejects import RejectLog
-        from kit.steps import Step
+        from kit.core.rejects import RejectLog
+        from kit.core.step import Step
+        from kit.steps import ingest
         with tempfile.TemporaryDirectory(prefix="cxkit-validate-") as tmp:
             step = Step("ingest", project, Path(tmp), RejectLog("ingest"))
             try:

@@ -23,9 +23,9 @@ def export_cmd(run: Annotated[Path | None, typer.Argument(help="run folder [defa
     mark. Any cell that starts with =, +, -, @, a tab or a carriage return gets a leading
     apostrophe, so a spreadsheet shows it as text and never runs it as a formula.
     """
-    from kit.runs import resolve_run
-    from kit.workshop import DB_NAME
-    from kit.workshop_csv import export_csv
+    from kit.core.runs import resolve_run
+    from kit.workshop.paper import export_csv
+    from kit.workshop.store import DB_NAME
     run_dir = resolve_run(run)
     if not (run_dir / DB_NAME).exists():
         typer.echo(f"No workshop has reviewed run {run_dir.name} yet ({run_dir / DB_NAME} does not exist).", err=True)
@@ -51,9 +51,9 @@ def import_cmd(run: Annotated[Path, typer.Argument(help="run folder the cards we
     importing the same file again changes nothing. Paper participants are told apart by name and
     department; votes given in a browser are never changed.
     """
-    from kit.paths import locate
-    from kit.runs import resolve_run
-    from kit.workshop_csv import import_csv
+    from kit.core.paths import locate
+    from kit.core.runs import resolve_run
+    from kit.workshop.paper import import_csv
     run_dir = resolve_run(run)
     result = import_csv(run_dir, locate(file))
     typer.echo(f"read {result['rows']} rows from {file}: {result['changed']} changed the workshop, "

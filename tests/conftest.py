@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.paths import REPO_ROOT
+from kit.core.paths import REPO_ROOT
 
 SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 
@@ -30,8 +30,8 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def sample_hashes() -> dict[str, str]:
     """sha256 of every file of the sample project before any test ran the pipeline on it."""
-    from kit.paths import SAMPLE_PROJECT
-    from kit.runs import hash_inputs
+    from kit.core.paths import SAMPLE_PROJECT
+    from kit.core.runs import hash_inputs
     return hash_inputs(SAMPLE_PROJECT)
 
 
@@ -44,7 +44,7 @@ def runs_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sample_run(runs_dir: Path, sample_hashes: dict[str, str]) -> Path:
     """The whole pipeline, run once on the bundled sample through papermill."""
     from kit import pipeline
-    from kit.paths import SAMPLE_PROJECT
+    from kit.core.paths import SAMPLE_PROJECT
     return pipeline.run(SAMPLE_PROJECT, runs_dir, run_id="first", progress=False, say=lambda _: None)
 
 

@@ -20,7 +20,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from kit import export, gallery, overview_chart
+from kit.charts import journey as overview_chart
+from kit.steps import gallery
+from kit.exports import report as export
 from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
@@ -322,7 +324,7 @@ def test_no_kernel_left_behind_memory_flat_over_50_loads(browser, hostile_run: P
     (120 MB) allows for Voilà's own heap growing a little (Python keeps freed memory in its arenas,
     tornado and zmq keep per-connection buffers) while one leaked kernel (~150-200 MB) breaks it.
     """
-    from kit.paths import GALLERY_DIR
+    from kit.core.paths import GALLERY_DIR
     pools = len(list(GALLERY_DIR.glob("*.ipynb")))
     with voila_server(hostile_run, tmp_path / "home", cull_idle=20, cull_interval=5) as (url, proc):
         def visit() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.paths import REPO_ROOT, SAMPLE_PROJECT
+from kit.core.paths import REPO_ROOT, SAMPLE_PROJECT
 
 
 def cxkit(*args: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:

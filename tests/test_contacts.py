@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import contacts, project, scores
-from kit.rejects import RejectLog
+from kit.analysis import scores
+from kit.core import project
+from kit.core.rejects import RejectLog
+from kit.evidence import contacts
 
 YAML = """\
 name: T

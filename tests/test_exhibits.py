@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kit.exhibits import SHORT_ALPHABET, short_ids
+from kit.core.exhibits import SHORT_ALPHABET, short_ids
 
 
 def test_short_ids_are_unique_stable_and_unambiguous() -> None:

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from kit import cards
-from kit.exhibits import short_ids
-from kit.paths import REPO_ROOT
+from kit.core.exhibits import short_ids
+from kit.core.paths import REPO_ROOT
+from kit.exports import cards
 
 pytestmark = pytest.mark.browser
 HOSTILE = '<img src=x onerror="window.__xss=1">'
@@ -93,7 +93,7 @@ def test_report_html_has_no_code_no_cdn_no_traceback_and_escapes(exported: tuple
     run, _ = exported
     html = (run / "report.html").read_text(encoding="utf-8")
     assert '<div class="highlight' not in html and 'class="jp-CodeMirrorEditor' not in html     # no code cell shown
-    for code in ("report.headline_html(r)", "open_step(", "ensure_ingested", "kit.workshop.findings_html"):
+    for code in ("report.headline_html(r)", "open_step(", "ensure_ingested", "kit.workshop.store.findings_html"):
         assert code not in html
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=[\"']?(https?:)?//", html, re.IGNORECASE)
     assert "Traceback" not in html and 'data-mime-type="application/vnd.jupyter.stderr"' not in html
@@ -168,7 +168,7 @@ def test_gallery_html_filters_and_lens_in_a_browser(browser, exported: tuple[Pat
     page.wait_for_selector(".card")
     assert page.locator(".card").count() == len(records)
     page.select_option("#f-source", "survey")
-    from kit.pages import source_kind
+    from kit.views.html import source_kind
     expected = sum(1 for r in records if source_kind(r) == "survey")
     assert 0 < page.locator(".card").count() == expected < len(records)
     page.select_option("#f-source", "")

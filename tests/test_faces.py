@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from kit.faces import blur_boxes, blur_faces_array, blur_faces_image, detect_faces
+from kit.evidence.faces import blur_boxes, blur_faces_array, blur_faces_image, detect_faces
 
 # The only two photos with a visible face among the real samples, and where the face is
 # (x0, y0, x1, y1 of the face itself, checked by eye).
@@ -44,7 +44,7 @@ def test_no_face_found_in_the_face_free_samples(shared_data: Path) -> None:
              "exif-orientation/Landscape_1.jpg", "exif-samples/jpg/gps/DSCN0010.jpg",
              "exif-samples/jpg/tests/45-gps_ifd.jpg", "exif-samples/jpg/orientation/portrait_1.jpg"]
     found = {n: detect_faces(rgb(shared_data / n)) for n in names}
-    # Recall comes first (kit.faces): the passes on turned copies find one box on the back of the
+    # Recall comes first (kit.evidence.faces): the passes on turned copies find one box on the back of the
     # head in Portrait_1 (a blurred patch of hair); no other face-free photo may get one.
     assert sum(len(b) for b in found.values()) <= 1 and not any(found[n] for n in names[1:]), found
 

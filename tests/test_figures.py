@@ -1,4 +1,4 @@
-"""kit.figures: a chart exhibit's figure is stored as JSON and, where Chromium exists, as a PNG."""
+"""kit.charts.store: a chart exhibit's figure is stored as JSON and, where Chromium exists, as a PNG."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from kit import figures
+from kit.charts import store as figures
 
 
 def _fig() -> go.Figure:

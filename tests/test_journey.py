@@ -7,10 +7,10 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-
-from kit import journey
-from kit import negative_charts as nc
 from scipy import stats
+
+from kit.analysis import journey
+from kit.charts import negative as nc
 
 STAGES = ["purchase", "support"]
 IDEAL = {"purchase": {"nps": 50, "csat": 4.5}, "support": {"csat": 4.0}}

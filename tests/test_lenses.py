@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from kit import lenses
+from kit.analysis import lenses
 
 
 def rec(id_: str, **kw) -> dict:

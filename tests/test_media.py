@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from kit import media
-from kit.errors import InputFileError
+from kit.core.errors import InputFileError
+from kit.evidence import media
 
 
 def make_video(out: Path, seconds: float = 4.0, size: str = "320x240") -> Path:
@@ -100,14 +100,14 @@ def test_waveform_shows_the_tone(tmp_path: Path, generated: dict[str, Path]) -> 
 @pytest.fixture()
 def fixed_face(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The real blurrer with a detector that always 'finds' one face box; records each detection."""
-    import kit.faces
+    import kit.evidence.faces
     calls: list[int] = []
 
     def detect(frame: np.ndarray) -> list[tuple[int, int, int, int]]:
         calls.append(frame.shape[0])
         return [(100, 60, 80, 80)]
 
-    monkeypatch.setattr(kit.faces, "detect_faces", detect)
+    monkeypatch.setattr(kit.evidence.faces, "detect_faces", detect)
     return calls
 
 
@@ -138,14 +138,14 @@ def test_copy_of_real_file_still_probes_after_rename(tmp_path: Path, shared_data
 
 def _detector(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """A detector that 'finds' a face wherever the frame has its bright 40x40 patch; logs each call."""
-    import kit.faces
+    import kit.evidence.faces
     calls: list[int] = []
 
     def detect(frame: np.ndarray) -> list[tuple[int, int, int, int]]:
         calls.append(1)
         return [(100, 60, 40, 40)] if frame[80, 120, 0] == 250 else []
 
-    monkeypatch.setattr(kit.faces, "detect_faces", detect)
+    monkeypatch.setattr(kit.evidence.faces, "detect_faces", detect)
     return calls
 
 

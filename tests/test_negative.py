@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import negative, pain, scorecard, wall
-from kit import negative_charts as nc
+from kit.analysis import overload as negative
+from kit.analysis import pain, scorecard, wall
+from kit.charts import negative as nc
 
 # c1: 1 message a week, happy.     c2: 3 a week, complained and scored 3 (complaint is the worse outcome).
 # c3: 15 a week, left, scored 2.   c4: 16.5 a week, scored 5 (detractor only).   c5: never written to.
@@ -150,7 +151,7 @@ def test_scorecard_by_hand() -> None:
 
 
 def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> None:
-    from kit import negative_room
+    from kit.pages import negative as negative_room
     entries = [{"rank": 1, "title": "<script>x</script> pain", "stage": "purchase", "channel": "app", "severity": 0.8,
                 "reach": 12, "evidence_strength": 2.6, "sources": ["survey", "recording"], "exhibits": ["rec-1", "q-2"],
                 "thumb": None, "too_few": False},
@@ -168,7 +169,7 @@ def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> Non
 
 
 def test_room_pain_grid_cells_open_their_gallery_filter() -> None:
-    from kit import negative_room
+    from kit.pages import negative as negative_room
     obs = pain.observations(RESPONSES, MOMENTS, pd.DataFrame())
     matrix = pain.pain_matrix(obs, ["purchase", "support"], ["app", "email"], min_n=3)
     fig = nc.pain_heatmap(matrix, ["purchase", "support"], ["app", "email"])

@@ -1,4 +1,4 @@
-"""kit.overview_chart: the overview's journey curve as an SVG image made by the pipeline, shown without script."""
+"""kit.charts.journey: the overview's journey curve as an SVG image made by the pipeline, shown without script."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import figures, overview_chart
+from kit.charts import journey as overview_chart
+from kit.charts import store as figures
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import pytest
 
-from kit import cli, page_plotly
+from kit import cli
+from kit.pages import plotly as page_plotly
 
 
 def test_a_chart_holds_its_figure_as_json_and_sends_plotly_js_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:

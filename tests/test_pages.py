@@ -8,7 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import dashboard, gallery, i18n, overview_chart, pages
+from kit.charts import journey as overview_chart
+from kit.core import i18n
+from kit.steps import gallery
+from kit.views import html as pages
+from kit.pages import gallery as dashboard
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -143,7 +147,7 @@ def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.M
 
 
 def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
-    from kit import synth_run
+    from kit.synth import run_folder as synth_run
     run = synth_run.write(tmp_path / "run", 130, thumbs=4)
     run_dir, summary, records = pages.load_run(run)
     page = dashboard.GalleryPage(run_dir, summary, records)
@@ -178,7 +182,9 @@ def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
 
 def test_chart_detail_is_wide_and_keeps_the_figures_design(tmp_path: Path) -> None:
     import plotly.graph_objects as go
-    from kit import page_plotly, synth_run
+
+    from kit.synth import run_folder as synth_run
+    from kit.pages import plotly as page_plotly
     run = synth_run.write(tmp_path / "run", 12, thumbs=0)
     (run / "charts").mkdir(exist_ok=True)
     go.Figure(go.Bar(x=["a"], y=[1]), layout={"width": 1200, "height": 620, "margin": {"l": 70, "r": 20}}).write_json(
@@ -196,7 +202,7 @@ def test_chart_detail_is_wide_and_keeps_the_figures_design(tmp_path: Path) -> No
 
 
 def test_gallery_page_failure_shows_a_plain_message(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    from kit import synth_run
+    from kit.synth import run_folder as synth_run
     run_dir, summary, records = pages.load_run(synth_run.write(tmp_path / "run", 20, thumbs=0))
     page = dashboard.GalleryPage(run_dir, summary, records)
     page.show()
@@ -210,5 +216,5 @@ def test_gallery_page_failure_shows_a_plain_message(tmp_path: Path, caplog: pyte
 
 
 def lenses_rank(records, lens):
-    from kit import lenses
+    from kit.analysis import lenses
     return lenses.rank(records, lens)

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-import kit.photos
-from kit.faces import detect_faces
-from kit.photos import DISPLAY_SIDE, THUMB_SIDE, PhotosResult, process_photos, publish_one, thumbnail_reference
-from kit.rejects import RejectLog
+import kit.evidence.photos
+from kit.core.rejects import RejectLog
+from kit.evidence.faces import detect_faces
+from kit.evidence.photos import DISPLAY_SIDE, THUMB_SIDE, PhotosResult, process_photos, publish_one, thumbnail_reference
 
 STAGES, CHANNELS = ["purchase", "support", "in_store"], ["app", "email"]
 HEADER = "file,caption,stage,channel,valence,participant,consent\n"
@@ -153,7 +153,7 @@ def colours_published(run_dir: Path) -> list[tuple[int, ...]]:
 
 def step_files_written(run_dir: Path, res: PhotosResult, rejects: RejectLog) -> None:
     """Write what the photos notebook writes besides the images: tables, moments, exhibits, rejects."""
-    from kit.exhibits import write_part
+    from kit.core.exhibits import write_part
     (run_dir / "data").mkdir(exist_ok=True)
     res.photos.to_parquet(run_dir / "data" / "photos.parquet", compression=None)
     res.moments.to_parquet(run_dir / "data" / "moments-photos.parquet", compression=None)
@@ -215,7 +215,7 @@ def test_sidecar_path_escaping_the_project_is_never_opened(tmp_path: Path, monke
                       "ok.jpg,x,nowhere,fax,7,P1,maybe", "link.jpg,x,,,,P1,yes"])
     opened: list[str] = []
     real_open = Image.open
-    monkeypatch.setattr(kit.photos.Image, "open", lambda fp, *a, **k: opened.append(str(fp)) or real_open(fp, *a, **k))
+    monkeypatch.setattr(kit.evidence.photos.Image, "open", lambda fp, *a, **k: opened.append(str(fp)) or real_open(fp, *a, **k))
     res, rejects = run(project, tmp_path / "run")
     assert not any("secret" in p or "passwd" in p or "elsewhere" in p or "link" in p for p in opened), opened
     reasons = {r.locator: r.reason for r in rejects.items if r.source_file == "photos/photos.csv"}
@@ -277,12 +277,12 @@ def test_draft_decode_matches_full_decode(tmp_path: Path) -> None:
 def test_pool_and_in_process_publish_the_same(tmp_path: Path) -> None:
     project = tmp_path / "p"
     (project / "photos").mkdir(parents=True)
-    for i in range(kit.photos.POOL_THRESHOLD + 1):
+    for i in range(kit.evidence.photos.POOL_THRESHOLD + 1):
         Image.new("RGB", (400, 300), (i * 15, 0, 0)).save(project / "photos" / f"{i:02}.jpg")
     (project / "photos" / "zz.jpg").write_bytes(b"\xff\xd8broken")            # one bad file cannot stop the pool
     results = [run(project, tmp_path / f"run{w}", workers=w, require_consent=False) for w in (1, 2)]
     (one, rej1), (two, rej2) = results
-    assert len(one.photos) == kit.photos.POOL_THRESHOLD + 1 and set(one.photos["width"]) == {400}
+    assert len(one.photos) == kit.evidence.photos.POOL_THRESHOLD + 1 and set(one.photos["width"]) == {400}
     assert one.photos.equals(two.photos) and [r.reason for r in rej1.items] == [r.reason for r in rej2.items]
 
 
@@ -330,12 +330,12 @@ def test_strongest_photos_and_exhibit_table(tmp_path: Path) -> None:
         Image.new("RGB", (20, 20), "grey").save(project / "photos" / f"{name}.jpg")
     sidecar(project, [f"{n}.jpg,caption <{n}>,purchase,app,{v},P1,yes" for n, v in valences.items()])
     res, _ = run(project, tmp_path / "run")
-    negative, positive = kit.photos.strongest(res.photos, n=2)
+    negative, positive = kit.evidence.photos.strongest(res.photos, n=2)
     assert negative["photo_id"].tolist() == ["photo-a", "photo-f"]        # -0.9 twice: by id
     assert positive["photo_id"].tolist() == ["photo-c", "photo-e"]        # unrated d is neither
-    html = kit.photos.strongest_html(res.photos, res.exhibits, tmp_path / "run", n=2)
+    html = kit.evidence.photos.strongest_html(res.photos, res.exhibits, tmp_path / "run", n=2)
     assert "Most negative (2)" in html and "caption &lt;a&gt;" in html and "caption <a>" not in html
-    table = kit.photos.exhibit_table(res.exhibits)
+    table = kit.evidence.photos.exhibit_table(res.exhibits)
     assert table.columns.tolist() == ["id", "caption", "stage", "channel", "valence", "source", "faces blurred"]
     assert table.set_index("id").loc["photo-c", ["caption", "stage", "channel", "valence", "source"]].tolist() == [
         "caption <c>", "purchase", "app", 0.8, "photos/c.jpg"]

@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import exhibits as ex
 from kit import pipeline
-from kit.errors import PipelineError
-from kit.paths import NOTEBOOKS_DIR, REPO_ROOT, SAMPLE_PROJECT
-from kit.runs import hash_inputs
+from kit.core import exhibits as ex
+from kit.core.errors import PipelineError
+from kit.core.paths import NOTEBOOKS_DIR, REPO_ROOT, SAMPLE_PROJECT
+from kit.core.runs import hash_inputs
 from kit.synth import synthesize
 
 pytestmark = pytest.mark.notebook

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kit import printing
-from kit.errors import MissingDependencyError
-from kit.paths import REPO_ROOT
+from kit.core.errors import MissingDependencyError
+from kit.core.paths import REPO_ROOT
+from kit.exports import printing
 
 
 def test_playwright_is_a_run_time_dependency() -> None:

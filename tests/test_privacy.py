@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.privacy import iran_national_id_ok, luhn_ok, redact_pii
+from kit.evidence.privacy import iran_national_id_ok, luhn_ok, redact_pii
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kit import project
-from kit.errors import ProjectError, UnsafePathError
+from kit.core import project
+from kit.core.errors import ProjectError, UnsafePathError
 
 MINIMAL = """\
 name: Test

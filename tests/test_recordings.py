@@ -10,9 +10,11 @@ import pytest
 from PIL import Image
 from test_media import make_audio, make_video
 
-from kit import media
-from kit.errors import UnsafePathError
-from kit.recordings import (
+from kit.core.errors import UnsafePathError
+from kit.core.rejects import RejectLog
+from kit.evidence import media
+from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
+from kit.steps.recordings import (
     MOMENT_COLUMNS,
     UTTERANCE_COLUMNS,
     RecordingsResult,
@@ -22,8 +24,6 @@ from kit.recordings import (
     seconds,
     timeline_charts,
 )
-from kit.rejects import RejectLog
-from kit.transcripts import CUSTOMER, INTERVIEWER, Utterance
 
 STAGES = ["purchase", "support"]
 CHANNELS = ["app", "phone"]
@@ -98,7 +98,7 @@ RECORDINGS = [
 ]
 
 
-# A stand-in for kit.sentiment with a few words, so every score below can be worked out by hand.
+# A stand-in for kit.analysis.sentiment with a few words, so every score below can be worked out by hand.
 LEXICON = {"failed": -0.8, "forever": -0.4, "fine": 0.6, "خطا": -0.7, "منتظر": -0.3}
 SCORED: list[tuple[str, str]] = []
 
@@ -307,14 +307,14 @@ def test_unsafe_path_is_refused(project: Path, tmp_path: Path) -> None:
 def test_face_blur_applies_to_clip_and_thumbnail(project: Path, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """The real blurrer, with its detector counted: thumbnails once, clips twice a second."""
-    import kit.faces
+    import kit.evidence.faces
     calls: list[int] = []
 
     def detect(frame: np.ndarray) -> list[tuple[int, int, int, int]]:
         calls.append(1)
         return []
 
-    monkeypatch.setattr(kit.faces, "detect_faces", detect)
+    monkeypatch.setattr(kit.evidence.faces, "detect_faces", detect)
     res, _ = run(project, tmp_path, RECORDINGS[:1], blur_faces=True)
     assert [e.kind for e in res.exhibits] == ["clip", "clip"]
     assert len(calls) > 2 + 4                                       # two thumbnails, then every clip
@@ -330,7 +330,7 @@ def test_markers_file_missing_columns_falls_back_to_found(project: Path, tmp_pat
 
 
 def test_notebook_views_summary_strongest_and_sources(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
-    from kit import recording_views as views
+    from kit.views import recordings as views
     res, _, run_dir = result
     table = views.summary(res, RECORDINGS).set_index("recording")
     assert table.loc["s01", ["length", "media", "customers", "interviewers", "moments", "coded by a person"]].tolist() == [
@@ -357,7 +357,7 @@ def test_notebook_views_summary_strongest_and_sources(result: tuple[RecordingsRe
 
 
 def test_thumbnail_time_is_the_line_that_says_most() -> None:
-    from kit.recordings import Moment, telling_time
+    from kit.steps.recordings import Moment, telling_time
     utts = [Utterance(10, 12, "A", "Fine so far.", CUSTOMER, 0.4), Utterance(12, 16, "A", "Then it crashed.", CUSTOMER, -0.2),
             Utterance(16, 18, "A", "Awful.", CUSTOMER, -0.6), Utterance(13, 15, "R", "Terrible?", INTERVIEWER, -0.9)]
     bad = Moment(11.0, 17.0, "A", "", -0.7, 0.7, "person", [])

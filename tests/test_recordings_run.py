@@ -15,8 +15,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.paths import SAMPLE_PROJECT
-from kit.transcripts import read_transcript
+from kit.core.paths import SAMPLE_PROJECT
+from kit.evidence.transcripts import read_transcript
 
 pytestmark = pytest.mark.notebook
 

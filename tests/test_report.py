@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import cards, report
-from kit.exhibits import short_ids
+from kit.core.exhibits import short_ids
+from kit.exports import cards
+from kit.views import report
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 PNG_1x1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f"

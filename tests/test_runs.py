@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from kit import runs
-from kit.errors import RunNotFoundError
+from kit.core import runs
+from kit.core.errors import RunNotFoundError
 
 
 def make_partial(out: Path, run_id: str) -> Path:

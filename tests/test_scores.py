@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit import scores
+from kit.analysis import scores
 
 Z = 1.959963984540054
 
@@ -185,7 +185,7 @@ def test_contact_bands_join_by_customer() -> None:
 
 
 def test_charts_grey_small_groups_and_give_n() -> None:
-    from kit import charts
+    from kit.charts import survey as charts
     df = pd.DataFrame({"stage": ["a"] * 40 + ["b"] * 5, "nps": [9] * 40 + [0] * 5, "csat": 4, "ces": 5})
     fig = charts.score_by_group(scores.by_group(df, "stage", min_n=30), "stage")
     bar = fig.data[0]

@@ -11,8 +11,8 @@ import math
 import numpy as np
 import pytest
 
-from kit import sentiment
-from kit.sentiment import score, score_fa
+from kit.analysis import sentiment
+from kit.analysis.sentiment import score, score_fa
 
 
 def compound(v: float) -> float:

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kit import project, surveys
-from kit.errors import InputFileError
-from kit.rejects import RejectLog
+from kit.core import project
+from kit.core.errors import InputFileError
+from kit.core.rejects import RejectLog
+from kit.evidence import surveys
 
 YAML = """\
 name: T

@@ -18,8 +18,8 @@ import pytest
 import yaml
 from PIL import Image, ImageOps
 
-from kit.errors import ProjectError
-from kit.paths import SAMPLE_PROJECT
+from kit.core.errors import ProjectError
+from kit.core.paths import SAMPLE_PROJECT
 from kit.synth import synthesize
 from kit.synth.media import encode
 from kit.synth.sessions import Cue, Session, hand_written, parse_cues

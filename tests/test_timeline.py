@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit import timeline
-from kit.pages import gallery_link
-from kit.recordings import find_moments
-from kit.transcripts import CUSTOMER, INTERVIEWER, Utterance
+from kit.analysis import timeline
+from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
+from kit.steps.recordings import find_moments
+from kit.views.html import gallery_link
 
 
 def lines(*rows: tuple[float, float, float | None]) -> pd.DataFrame:
@@ -96,7 +96,7 @@ def test_links_table_escapes_and_links() -> None:
 
 
 def test_figure_round_trips_through_the_shared_chart_store(tmp_path) -> None:
-    from kit.figures import load_figure, save_figure
+    from kit.charts.store import load_figure, save_figure
     win = timeline.windows(lines((0, 50, -0.4)), duration_s=60)
     fig = timeline.figure(win, MOMENTS.iloc[:1], title="t")
     media = save_figure(tmp_path, "chart-rec-s01-timeline", fig, png=False)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from pathlib import Path
 
-import itertools
 import pytest
 
-from kit.errors import InputFileError
-from kit.transcripts import (
+from kit.core.errors import InputFileError
+from kit.evidence.transcripts import (
     CUSTOMER,
     INTERVIEWER,
     UNKNOWN,

@@ -12,9 +12,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit import project, surveys, vendors
-from kit.errors import InputFileError
-from kit.rejects import RejectLog
+from kit.core import project
+from kit.core.errors import InputFileError
+from kit.core.rejects import RejectLog
+from kit.evidence import surveys, vendors
 
 FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
 ENCODINGS = ["utf8.csv", "bom.csv", "utf16.txt", "cp1256.csv"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from kit import cli
-from kit.voila_kernels import KernelManager
+from kit.pages.kernels import KernelManager
 
 
 def test_a_disconnect_without_a_connection_leaves_the_count_at_zero() -> None:
@@ -21,4 +21,4 @@ def test_a_disconnect_without_a_connection_leaves_the_count_at_zero() -> None:
 
 
 def test_the_pages_server_uses_it() -> None:
-    assert "--VoilaConfiguration.multi_kernel_manager_class=kit.voila_kernels.KernelManager" in cli.voila_command(8866)
+    assert "--VoilaConfiguration.multi_kernel_manager_class=kit.pages.kernels.KernelManager" in cli.voila_command(8866)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kit import exhibits, i18n
-from kit import workshop as ws
-from kit.workshop import Workshop, WorkshopError
+from kit.core import exhibits, i18n
+from kit.workshop.store import Workshop, WorkshopError
+from kit.workshop import store as ws
 
 EXHIBITS = ["ex-a", "ex-b", "ex-c", "ex-d"]
 
@@ -229,7 +229,7 @@ def send(bar, message: dict) -> None:
 
 
 def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
-    from kit import workshop_ui as ui
+    from kit.pages import workshop as ui
     ui._SESSIONS.clear()
     bar = ui.participant_bar(run)
     panel = ui.exhibit_panel(run, "ex-a")
@@ -283,12 +283,12 @@ def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
 
 
 def test_severity_words_match_the_store() -> None:
-    from kit import workshop_ui as ui
+    from kit.pages import workshop as ui
     assert [ui.severity_label(k, "en") for k in ws.SEVERITY] == [f"{k} {v}" for k, v in ws.SEVERITY.items()]
 
 
 def test_persian_page_words_the_workshop_in_persian_and_stores_english(run: Path) -> None:
-    from kit import workshop_ui as ui
+    from kit.pages import workshop as ui
     ui._SESSIONS.clear()
     bar = ui.participant_bar(run, "fa")
     panel = ui.exhibit_panel(run, "ex-a", "fa")
@@ -320,7 +320,7 @@ def test_persian_page_words_the_workshop_in_persian_and_stores_english(run: Path
 
 def test_bar_apologises_for_a_failure_that_is_not_the_visitors(run: Path, monkeypatch: pytest.MonkeyPatch,
                                                               caplog: pytest.LogCaptureFixture) -> None:
-    from kit import workshop_ui as ui
+    from kit.pages import workshop as ui
     ui._SESSIONS.clear()
     bar = ui.participant_bar(run)
 
@@ -336,7 +336,8 @@ def test_bar_apologises_for_a_failure_that_is_not_the_visitors(run: Path, monkey
 
 def test_bar_is_one_widget_model_drawn_as_text(run: Path) -> None:
     from ipywidgets.widgets.widget import _instances as models
-    from kit import workshop_ui as ui
+
+    from kit.pages import workshop as ui
     ui._SESSIONS.clear()
     before = set(models)
     ui.participant_bar(run)
@@ -347,7 +348,7 @@ def test_bar_is_one_widget_model_drawn_as_text(run: Path) -> None:
 
 
 def test_overview_lists_past_workshops_beside_this_run(tmp_path: Path) -> None:
-    from kit import workshop_ui as ui
+    from kit.pages import workshop as ui
     old = make_run(tmp_path / "a", titles={"ex-a": "<b>old</b>"})
     old = old.rename(tmp_path / "20260101-000000")
     empty = make_run(tmp_path / "b").rename(tmp_path / "20260201-000000")

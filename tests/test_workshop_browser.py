@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from kit import workshop
-from kit.workshop_csv import export_csv
-from kit.workshop_ui import STORAGE_KEY
+from kit.pages.workshop import STORAGE_KEY
+from kit.workshop.paper import export_csv
+from kit.workshop import store as workshop
 from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
@@ -143,7 +143,7 @@ def test_three_departments_vote_on_one_exhibit(browser, voila: str, run: Path, t
     assert "'" + HOSTILE in cells
 
     # The re-executed report carries the findings.
-    from kit import export
+    from kit.exports import report as export
     export.execute_report(run)
     html = export.report_html(run).read_text(encoding="utf-8")
     assert "design rates it severe (4.0 of 4), business does not (0.0)" in html

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kit import exhibits
-from kit.errors import InputFileError
-from kit.paths import REPO_ROOT
-from kit.workshop import Workshop
-from kit.workshop_csv import export_csv, import_csv, neutralise
+from kit.core import exhibits
+from kit.core.errors import InputFileError
+from kit.core.paths import REPO_ROOT
+from kit.workshop.paper import export_csv, import_csv, neutralise
+from kit.workshop.store import Workshop
 
 IDS = ["ex-a", "ex-b", "ex-c"]
 

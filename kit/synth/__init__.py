@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from kit.errors import ProjectError
+from kit.core.errors import ProjectError
 from kit.synth import media, sessions, tables
 from kit.synth import photos as pictures
 from kit.synth.project import project_yaml

@@ -1,0 +1,86 @@
+"""The channel scorecard: one table that answers what a business asks of each channel.
+
+Which do customers prefer (highest satisfaction, CSAT, among channels with enough answers)? Where do
+they buy (share of purchases)? Where do they reach us most (inbound contacts)? Which pays (lowest
+cost per purchase)? Contact figures come from the contact log (aggregated by DuckDB), satisfaction and
+effort from survey answers by channel, and social from its public posts as well.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from kit.analysis import scores
+
+
+def scorecard(channel_contacts: pd.DataFrame, responses: pd.DataFrame, comments: pd.DataFrame,
+              channels: list[str], min_n: int) -> pd.DataFrame:
+    """One row per channel (project.yaml order): volume, purchases, satisfaction, effort, cost, social posts."""
+    cc = channel_contacts.set_index("channel") if len(channel_contacts) else pd.DataFrame()
+    survey = scores.by_group(responses, "channel", min_n).set_index("channel") if len(responses) else pd.DataFrame()
+    posts = comments[comments["field"] == "social_post"] if len(comments) else comments
+    total_purchases = float(cc["purchases"].sum()) if len(cc) else 0.0
+    names = [c for c in channels if c in cc.index or c in survey.index]
+    names += sorted((set(cc.index) | set(survey.index)) - set(names))
+    rows = []
+    for ch in names:
+        c = cc.loc[ch] if ch in cc.index else None
+        s = survey.loc[ch] if ch in survey.index else None
+        purchases = int(c["purchases"]) if c is not None else 0
+        cost = float(c["cost"]) if c is not None else math.nan
+        contacts = int(c["contacts"]) if c is not None else 0
+        row = {"channel": ch, "contacts": contacts, "inbound": int(c["inbound"]) if c is not None else 0,
+               "outbound": int(c["outbound"]) if c is not None else 0,
+               "customers": int(c["customers"]) if c is not None else 0, "purchases": purchases,
+               "purchase_share": 100 * purchases / total_purchases if total_purchases else math.nan,
+               "complaints": int(c["complaints"]) if c is not None else 0,
+               "responses": int(s["responses"]) if s is not None else 0,
+               "nps": float(s["nps"]) if s is not None else math.nan,
+               "csat": float(s["csat"]) if s is not None else math.nan,
+               "ces": float(s["ces"]) if s is not None else math.nan,
+               "too_few": bool(s["too_few"]) if s is not None else True,
+               "cost": cost, "cost_per_contact": cost / contacts if contacts else math.nan,
+               "cost_per_purchase": cost / purchases if purchases else math.nan,
+               "posts": len(posts) if ch == "social" else 0,
+               "post_sentiment": float(posts["sentiment"].mean()) if ch == "social" and len(posts) else math.nan}
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _best(table: pd.DataFrame, col: str, lowest: bool = False, enough: bool = False) -> str | None:
+    t = table.dropna(subset=[col])
+    if enough:
+        t = t[~t["too_few"]]
+    if t.empty:
+        return None
+    return str(t.loc[t[col].idxmin() if lowest else t[col].idxmax(), "channel"])
+
+
+def _complaint_share(t: pd.DataFrame) -> float:
+    """Complaints as a share (%) of what customers send us."""
+    return 100 * t["complaints"].sum() / t["inbound"].sum() if t["inbound"].sum() else math.nan
+
+
+def answers(table: pd.DataFrame) -> dict[str, Any]:
+    """The four questions, each answered by a channel name (None when the data cannot say)."""
+    paying = table[table["purchases"] > 0]
+    social, rest = table[table["channel"] == "social"], table[table["channel"] != "social"]
+    return {"prefer": _best(table, "csat", enough=True), "buy": _best(table, "purchase_share"),
+            "reach": _best(table, "inbound"), "pays": _best(paying, "cost_per_purchase", lowest=True),
+            "social_complaint_share": _complaint_share(social) if len(social) else math.nan,
+            "other_complaint_share": _complaint_share(rest) if len(rest) else math.nan}
+
+
+def answers_text(a: dict[str, Any]) -> list[str]:
+    """The answers as plain sentences for the page and the notebook."""
+    out = [f"Customers are most satisfied with: {a['prefer'] or 'too few answers to say'}.",
+           f"They buy most through: {a['buy'] or 'no purchases recorded'}.",
+           f"They reach us most through: {a['reach'] or 'no inbound contacts'}.",
+           f"Cheapest per purchase: {a['pays'] or 'no purchases recorded'}."]
+    if not math.isnan(a["social_complaint_share"]):
+        out.append(f"On social, {a['social_complaint_share']:.0f}% of what customers send us are complaints, "
+                   f"against {a['other_complaint_share']:.0f}% on the other channels.")
+    return out

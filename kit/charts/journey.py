@@ -1,0 +1,84 @@
+"""The overview's journey curve, drawn once by the pipeline as an SVG that the page shows as an image.
+
+The overview is the page an executive opens first, so it must paint fast. An interactive plotly
+chart there costs the browser about a second of script work (plotly.js evaluated and drawn)
+before anything shows; an SVG image costs next to nothing, stays sharp at any size and prints
+well. The pipeline therefore renders the figure with kaleido into ``charts/overview-journey.svg``
+in the run's page language; the page embeds it as an ``<img>`` data URI (an SVG shown through
+``<img>`` runs no script, whatever a run folder holds). The interactive curve stays one click
+away in the negative room. When the SVG is missing (no Chromium when the run was made, or an
+older run), the page falls back to drawing the same figure with plotly.
+"""
+
+from __future__ import annotations
+
+import base64
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.charts.negative import OKABE_ITO
+from kit.charts import store as figures
+from kit.charts import survey as charts
+from kit.core import i18n
+
+SVG = f"{figures.CHARTS}/overview-journey.svg"
+WIDTH, HEIGHT = 1100, 400
+REQUIRED = {"stage", "source", "valence", "lo", "hi", "n"}     # columns of data/journey.parquet it draws
+
+
+def journey_figure(journey: pd.DataFrame, stages: list[str], lang: str = "en") -> go.Figure:
+    """The journey curve: felt valence per stage and source (95% interval), against the designed ideal."""
+    order = {s: i for i, s in enumerate(stages)}
+    journey = journey.assign(_o=journey["stage"].map(lambda s: order.get(s, len(order)))).sort_values(["_o", "stage"])
+    x_order = list(dict.fromkeys(journey["stage"]))
+    fig = go.Figure()
+    for i, (source, g) in enumerate(journey.groupby("source", sort=True)):
+        color = OKABE_ITO[i % len(OKABE_ITO)]
+        fig.add_trace(go.Scatter(
+            x=g["stage"], y=g["valence"], mode="lines+markers", name=f"{i18n.t('actual', lang)}: {source}",
+            line=dict(color=color, width=3), marker=dict(size=9, color=color),
+            error_y=dict(type="data", symmetric=False, array=g["hi"] - g["valence"], arrayminus=g["valence"] - g["lo"],
+                         color=color, thickness=1.2),
+            customdata=g["n"], hovertemplate="%{x}: %{y:.2f}<br>n = %{customdata}<extra>" + escape(str(source)) + "</extra>"))
+    ideal = journey.dropna(subset=["ideal"]).drop_duplicates("stage") if "ideal" in journey else journey.iloc[:0]
+    if len(ideal):
+        fig.add_trace(go.Scatter(x=ideal["stage"], y=ideal["ideal"], mode="lines+markers", name=i18n.t("ideal", lang),
+                                 line=dict(color="#17202a", dash="dash", width=2), marker=dict(symbol="diamond", size=9)))
+    n = int(journey["n"].sum()) if "n" in journey else 0
+    fig.update_layout(**{**charts.LAYOUT, "height": HEIGHT},
+                      title=f"{i18n.t('journey_title', lang)} (n = {i18n.number(n, lang)})",
+                      yaxis=dict(title=i18n.t("valence_axis", lang), range=[-1.05, 1.05], zeroline=True),
+                      xaxis=dict(categoryorder="array", categoryarray=x_order, title=i18n.t("stage", lang)),
+                      legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def write_svg(run_dir: Path, journey: pd.DataFrame, stages: list[str], lang: str) -> bool:
+    """Render the overview's journey curve to ``<run>/charts/overview-journey.svg``; False when it cannot be.
+
+    A stale SVG from an earlier run in the same folder is removed first, so the page never shows
+    numbers that are not this run's.
+    """
+    path = Path(run_dir) / SVG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    if journey.empty or REQUIRED - set(journey.columns):
+        return False
+    fig = journey_figure(journey, stages, lang).update_layout(width=WIDTH, height=HEIGHT)
+    return figures.write_image(fig, path)
+
+
+def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
+    """The stored SVG as an ``<img>`` (escaped alt text), captioned with ``link`` to the interactive curve."""
+    path = Path(run_dir) / SVG
+    if not path.is_file():
+        return None
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    alt = escape(i18n.t("journey_title", lang))
+    caption = (f'<figcaption><a href="{escape(link)}">{escape(i18n.t("journey_interactive", lang))}</a></figcaption>'
+               if link else "")
+    return (f'<figure class="cx-journey"><img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+            f'width="{WIDTH}" height="{HEIGHT}">{caption}</figure>')

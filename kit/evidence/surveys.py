@@ -1,0 +1,270 @@
+"""Survey exports in, the canonical ``responses`` and ``comments`` tables out.
+
+A survey's ``format:`` picks its reader from ``READERS``; every reader returns the raw cells as
+text with the file's own column names, and one validation, shared by all formats, decides what
+is accepted. Rows in = rows accepted + rows rejected, for every file: each reject names the file,
+the row (as a spreadsheet shows it: the header is row 1) and the column at fault.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from kit.core.errors import InputFileError, ProjectError
+from kit.core.project import Project, Survey
+from kit.core.rejects import RejectLog
+from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
+from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_cells, read_header
+from kit.evidence.privacy import redact_pii
+from kit.evidence.vendors import read_google_forms, read_qualtrics, read_surveymonkey, unique_names
+
+Reader = Callable[[Path, str], RawSurvey]
+RATINGS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+CONSENT_VALUES = {"yes": True, "y": True, "true": True, "1": True, "agree": True,
+                  "no": False, "n": False, "false": False, "0": False, "disagree": False}
+RESPONSE_COLUMNS = ["response_id", "customer_id", "submitted_at", "nps", "csat", "ces", "stage",
+                    "channel", "segment", "consent", "source_file", "source_row"]
+COMMENT_COLUMNS = ["comment_id", "response_id", "field", "text", "lang", "sentiment", "themes", "source"]
+
+
+def read_generic(path: Path, name: str, columns: list[str] | None = None) -> RawSurvey:
+    """CSV, TSV, XLSX or Parquet with one header row (``columns``: read only these, CSV/TSV)."""
+    frame = read_cells(path, name, columns=columns)
+    names = [str(c) for c in frame.columns]
+    frame.columns = unique_names([n or f"column {i + 1}" for i, n in enumerate(names)])
+    empty = [c for c, n in zip(frame.columns, names, strict=True) if not n and (frame[c] == "").all()]
+    return RawSurvey(frame.drop(columns=empty), 1)
+
+
+READERS: dict[str, Reader] = {"generic": read_generic, "qualtrics": read_qualtrics,
+                              "surveymonkey": read_surveymonkey, "google_forms": read_google_forms}
+
+
+@dataclass
+class SurveyResult:
+    responses: pd.DataFrame
+    comments: pd.DataFrame
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def reader_for(survey: Survey) -> Reader:
+    try:
+        return READERS[survey.format]
+    except KeyError:
+        raise ProjectError(f"survey {survey.path}: format {survey.format!r} has no reader in this version; "
+                           f"available: {', '.join(READERS)}. Export the file as plain CSV and use "
+                           "format: generic") from None
+
+
+def resolve_columns(present: list[str], aliases: dict[str, str], survey: Survey) -> Survey:
+    """The survey with every mapped name turned into the file's column name (via the vendor's aliases).
+
+    Stops when the mapping names a column the file lacks, listing what exists and the nearest name.
+    """
+    names = {**aliases, **{c: c for c in present}}
+
+    def one(key: str, col: str) -> str:
+        if col in names:
+            return names[col]
+        near = difflib.get_close_matches(col, list(names), n=1, cutoff=0.5)
+        hint = f" The closest column is {near[0]!r}." if near else ""
+        other = f" (also addressable as: {', '.join(list(aliases)[:40])})" if aliases else ""
+        raise InputFileError(survey.path, f"project.yaml maps {key} to column {col!r}, which the file "
+                             f"does not have.{hint} Columns in the file: {', '.join(present)}{other}",
+                             column=col, fix="Correct the name in project.yaml (names are case-sensitive)")
+
+    return survey.model_copy(update={"columns": {k: one(k, c) for k, c in survey.columns.items()},
+                                     "text": {k: one(k, c) for k, c in survey.text.items()}})
+
+
+def check_columns(raw: pd.DataFrame | RawSurvey, survey: Survey) -> Survey:
+    """Stop when the mapping names a column the file lacks; returns the survey with resolved names."""
+    table = raw if isinstance(raw, RawSurvey) else RawSurvey(raw)
+    return resolve_columns([str(c) for c in table.frame.columns], table.aliases, survey)
+
+
+def _by_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
+    """``fn`` applied to the distinct values only, then spread back (ratings, stages: few distinct values)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=False)
+    done = fn(pd.Series(uniques, dtype=s.dtype))
+    return pd.Series(done.to_numpy()[codes], index=s.index, dtype=done.dtype)
+
+
+def _slug(s: pd.Series) -> pd.Series:
+    return s.str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
+
+
+def _rating(lo: int, hi: int) -> Callable[[pd.Series], pd.Series]:
+    def parse(s: pd.Series) -> pd.Series:
+        num = pd.to_numeric(ascii_digits(s.str.strip()), errors="coerce")
+        ok = num.notna() & (num >= lo) & (num <= hi) & (num == num.round())
+        return num.where(ok, -1).where(s.str.strip() != "", np.nan)   # -1: present but not valid
+    return parse
+
+
+class _Faults:
+    """Reasons for rejecting rows, built as text only for the rows that have them (a million rows stay fast)."""
+
+    def __init__(self, index: pd.Index) -> None:
+        self.index = index
+        self.any = np.zeros(len(index), dtype=bool)
+        self.parts: list[pd.Series] = []
+
+    def add(self, mask: pd.Series, message: Callable[[pd.Index], pd.Series | str]) -> None:
+        m = mask.to_numpy(dtype=bool, na_value=False)
+        if m.any():
+            self.any |= m
+            rows = self.index[m]
+            text = message(rows)
+            self.parts.append(pd.Series(text, index=rows, dtype=object))
+
+    def reasons(self) -> pd.Series:
+        if not self.parts:
+            return pd.Series([], dtype=object)
+        return pd.concat(self.parts).groupby(level=0, sort=True).agg("; ".join)
+
+
+def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, header_rows: int | None,
+             rejects: RejectLog, seen_ids: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accepted rows (canonical, and as read); every other row is logged with its reasons.
+
+    A rating present but not valid rejects its row; an empty rating is a missing answer. A response
+    id seen before (earlier in the file or in an earlier survey file, ``seen_ids``) rejects the
+    later copy. ``survey`` must already name the file's columns (see ``resolve_columns``).
+    """
+    table = raw if isinstance(raw, RawSurvey) else RawSurvey(raw, header_rows or 1)
+    frame, header_rows = table.frame, table.header_rows if header_rows is None else header_rows
+    to_times = table.parse_times or parse_times
+    cols = survey.columns
+    n = len(frame)
+    empty_str = pd.Series([""] * n, index=frame.index, dtype=str)
+    cell = {key: frame[col].astype(str).str.strip() for key, col in cols.items()}
+    faults = _Faults(frame.index)
+
+    def quoted(key: str) -> Callable[[pd.Index], pd.Series]:
+        return lambda rows: f"column {cols[key]!r} ({key}): '" + cell[key][rows].astype(object) + "'"
+
+    out = pd.DataFrame(index=frame.index)
+    out["response_id"] = cell["response_id"]
+    no_id = out["response_id"] == ""
+    blank = no_id & (frame[no_id.to_numpy()] == "").all(axis=1).reindex(frame.index, fill_value=False)
+    faults.add(blank, lambda rows: "the row is empty")
+    faults.add(no_id & ~blank, lambda rows: f"column {cols['response_id']!r} (response_id) is empty")
+    for key, (lo, hi) in RATINGS.items():
+        if key not in cell:
+            out[key] = pd.array([pd.NA] * n, dtype="Int8")
+            continue
+        num = _by_unique(cell[key], _rating(lo, hi))
+        faults.add(num == -1, lambda rows, k=key, a=lo, b=hi: quoted(k)(rows) + f" is not a whole number {a}-{b}")
+        out[key] = num.where(num >= 0).astype("Float64").astype("Int8")
+    if "submitted_at" in cell:
+        s = cell["submitted_at"]
+        at = to_times(s)
+        faults.add(at.isna() & (s != ""), lambda rows: quoted("submitted_at")(rows) + " is not a date and time")
+        out["submitted_at"] = at.astype("datetime64[ns, UTC]")
+    else:
+        out["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
+    for key, allowed in (("stage", project.journey.stages), ("channel", project.channels)):
+        s = _by_unique(cell[key], _slug) if key in cell else empty_str
+        faults.add((s != "") & ~s.isin(allowed),
+                   lambda rows, k=key, a=allowed: quoted(k)(rows) + f" is not one of {', '.join(a)}")
+        out[key] = s.replace("", pd.NA).astype("string")
+    for key in ("customer_id", "segment"):
+        out[key] = (cell[key] if key in cell else empty_str).replace("", pd.NA).astype("string")
+    if "consent" in cell:
+        mapped = _by_unique(cell["consent"], lambda u: u.str.lower().map(CONSENT_VALUES).astype("boolean"))
+        faults.add((cell["consent"] != "") & mapped.isna(), lambda rows: quoted("consent")(rows) + " is not yes/no")
+        out["consent"] = mapped.astype("boolean")
+    else:
+        out["consent"] = pd.array([pd.NA] * n, dtype="boolean")
+    ids = out["response_id"]
+    dup = ids.ne("") & (ids.duplicated(keep="first") | (ids.isin(seen_ids) if seen_ids is not None else False))
+    faults.add(dup, lambda rows: quoted("response_id")(rows) + " repeats an earlier response; the first copy is kept")
+    out["response_id"] = ids.astype("string")
+    out["source_file"] = survey.path
+    out["source_row"] = (frame.index.to_numpy() + header_rows + 1).astype("int64")
+    reasons = faults.reasons()
+    for row, why in zip(out["source_row"].to_numpy()[faults.any], reasons.to_numpy(), strict=True):
+        rejects.add(survey.path, f"row {row}", why)
+    good = ~faults.any
+    return out.loc[good, RESPONSE_COLUMNS].reset_index(drop=True), frame.loc[good].reset_index(drop=True)
+
+
+DIGIT = r"[0-9\u06f0-\u06f9\u0660-\u0669]"
+PII_MIN_DIGITS = 8      # the shortest number redact_pii removes (a phone number) has 8 digits
+
+
+def redact(t: pd.Series) -> pd.Series:
+    """``redact_pii`` on the texts that could hold personal data (an @, or 8 digits or more), the rest as they are."""
+    out = t.copy()
+    maybe = has_match(t, "@") | (count_matches(t, DIGIT) >= PII_MIN_DIGITS)
+    if maybe.any():
+        out[maybe] = t[maybe].map(redact_pii)
+    return out
+
+
+def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: Survey,
+                  project: Project) -> pd.DataFrame:
+    """Open answers of accepted rows, one per answer; redacted and normalised before being kept.
+
+    With ``require_consent`` on, answers of respondents who did not consent are left out: their
+    ratings still count in the scores, but their words never reach a page.
+    """
+    frames = []
+    keep = responses["consent"].fillna(False).astype(bool) if project.privacy.require_consent else \
+        pd.Series(True, index=responses.index)
+    for name, col in survey.text.items():
+        text = accepted_raw[col].astype(str).str.strip()
+        mask = (keep & (text != "")).to_numpy(dtype=bool)
+        t = normalize_fa(text[mask])
+        if project.privacy.redact_pii:
+            t = redact(t)
+        ids = responses["response_id"][mask]
+        frames.append(pd.DataFrame({
+            "comment_id": ids + ":" + name, "response_id": ids,
+            "field": name, "text": t.astype("string"), "lang": detect_lang(t),
+            "sentiment": np.nan, "themes": "", "source": survey.path,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=COMMENT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)[COMMENT_COLUMNS]
+
+
+def load_survey(project: Project, i: int, survey: Survey) -> tuple[RawSurvey, Survey]:
+    """Read one survey file with its format's reader; returns it and the survey with resolved column names.
+
+    A generic CSV/TSV is checked against its header first and then only the mapped columns are read.
+    """
+    path = project.path(survey.path, key=f"surveys[{i}].path")
+    if survey.format == "generic" and path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
+        resolved = resolve_columns(read_header(path, survey.path), {}, survey)
+        wanted = list(dict.fromkeys([*resolved.columns.values(), *resolved.text.values()]))
+        return read_generic(path, survey.path, wanted), resolved
+    raw = reader_for(survey)(path, survey.path)
+    return raw, check_columns(raw, survey)
+
+
+def read_surveys(project: Project, rejects: RejectLog) -> SurveyResult:
+    """Every configured survey, validated, concatenated into the canonical tables.
+
+    A response id already accepted from an earlier file is a repeat, like one within a file.
+    """
+    responses, comments, counts = [], [], {}
+    seen = pd.Index([], dtype="string")
+    for i, survey in enumerate(project.surveys):
+        raw, resolved = load_survey(project, i, survey)
+        before = len(rejects)
+        accepted, accepted_raw = validate(raw, resolved, project, None, rejects, seen_ids=seen if len(seen) else None)
+        counts[survey.path] = {"in": len(raw.frame), "accepted": len(accepted), "rejected": len(rejects) - before}
+        responses.append(accepted)
+        comments.append(comments_from(accepted_raw, accepted, resolved, project))
+        seen = seen.append(pd.Index(accepted["response_id"]))
+    if not responses:
+        return SurveyResult(pd.DataFrame(columns=RESPONSE_COLUMNS), pd.DataFrame(columns=COMMENT_COLUMNS), {})
+    return SurveyResult(pd.concat(responses, ignore_index=True), pd.concat(comments, ignore_index=True), counts)

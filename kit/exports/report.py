@@ -1,0 +1,171 @@
+"""Static exports of a run: the executive report (HTML and PDF), the one-file gallery, the cards.
+
+All open offline: the report's template drops nbconvert's CDN scripts and the report notebook
+embeds plotly.js; the gallery embeds its thumbnails and data and filters with plain JavaScript.
+Untrusted text reaches the gallery only as JSON data and is put on the page with ``textContent``.
+``report.pdf`` is ``report.html`` printed by Chromium with its charts swapped for images
+(interactive charts are cut at page breaks); ``cards.pdf`` is built by kit.exports.cards.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from kit.analysis import lenses
+from kit.core import exhibits as ex
+from kit.core import runs
+from kit.core.errors import PipelineError, ProjectError, RunNotFoundError
+from kit.core.paths import ASSETS_DIR
+from kit.views import html as pages
+from kit.views.html import data_uri
+
+TEMPLATES = ASSETS_DIR / "nbconvert"
+GALLERY_TEMPLATE = ASSETS_DIR / "gallery.html"
+REPORT_NOTEBOOK = "06_report.ipynb"
+CLIP_BUDGET_BYTES = 8 * 1024 * 1024      # clips embedded up to this total; linked beyond it
+# plotly's notebook renderer adds a MathJax <script> from a CDN to every figure; the kit's charts
+# use no LaTeX, and a page must open offline, so the export drops those tags.
+_CDN_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
+
+
+REPORT_RENDERER = "notebook"            # plotly.js embedded once: the charts survive nbconvert, offline
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
+def report_project(run_dir: Path) -> Path:
+    """The project folder a run was made from (its manifest says), to re-run the report against."""
+    manifest = runs.read_manifest(run_dir)
+    project = manifest.get("project") or (manifest.get("parameters") or {}).get("project")
+    if not project or not (Path(project) / "project.yaml").is_file():
+        raise ProjectError(f"the run {run_dir.name} was made from {project or 'an unknown project'}, which has no "
+                           "project.yaml any more; restore that folder, or export without re-running the report "
+                           "(cxkit report --no-execute)")
+    return Path(project)
+
+
+def execute_report(run_dir: Path) -> Path:
+    """Re-run the report notebook against the run, so the report shows what happened since (workshops).
+
+    The notebook is written next to the run's other executed notebooks only when it succeeds; a
+    failed execution is kept beside it as ``06_report.failed.ipynb`` for reading.
+    """
+    import papermill as pm
+
+    from kit.core.paths import NOTEBOOKS_DIR
+    run_dir = Path(run_dir)
+    project = report_project(run_dir)
+    out = run_dir / "notebooks" / REPORT_NOTEBOOK
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = out.with_suffix(".running.ipynb")
+    before = os.environ.get("PLOTLY_RENDERER")
+    os.environ["PLOTLY_RENDERER"] = REPORT_RENDERER
+    try:
+        pm.execute_notebook(NOTEBOOKS_DIR / REPORT_NOTEBOOK, work, parameters={"project": str(project), "run_dir": str(run_dir)},
+                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR), log_output=False,
+                            extra_arguments=KERNEL_ARGUMENTS)
+    except Exception as exc:  # noqa: BLE001 - the user gets the notebook, the cell and the error
+        failed = out.with_suffix(".failed.ipynb")
+        if work.exists():
+            os.replace(work, failed)
+        ename = getattr(exc, "ename", None)
+        error = f"{ename}: {getattr(exc, 'evalue', '')}" if ename else f"{type(exc).__name__}: {exc}"
+        raise PipelineError(REPORT_NOTEBOOK, getattr(exc, "exec_count", None), error, failed) from None
+    finally:
+        if before is None:
+            os.environ.pop("PLOTLY_RENDERER", None)
+        else:
+            os.environ["PLOTLY_RENDERER"] = before
+    os.replace(work, out)
+    return out
+
+
+def report_html(run_dir: Path) -> Path:
+    """``report.html``: the executed report notebook without code, prompts or CDN links."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    executed = run_dir / "notebooks" / REPORT_NOTEBOOK
+    if not executed.is_file():
+        raise RunNotFoundError(f"{executed} is missing: the report notebook has not run on this run folder; "
+                               "run `cxkit report` without --no-execute")
+    nb = nbformat.read(executed, as_version=4)
+    exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES)],
+                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}})
+    out = run_dir / "report.html"
+    out.write_text(_CDN_MATHJAX.sub("", body), encoding="utf-8")
+    return out
+
+
+def report_pdf(run_dir: Path, given_browser: Any = None) -> Path:
+    """``report.pdf``: report.html printed on A4 by Chromium, every chart as an image kept whole on its page."""
+    from kit.exports import printing
+    run_dir = Path(run_dir).resolve()
+    html = run_dir / "report.html"
+    if not html.exists():
+        report_html(run_dir)
+    return printing.print_pdf(html.as_uri(), run_dir / "report.pdf", charts_to_images=True, given_browser=given_browser)
+
+
+def cards_pdf(run_dir: Path, given_browser: Any = None) -> Path:
+    """``cards.pdf``: two A5 exhibit cards per A4 sheet, most severe first (see kit.exports.cards)."""
+    from kit.exports import cards
+    return cards.cards_pdf(run_dir, given_browser=given_browser)
+
+
+def _title(run_dir: Path) -> str:
+    summary = run_dir / "summary.json"
+    name = json.loads(summary.read_text(encoding="utf-8")).get("name", "") if summary.exists() else ""
+    return f"{name} — experience report" if name else "Experience report"
+
+
+def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Thumbnails always embedded; clips embedded while within the budget, else linked.
+
+    Each record also carries its source kind (for the source filter) and its score and label under
+    every lens (kit.analysis.lenses), so the page re-ranks by a lens without hiding any exhibit.
+    """
+    budget = CLIP_BUDGET_BYTES
+    out = []
+    for rec in records:
+        media = dict(rec.get("media") or {})
+        for key in ("thumb", "image"):
+            if key in media and (run_dir / media[key]).is_file():
+                media[key + "_src"] = data_uri(run_dir / media[key])
+        media.pop("image_src", None) if "thumb_src" in media else None
+        clip = media.get("clip")
+        if clip and (run_dir / clip).is_file():
+            size = (run_dir / clip).stat().st_size
+            mime = "audio/mp4" if clip.endswith(".m4a") else "video/mp4"
+            if size <= budget:
+                media["clip_src"] = data_uri(run_dir / clip)
+                budget -= size
+            else:
+                media["clip_src"] = clip
+            media["clip_mime"] = mime
+        lens = {name: {"score": round(lenses.score(rec, name), 4), "label": lenses.label(rec, name)}
+                for name in lenses.LENSES}
+        out.append({**rec, "media": media, "source_kind": pages.source_kind(rec), "lens": lens})
+    return out
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot close its <script> element, whatever the text inside says."""
+    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def gallery_html(run_dir: Path) -> Path:
+    """``gallery.html``: every exhibit with its filters, in one file that opens offline."""
+    summary_path = run_dir / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    records = _embed_media(run_dir, ex.load(run_dir))
+    page = GALLERY_TEMPLATE.read_text(encoding="utf-8")
+    page = page.replace("/*DATA*/null", _json_for_script({"summary": summary, "exhibits": records}))
+    out = run_dir / "gallery.html"
+    out.write_text(page, encoding="utf-8")
+    return out

@@ -1,0 +1,526 @@
+"""The Voilà pages, built from a run folder (the notebooks in gallery/ only call these).
+
+A page never computes anything heavy (summary.json, negatives.json and data/journey.parquet are
+written by the pipeline) and never shows a traceback: a missing run or a broken file becomes one
+plain message in the page's language, and the details go to the server's log.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import HTML, display
+
+from kit.analysis import lenses
+from kit.charts import journey as overview_chart
+from kit.charts import survey as charts
+from kit.core import i18n
+from kit.core.errors import KitError
+from kit.views import html as pages
+from kit.pages import plotly as page_plotly
+
+log = logging.getLogger("cxkit.pages")
+PAGE_SIZE = 48
+NEGATIVE_PAGE = "negative.ipynb"
+READY_MARK = "cxkit: page ready, waiting for its visitor:"
+DETAIL_CHART_HEIGHT = 380      # px, for a chart whose figure sets no height
+OVERLAY_CSS = """<style>
+.cx-cardgrid .cx-card{cursor:pointer;position:relative}
+.cx-cardgrid .cx-card:focus,.cx-cardgrid .cx-card.sel{outline:3px solid #2e86c1}
+.cx-open{margin-top:6px;border:1px solid #aab7b8;background:#fff;border-radius:6px;padding:2px 10px;cursor:pointer;font:inherit}
+.cx-overlay{position:fixed;top:24px;right:24px;width:min(560px,46vw);max-height:calc(100vh - 48px);overflow:auto;z-index:60;
+background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
+.cx-overlay.cx-rtl{right:auto;left:24px}
+.cx-overlay.cx-wide{width:min(960px,calc(100vw - 48px))}
+.cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
+.cx-overlay>*{flex-shrink:0}
+.cx-overlay>.widget-hbox:first-child{position:sticky;top:-8px;z-index:2;background:#fff;padding:4px 0}
+</style>"""
+
+
+def _message(text: str, lang: str = "en") -> None:
+    display(HTML(pages.page_css(lang) + pages.page_open(lang) + f'<p class="cx-msg">{escape(text)}</p></div>'))
+
+
+def _load() -> tuple[Path, dict[str, Any], list[dict[str, Any]]] | None:
+    try:
+        return pages.load_run()
+    except KitError as exc:
+        _message(str(exc))
+    except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
+        log.exception("could not read the run folder")
+        _message(i18n.t("unreadable"))
+    return None
+
+
+def _lang(summary: dict[str, Any]) -> str:
+    return i18n.language(summary.get("ui_language"))
+
+
+def query_params(page: str = "") -> dict[str, str]:
+    """The page's query string (Voilà puts it in the kernel's environment as QUERY_STRING).
+
+    With preheated kernels the page runs before its visitor arrives; ``get_query_string`` then
+    waits for the request, and the server log says that ``page`` is ready (see ``_announce_ready``).
+    Outside Voilà (JupyterLab, papermill) there is no query: ``{}``.
+    """
+    try:
+        from voila.utils import get_query_string
+        _announce_ready(page)
+        raw = get_query_string() or ""
+    except ImportError:  # pragma: no cover - voila is a dependency; kept for other front ends
+        raw = os.environ.get("QUERY_STRING", "")
+    return {k: v[-1] for k, v in parse_qs(raw).items() if k in pages.GALLERY_FILTERS}
+
+
+def _announce_ready(page: str) -> None:
+    """One line in the server's log when a preheated page has run and starts waiting for its visitor.
+
+    Voilà logs a pool as filled once its kernel has started, while the page may still be running
+    in it; this line marks the moment a visitor would get the whole page at once (the page
+    benchmarks wait for it). The kernel's stderr is the server's, so the line lands in its log.
+    """
+    if os.environ.get("VOILA_PREHEAT") == "True" and "QUERY_STRING" not in os.environ:
+        print(f"{READY_MARK} {page or '?'}", file=sys.__stderr__, flush=True)
+
+
+def visitor_arrived(page: str = "") -> None:
+    """Block a preheated kernel until its visitor's request arrives (a no-op otherwise).
+
+    A preheated page is drawn long before anyone asks for it; without a sign of life at request
+    time the idle-kernel culler could shut the kernel down before the visitor's browser connects.
+    The overview and the negative room call this in their last cell, after everything is drawn.
+    """
+    query_params(page)
+
+
+# ---------------------------------------------------------------- overview
+
+
+def _read_journey(run_dir: Path) -> pd.DataFrame | None:
+    path = run_dir / "data" / "journey.parquet"
+    if not path.exists():
+        return None
+    table = pd.read_parquet(path)
+    missing = overview_chart.REQUIRED - set(table.columns)
+    if missing:
+        log.error("%s lacks columns %s", path, sorted(missing))
+        return None
+    return table
+
+
+def _read_negatives(run_dir: Path) -> list[dict[str, Any]] | None:
+    path = run_dir / "negatives.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("negatives", data) if isinstance(data, dict) else data
+    return sorted(items, key=lambda n: n.get("rank", 1e9))
+
+
+def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5) -> str:
+    """The top ranked negative experiences, each with its thumbnail, leading to its exhibits."""
+    cards = []
+    for item in negatives[:limit]:
+        ids = [str(i) for i in item.get("exhibits") or []]
+        href = pages.gallery_link(exhibit=ids[0]) if ids else pages.GALLERY_PAGE
+        thumb = pages._media_uri(run_dir, item.get("thumb"))
+        head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
+        facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
+        reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
+        sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
+               if item.get("severity") is not None else "")
+        tags = "".join(f'<span class="cx-tag">{escape(str(t))}</span>' for t in (facts, reach, sev) if t)
+        cards.append(f'<a href="{escape(href)}"><div class="cx-card neg">{head}<div class="b"><h4>'
+                     f'<span class="rank">{escape(i18n.number(item.get("rank"), lang))}</span>'
+                     f'{escape(str(item.get("title") or ""))}</h4>{tags}</div></div></a>')
+    return '<div class="cx-neg">' + "".join(cards) + "</div>"
+
+
+def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
+    by_id = {r["id"]: r for r in records}
+    if summary.get("worst"):
+        return [by_id[i] for i in summary["worst"] if i in by_id]
+    return sorted((r for r in records if r.get("valence") is not None and r["valence"] < 0),
+                  key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
+
+
+def _workshops_html(run_dir: Path, lang: str) -> str:
+    try:
+        from kit.pages import workshop as workshop_ui
+        return workshop_ui.overview_panel(run_dir, lang) or ""
+    except Exception:  # noqa: BLE001 - one panel failing must not take the overview down
+        log.exception("workshop overview panel failed")
+        return ""
+
+
+def overview() -> None:
+    """One screen: headline scores with trend, the journey curve against the ideal, the five worst experiences."""
+    loaded = _load()
+    if loaded is None:
+        return
+    run_dir, summary, records = loaded
+    lang = _lang(summary)
+    try:
+        _overview(run_dir, summary, records, lang)
+    except Exception:  # noqa: BLE001
+        log.exception("overview failed")
+        _message(i18n.t("page_failed", lang), lang)
+
+
+def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
+    """The journey curve drawn by plotly in the page: for runs made without its SVG (slower to paint)."""
+    journey = _read_journey(run_dir)
+    if journey is not None and len(journey):
+        page_plotly.show(overview_chart.journey_figure(journey, summary.get("stages") or [], lang))
+        return
+    _message(i18n.t("journey_missing", lang), lang)
+    by_stage = pd.DataFrame(summary.get("by_stage") or [])
+    if len(by_stage):
+        title = i18n.t("nps_by_stage", lang, n=i18n.number(int(by_stage["responses"].sum()), lang))
+        page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
+
+
+def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
+    t = functools.partial(i18n.t, lang=lang)
+    links = (f'<div class="cx-links"><a href="{pages.GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
+             f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
+    static = overview_chart.image_html(run_dir, lang, link=NEGATIVE_PAGE)
+    display(HTML(pages.page_css(lang) + pages.page_open(lang)
+                 + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
+                 f"<p>{escape(t('run'))} {escape(run_dir.name)}{escape(t('sep'))}"
+                 f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
+                 + links + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
+    if not static:
+        _interactive_journey(run_dir, summary, lang)
+    negatives = _read_negatives(run_dir)
+    body = f"<h3>{escape(t('top_negatives'))}</h3>"
+    if negatives:
+        body += negatives_html(negatives, run_dir, lang)
+    else:
+        worst = _worst_exhibits(records, summary)
+        body += (f'<p class="cx-msg">{escape(t("negatives_missing"))}</p>'
+                 + pages.grid_html(worst, run_dir))
+    workshops = _workshops_html(run_dir, lang)
+    if workshops:
+        body += f"<h3>{escape(t('workshops'))}</h3>{workshops}"
+    display(HTML(pages.page_open(lang) + body + "</div>"))
+
+
+# ---------------------------------------------------------------- gallery
+
+
+def _safe(lang: str, say: Callable[[str], None]) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Widget callbacks log their errors and show a plain message instead of failing silently."""
+    def wrap(fn: Callable[..., None]) -> Callable[..., None]:
+        @functools.wraps(fn)
+        def inner(*args: Any, **kwargs: Any) -> None:
+            try:
+                fn(*args, **kwargs)
+            except Exception:  # noqa: BLE001
+                log.exception("gallery callback %s failed", fn.__name__)
+                say(i18n.t("page_failed", lang))
+        return inner
+    return wrap
+
+
+class GalleryPage:
+    """The gallery: filters, search, lens, pages of cards, and the detail of the opened exhibit.
+
+    The controls and cards are one widget (``kit.pages.cardgrid.CardGrid``); this class decides what
+    it shows: ``grid.query`` (filters and search) and ``grid.page`` come from the visitor, the
+    cards, the count and the number of pages go back.
+    """
+
+    FILTERS = ("stage", "channel", "segment", "kind", "valence", "source", "lens")
+
+    def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
+        from kit.pages.cardgrid import CardGrid
+        self.run_dir, self.summary, self.records = run_dir, summary, records
+        self.lang = lang = _lang(summary)
+        self.by_id = {r["id"]: r for r in records}
+        self._ranked: dict[str, list[dict[str, Any]]] = {"": records}
+        self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
+        self.choices = self._choices()
+        t = functools.partial(i18n.t, lang=lang)
+        self.grid = CardGrid(
+            labels={"open": t("open"), "empty": t("no_match"), "search": t("search"), "prev": t("prev"),
+                    "next": t("next"), "page": t("page")},
+            direction=i18n.direction(lang),
+            choices=[{"name": k, "options": [list(o) for o in opts]} for k, opts in self.choices.items()],
+            query=self.blank_query())
+        self.detail = w.VBox(layout=w.Layout(display="none"))
+        self.detail.add_class("cx-overlay")
+        if i18n.direction(lang) == "rtl":
+            self.detail.add_class("cx-rtl")
+        self.shown: list[dict[str, Any]] = []
+        self._quiet = False              # presetting the query: the caller redraws once afterwards
+        self._drawing = False            # render() clamps the page itself: no second drawing
+        safe = _safe(lang, self.say)
+        self.refilter, self.render, self.on_select = safe(self.refilter), safe(self.render), safe(self.on_select)
+        self.on_page = safe(self.on_page)
+
+    # -- data
+    def _values(self, key: str, order: list[str] | None) -> list[str]:
+        if key == "source":
+            values = {pages.source_kind(r) for r in self.records}
+        else:
+            values = {str(r.get(key)) for r in self.records if r.get(key)}
+        return [v for v in (order or []) if v in values] + sorted(values - set(order or []))
+
+    def _options(self, key: str, order: list[str] | None, everything: str) -> list[tuple[str, str]]:
+        return [(everything, "")] + [(v.replace("_", " "), v) for v in self._values(key, order)]
+
+    def _choices(self) -> dict[str, list[tuple[str, str]]]:
+        """Each filter's (label, value) options, "any" first; only values some exhibit has."""
+        t = functools.partial(i18n.t, lang=self.lang)
+        kinds = self._values("kind", ["photo", "clip", "quote", "chart", "metric"])
+        return {
+            "stage": self._options("stage", self.summary.get("stages"), t("all_stages")),
+            "channel": self._options("channel", self.summary.get("channels"), t("all_channels")),
+            "segment": self._options("segment", None, t("all_segments")),
+            "kind": [(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in kinds],
+            "valence": [(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
+            "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(pages.SOURCE_KINDS))],
+            "lens": [(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES],
+        }
+
+    def blank_query(self) -> dict[str, str]:
+        return {**{k: "" for k in self.FILTERS}, "q": ""}
+
+    def clean_query(self, asked: dict[str, Any]) -> dict[str, str]:
+        """The query as the page can honour it: values a filter does not offer are dropped, search is text."""
+        clean = self.blank_query()
+        for key, options in self.choices.items():
+            value = asked.get(key, "")
+            if isinstance(value, str) and value in {v for _, v in options}:
+                clean[key] = value
+        q = asked.get("q", "")
+        clean["q"] = q.strip()[:200] if isinstance(q, str) else ""
+        return clean
+
+    @property
+    def query(self) -> dict[str, str]:
+        return self.clean_query(self.grid.query)
+
+    def ranked(self, lens: str) -> list[dict[str, Any]]:
+        """All exhibits in the lens's order (computed once per lens per visitor, never filtered)."""
+        if lens not in self._ranked:
+            order = (self._lenses or {}).get("order", {}).get(lens)
+            self._ranked[lens] = [self.by_id[i] for i in order] if order else lenses.rank(self.records, lens)
+        return self._ranked[lens]
+
+    def label(self, rec: dict[str, Any], lens: str) -> str:
+        if not lens:
+            return ""
+        done = (self._lenses or {}).get("labels", {}).get(lens, {}).get(rec["id"])
+        return done if done is not None else lenses.label(rec, lens, self.lang)
+
+    def filtered(self) -> list[dict[str, Any]]:
+        query = self.query
+        lens = query.pop("lens")
+        return pages.filter_exhibits(self.ranked(lens), **query)
+
+    # -- drawing
+    def say(self, text: str) -> None:
+        """A plain message above the cards (an apology when something failed; the log has the details)."""
+        self.grid.message = text
+
+    def render(self, *_: Any) -> None:
+        """Draw the current page of ``shown``: its cards, the count and the pager, in one message."""
+        lens, lang = self.query["lens"], self.lang
+        pages_n = max(1, -(-len(self.shown) // PAGE_SIZE))
+        current = max(1, min(self.grid.page, pages_n))
+        start = (current - 1) * PAGE_SIZE
+        num = functools.partial(i18n.number, lang=lang)
+        self._drawing = True
+        try:
+            with self.grid.hold_sync():
+                self.grid.pages = pages_n
+                self.grid.page = current
+                self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
+                                   for r in self.shown[start:start + PAGE_SIZE]]
+                self.grid.count = i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
+                                         page=num(current), pages=num(pages_n))
+        finally:
+            self._drawing = False
+
+    def refilter(self, *_: Any) -> None:
+        """The visitor changed a filter or the search: filter again and show the first page."""
+        if self._quiet:
+            return
+        clean = self.query
+        if clean != self.grid.query:
+            self.grid.query = clean      # a value the page does not offer is dropped (observed: comes back here)
+            return
+        self.shown = self.filtered()
+        if self.grid.page != 1:
+            self.grid.page = 1           # observed: draws the first page
+        else:
+            self.render()
+
+    def on_page(self, change: dict[str, Any]) -> None:
+        """The visitor asked for another page (a number out of range is brought back into it)."""
+        if self._drawing:
+            return
+        if 1 <= change["new"] <= self.grid.pages:
+            self.render()
+        else:
+            self.grid.page = max(1, min(change["new"], self.grid.pages))   # observed: draws that page
+
+    def on_select(self, *_: Any) -> None:
+        self.open(self.grid.selected)
+
+    def open(self, exhibit_id: str) -> None:
+        """Show one exhibit's detail (media playing in the page, quote, chart, evidence, source) and its workshop panel."""
+        if not exhibit_id:
+            self.close()
+            return
+        rec = self.by_id.get(exhibit_id)
+        close = w.Button(description=i18n.t("close", self.lang), icon="")
+        close.add_class("cx-close")
+        close.on_click(lambda _: self.close())
+        figure = None
+        if rec is None:
+            missing = escape(i18n.t("not_found", self.lang, id=exhibit_id))
+            self.detail.children = [close, w.HTML(f'<p class="cx-msg">{missing}</p>')]
+        else:
+            d = i18n.text_dir(rec.get("lang"))
+            head = w.HTML(f'<h3 dir="{d}">{escape(rec.get("title") or "")}</h3>')
+            parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(pages.detail_html(rec, self.run_dir, lang=self.lang))]
+            figure = self._figure(rec)
+            if figure is not None:
+                parts.insert(2, figure)
+            parts.append(self._workshop_panel(exhibit_id))
+            self.detail.children = parts
+        if figure is not None:
+            self.detail.add_class("cx-wide")          # a chart gets the room it was designed for
+        else:
+            self.detail.remove_class("cx-wide")
+        self.detail.layout.display = "flex"
+
+    def close(self) -> None:
+        self.detail.layout.display = "none"
+        self.detail.children = []
+        self.grid.selected = ""
+
+    def _figure(self, rec: dict[str, Any]) -> w.Widget | None:
+        rel = (rec.get("media") or {}).get("figure")
+        if not rel:
+            return None
+        path = (self.run_dir / rel).resolve()
+        if not (path.is_relative_to(self.run_dir.resolve()) and path.is_file()):
+            return None
+        import plotly.io as pio
+        fig = pio.read_json(path)
+        # as designed (height, margins for labels and legends), but as wide as the pane, titles a little smaller
+        fig.update_layout(width=None, autosize=True, height=fig.layout.height or DETAIL_CHART_HEIGHT, title_font_size=15)
+        return page_plotly.Chart(fig)
+
+    def _workshop_panel(self, exhibit_id: str) -> w.Widget:
+        try:
+            from kit.pages import workshop as workshop_ui
+            return workshop_ui.exhibit_panel(self.run_dir, exhibit_id, self.lang)
+        except Exception:  # noqa: BLE001 - votes failing must not hide the exhibit
+            log.exception("workshop panel failed for %s", exhibit_id)
+            return w.HTML()
+
+    def _participant_bar(self) -> w.Widget | None:
+        try:
+            from kit.pages import workshop as workshop_ui
+            return workshop_ui.participant_bar(self.run_dir, self.lang)
+        except Exception:  # noqa: BLE001
+            log.exception("participant bar failed")
+            return None
+
+    # -- the page
+    def apply_query(self, params: dict[str, str]) -> bool:
+        """Preset filters and search from the query string (unknown values are ignored); True if any changed.
+
+        The grid is redrawn once afterwards by the caller, not once per preset value.
+        """
+        asked = {k: v for k, v in params.items() if k in (*self.FILTERS, "q") and v}
+        clean = self.clean_query({**self.query, **asked})
+        if clean == self.query:
+            return False
+        self._quiet = True
+        try:
+            self.grid.query = clean
+        finally:
+            self._quiet = False
+        return True
+
+    def visit(self, params: dict[str, str]) -> None:
+        """Apply a visitor's query to the page already drawn: filters and search, then the exhibit to open."""
+        if self.apply_query(params):
+            self.refilter()
+        if params.get("exhibit"):
+            self.open(params["exhibit"])
+
+    def header_html(self) -> str:
+        t = functools.partial(i18n.t, lang=self.lang)
+        return (pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
+                + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
+                f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a>{escape(t("sep"))}'
+                f'{escape(t("gallery_hint"))}</p></div>')
+
+    def show(self) -> None:
+        """Display the page: its heading as plain HTML, then the workshop bar, the grid and the detail.
+
+        Observers are attached here, so a page built but not shown (tests) is driven by hand.
+        """
+        self.grid.observe(self.refilter, names="query")
+        self.grid.observe(self.on_page, names="page")
+        self.grid.observe(self.on_select, names="opened")
+        display(HTML(self.header_html()))
+        bar = self._participant_bar()
+        if bar is not None:
+            display(bar)
+        display(self.grid)
+        display(self.detail)
+
+
+def exhibits_browser() -> GalleryPage | None:
+    """Every exhibit as cards, with filters, search, a lens, pages of PAGE_SIZE and an opened detail.
+
+    The page is drawn for a visitor without a query at once, so a preheated kernel has it ready;
+    ``gallery_visit`` (the notebook's next cell) then applies the visitor's query string to it.
+    Returns the page, or None when the run cannot be shown (a message says why).
+    """
+    loaded = _load()
+    if loaded is None:
+        return None
+    run_dir, summary, records = loaded
+    try:
+        gallery = GalleryPage(run_dir, summary, records)
+        gallery.shown = gallery.filtered()
+        gallery.render()
+        gallery.show()
+        return gallery
+    except Exception:  # noqa: BLE001
+        log.exception("gallery page failed")
+        _message(i18n.t("page_failed", _lang(summary)), _lang(summary))
+        return None
+
+
+def gallery_visit(gallery: GalleryPage | None) -> None:
+    """Wait for the visitor (with preheated kernels) and apply their query string: filters, search, an exhibit."""
+    params = query_params(pages.GALLERY_PAGE)
+    if gallery is None:
+        return
+    try:
+        gallery.visit(params)
+    except Exception:  # noqa: BLE001
+        log.exception("gallery query %r failed", params)
+        gallery.say(i18n.t("page_failed", gallery.lang))

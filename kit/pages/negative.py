@@ -1,0 +1,162 @@
+"""The negative room (Voilà page ``gallery/negative.ipynb``): the ranked negative experiences and the views behind them.
+
+It only reads the run folder: ``negatives.json``, ``charts/<id>.json`` and ``data/wall.parquet``, all
+written by the negative-experiences step. Nothing here computes; a missing piece becomes one plain
+line on the page and the details go to the server's log.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from IPython.display import HTML, display
+
+from kit.analysis import wall
+from kit.charts import store as figures
+from kit.core import i18n
+from kit.core.errors import KitError
+from kit.steps import negative as ns
+from kit.views import html as pages
+from kit.pages import plotly as page_plotly
+
+log = logging.getLogger("cxkit.pages")
+
+VIEWS = [  # (exhibit id, i18n key of its heading; "<key>_why" says why it is here)
+    (ns.WATERFALL_ID, "nr_waterfall"),
+    (ns.JOURNEY_ID, "nr_journey"),
+    (ns.PAIN_ID, "nr_pain"),
+    (ns.WALL_ID, "nr_wall"),
+    (ns.SCORECARD_ID, "nr_scorecard"),
+]
+ROOM_CSS = """<style>
+.cx-rank{list-style:none;padding:0;margin:0;display:grid;gap:8px}
+.cx-rank li{display:flex;gap:12px;align-items:flex-start;background:#f4f6f7;border-radius:8px;padding:8px 12px;
+border-inline-start:6px solid #D55E00}
+.cx-rank li.few{border-inline-start-color:#B3B6B7;color:#566573}
+.cx-rank .n{font-size:24px;font-weight:700;min-width:34px}.cx-rank img{width:120px;height:68px;object-fit:cover;border-radius:4px}
+.cx-rank .facts{font-size:12px;color:#424949}.cx-rank .ex a{font-size:12px;margin-inline-end:8px}
+.cx-painmap{border-collapse:collapse;font-size:12px}.cx-painmap th,.cx-painmap td{padding:4px 8px;border:1px solid #fff}
+.cx-painmap td a{color:inherit;text-decoration:none;display:block}.cx-painmap td a:hover{outline:2px solid #0072B2}
+</style>"""
+
+
+def read_negatives(run_dir: Path) -> list[dict[str, Any]]:
+    path = run_dir / "negatives.json"
+    if not path.exists():
+        return []
+    return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda e: e.get("rank") or 1e9)
+
+
+def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, lang: str = "en") -> str:
+    """The ranked list: each entry leads to its first exhibit, and lists the others; thin evidence is greyed."""
+    items = []
+    for e in entries[:limit]:
+        ids = [str(i) for i in e.get("exhibits") or []]
+        href = pages.gallery_link(exhibit=ids[0]) if ids else pages.gallery_link(stage=e.get("stage"), channel=e.get("channel"))
+        thumb = pages._media_uri(run_dir, e.get("thumb"))
+        img = f'<img src="{thumb}" alt="">' if thumb else ""
+        where = i18n.join((str(x) for x in (e.get("stage"), e.get("channel")) if x), lang)
+        facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
+                       reach=i18n.number(e.get("reach", 0), lang),
+                       evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
+                       sources=", ".join(map(str, e.get("sources") or [])))
+        facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
+        links = "".join(f'<a href="{escape(pages.gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
+        rank = escape(i18n.number(e.get("rank", 0), lang))
+        items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{rank}</span>{img}'
+                     f'<div><a href="{escape(href)}"><b>{escape(str(e.get("title", "")))}</b></a>'
+                     f'<div class="facts">{escape(facts)}</div><div class="ex">{links}</div></div></li>')
+    return '<ol class="cx-rank">' + "".join(items) + "</ol>"
+
+
+def pain_grid_html(fig_json: dict[str, Any]) -> str:
+    """The pain map as a table whose cells link to the gallery filtered on that stage and channel."""
+    trace = fig_json["data"][0]
+    xs, ys, z, text, links = trace["x"], trace["y"], trace["z"], trace.get("text"), trace.get("customdata")
+    head = "".join(f"<th>{escape(str(x))}</th>" for x in xs)
+    rows = []
+    for i, y in enumerate(ys):
+        cells = []
+        for j, _ in enumerate(xs):
+            v = z[i][j]
+            shade = "#ffffff" if v is None else f"rgba(213,94,0,{0.1 + 0.9 * float(v):.2f})"
+            label = escape(str(text[i][j])).replace("&lt;br&gt;", " · ") if text else ""
+            href = escape(links[i][j]) if links else ""
+            cells.append(f'<td style="background:{shade}"><a href="{href}">{label or "–"}</a></td>')
+        rows.append(f"<tr><th>{escape(str(y))}</th>{''.join(cells)}</tr>")
+    return f'<table class="cx-painmap"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
+
+
+def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
+    part = run_dir / "exhibits" / "negative.json"
+    try:
+        from kit.core import exhibits as ex
+        records = ex.load(run_dir) or (json.loads(part.read_text(encoding="utf-8")) if part.exists() else [])
+    except (ValueError, OSError):
+        log.exception("could not read the exhibits of %s", run_dir)
+        records = []
+    return {r["id"]: r for r in records}
+
+
+def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, lang: str) -> None:
+    rel = (record or {}).get("media", {}).get("figure") or f"{figures.CHARTS}/{ex_id}.json"
+    path = run_dir / rel
+    caption = (record or {}).get("caption") or ""
+    display(HTML(pages.page_open(lang) + f"<h3>{escape(i18n.t(key, lang))}</h3><p>{escape(i18n.t(key + '_why', lang))}</p>"
+                 + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
+                 + f'<p><a href="{escape(pages.gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
+                 "</p></div>"))
+    if not path.exists():
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
+        return
+    if ex_id == ns.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
+        display(HTML(wall.wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
+        return
+    fig = figures.load_figure(run_dir, rel)
+    fig.update_layout(width=None, autosize=True)
+    page_plotly.show(fig)
+    if ex_id == ns.PAIN_ID:
+        display(HTML(pain_grid_html(json.loads(path.read_text(encoding="utf-8")))))
+
+
+def negative_room() -> None:
+    """The page: a plain header, the ranked list leading to its exhibits, then each view."""
+    try:
+        run_dir, summary, _ = pages.load_run()
+    except KitError as exc:
+        display(HTML(f'<p class="cx-msg">{escape(str(exc))}</p>'))
+        return
+    except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
+        log.exception("could not read the run folder")
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("unreadable"))}</p>'))
+        return
+    lang = i18n.language(summary.get("ui_language"))
+    try:
+        _room(run_dir, summary, lang)
+    except Exception:  # noqa: BLE001
+        log.exception("negative room failed")
+        display(HTML(f'<p class="cx-msg">{escape(i18n.t("page_failed", lang))}</p>'))
+
+
+def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
+    t = functools.partial(i18n.t, lang=lang)
+    entries = read_negatives(run_dir)
+    by_id = _records_by_id(run_dir)
+    head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
+            + f"<h2>{escape(t('nr_title'))}{escape(t('sep'))}{escape(str(summary.get('name', '')))}</h2>"
+            f'<div class="cx-links"><a href="overview.ipynb">{escape(t("nr_back"))}</a>'
+            f'<a href="{pages.GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
+    body = ranked_html(entries, run_dir, lang=lang) if entries else f'<p class="cx-msg">{escape(t("nr_no_ranking"))}</p>'
+    display(HTML(head + body + "</div>"))
+    for ex_id, key in VIEWS:
+        try:
+            _view(run_dir, ex_id, key, by_id.get(ex_id), lang)
+        except Exception:  # noqa: BLE001 - one view failing must not take the room down
+            log.exception("view %s failed", ex_id)
+            display(HTML(f'<p class="cx-msg">{escape(t("nr_view_failed", heading=t(key)))}</p>'))

@@ -1,0 +1,1 @@
+"""One module per pipeline notebook: `run(step)` reads the run folder, writes tables and exhibits. No step imports another."""

@@ -1,0 +1,80 @@
+"""Gallery assembly: every step's exhibits and moments merged, and the summary pages show first."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+
+from kit.analysis import lenses, scores
+from kit.core import exhibits as ex
+from kit.core.step import Step
+
+MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
+                  "valence", "severity", "quote", "coded_by"]
+
+
+def merge_moments(step: Step) -> pd.DataFrame:
+    parts = [pd.read_parquet(p) for p in sorted((step.run_dir / "parts").glob("moments-*.parquet"))]
+    parts = [p for p in parts if len(p)]
+    table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MOMENT_COLUMNS)
+    step.save_table("moments", table)
+    return table
+
+
+def trend(responses: pd.DataFrame, freq: str = "M") -> dict[str, Any]:
+    """NPS, CSAT and CES per period (month by default) with their n, for the overview's trend lines.
+
+    Periods are calendar months (or weeks with ``W``) of ``submitted_at`` in UTC; a period with no
+    answer is left out. Each score keeps its 95% interval.
+    """
+    r = responses.dropna(subset=["submitted_at"]) if "submitted_at" in responses else responses.iloc[:0]
+    if r.empty:
+        return {"freq": freq, "periods": []}
+    stamps = pd.to_datetime(r["submitted_at"], utc=True).dt.tz_localize(None)
+    period = stamps.dt.to_period(freq).dt.start_time
+    rows = []
+    for p, g in r.groupby(period):
+        n_, c, e = scores.nps(g["nps"]), scores.mean_ci(g["csat"]), scores.mean_ci(g["ces"])
+        rows.append({"period": p.date().isoformat(), "responses": len(g), "nps": _num(n_["value"]),
+                     "nps_lo": _num(n_["lo"]), "nps_hi": _num(n_["hi"]), "csat": _num(c["value"]), "ces": _num(e["value"])})
+    return {"freq": freq, "periods": rows}
+
+
+def _num(v: float) -> float | None:
+    return None if v != v else round(float(v), 3)
+
+
+def worst(records: list[dict[str, Any]], limit: int = 5) -> list[str]:
+    """Ids of the most negative exhibits (lowest valence, then highest severity): the overview's fallback wall."""
+    neg = [r for r in records if r.get("valence") is not None and r["valence"] < 0]
+    neg.sort(key=lambda r: (r["valence"], -(r.get("severity") or 0)))
+    return [r["id"] for r in neg[:limit]]
+
+
+def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
+    """What the pages show before anything else, computed once here so pages stay light."""
+    p = step.project
+    responses = step.load_table("responses")
+    head = scores.headline(responses)
+    return {
+        "name": p.name, "run_id": step.run_dir.name.removeprefix(".partial-"), "ui_language": p.ui_language,
+        "languages": p.languages, "stages": p.journey.stages, "channels": p.channels,
+        "ideal": p.journey.ideal, "min_group_size": p.min_group_size, "headline": head,
+        "by_stage": scores.by_group(responses, "stage", p.min_group_size, p.journey.stages).to_dict("records"),
+        "trend": trend(responses), "worst": worst(records), "exhibits": len(records),
+        "exhibits_by_kind": pd.Series([r["kind"] for r in records]).value_counts().to_dict() if records else {},
+    }
+
+
+def assemble(step: Step) -> list[dict[str, Any]]:
+    """Write ``exhibits.json``, ``data/moments.parquet``, ``lenses.json`` and ``summary.json``; returns the exhibits."""
+    records = ex.merge_parts(step.run_dir)
+    (step.run_dir / "exhibits.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    merge_moments(step)
+    lenses.write(step.run_dir, records, step.project.ui_language)
+    (step.run_dir / "summary.json").write_text(
+        json.dumps(summary(step, records), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    step.finish()
+    return records

@@ -1,0 +1,204 @@
+"""The negative-experiences step: each view computed, drawn, stored as a chart exhibit, and the ranking written.
+
+The notebook ``04_negative`` calls one function per view. Outputs in the run folder:
+``charts/<id>.json|png`` (kit.charts.store), ``exhibits/negative.json`` (via the step), ``data/journey.parquet``
+(stage, source, valence, lo, hi, n, ideal, too_few), ``data/wall.parquet`` (the detractor wall's quotes) and
+``negatives.json`` (the ranked list the pages show).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.analysis import journey, pain, scorecard, wall
+from kit.analysis import overload as negative
+from kit.charts import journey as overview_chart
+from kit.charts import negative as nc
+from kit.charts import store as figures
+from kit.core.exhibits import Exhibit
+from kit.core.step import Step
+from kit.evidence import contacts
+
+WATERFALL_ID, JOURNEY_ID, PAIN_ID = "chart-paper-waterfall", "chart-journey-curve", "chart-pain-map"
+WALL_ID, SCORECARD_ID, RANKED_ID = "chart-detractor-wall", "chart-channel-scorecard", "chart-ranked-negatives"
+
+
+WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
+                "locator", "exhibit"]
+
+
+@dataclass
+class Inputs:
+    responses: pd.DataFrame
+    comments: pd.DataFrame
+    moments: pd.DataFrame
+    customers: pd.DataFrame          # one row per customer of the contact log (DuckDB aggregate)
+    channels: pd.DataFrame           # one row per channel of the contact log (DuckDB aggregate)
+    records: list[dict[str, Any]] = field(default_factory=list)   # exhibits the earlier steps made
+
+
+def read_moments(run_dir: Path) -> pd.DataFrame:
+    """Merged moments when the gallery step already ran, else every step's part merged here."""
+    merged = run_dir / "data" / "moments.parquet"
+    if merged.exists():
+        return pd.read_parquet(merged)
+    parts = [pd.read_parquet(p) for p in sorted((run_dir / "parts").glob("moments-*.parquet"))
+             if not p.name.endswith("-negative.parquet")]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["moment_id", "source", "ref", "stage",
+                                                                                  "channel", "valence", "severity"])
+
+
+def read_part_exhibits(run_dir: Path) -> list[dict[str, Any]]:
+    out = []
+    for path in sorted((run_dir / "exhibits").glob("*.json")):
+        if path.stem != "negative":
+            out += json.loads(path.read_text(encoding="utf-8"))
+    return out
+
+
+def load_inputs(step: Step) -> Inputs:
+    comments = step.load_table("comments") if step.has_table("comments") else pd.DataFrame()
+    has_contacts = step.has_table("contacts")
+    return Inputs(
+        responses=step.load_table("responses"), comments=comments, moments=read_moments(step.run_dir),
+        customers=contacts.customer_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
+        channels=contacts.channel_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
+        records=read_part_exhibits(step.run_dir))
+
+
+def _chart(step: Step, ex_id: str, fig: go.Figure, **fields: Any) -> Exhibit:
+    media = figures.save_figure(step.run_dir, ex_id, fig)
+    return Exhibit(id=ex_id, kind="chart", media=media, **fields)
+
+
+def waterfall(step: Step, inp: Inputs, tolerance: float) -> tuple[go.Figure, list[Exhibit], dict[str, float]]:
+    """The paper waterfall with its dose-response, as a chart exhibit, plus the overload metric exhibit."""
+    pile = negative.overload_pile(inp.customers, inp.responses)
+    bands = negative.dose_response(inp.customers, inp.responses, step.project.min_group_size)
+    summary = negative.overload_summary(inp.customers, inp.responses, tolerance)
+    fig = nc.paper_waterfall(pile, bands, tolerance)
+    share = 100 * summary["lost_over"] / summary["over"] if summary["over"] else 0.0
+    rest = 100 * summary["lost_rest"] / summary["rest"] if summary["rest"] else 0.0
+    source = step.project.contacts or ""
+    ex = _chart(step, WATERFALL_ID, fig, title="Buried in paper",
+                caption=f"{summary['over']} customers were sent more than {tolerance:g} messages a week; {share:.0f}% of them "
+                        f"left, complained or scored 0-6, against {rest:.0f}% of everyone else.",
+                valence=-round(min(1.0, share / 100), 2), severity=round(min(1.0, max(0.0, (share - rest) / 100)), 2),
+                lenses=["business", "design"], tags=["overload", "messages"],
+                evidence={"customers": int(summary["customers"]), "over": int(summary["over"]),
+                          "lost_over": int(summary["lost_over"]), "tolerance_per_week": tolerance},
+                source={"file": source, "locator": "outbound contacts per customer per week, joined to answers"})
+    return fig, [ex] + negative.overload_exhibits(summary, tolerance, source), summary
+
+
+def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame]:
+    """The journey curve (also written to ``data/journey.parquet`` for the overview page)."""
+    p = step.project
+    table = journey.journey_table(inp.responses, inp.moments, inp.comments, p.journey.stages, p.journey.ideal, p.min_group_size)
+    step.save_table("journey", table)
+    overview_chart.write_svg(step.run_dir, table, p.journey.stages, p.ui_language)
+    gaps = journey.widest_gaps(table)
+    flow = journey.entries_exits(inp.responses, inp.customers, p.journey.stages) if len(inp.customers) else pd.DataFrame()
+    fig = nc.journey_curve(table, gaps, flow, p.journey.stages)
+    worst = gaps.iloc[0] if len(gaps) else None
+    caption = (f"Widest gap to the ideal: {worst['stage']} ({worst['gap']:+.2f})." if worst is not None
+               else "No stage falls below its ideal.")
+    ex = _chart(step, JOURNEY_ID, fig, title="The journey, felt against designed", caption=caption,
+                stage=str(worst["stage"]) if worst is not None else None,
+                valence=round(max(-1.0, min(1.0, float(worst["valence"]))), 2) if worst is not None else None,
+                lenses=["design", "business"], tags=["journey"],
+                evidence={"observations": int(table["n"].sum()), "sources": sorted(table["source"].unique())},
+                source={"file": "data/journey.parquet", "locator": "valence per stage and source"})
+    return fig, ex, table
+
+
+def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame, pd.DataFrame]:
+    p = step.project
+    obs = pain.observations(inp.responses, inp.moments, inp.comments)
+    matrix = pain.pain_matrix(obs, p.journey.stages, p.channels, p.min_group_size)
+    fig = nc.pain_heatmap(matrix, p.journey.stages, p.channels)
+    top = matrix.sort_values("pain", ascending=False).iloc[0] if len(matrix) else None
+    ex = _chart(step, PAIN_ID, fig, title="Where it hurts: stage by channel",
+                caption=(f"Worst: {top['stage']} through {top['channel']} ({int(top['negatives'])} negative of "
+                         f"{int(top['n'])})." if top is not None else ""),
+                severity=round(float(top["severity"]), 2) if top is not None else None,
+                lenses=["design", "engineering", "business"], tags=["pain"],
+                evidence={"observations": int(matrix["n"].sum())},
+                source={"file": "data/responses.parquet", "locator": "survey answers and moments by stage and channel"})
+    return fig, ex, matrix, obs
+
+
+def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhibit, pd.DataFrame]:
+    ids = {r["id"] for r in inp.records}
+    quotes = wall.wall(inp.comments, inp.responses, ids, limit) if len(inp.comments) else pd.DataFrame(columns=WALL_COLUMNS)
+    step.save_table("wall", quotes)                    # the negative-room page draws the wall from it (RTL, escaped)
+    n = len(quotes)
+    fig = nc.table_figure(
+        ["quote", "severity", "theme", "answers sharing it", "where"],
+        [list(quotes.get("text", [])), [f"{v:.2f}" for v in quotes.get("severity", [])], list(quotes.get("theme", [])),
+         ["" if pd.isna(v) else int(v) for v in quotes.get("theme_answers", [])],
+         [f"{s} · {loc}" for s, loc in zip(quotes.get("source", []), quotes.get("locator", []), strict=True)]],
+        f"The detractor wall: the {n} most severe unhappy answers (n = {n})", height=130 + 66 * max(1, n),
+        widths=[5, 1, 2, 1.3, 2.4])
+    ex = _chart(step, WALL_ID, fig, title="The detractor wall",
+                caption=f"The {n} most severe unhappy answers, each with how many answers share its theme.",
+                lenses=["design", "business"], tags=["quotes", "detractors"],
+                severity=round(float(quotes["severity"].max()), 2) if n else None, evidence={"quotes": n},
+                source={"file": "data/comments.parquet", "locator": "disliked_most answers and social posts"})
+    return fig, ex, quotes
+
+
+def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame, dict[str, Any]]:
+    p = step.project
+    table = scorecard.scorecard(inp.channels, inp.responses, inp.comments, p.channels, p.min_group_size)
+    ans = scorecard.answers(table)
+
+    def f(v: float, fmt: str) -> str:
+        return "" if pd.isna(v) else format(v, fmt)
+    fig = nc.table_figure(
+        ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
+         "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
+        [list(table["channel"]), [f(v, ",") for v in table["contacts"]], [f(v, ",") for v in table["inbound"]],
+         [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "" for v in table["purchase_share"]],
+         [f(v, ".2f") + (" (few)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
+         [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
+         [f(v, ".3f") for v in table["cost_per_contact"]], [f(v, ".2f") for v in table["cost_per_purchase"]],
+         [f"{p:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if p else "" for p, s in zip(table["posts"], table["post_sentiment"],
+                                                                                       strict=True)]],
+        f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
+        height=140 + 30 * len(table))
+    ex = _chart(step, SCORECARD_ID, fig, title="Channel scorecard", caption=" ".join(scorecard.answers_text(ans)),
+                lenses=["business", "engineering"], tags=["channels", "cost"],
+                evidence={k: v for k, v in ans.items() if isinstance(v, str)},
+                source={"file": step.project.contacts or "data/responses.parquet", "locator": "contacts and answers by channel"})
+    return fig, ex, table, ans
+
+
+def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, float], tolerance: float,
+            own: list[Exhibit]) -> tuple[go.Figure, Exhibit, list[dict[str, Any]]]:
+    """Rank every negative experience found, write ``negatives.json`` and the ranking chart."""
+    records = inp.records + [e.to_dict() for e in own]
+    entries = pain.cell_entries(obs, records, step.project.min_group_size)
+    if overload.get("over"):
+        kinds = ["contact"] + (["survey"] if overload["nps_over_n"] else [])
+        entries.append({"title": f"Buried in messages: more than {tolerance:g} a week", "stage": None, "channel": None,
+                        "severity": round(overload["lost_over"] / overload["over"], 3), "reach": int(overload["over"]),
+                        "evidence_strength": round(pain.evidence_strength(len(kinds), int(overload["over"])), 3),
+                        "sources": kinds, "observations": int(overload["over"]),
+                        "exhibits": [WATERFALL_ID, "metric-contact-overload"],
+                        "thumb": (own[0].media.get("thumb") if own else None), "too_few": False})
+    ranked = pain.rank(entries)
+    (step.run_dir / "negatives.json").write_text(json.dumps(ranked, ensure_ascii=False, indent=1), encoding="utf-8")
+    fig = nc.ranked_bars(ranked)
+    ex = _chart(step, RANKED_ID, fig, title="Negative experiences, ranked",
+                caption="; ".join(f"{e['rank']}. {e['title']}" for e in ranked[:5]), lenses=["business", "design", "engineering"],
+                tags=["ranking"], evidence={"entries": len(ranked)},
+                source={"file": "negatives.json", "locator": "severity x reach x evidence strength"})
+    return fig, ex, ranked

@@ -1,0 +1,586 @@
+"""Session recordings to utterances, moments, clips, thumbnails and exhibits.
+
+A researcher's markers are taken as given; without them, moments are proposed from what the
+customer (never the interviewer) says: friction cues in English and Persian, and the negative
+peaks of the customer's sentiment over time (``kit.analysis.timeline``, scored as survey answers are, by
+``kit.analysis.sentiment``). Privacy comes
+first in the order of work: consent is checked before a file is opened, text is redacted as soon
+as it is parsed, and faces are blurred before a frame is written, so nothing unprotected ever
+reaches the run folder.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from kit.analysis import timeline
+from kit.core.errors import InputFileError
+from kit.core.exhibits import LENSES, Exhibit
+from kit.core.paths import inside
+from kit.core.rejects import RejectLog
+from kit.core.text import ascii_digits, detect_lang, normalize_fa
+from kit.evidence import media
+from kit.evidence.files import detect_encoding, read_text_table
+from kit.evidence.privacy import redact_pii
+from kit.evidence.transcripts import CUSTOMER, Utterance, assign_roles, clock, read_transcript
+
+UTTERANCE_COLUMNS = ["recording_id", "start_s", "end_s", "speaker", "role", "text", "lang", "sentiment"]
+MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
+                  "valence", "severity", "quote", "coded_by"]
+MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
+MERGE_GAP_S = 10.0          # flagged lines closer than this are one moment
+MAX_MOMENT_S = 60.0         # ...unless the moment would grow past a watchable clip
+PAD_S = 1.0                 # context before and after the words themselves
+CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in
+DURATION_SLACK_S = 0.5      # container durations are rounded; markers at the very end are fine
+QUOTE_CHARS = 600
+NEGATIVE_TAG = "negative"    # a moment found by its sentiment rather than (or as well as) by a cue
+SENTIMENT_WEIGHT = 2.0      # valence -0.5 weighs as much as one strong friction cue in severity
+
+Scorer = Callable[[Sequence[str], Sequence[str] | None], np.ndarray]
+
+
+@dataclass(frozen=True)
+class Friction:
+    """One kind of friction a customer can voice, how strongly it signals a bad moment, and cues."""
+
+    tag: str
+    title: str
+    weight: float
+    lens: str
+    pattern: re.Pattern[str]
+
+
+def _cues(*words: str) -> re.Pattern[str]:
+    """English cues match whole words; Persian ones only at a word start, as Persian attaches
+    plural and other suffixes to the word (پیام‌های زیادی, منتظرم)."""
+    return re.compile("|".join(rf"(?<!\w){w}" + (r"(?!\w)" if w.isascii() else "") for w in words),
+                      re.IGNORECASE)
+
+
+FRICTIONS: tuple[Friction, ...] = (
+    Friction("failure", "Something fails", 0.8, "engineering", _cues(
+        r"fail(?:s|ed|ing|ure)?", r"crash(?:es|ed|ing)?", r"errors?", r"broken", r"bug(?:s|gy)?",
+        r"fr[oe]ze?n?", r"freezes", r"(?:does|did|is)n'?t work(?:ing)?", r"not working", r"went wrong",
+        r"خطا", r"ارور", r"کرش", r"خراب", r"کار\s?نمی\s?(?:کند|کنه)", r"کار نکرد", r"قطع\s?شد")),
+    Friction("waiting", "Kept waiting", 0.6, "engineering", _cues(
+        r"wait(?:s|ed|ing)?", r"on hold", r"took (?:forever|ages|so long)", r"forever", r"slow(?:ly)?",
+        r"still loading", r"never (?:called|came|arrived|answered)", r"منتظر", r"انتظار", r"معطل",
+        r"طول\s?کشید", r"هنوز\s?نیامده")),
+    Friction("repeating", "Doing it again", 0.5, "engineering", _cues(
+        r"again", r"repeat(?:ed|ing)?", r"once more", r"(?:two|three|four|five|many) times", r"twice",
+        r"re-?enter(?:ed)?", r"start(?:ed)? over", r"دوباره", r"چند\s?بار", r"باز\s?هم", r"تکرار")),
+    Friction("cancelling", "Ready to cancel", 0.8, "business", _cues(
+        r"cancel(?:l?ed|l?ing|lation)?", r"unsubscrib\w*", r"gave up", r"give up", r"refund", r"switch(?:ing)? to",
+        r"لغو", r"کنسل", r"انصراف", r"بازپرداخت")),
+    Friction("confusion", "Confused", 0.5, "design", _cues(
+        r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear",
+        r"(?:got|get|getting|am|I'm|was) lost", r"not sure",
+        r"where (?:is|do i|can i)", r"how do i", r"گیج", r"نفهمیدم", r"متوجه\s?نشدم", r"سردرگم", r"نمی\s?دانم")),
+    Friction("overwhelmed", "Too much of it", 0.6, "design", _cues(
+        r"too many", r"too much", r"overwhelm\w*", r"so many (?:messages|emails|notifications|instructions)",
+        r"spam\w*", r"flood\w*", r"پیام\s?های\s?زیاد", r"پیام\s?زیاد", r"خیلی\s?پیام", r"بیش\s?از\s?حد")),
+    Friction("frustration", "Frustrated", 0.7, "design", _cues(
+        r"frustrat\w*", r"annoy\w*", r"angry", r"hate", r"terrible", r"awful", r"ridiculous", r"stress\w*",
+        r"عصبانی", r"کلافه", r"اعصاب", r"افتضاح", r"ناراحت")),
+)
+_BY_TAG = {f.tag: f for f in FRICTIONS}
+_TITLES = {NEGATIVE_TAG: "Strongly negative words"}
+
+
+def friction_cues(text: str) -> dict[str, float]:
+    """The friction tags a line of speech carries, with their weights ({} for none)."""
+    plain = normalize_fa(pd.Series([text])).iloc[0].replace("\u200c", " ")
+    return {f.tag: f.weight for f in FRICTIONS if f.pattern.search(plain)}
+
+
+@dataclass
+class RecordingsResult:
+    """What the recordings step hands to the pipeline; every text is already redacted if asked."""
+
+    utterances: pd.DataFrame
+    moments: pd.DataFrame
+    exhibits: list[Exhibit]
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    timeline: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=timeline.TIMELINE_COLUMNS))
+    durations: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class Moment:
+    start_s: float
+    end_s: float
+    speaker: str
+    quote: str
+    valence: float
+    severity: float
+    coded_by: str
+    tags: list[str]
+    stage: str | None = None
+    channel: str | None = None
+    note: str = ""
+
+
+@dataclass
+class _Context:
+    project_dir: Path
+    run_dir: Path
+    interviewers: list[str]
+    redact: bool
+    blur_faces: bool
+    require_consent: bool
+    rejects: RejectLog
+    stages: list[str]
+    channels: list[str]
+    scorer: Scorer
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    windows: list[pd.DataFrame] = field(default_factory=list)
+    durations: dict[str, float] = field(default_factory=dict)
+
+    def count(self, file: str, rows_in: int, accepted: int) -> None:
+        """Add to a file's counts (two recordings may share one media file)."""
+        c = self.counts.setdefault(file, {"in": 0, "accepted": 0, "rejected": 0})
+        c["in"], c["accepted"], c["rejected"] = c["in"] + rows_in, c["accepted"] + accepted, c["rejected"] + rows_in - accepted
+
+    def text(self, s: str) -> str:
+        return redact_pii(s) if self.redact else s
+
+
+def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_dir: Path, *,
+                       interviewers: list[str], redact: bool, blur_faces: bool, require_consent: bool,
+                       rejects: RejectLog, stages: list[str], channels: list[str],
+                       scorer: Scorer | None = None) -> RecordingsResult:
+    """Turn each configured recording into utterances, moments and exhibits (clips under run_dir/media).
+
+    ``scorer(texts, langs)`` gives sentiment -1..1 per text; by default the survey's own method
+    (``kit.analysis.sentiment.score``), so a complaint weighs the same in a survey and in a session.
+    """
+    ctx = _Context(Path(project_dir), Path(run_dir), interviewers, redact, blur_faces, require_consent,
+                   rejects, stages, channels, scorer or _survey_scorer())
+    utterances, moments, exhibits = [], [], []
+    for rec in recordings:
+        utts, found, made = _process_one(rec, ctx)
+        utterances.append(_utterance_frame(rec["id"], utts))
+        moments += [_moment_row(rec["id"], e.id, m) for m, e in zip(found, made, strict=True)]
+        exhibits += made
+    frames = [f for f in utterances if len(f)]
+    wins = [w for w in ctx.windows if len(w)]
+    return RecordingsResult(
+        utterances=pd.concat(frames, ignore_index=True) if frames else _utterance_frame("", []),
+        moments=_typed(pd.DataFrame(moments, columns=MOMENT_COLUMNS)),
+        exhibits=exhibits, counts=ctx.counts,
+        timeline=pd.concat(wins, ignore_index=True) if wins else timeline.windows(_utterance_frame("", [])),
+        durations=ctx.durations)
+
+
+def _survey_scorer() -> Scorer:
+    """The survey's sentiment method, imported when first needed (it loads lexicons)."""
+    from kit.analysis.sentiment import score
+    return score
+
+
+def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], list[Moment], list[Exhibit]]:
+    files = {k: rec[k] for k in ("media", "transcript", "markers") if rec.get(k)}
+    if ctx.require_consent and not rec.get("consent"):
+        for rel in files.values():
+            ctx.rejects.add(rel, "file", f"no consent: recording {rec['id']!r} has consent: false, "
+                                         "so nothing from it is used")
+            ctx.count(rel, 1, 0)
+        return [], [], []
+    paths = {k: inside(ctx.project_dir, rel, key=f"recordings {rec['id']}.{k}") for k, rel in files.items()}
+    utts = score_customer_lines(_utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx.scorer)
+    info = _media_info(files.get("media"), paths.get("media"), ctx)
+    duration = info.duration_s if info else None
+    ctx.durations[rec["id"]] = duration if duration is not None else max((u.end_s for u in utts), default=0.0)
+    ctx.windows.append(timeline.windows(_utterance_frame(rec["id"], utts), rec["id"], duration_s=duration))
+    found = None
+    if "markers" in files:
+        found = _marker_moments(files["markers"], paths["markers"], utts, info, ctx)
+    if found is None:
+        found = find_moments(utts, duration)
+    made = [_exhibit(rec, m, files, paths, info, utts, ctx) for m in found]
+    return utts, found, made
+
+
+def _utterances(rel: str | None, path: Path | None, ctx: _Context) -> list[Utterance]:
+    """Parsed, redacted, role-marked utterances; an unusable transcript is a reject, not a failure."""
+    if rel is None or path is None:
+        return []
+    try:
+        transcript = read_transcript(path, rel)
+    except InputFileError as exc:
+        ctx.rejects.add(rel, "file", exc.problem + (f". {exc.fix}" if exc.fix else ""))
+        ctx.count(rel, 1, 0)
+        return []
+    for locator, reason in transcript.rejected:
+        ctx.rejects.add(rel, locator, reason)
+    ctx.count(rel, transcript.cues_in, len(transcript.utterances))
+    redacted = [replace(u, text=ctx.text(u.text)) for u in transcript.utterances]
+    return assign_roles(redacted, ctx.interviewers)
+
+
+def _media_info(rel: str | None, path: Path | None, ctx: _Context) -> media.MediaInfo | None:
+    """Probe the media; a missing or corrupt file is rejected and the transcript still serves."""
+    if rel is None or path is None:
+        return None
+    try:
+        info = media.probe(path)
+    except InputFileError as exc:
+        ctx.rejects.add(rel, "file", f"{exc.problem}; its transcript is still used, as quotes")
+        ctx.count(rel, 1, 0)
+        return None
+    ctx.count(rel, 1, 1)
+    return info
+
+
+def score_customer_lines(utts: list[Utterance], scorer: Scorer) -> list[Utterance]:
+    """Sentiment on every customer line (in its own language); other lines stay unscored."""
+    mine = [i for i, u in enumerate(utts) if u.role == CUSTOMER]
+    if not mine:
+        return utts
+    texts = [utts[i].text for i in mine]
+    langs = detect_lang(pd.Series(texts, dtype="string")).tolist()
+    scores = np.clip(np.asarray(scorer(texts, langs), dtype=float), -1.0, 1.0)
+    out = list(utts)
+    for i, v in zip(mine, scores, strict=True):
+        out[i] = replace(utts[i], sentiment=None if np.isnan(v) else round(float(v), 4))
+    return out
+
+
+def _typed(moments: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as floats, the rest as pandas strings (missing stage or channel is <NA>)."""
+    numbers = {"start_s", "end_s", "valence", "severity"}
+    return moments.astype({c: float if c in numbers else "string" for c in moments.columns})
+
+
+def _utterance_frame(recording_id: str, utts: list[Utterance]) -> pd.DataFrame:
+    frame = pd.DataFrame([{"recording_id": recording_id, "start_s": u.start_s, "end_s": u.end_s,
+                           "speaker": u.speaker, "role": u.role, "text": u.text} for u in utts],
+                         columns=UTTERANCE_COLUMNS[:-2]).astype({"start_s": float, "end_s": float})
+    frame = frame.astype({c: "string" for c in ("recording_id", "speaker", "role", "text")})
+    frame["lang"] = detect_lang(frame["text"]) if len(frame) else pd.Series(dtype="string")
+    frame["sentiment"] = pd.Series([np.nan if u.sentiment is None else u.sentiment for u in utts], dtype=float)
+    return frame
+
+
+# ---- markers ---------------------------------------------------------------------------------
+
+def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.MediaInfo | None,
+                    ctx: _Context) -> list[Moment] | None:
+    """Moments as the researcher marked them; None when the file is unusable (then found instead)."""
+    try:
+        raw = _read_markers(path, rel)
+        missing = [c for c in MARKER_COLUMNS[:5] if c not in raw.columns]
+        if missing:
+            raise InputFileError(rel, f"missing column(s) {', '.join(missing)}",
+                                 fix=f"the header must be {','.join(MARKER_COLUMNS)}")
+    except InputFileError as exc:
+        ctx.rejects.add(rel, "file", exc.problem + (f". {exc.fix}" if exc.fix else ""))
+        ctx.count(rel, 1, 0)
+        return None
+    moments = []
+    for i, row in enumerate(raw.to_dict("records")):
+        moment, problems = _marker(row, utts, info, ctx)
+        if problems:
+            ctx.rejects.add(rel, f"row {i + 2}", "; ".join(problems))
+        else:
+            moments.append(moment)
+    ctx.count(rel, len(raw), len(moments))
+    return moments
+
+
+def _read_markers(path: Path, rel: str) -> pd.DataFrame:
+    """The markers table; in a CSV, a note with unquoted commas (common when typed by hand) keeps
+    them instead of breaking its row, as the note is the last column."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return read_text_table(path, rel)
+    try:
+        encoding = detect_encoding(path)
+        width = len(pd.read_csv(path, nrows=0, encoding=encoding).columns)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, engine="python",
+                           on_bad_lines=lambda f: [*f[:width - 1], ",".join(f[width - 1:])])
+    except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(rel, f"cannot be read as a table ({exc})") from None
+
+
+def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | None,
+            ctx: _Context) -> tuple[Moment | None, list[str]]:
+    """One marker row as a moment, or the list of everything wrong with it."""
+    start, end = seconds(row["start"]), seconds(row["end"])
+    valence = _number(row["valence"])
+    stage, channel = row["stage"].strip() or None, row["channel"].strip() or None
+    problems = [f"{name} {row[name]!r} is not a time (seconds, or hh:mm:ss)"
+                for name, v in (("start", start), ("end", end)) if v is None]
+    if start is not None and end is not None and end <= start:
+        problems.append(f"end {row['end']!r} is not after start {row['start']!r}")
+    if end is not None and info and end > info.duration_s + DURATION_SLACK_S:
+        problems.append(f"end {row['end']!r} is after the end of the media ({clock(info.duration_s)})")
+    if stage and stage not in ctx.stages:
+        problems.append(f"unknown stage {stage!r}; use one of {', '.join(ctx.stages)}")
+    if channel and channel not in ctx.channels:
+        problems.append(f"unknown channel {channel!r}; use one of {', '.join(ctx.channels)}")
+    if valence is None or not -1 <= valence <= 1:
+        problems.append(f"valence {row['valence']!r} is not a number from -1 to 1")
+    if problems:
+        return None, problems
+    assert start is not None and end is not None and valence is not None
+    note = ctx.text(row.get("note", "").strip())
+    quote, speaker = _customer_words(utts, start, end)
+    tags = list(friction_cues(f"{note} {quote}"))
+    return Moment(start, end, speaker, quote, valence, round(max(0.0, -valence), 2), "person", tags,
+                  stage, channel, note), []
+
+
+def seconds(value: str) -> float | None:
+    """Seconds from '12.5', '06:52', '00:06:52.5' (Persian digits too); None when it is no time."""
+    text = ascii_digits(pd.Series([value.strip()])).iloc[0]
+    try:
+        number = float(text)
+    except ValueError:
+        if text.count(":") not in (1, 2):
+            return None
+        try:
+            number = pd.to_timedelta(text if text.count(":") == 2 else f"00:{text}").total_seconds()
+        except ValueError:
+            return None
+    return number if math.isfinite(number) and number >= 0 else None
+
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(ascii_digits(pd.Series([value.strip()])).iloc[0])
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+# ---- moments found automatically ---------------------------------------------------------------
+
+def find_moments(utts: list[Utterance], duration_s: float | None = None) -> list[Moment]:
+    """Moments in what customers said: lines with friction cues, and negative sentiment peaks.
+
+    Cue lines close together are one window (MERGE_GAP_S, at most MAX_MOMENT_S long); a negative
+    peak (``kit.analysis.timeline.negative_peaks``) gives the customer's negative lines inside its window.
+    Windows that overlap are one moment. Interviewer lines are never looked at.
+    """
+    mine = [u for u in utts if u.role == CUSTOMER]
+    groups = _cue_windows(mine) + _peak_windows(mine, duration_s)
+    groups.sort(key=lambda g: (g[0].start_s, g[-1].end_s))
+    merged: list[list[Utterance]] = []
+    for g in groups:
+        if merged and g[0].start_s - PAD_S < merged[-1][-1].end_s + PAD_S:
+            merged[-1] = sorted({*merged[-1], *g}, key=lambda u: (u.start_s, u.end_s))
+        else:
+            merged.append(g)
+    return [_found(g, utts, duration_s) for g in merged]
+
+
+def _cue_windows(mine: list[Utterance]) -> list[list[Utterance]]:
+    """Customer lines carrying friction cues, those close together in one window."""
+    windows: list[list[Utterance]] = []
+    for u in mine:
+        if not friction_cues(u.text):
+            continue
+        last = windows[-1] if windows else None
+        if last and u.start_s - last[-1].end_s <= MERGE_GAP_S and u.end_s - last[0].start_s <= MAX_MOMENT_S:
+            last.append(u)
+        else:
+            windows.append([u])
+    return windows
+
+
+def _peak_windows(mine: list[Utterance], duration_s: float | None) -> list[list[Utterance]]:
+    """For each negative peak of the customer's sentiment, the negative lines inside its window."""
+    scored = [u for u in mine if u.sentiment is not None]
+    if not scored:
+        return []
+    frame = pd.DataFrame({"start_s": [u.start_s for u in scored], "end_s": [u.end_s for u in scored],
+                          "sentiment": [u.sentiment for u in scored]})
+    out = []
+    for peak in timeline.negative_peaks(timeline.windows(frame, duration_s=duration_s)).itertuples():
+        lines = [u for u in scored if u.start_s < peak.end_s and u.end_s > peak.start_s and (u.sentiment or 0) < 0]
+        if lines:
+            out.append(lines)
+    return out
+
+
+def _found(lines: list[Utterance], utts: list[Utterance], duration_s: float | None) -> Moment:
+    """A found moment from its customer lines.
+
+    Severity is 1 - e^-strength, where strength is the summed weight of the friction cues plus
+    SENTIMENT_WEIGHT x how negative the lines are (one strong cue is about 0.55, two or three
+    distinct ones 0.75-0.9, words at -0.8 alone 0.8). Valence is the lines' own sentiment or
+    -severity, whichever is more negative: every found moment is a bad one.
+    """
+    start = round(max(0.0, lines[0].start_s - PAD_S), 3)
+    end = round(lines[-1].end_s + PAD_S, 3)
+    if duration_s is not None:
+        end = min(end, duration_s)
+    weights: dict[str, float] = {}
+    for u in lines:
+        for tag, w in friction_cues(u.text).items():
+            weights[tag] = weights.get(tag, 0.0) + w
+    feel = _mean_sentiment(lines)
+    severity = round(1 - math.exp(-(sum(weights.values()) + SENTIMENT_WEIGHT * max(0.0, -feel))), 2)
+    quote, speaker = _customer_words(utts, lines[0].start_s, lines[-1].end_s)
+    tags = sorted(weights, key=lambda t: -weights[t])
+    if feel <= timeline.PEAK_VALENCE:
+        tags.append(NEGATIVE_TAG)
+    return Moment(start, end, speaker, quote, round(min(feel, -severity), 2), severity, "auto", tags)
+
+
+def _mean_sentiment(lines: list[Utterance]) -> float:
+    """Duration-weighted mean sentiment of the scored lines (0 when none is scored)."""
+    pairs = [(max(u.end_s - u.start_s, timeline.MIN_WEIGHT_S), u.sentiment) for u in lines if u.sentiment is not None]
+    total = sum(w for w, _ in pairs)
+    return sum(w * v for w, v in pairs) / total if total else 0.0
+
+
+def _customer_words(utts: list[Utterance], start: float, end: float) -> tuple[str, str]:
+    """What customers said overlapping [start, end], and who said most of it."""
+    said = [u for u in utts if u.role == CUSTOMER and u.start_s < end and u.end_s > start]
+    quote = " ".join(u.text for u in said)
+    if len(quote) > QUOTE_CHARS:
+        quote = quote[:QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    speakers = Counter(u.speaker for u in said if u.speaker)
+    return quote, speakers.most_common(1)[0][0] if speakers else ""
+
+
+# ---- exhibits ------------------------------------------------------------------------------------
+
+def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[str, Path],
+             info: media.MediaInfo | None, utts: list[Utterance], ctx: _Context) -> Exhibit:
+    eid = _unique_id(f"rec-{rec['id']}-{int(m.start_s):04d}", ctx.ids)
+    clip = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else {}
+    source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
+    who = rec.get("participant") or "A customer"
+    where = " · ".join(x for x in (m.stage, m.channel) if x)
+    caption = f"{who}, {hms(m.start_s)}-{hms(m.end_s)}" + (f" ({where})" if where else "")
+    return Exhibit(
+        id=eid, kind="clip" if clip else "quote", title=_title(m), caption=caption,
+        stage=m.stage, channel=m.channel, valence=m.valence, severity=m.severity,
+        lenses=_lenses(m), tags=m.tags, media=clip, quote=m.quote,
+        source={"file": source_file, "locator": hms(m.start_s)},
+        evidence={"recording": rec["id"], "coded_by": m.coded_by},
+        lang=str(detect_lang(pd.Series([m.quote or m.note])).iloc[0]))
+
+
+def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
+               ctx: _Context) -> dict[str, Any]:
+    """Clip (the moment padded by CLIP_PAD_S) and thumbnail (its most telling frame) under
+    run_dir/media; {} (and a reject) when ffmpeg cannot make them. ``start_s``/``end_s`` say what
+    the clip file covers."""
+    assert path is not None
+    folder = ctx.run_dir / "media"
+    start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
+    try:
+        clip = media.cut_clip(path, start, end, folder / eid, info=info, blur_faces=ctx.blur_faces)
+        if info.has_video:
+            thumb = media.thumbnail(path, min(telling_s, info.duration_s - 0.05), folder / f"{eid}.jpg",
+                                    blur_faces=ctx.blur_faces)
+        else:
+            thumb = media.waveform_png(path, start, end, folder / f"{eid}.png")
+    except (InputFileError, ValueError) as exc:
+        ctx.rejects.add(rel, clock(m.start_s), f"no clip made: {exc}; shown as a quote")
+        return {}
+    return {"thumb": f"media/{thumb.name}", "clip": f"media/{clip.name}", "start_s": round(start, 3),
+            "end_s": round(end, 3)}
+
+
+def telling_time(m: Moment, utts: list[Utterance]) -> float:
+    """The moment's most telling instant: the middle of the customer line inside it that says the
+    most (the strongest sentiment in the moment's direction, plus its friction cues), else its middle."""
+    inside = [u for u in utts if u.role == CUSTOMER and u.start_s < m.end_s and u.end_s > m.start_s]
+    if not inside:
+        return (m.start_s + m.end_s) / 2
+    sign = 1.0 if m.valence > 0 else -1.0
+
+    def telling(u: Utterance) -> float:
+        return sign * (u.sentiment or 0.0) + (0.0 if sign > 0 else sum(friction_cues(u.text).values()))
+    best = max(inside, key=telling)
+    return (max(best.start_s, m.start_s) + min(best.end_s, m.end_s)) / 2
+
+
+def _unique_id(base: str, taken: set[str]) -> str:
+    eid, n = base, 2
+    while eid in taken:
+        eid, n = f"{base}-{n}", n + 1
+    taken.add(eid)
+    return eid
+
+
+def _title(m: Moment) -> str:
+    """The researcher's note when there is one, else the strongest frictions in plain words."""
+    if m.note:
+        return m.note if len(m.note) <= 60 else m.note[:59].rsplit(" ", 1)[0] + "…"
+    names = [_BY_TAG[t].title if t in _BY_TAG else _TITLES[t] for t in m.tags[:2]]
+    return ", ".join(names) if names else "Marked moment"
+
+
+def _lenses(m: Moment) -> list[str]:
+    """Engineering for failures and waits, design for confusion and feelings, business for churn."""
+    chosen = {_BY_TAG[t].lens if t in _BY_TAG else "design" for t in m.tags} or {"design"}
+    if "business" in chosen:
+        chosen.add("design")
+    return [lens for lens in LENSES if lens in chosen]
+
+
+def _moment_row(recording_id: str, moment_id: str, m: Moment) -> dict[str, Any]:
+    return {"moment_id": moment_id, "source": "recording", "ref": recording_id, "speaker": m.speaker,
+            "start_s": m.start_s, "end_s": m.end_s, "stage": m.stage, "channel": m.channel,
+            "valence": m.valence, "severity": m.severity, "quote": m.quote, "coded_by": m.coded_by}
+
+
+def hms(seconds_: float) -> str:
+    """hh:mm:ss, the locator an exhibit shows for a point in a recording."""
+    s = int(seconds_)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+# ---- emotional timelines -----------------------------------------------------------------------
+
+def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
+                    run_dir: Path, *, png: bool = True) -> list[tuple[Any, Exhibit]]:
+    """Per recording with customer speech: its timeline figure and a chart exhibit that stores it.
+
+    The figure is stored with ``kit.charts.store.save_figure`` (plotly JSON as ``media.figure``, a PNG
+    as ``media.thumb`` where Chromium is at hand); its moment numbers link to the moments' clips
+    in the gallery page.
+    """
+    from kit.charts.store import save_figure
+    titles = {e.id: e.title for e in result.exhibits}
+    out = []
+    for rec in recordings:
+        rid = rec["id"]
+        win = result.timeline[result.timeline["recording_id"] == rid]
+        if not win["valence"].notna().any():
+            continue
+        moments = result.moments[result.moments["ref"] == rid].sort_values("start_s").copy()
+        moments["title"] = [titles.get(m, "") for m in moments["moment_id"]]
+        lines = result.utterances[(result.utterances["recording_id"] == rid) & result.utterances["sentiment"].notna()]
+        fig = timeline.figure(win, moments, title=timeline.title_for(rid, rec.get("participant"), len(lines), len(moments)))
+        eid = f"chart-rec-{rid}-timeline"
+        person = int((moments["coded_by"] == "person").sum())
+        exhibit = Exhibit(
+            id=eid, kind="chart", title=fig.layout.title.text,
+            caption=f"Customer valence in {int(timeline.WINDOW_S)} s windows over {len(lines)} customer lines; "
+                    f"{len(moments)} moments marked ({person} coded by a researcher, {len(moments) - person} found "
+                    "automatically). Each number opens its clip.",
+            lenses=["design"], tags=["timeline"],
+            media=save_figure(run_dir, eid, fig, png=png),
+            source={"file": rec.get("transcript") or rec.get("media") or rid,
+                    "locator": f"00:00:00-{hms(result.durations.get(rid, 0.0))}"},
+            evidence={"recording": rid, "customer_lines": len(lines), "moments": len(moments),
+                      "moment_ids": moments["moment_id"].tolist()})
+        out.append((fig, exhibit))
+    return out

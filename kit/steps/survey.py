@@ -1,0 +1,220 @@
+"""Exhibits and narrative from survey evidence: headline metrics, charts and customers' own words.
+
+Every narrative sentence is written from the numbers (with their n and intervals) and says a
+difference only when the test behind it found one, so the notebook's words never claim more than
+the data does. Until text sentiment is scored, a quote's valence comes from its author's NPS
+rating (0 -> -1, 5 -> 0, 10 -> 1); unhappy answers of detractors are the negative quotes.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from kit.analysis import scores
+from kit.core.exhibits import Exhibit
+from kit.core.project import Project
+
+QUOTES_PER_STAGE = 4
+POSITIVE_QUOTES = 8
+NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "top2box": "top-2-box"}
+
+
+def _r(v: float, digits: int = 1) -> float | None:
+    return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), digits)
+
+
+def metric_exhibits(responses: pd.DataFrame, source: str) -> list[Exhibit]:
+    """Headline NPS, CSAT and CES as metric exhibits, each with its interval and the answers behind it."""
+    head = scores.headline(responses)
+    n, c, e = head["nps"], head["csat"], head["ces"]
+    items = [
+        ("metric-nps", "Net Promoter Score", f"NPS {n['value']:.0f} (95% interval {n['lo']:.0f} to {n['hi']:.0f}) "
+         f"from {n['n']:,} answers",
+         {"responses": n["n"], "nps": _r(n["value"]), "lo": _r(n["lo"]), "hi": _r(n["hi"])},
+         max(-1.0, min(1.0, n["value"] / 100))),
+        ("metric-csat", "Customer satisfaction",
+         f"CSAT {c['value']:.2f} of 5 (95% interval {c['lo']:.2f} to {c['hi']:.2f}); {c['top2box']:.0f}% satisfied "
+         f"(4-5, interval {c['top2box_lo']:.0f}-{c['top2box_hi']:.0f}%) from {c['n']:,} answers",
+         {"responses": c["n"], "csat": _r(c["value"], 2), "lo": _r(c["lo"], 2), "hi": _r(c["hi"], 2),
+          "top2box": _r(c["top2box"]), "top2box_lo": _r(c["top2box_lo"]), "top2box_hi": _r(c["top2box_hi"])},
+         max(-1.0, min(1.0, (c["value"] - 3) / 2))),
+        ("metric-ces", "Customer effort", f"CES {e['value']:.2f} of 7, 7 = very easy (95% interval {e['lo']:.2f} "
+         f"to {e['hi']:.2f}) from {e['n']:,} answers",
+         {"responses": e["n"], "ces": _r(e["value"], 2), "lo": _r(e["lo"], 2), "hi": _r(e["hi"], 2)},
+         max(-1.0, min(1.0, (e["value"] - 4) / 3))),
+    ]
+    return [Exhibit(id=i, kind="metric", title=t, caption=cap, evidence=ev, valence=round(v, 2),
+                    lenses=["business"], source={"file": source, "locator": "all responses"})
+            for i, t, cap, ev, v in items if ev["responses"]]
+
+
+def gap_exhibits(gaps: pd.DataFrame, source: str) -> list[Exhibit]:
+    """One metric exhibit per stage whose actual score misses its ideal by more than the 95% interval."""
+    out = []
+    for row in gaps[gaps["beyond_interval"] & (gaps["gap"] < 0)].itertuples():
+        name = NAMES[row.score]
+        fmt = ".0f" if row.score == "nps" else ".2f"
+        out.append(Exhibit(
+            id=f"metric-gap-{row.stage}-{row.score}", kind="metric", stage=row.stage,
+            title=f"{name} at {row.stage} is below its ideal",
+            caption=f"{name} {row.actual:{fmt}} (95% interval {row.lo:{fmt}} to {row.hi:{fmt}}, {row.n:,} answers) "
+                    f"against an ideal of {row.ideal:{fmt}}: a gap of {row.gap:{fmt}}",
+            evidence={"responses": int(row.n), row.score: _r(row.actual, 2), "ideal": row.ideal, "gap": _r(row.gap, 2),
+                      "lo": _r(row.lo, 2), "hi": _r(row.hi, 2)},
+            valence=-0.5, severity=round(min(1.0, abs(row.gap) / (100 if row.score == "nps" else 4)), 2),
+            lenses=["business", "design"], tags=["ideal-gap"], source={"file": source, "locator": f"stage {row.stage}"}))
+    return out
+
+
+def chart_exhibit(run_dir: Path, ex_id: str, fig: go.Figure, caption: str, evidence: dict, source: str,
+                  png: bool = True, **fields: object) -> Exhibit:
+    """A chart exhibit: the figure stored in the run (JSON, and a PNG where Chromium is at hand)."""
+    from kit.charts.store import save_figure
+    return Exhibit(id=ex_id, kind="chart", title=fig.layout.title.text or ex_id, caption=caption, evidence=evidence,
+                   media=save_figure(run_dir, ex_id, fig, png=png), lenses=["business"],
+                   source={"file": source, "locator": "all responses"}, **fields)  # type: ignore[arg-type]
+
+
+def _valence(nps: pd.Series) -> pd.Series:
+    return (nps.astype(float) / 5 - 1).clip(-1, 1).round(2)
+
+
+def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Project) -> list[Exhibit]:
+    """The most severe unhappy answers per stage, and a few of the happiest, as quotes."""
+    survey = comments[comments["response_id"].notna()].merge(
+        responses[["response_id", "nps", "stage", "channel", "segment", "source_row"]], on="response_id")
+    survey = survey[survey["nps"].notna()].drop_duplicates("text")      # one wall entry per wording
+    neg = survey[(survey["field"] == "disliked_most") & (survey["nps"] <= 6)]
+    neg = neg.sort_values(["nps", "source_row"]).groupby("stage", dropna=False).head(QUOTES_PER_STAGE)
+    pos = survey[(survey["field"] == "liked_most") & (survey["nps"] >= 9)].sort_values("source_row")
+    pos = pos.groupby("stage", dropna=False).head(1).head(POSITIVE_QUOTES)
+    out = []
+    for row in pd.concat([neg, pos]).itertuples():
+        valence = float(_valence(pd.Series([row.nps])).iloc[0])
+        unhappy = row.field == "disliked_most"
+        out.append(Exhibit(
+            id=f"survey-{row.response_id}-{row.field}", kind="quote",
+            title=("Unhappy" if unhappy else "Liked most") + (f" at {row.stage}" if isinstance(row.stage, str) else ""),
+            quote=row.text, stage=row.stage if isinstance(row.stage, str) else None,
+            channel=row.channel if isinstance(row.channel, str) else None,
+            segment=row.segment if isinstance(row.segment, str) else None,
+            valence=valence, severity=round(max(0.0, -valence), 2) if unhappy else 0.0,
+            lenses=["design"], lang=row.lang, tags=[row.field],
+            evidence={"nps_of_author": int(row.nps), "responses": 1,
+                      **({"sentiment": round(float(row.sentiment), 2)} if pd.notna(getattr(row, "sentiment", None)) else {})},
+            source={"file": row.source, "locator": f"row {row.source_row}"}))
+    return out
+
+
+# --- narrative ---------------------------------------------------------------------------------
+
+def headline_text(head: dict[str, dict[str, float]]) -> str:
+    """Two sentences on the headline scores, with their intervals and n."""
+    n, c, e = head["nps"], head["csat"], head["ces"]
+    if not n["n"]:
+        return "No survey answer carries an NPS rating, so there is no headline score."
+    verdict = "more promoters than detractors" if n["lo"] > 0 else (
+        "more detractors than promoters" if n["hi"] < 0 else "about as many promoters as detractors")
+    text = (f"NPS is **{n['value']:.0f}** (95% interval {n['lo']:.0f} to {n['hi']:.0f}, {n['n']:,} answers): "
+            f"{verdict}.")
+    if c["n"]:
+        text += (f" CSAT averages **{c['value']:.2f} of 5** with {c['top2box']:.0f}% satisfied (4-5; "
+                 f"{c['n']:,} answers)")
+    if e["n"]:
+        text += f", and effort (CES) averages **{e['value']:.2f} of 7** where 7 is very easy ({e['n']:,} answers)"
+    return text + "."
+
+
+def group_text(table: pd.DataFrame, key: str, score: str = "nps") -> str:
+    """Which groups differ from the rest (tested), which are too small to judge."""
+    if table.empty:
+        return f"No answer names a {key}."
+    fmt = ".0f" if score == "nps" else ".2f"
+    name = NAMES[score]
+    ok = table[~table["too_few"]]
+    parts = []
+    for flag, word in (("above", "above"), ("below", "below")):
+        hit = ok[ok[f"{score}_flag"] == flag]
+        if len(hit):
+            items = ", ".join(f"{escape(str(r[key]))} ({r[score]:{fmt}}, n={int(r[f'{score}_n']):,})"
+                              for _, r in hit.iterrows())
+            parts.append(f"{word} the rest: {items}")
+    text = (f"{name} by {key}: " + "; ".join(parts) + "." if parts else
+            f"No {key} differs from the rest in {name} by more than chance would explain (tests with Holm's correction).")
+    few = table[table["too_few"]]
+    if len(few):
+        text += (f" Too few answers to judge: {', '.join(escape(str(v)) for v in few[key])} "
+                 f"(shown grey, never ranked).")
+    return text
+
+
+def trend_text(table: pd.DataFrame, freq_word: str = "week", score: str = "nps") -> str:
+    """The first and last period, and each change that a test found real."""
+    t = table.dropna(subset=[score]) if len(table) else table
+    if len(t) < 2:
+        return f"Too few dated answers to draw a trend by {freq_word}."
+    fmt = ".0f" if score == "nps" else ".2f"
+    first, last = t.iloc[0], t.iloc[-1]
+
+    def when(p: pd.Timestamp) -> str:
+        return f"{p:%B %Y}" if freq_word == "month" else f"the week of {p:%d %b %Y}"
+
+    text = (f"{NAMES[score]} went from {first[score]:{fmt}} in {when(first['period'])} "
+            f"({int(first[f'{score}_n']):,} answers) to {last[score]:{fmt}} in {when(last['period'])} "
+            f"({int(last[f'{score}_n']):,} answers).")
+    real = t[t[f"{score}_change_flag"].isin(["up", "down"])]
+    if len(real):
+        text += " Real changes (tested against the period before, Holm-corrected): " + "; ".join(
+            f"{r[f'{score}_change_flag']} {abs(r[f'{score}_change']):{fmt}} points in {when(r['period'])}"
+            for _, r in real.iterrows()) + "."
+    else:
+        text += f" No change from one {freq_word} to the next is larger than chance would explain."
+    few = int(t["too_few"].sum())
+    if few:
+        text += f" {few} {freq_word}(s) had too few answers to test (grey)."
+    return text
+
+
+def ideal_text(gaps: pd.DataFrame) -> str:
+    """Stages whose actual score misses (or beats) the designed ideal by more than the interval."""
+    if gaps.empty:
+        return "project.yaml sets no ideal targets (journey.ideal), so there is nothing to compare against."
+    below = gaps[gaps["beyond_interval"] & (gaps["gap"] < 0)]
+    above = gaps[gaps["beyond_interval"] & (gaps["gap"] > 0)]
+    few = gaps[gaps["too_few"]]
+
+    def items(t: pd.DataFrame) -> str:
+        return ", ".join(f"{escape(r.stage)} {NAMES[r.score]} ({r.actual:.{0 if r.score == 'nps' else 2}f} vs "
+                         f"{r.ideal:.{0 if r.score == 'nps' else 2}f})" for r in t.itertuples())
+
+    parts = []
+    if len(below):
+        parts.append(f"Below the ideal by more than the 95% interval: {items(below)}.")
+    if len(above):
+        parts.append(f"Above the ideal: {items(above)}.")
+    if not parts:
+        parts.append("Every stage with enough answers is within its interval of the ideal.")
+    if len(few):
+        parts.append(f"Too few answers to judge: {', '.join(sorted(set(escape(s) for s in few['stage'])))}.")
+    return " ".join(parts)
+
+
+def drivers_text(drivers: pd.DataFrame, top: int = 3) -> str:
+    """The themes that move NPS most (ranked, tested), in the customers' words."""
+    if drivers.empty:
+        return "No themes were found in the open answers, so there are no key drivers to rank."
+    ranked = drivers[drivers["rank"].notna() & drivers["significant"]].head(top)
+    if ranked.empty:
+        return ("No theme makes a difference to NPS larger than chance would explain (or too few respondents "
+                "mention one to judge).")
+    items = []
+    for r in ranked.itertuples():
+        items.append(f"**{escape(str(r.label))}** ({r.lang}, {r.n_with:,} respondents): NPS {r.nps_with:.0f} against "
+                     f"{r.nps_without:.0f} for the rest ({r.difference:+.0f} points, 95% interval {r.lo:+.0f} to "
+                     f"{r.hi:+.0f}); it {r.direction} NPS by {abs(r.impact):.1f} points overall")
+    return "The themes that move NPS most: " + "; ".join(items) + "."

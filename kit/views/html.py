@@ -1,0 +1,327 @@
+"""HTML for the gallery pages and notebook contact sheets, built from a run folder.
+
+Pages only read: a run's ``summary.json``, ``exhibits.json`` and its ``media/``. Every untrusted
+string (titles, captions, quotes, file names) goes through ``html.escape``; media are inlined as
+data URIs because Voilà serves no files from a run folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pandas as pd
+
+from kit.core import exhibits as ex
+from kit.core import i18n
+from kit.core.paths import ASSETS_DIR
+from kit.core.runs import resolve_run
+
+FONTS_DIR = ASSETS_DIR / "fonts"
+
+CSS = """
+<style>
+.cx-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:14px}
+.cx-card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.15);overflow:hidden;border-top:5px solid #7f8c8d}
+.cx-card.neg{border-top-color:#c0392b}.cx-card.pos{border-top-color:#1e8449}
+.cx-card summary{list-style:none;cursor:pointer}.cx-card summary::-webkit-details-marker{display:none}
+.cx-card img.thumb{width:100%;height:140px;object-fit:cover;
+display:block;background:#eee}
+.cx-card .q{padding:10px 12px 0;font-style:italic;max-height:140px;overflow:hidden}
+.cx-card .b{padding:8px 12px 10px}.cx-card .q.fig{font-style:normal;font-weight:600}.cx-card h4{margin:0 0 6px;font-size:14px}
+.cx-tag{display:inline-block;font-size:11px;background:#eef2f5;border-radius:99px;padding:1px 8px;margin:0 3px 3px 0}
+.cx-tag.kind{background:#1c2833;color:#fff}
+.cx-detail{padding:8px 12px 12px;font-size:13px;border-top:1px solid #eee}
+.cx-detail video,.cx-detail img{width:100%;margin-bottom:6px}.cx-detail audio{width:100%}
+.cx-facts{border-collapse:collapse;font-size:13px}.cx-facts th{color:#566573;font-weight:normal;text-align:start;
+padding:2px 12px 2px 0;vertical-align:top;white-space:nowrap}.cx-facts td{padding:2px 0;overflow-wrap:anywhere}
+.cx-tiles{display:flex;gap:12px;flex-wrap:wrap}
+.cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
+.cx-tile .v{font-size:30px;font-weight:600}.cx-tile .l,.cx-tile .s{color:#566573}.cx-tile .s{font-size:12px}
+.cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
+.cx-tile .t{font-size:12px;margin-top:4px}.cx-tile .t.up{color:#1e8449}.cx-tile .t.down{color:#c0392b}
+.cx-lens{display:block;font-size:11px;color:#1c2833;background:#fcf3cf;border-radius:4px;padding:2px 6px;margin:4px 0}
+.cx-page[dir=rtl] p,.cx-page[dir=rtl] h2,.cx-page[dir=rtl] h3{text-align:right}
+.cx-journey{margin:16px 0 8px}.cx-journey img{display:block;width:100%;max-width:1100px;height:auto}
+.cx-journey figcaption{font-size:13px;margin-top:2px}
+.cx-links{display:flex;gap:18px;flex-wrap:wrap;margin:6px 0 12px}.cx-links a{font-weight:600}
+.cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
+.cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}
+.cx-neg .rank{font-size:22px;font-weight:700;color:#c0392b;margin-inline-end:6px}
+body,.cx-page,.jupyter-widgets,.widget-dropdown select,.widget-text input
+{font-family:Vazirmatn,system-ui,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
+</style>
+"""
+
+
+# Persian glyphs only (the Vazirmatn "Non-Latin" cut): Latin text keeps the page's own font.
+ARABIC_SCRIPT = "U+0600-06FF,U+0750-077F,U+08A0-08FF,U+FB50-FDFF,U+FE70-FEFF,U+200C-200F"
+
+
+@lru_cache(maxsize=1)
+def font_css() -> str:
+    """@font-face rules for Vazirmatn (OFL, from the npm package ``vazirmatn``), inlined: no font CDN, no file route."""
+    faces = []
+    for weight, name in ((400, "Vazirmatn-NL-Regular.woff2"), (700, "Vazirmatn-NL-Bold.woff2")):
+        data = base64.b64encode((FONTS_DIR / name).read_bytes()).decode("ascii")
+        faces.append(f"@font-face{{font-family:Vazirmatn;font-weight:{weight};font-display:swap;"
+                     f"src:url(data:font/woff2;base64,{data}) format('woff2');unicode-range:{ARABIC_SCRIPT}}}")
+    return "<style>" + "".join(faces) + "</style>"
+
+
+def page_css(lang: str = "en") -> str:
+    """Everything a page needs once: the card styles, the Persian font, and the mirrored layout for RTL."""
+    mirror = ("<style>body,.jp-OutputArea-output,.widget-box{direction:rtl;text-align:right}"
+              ".jp-OutputArea-output .js-plotly-plot{direction:ltr}</style>" if i18n.direction(lang) == "rtl" else "")
+    return CSS + font_css() + mirror
+
+
+def page_open(lang: str = "en") -> str:
+    """The opening tag every page's HTML block sits in (``dir`` and ``lang`` set once)."""
+    lang = i18n.language(lang)
+    return f'<div class="cx-page" lang="{lang}" dir="{i18n.direction(lang)}">'
+
+
+GALLERY_PAGE = "exhibits.ipynb"
+GALLERY_FILTERS = ("exhibit", "stage", "channel", "segment", "kind", "valence", "source", "lens", "q")
+
+
+def gallery_link(**filters: str | None) -> str:
+    """A link (relative to the Voilà pages) to the gallery page opened on some exhibits.
+
+    The gallery page reads these query parameters when it starts: ``exhibit`` opens one exhibit,
+    the others preset its filters. Charts and tables on other pages link to evidence this way.
+    """
+    unknown = set(filters) - set(GALLERY_FILTERS)
+    if unknown:
+        raise ValueError(f"gallery_link: unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(GALLERY_FILTERS)}")
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return GALLERY_PAGE + (f"?{query}" if query else "")
+
+
+def load_run(run: str | Path | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
+    """The run folder, its summary and its exhibits (raises RunNotFoundError with the fix)."""
+    run_dir = resolve_run(run)
+    summary_path = run_dir / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    return run_dir, summary, ex.load(run_dir)
+
+
+@lru_cache(maxsize=4096)
+def data_uri(path: Path) -> str:
+    mime = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4",
+            ".m4a": "audio/mp4"}.get(path.suffix.lower(), "application/octet-stream")
+    return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+def _media_uri(run_dir: Path, rel: str | None) -> str | None:
+    if not rel:
+        return None
+    path = (run_dir / rel).resolve()
+    return data_uri(path) if path.is_relative_to(run_dir) and path.is_file() else None
+
+
+def band(valence: float | None) -> str:
+    if valence is None:
+        return "mid"
+    return "neg" if valence <= -0.2 else "pos" if valence >= 0.2 else "mid"
+
+
+def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label: str = "", lang: str = "en") -> str:
+    """One exhibit as a card; opening it shows the clip or photo, the quote, evidence and source.
+
+    ``label`` is the lens-specific headline (kit.analysis.lenses.label); ``lang`` the page language.
+    """
+    media = rec.get("media") or {}
+    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
+    thumb = _media_uri(run_dir, media.get("thumb"))
+    head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
+            f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
+            f'<div class="q fig"{d}>{escape(rec.get("caption") or "")}</div>')
+    tags = card_tags(rec, lang)
+    tag_html = "".join(f'<span class="cx-tag{" kind" if i == 0 else ""}">{escape(str(t))}</span>'
+                       for i, t in enumerate(tags) if t)
+    lens_html = f'<span class="cx-lens">{escape(label)}</span>' if label else ""
+    body = f'<summary>{head}<div class="b"><h4{d}>{escape(rec["title"])}</h4>{lens_html}{tag_html}</div></summary>'
+    if detail:
+        body += detail_html(rec, run_dir)
+    return f'<details class="cx-card {band(rec.get("valence"))}" data-id="{escape(rec["id"])}">{body}</details>'
+
+
+def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
+    """Kind, stage, channel and valence of a card, as the page language writes them."""
+    kind = i18n.t(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in i18n.LABELS else rec["kind"]
+    tags = [kind, rec.get("stage"), rec.get("channel")]
+    if rec.get("valence") is not None:
+        tags.append(f"{i18n.t('valence', lang)} {i18n.number(rec['valence'], lang, 1, sign=True)}")
+    return [str(t).replace("_", " ") for t in tags if t]
+
+
+def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
+    """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence and source."""
+    media = rec.get("media") or {}
+    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
+    parts = []
+    clip = _media_uri(run_dir, media.get("clip"))
+    if clip:
+        tag = "audio" if str(media.get("clip")).endswith(".m4a") else "video"
+        parts.append(f'<{tag} controls preload="metadata" playsinline src="{clip}"></{tag}>')
+    elif media.get("image") or (rec["kind"] == "photo" and media.get("thumb")):
+        img = _media_uri(run_dir, media.get("image") or media.get("thumb"))
+        if img:
+            parts.append(f'<img src="{img}" alt="{escape(rec["title"])}">')
+    if rec.get("quote"):
+        parts.append(f"<blockquote{d}>{escape(rec['quote'])}</blockquote>")
+    if rec.get("caption"):
+        parts.append(f"<p{d}>{escape(rec['caption'])}</p>")
+    src = rec.get("source") or {}
+    severity = rec.get("severity")
+    facts = [("segment", rec.get("segment")), ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
+             ("lenses", ", ".join(rec.get("lenses") or [])),
+             ("evidence", ", ".join(f"{k}: {v}" for k, v in (rec.get("evidence") or {}).items())),
+             ("source", f"{src.get('file', '')} @ {src.get('locator', '')}"), ("id", rec["id"])]
+    parts.append('<table class="cx-facts">' + "".join(f"<tr><th>{escape(i18n.t(k, lang))}</th><td>{escape(str(v))}</td></tr>"
+                                                     for k, v in facts if v not in (None, "")) + "</table>")
+    return f'<div class="cx-detail">{"".join(parts)}</div>'
+
+
+def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:
+    if not records:
+        return '<p class="cx-msg">No exhibit matches these filters.</p>'
+    return '<div class="cx-grid">' + "".join(card_html(r, run_dir) for r in records) + "</div>"
+
+
+def _sparkline(values: list[float]) -> str:
+    pts = [v for v in values if v == v]
+    if len(pts) < 2:
+        return ""
+    lo, hi = min(pts), max(pts)
+    span = (hi - lo) or 1.0
+    xy = " ".join(f"{i * 80 / (len(pts) - 1):.1f},{20 - (v - lo) / span * 18:.1f}" for i, v in enumerate(pts))
+    return (f'<svg width="80" height="22" viewBox="0 -1 80 22" aria-hidden="true" style="vertical-align:middle">'
+            f'<polyline points="{xy}" fill="none" stroke="#2e86c1" stroke-width="2"/></svg>')
+
+
+def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals: int = 0) -> str:
+    """First period to last period of ``metric`` (from summary.json's ``trend``), with a sparkline."""
+    periods = [p for p in (summary.get("trend") or {}).get("periods") or [] if p.get(metric) is not None]
+    if len(periods) < 2:
+        return ""
+    first, last = periods[0][metric], periods[-1][metric]
+    if first != first or last != last:
+        return ""
+    delta = last - first
+    since = str(periods[0]["period"])[:7]                       # e.g. 2026-07
+    since = since.translate(i18n.PERSIAN_DIGITS) if i18n.language(lang) == "fa" else since
+    step = 10 ** -decimals
+    key, cls = ("trend_flat", "") if abs(delta) < step / 2 else ("trend_up", "up") if delta > 0 else ("trend_down", "down")
+    text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
+    return f'<div class="t {cls}">{_sparkline([p[metric] for p in periods])} {escape(text)}</div>'
+
+
+def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
+    """NPS, CSAT and CES tiles: value, 95% interval, answers, and the trend when summary.json has one."""
+    h = summary.get("headline") or {}
+    n, c, e = h.get("nps", {}), h.get("csat", {}), h.get("ces", {})
+    if not n.get("n"):
+        return f'<p class="cx-msg">{escape(i18n.t("no_answers", lang))}</p>'
+
+    def num(v: Any, d: int = 0) -> str:
+        return i18n.number(v, lang, d)
+
+    def interval(x: dict[str, Any], d: int) -> str:
+        return i18n.t("interval", lang, lo=num(x.get("lo"), d), hi=num(x.get("hi"), d))
+
+    def facts(*parts: str) -> str:
+        return i18n.join(parts, lang)
+
+    tiles = [("NPS", num(n["value"]), facts(interval(n, 0), i18n.t("answers", lang, n=num(n["n"]))),
+              trend_html(summary, "nps", lang)),
+             ("CSAT", f"{num(c.get('value'), 2)} / {num(5)}",
+              facts(interval(c, 2), i18n.t("satisfied", lang, p=num(c.get("top2box"))),
+                    i18n.t("answers", lang, n=num(c.get("n")))), trend_html(summary, "csat", lang, 2)),
+             ("CES", f"{num(e.get('value'), 2)} / {num(7)}",
+              facts(interval(e, 2), i18n.t("ces_note", lang), i18n.t("answers", lang, n=num(e.get("n")))),
+              trend_html(summary, "ces", lang, 2))]
+    return '<div class="cx-tiles">' + "".join(
+        f'<div class="cx-tile"><div class="l">{escape(t)}</div><div class="v">{escape(v)}</div>'
+        f'<div class="s">{escape(s)}</div>{tr}</div>' for t, v, s, tr in tiles) + "</div>"
+
+
+SOURCE_KINDS = ("recording", "photo", "survey", "contact", "social")
+
+
+def source_kind(rec: dict[str, Any]) -> str:
+    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social), for the source filter.
+
+    Read from the source file's folder or name (``recordings/s01.mp4`` -> recording); anything
+    else is named by its file, so no exhibit falls outside the filter's choices.
+    """
+    src = str((rec.get("source") or {}).get("file") or "").lower()
+    for kind in SOURCE_KINDS:
+        if src.startswith(kind) or f"/{kind}" in src or f" {kind}" in src or src.startswith(kind[:4]):
+            return kind
+    if rec.get("kind") == "clip":
+        return "recording"
+    return src.split("/")[0] or "other"
+
+
+def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: str = "", kind: str = "",
+                    feeling: str = "", lens: str = "", text: str = "", segment: str = "", source: str = "",
+                    valence: str = "", q: str = "") -> list[dict[str, Any]]:
+    """The exhibits matching every filter given (empty means any), in their order.
+
+    ``valence`` (or its older name ``feeling``) is a band: neg, mid or pos. ``q`` (or ``text``) is
+    searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
+    lens; the gallery page does not use it (its lens re-ranks, kit.analysis.lenses, and never hides).
+    """
+    needle = (q or text).strip().casefold()
+    band_wanted = valence or feeling
+
+    def ok(r: dict[str, Any]) -> bool:
+        if (stage and r.get("stage") != stage) or (channel and r.get("channel") != channel) or (kind and r["kind"] != kind):
+            return False
+        if (segment and r.get("segment") != segment) or (band_wanted and band(r.get("valence")) != band_wanted):
+            return False
+        if (source and source_kind(r) != source) or (lens and lens not in (r.get("lenses") or [])):
+            return False
+        if needle:
+            hay = " ".join([str(r.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in r.get("tags") or []])
+            return needle in hay.casefold()
+        return True
+    return [r for r in records if ok(r)]
+
+
+def card_data(rec: dict[str, Any], run_dir: Path, *, label: str = "", lang: str = "en") -> dict[str, Any]:
+    """One card as plain data for the gallery grid widget (it writes every string with textContent).
+
+    Only the cards of the visible page are built, so only their thumbnails are read and inlined.
+    """
+    media = rec.get("media") or {}
+    return {"id": rec["id"], "title": rec.get("title") or "", "thumb": _media_uri(run_dir, media.get("thumb")) or "",
+            "snippet": rec.get("quote") or rec.get("caption") or "", "quoted": bool(rec.get("quote")),
+            "tags": card_tags(rec, lang), "band": band(rec.get("valence")), "label": label,
+            "dir": i18n.text_dir(rec.get("lang")), "kind": rec["kind"]}
+
+
+def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:
+    """Published thumbnails grouped by journey stage (for the photos notebook)."""
+    if photos is None or photos.empty:
+        return "<p>No photo was published.</p>"
+    out = [CSS]
+    order = stages + sorted(set(photos["stage"].dropna()) - set(stages))
+    groups = [(s, photos[photos["stage"] == s]) for s in order] + [("(no stage)", photos[photos["stage"].isna()])]
+    for stage, g in groups:
+        if g.empty:
+            continue
+        cells = "".join(
+            f'<figure style="margin:0;width:160px"><img src="{_media_uri(run_dir, r.thumb) or ""}" '
+            f'style="width:160px;height:110px;object-fit:cover"><figcaption style="font-size:11px">'
+            f'{escape(str(r.caption or ""))}</figcaption></figure>' for r in g.itertuples())
+        out.append(f"<h4>{escape(stage)}</h4><div style='display:flex;flex-wrap:wrap;gap:8px'>{cells}</div>")
+    return "".join(out)

@@ -1,0 +1,295 @@
+"""The executive report's content, read from a finished run folder's tables.
+
+Everything shown as HTML is built here with every untrusted string escaped, so the notebook only
+displays it; nbconvert then turns the executed notebook into ``report.html`` (and Chromium prints
+that to ``report.pdf``). Sections say plainly when their evidence is missing from the run.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from kit.analysis import scores
+from kit.core import exhibits as ex
+from kit.core.runs import collect_counts
+from kit.core.step import Step
+from kit.views import html as pages
+
+CSS = """<style>
+.cx-r-tiles{display:flex;gap:12px;flex-wrap:wrap;margin:6px 0 10px}
+.cx-r-tile{flex:1;min-width:190px;padding:12px 16px;border-radius:10px;background:#f4f6f7;break-inside:avoid}
+.cx-r-tile .l{color:#566573;font-size:13px}.cx-r-tile .v{font-size:30px;font-weight:600;line-height:1.2}
+.cx-r-tile .s{color:#566573;font-size:12px}
+.cx-r-note{padding:10px 14px;background:#fdf2e9;border-radius:8px}
+table.cx-r td.n,table.cx-r th.n{text-align:right}
+table.cx-r img{width:72px;height:48px;object-fit:cover;border-radius:4px;display:block}
+table.cx-r tr{break-inside:avoid}
+.cx-r-sid{font-family:monospace;font-weight:700;letter-spacing:1px}
+.cx-r-view{break-inside:avoid;margin:8px 0 14px}.cx-r-view img{max-width:100%}
+.cx-r-view h4{margin:4px 0}
+</style>"""
+
+
+@dataclass
+class ReportData:
+    name: str
+    headline: dict[str, dict[str, float]]
+    by_stage: pd.DataFrame
+    trend: pd.DataFrame
+    bands: pd.DataFrame
+    exhibits: list[dict[str, Any]]
+    counts: dict[str, dict[str, int]]
+    rejects: int
+    run_dir: Path = field(default_factory=Path)
+    ideal: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def load(step: Step) -> ReportData:
+    responses = step.load_table("responses")
+    contacts = step.load_table("contacts") if step.has_table("contacts") else pd.DataFrame()
+    rejects = step.load_table("rejects") if step.has_table("rejects") else pd.DataFrame()
+    return ReportData(
+        name=step.project.name, headline=scores.headline(responses),
+        by_stage=scores.by_group(responses, "stage", step.project.min_group_size, step.project.journey.stages),
+        trend=scores.by_period(responses, "W"),
+        bands=scores.contact_bands(contacts, responses) if len(contacts) else pd.DataFrame(),
+        exhibits=ex.load(step.run_dir), counts=collect_counts(step.run_dir), rejects=len(rejects),
+        run_dir=step.run_dir, ideal=dict(step.project.journey.ideal or {}))
+
+
+def heading(r: ReportData) -> str:
+    n = r.headline["nps"]["n"]
+    period = ""
+    if len(r.trend):
+        first, last = r.trend["period"].iloc[0], r.trend["period"].iloc[-1]
+        period = f" · answers from the week of {_day(first)} to the week of {_day(last)}"
+    return (f"## {escape(r.name)}\n\nRun {escape(r.run_dir.name)} · {n:,} survey answers · "
+            f"{len(r.exhibits):,} exhibits on the wall{period}")
+
+
+def _day(value: Any) -> str:
+    return pd.Timestamp(value).strftime("%-d %b %Y")
+
+
+def _fmt(value: float | None, digits: int) -> str:
+    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def headline_html(r: ReportData) -> str:
+    """NPS, CSAT and CES, each with its 95% interval and its number of answers."""
+    h = r.headline
+    if not h.get("nps", {}).get("n"):
+        return CSS + '<p class="cx-r-note">No survey answers in this run: no scores to show.</p>'
+    tiles = []
+    for key, label, digits, scale in (("nps", "NPS (−100 to 100)", 0, ""), ("csat", "CSAT (1 to 5)", 2, " / 5"),
+                                      ("ces", "CES (1 to 7, higher is easier)", 2, " / 7")):
+        m = h.get(key) or {}
+        if not m.get("n"):
+            tiles.append(f'<div class="cx-r-tile"><div class="l">{label}</div><div class="v">–</div>'
+                         '<div class="s">no answers</div></div>')
+            continue
+        extra = f" · {m['top2box']:.0f}% satisfied (4 or 5)" if key == "csat" and "top2box" in m else ""
+        tiles.append(f'<div class="cx-r-tile"><div class="l">{label}</div><div class="v">{_fmt(m["value"], digits)}{scale}</div>'
+                     f'<div class="s">95% interval {_fmt(m["lo"], digits)} to {_fmt(m["hi"], digits)} · '
+                     f'{m["n"]:,} answers{extra}</div></div>')
+    return CSS + '<div class="cx-r-tiles">' + "".join(tiles) + "</div>"
+
+
+def stage_table_html(r: ReportData) -> str:
+    """Per stage: NPS with its interval against the designed (ideal) NPS, and whether the gap is real."""
+    if not len(r.by_stage):
+        return '<p class="cx-r-note">No survey answers carry a journey stage.</p>'
+    rows = []
+    for row in r.by_stage.itertuples():
+        ideal = (r.ideal.get(row.stage) or {}).get("nps")
+        if row.too_few:
+            verdict = "too few answers to judge"
+        elif ideal is None:
+            verdict = "no ideal set"
+        elif row.nps_hi < ideal:
+            verdict = f"below the ideal by {ideal - row.nps:.0f} points"
+        elif row.nps_lo > ideal:
+            verdict = "above the ideal"
+        else:
+            verdict = "within reach of the ideal (the interval includes it)"
+        rows.append(f"<tr><td>{escape(str(row.stage))}</td><td class=n>{row.responses:,}</td>"
+                    f"<td class=n>{_fmt(row.nps, 0)}</td><td class=n>{_fmt(row.nps_lo, 0)} to {_fmt(row.nps_hi, 0)}</td>"
+                    f"<td class=n>{_fmt(ideal, 0)}</td><td>{verdict}</td></tr>")
+    return ('<table class="cx-r"><thead><tr><th>stage</th><th class=n>answers</th><th class=n>NPS</th>'
+            "<th class=n>95% interval</th><th class=n>ideal</th><th>actual against ideal</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def trend_sentence(r: ReportData) -> str:
+    """First week against last week, said with its uncertainty."""
+    t = r.trend.dropna(subset=["nps"])
+    if len(t) < 2:
+        return "<p>Too few dated answers to draw a trend.</p>"
+    a, b = t.iloc[0], t.iloc[-1]
+    overlap = not (a.nps_hi < b.nps_lo or b.nps_hi < a.nps_lo)
+    judged = ("the intervals overlap, so this may be noise" if overlap
+              else "the intervals do not overlap: a real change")
+    return (f"<p>NPS went from {a.nps:.0f} in the week of {_day(a.period)} ({a.nps_n:,} answers) to {b.nps:.0f} "
+            f"in the week of {_day(b.period)} ({b.nps_n:,} answers); {judged}.</p>")
+
+
+def chart_views(r: ReportData) -> list[dict[str, Any]]:
+    """Chart exhibits (the negative room's views), most severe first, with the files they point to."""
+    views = []
+    for rec in r.exhibits:
+        if rec.get("kind") != "chart":
+            continue
+        media = rec.get("media") or {}
+        figure = _inside(r.run_dir, media.get("figure"))
+        thumb = _inside(r.run_dir, media.get("thumb"))
+        views.append({"record": rec, "figure": figure, "thumb": thumb})
+    return sorted(views, key=lambda v: -(v["record"].get("severity") or 0))
+
+
+def _inside(run_dir: Path, rel: str | None) -> Path | None:
+    if not rel:
+        return None
+    path = (run_dir / rel).resolve()
+    return path if path.is_relative_to(run_dir.resolve()) and path.is_file() else None
+
+
+def show_chart_views(r: ReportData) -> None:
+    """Display each chart view: interactive in report.html (printed as an image), else its PNG."""
+    import plotly.io as pio
+    from IPython.display import HTML, display
+    views = chart_views(r)
+    if not views:
+        display(HTML(CSS + '<p class="cx-r-note">This run has no chart views of the negative experiences '
+                     "(no chart exhibits in exhibits.json).</p>"))
+        return
+    for v in views:
+        rec = v["record"]
+        text = escape(rec.get("caption") or "")
+        display(HTML(CSS + f'<div class="cx-r-view"><h4>{escape(rec.get("title") or "")}</h4><p>{text}</p></div>'))
+        if v["figure"] is not None:
+            pio.from_json(v["figure"].read_text(encoding="utf-8")).show()
+        elif v["thumb"] is not None:
+            alt = escape(rec.get("title") or "")
+            display(HTML(f'<div class="cx-r-view"><img src="{pages.data_uri(v["thumb"])}" alt="{alt}"></div>'))
+        else:
+            display(HTML('<p class="cx-r-note">The chart file of this view is missing from the run.</p>'))
+
+
+def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None = None, limit: int = 15) -> str:
+    """The ranked negative experiences of ``negatives.json``: what, where, how many, how sure, and the cards to see.
+
+    Score = severity x reach x evidence strength (kit.analysis.pain); entries with too little evidence are
+    listed after the ranked ones and say so. Card ids are the short ids printed on cards.pdf.
+    """
+    path = Path(run_dir) / "negatives.json"
+    if not path.is_file():
+        return ('<p class="cx-r-note">This run has no ranked list of negative experiences (negatives.json); '
+                "the exhibits below are ordered by how negative they are.</p>")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("negatives", data.get("items", [])) if isinstance(data, dict) else data
+    items = sorted((i for i in items if isinstance(i, dict)), key=lambda i: i.get("rank") or 1e9)[:limit]
+    if not items:
+        return "<p>No negative experience was ranked in this run.</p>"
+    records = exhibits if exhibits is not None else ex.load(Path(run_dir))
+    short = ex.short_ids([r["id"] for r in records])
+    rows = []
+    for n, i in enumerate(items, 1):
+        thumb = _inside(Path(run_dir), i.get("thumb"))
+        img = f'<img src="{pages.data_uri(thumb)}" alt="">' if thumb is not None and thumb.suffix.lower() in (
+            ".jpg", ".jpeg", ".png") else ""
+        where = " · ".join(escape(str(x).replace("_", " ")) for x in (i.get("stage"), i.get("channel")) if x)
+        sources = ", ".join(escape(str(x)) for x in i.get("sources") or [])
+        ids = " ".join(short[x] for x in (i.get("exhibits") or [])[:4] if x in short)
+        note = " <small>(too little evidence to rank)</small>" if i.get("too_few") else ""
+        came = f"<br><small>from {sources}</small>" if sources else ""
+        rows.append(f"<tr><td class=n>{escape(str(i.get('rank') or n))}</td><td>{img}</td>"
+                    f"<td class=what>{escape(str(i.get('title') or ''))}{note}{came}</td><td>{where}</td>"
+                    f"<td class=n>{_cell(i.get('reach'))}</td><td class=n>{_cell(i.get('severity'))}</td>"
+                    f'<td class=n>{_cell(i.get("evidence_strength"))}</td><td class="cx-r-sid">{ids}</td></tr>')
+    return ('<table class="cx-r"><thead><tr><th class=n>rank</th><th></th><th class=what>negative experience</th>'
+            "<th>where</th><th class=n>people</th><th class=n>severity</th><th class=n>evidence (0-1)</th>"
+            f"<th>cards</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return escape(str(value))
+
+
+def negative_html(r: ReportData, limit: int = 12) -> str:
+    """The most negative exhibits with their still, card id (as printed on cards.pdf) and source."""
+    neg = sorted((x for x in r.exhibits if (x.get("valence") is not None and x["valence"] < 0)),
+                 key=lambda x: (x["valence"], -(x.get("severity") or 0)))[:limit]
+    if not neg:
+        return "<p>No negative exhibit in this run.</p>"
+    short = ex.short_ids([x["id"] for x in r.exhibits])
+    rows = []
+    for x in neg:
+        thumb = _inside(r.run_dir, (x.get("media") or {}).get("thumb"))
+        img = f'<img src="{pages.data_uri(thumb)}" alt="">' if thumb is not None and thumb.suffix.lower() in (
+            ".jpg", ".jpeg", ".png") else ""
+        what = escape(x.get("quote") or x.get("caption") or x["title"])
+        src = x.get("source") or {}
+        rows.append(f'<tr><td class="cx-r-sid">{short[x["id"]]}</td><td>{img}</td><td>{escape(x["kind"])}</td>'
+                    f"<td>{escape(str(x.get('stage') or ''))}</td><td>{escape(str(x.get('channel') or ''))}</td>"
+                    f"<td class=n>{x['valence']:.2f}</td>"
+                    f"<td class=what dir=\"{'rtl' if x.get('lang') == 'fa' else 'ltr'}\">{what}</td>"
+                    f"<td class=src>{escape(str(src.get('file', '')))} @ {escape(str(src.get('locator', '')))}</td></tr>")
+    return ('<table class="cx-r"><thead><tr><th>card</th><th></th><th>kind</th><th>stage</th><th>channel</th>'
+            f"<th class=n>valence</th><th class=what>what</th><th class=src>source</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>")
+
+
+def counts_html(r: ReportData) -> str:
+    rows = "".join(f"<tr><td>{escape(k)}</td><td class=n>{v['in']:,}</td><td class=n>{v['accepted']:,}</td>"
+                   f"<td class=n>{v['rejected']:,}</td>"
+                   f"<td>{'yes' if v['in'] == v['accepted'] + v['rejected'] else 'NO'}</td></tr>"
+                   for k, v in r.counts.items())
+    return ('<table class="cx-r"><thead><tr><th>input</th><th class=n>in</th><th class=n>accepted</th><th class=n>rejected</th>'
+            "<th>balanced</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table><p>{r.rejects:,} rejects are listed with their reasons in "
+            "<code>data/rejects.parquet</code>.</p>")
+
+
+
+def _note(text: str) -> None:
+    from IPython.display import HTML, display
+    display(HTML(CSS + f'<p class="cx-r-note">{escape(text)}</p>'))
+
+
+def show_stage_chart(r: ReportData) -> None:
+    """NPS per stage against the ideal, titled with its n (a plain note when no answer has a stage)."""
+    from kit.charts import survey as charts
+    if not len(r.by_stage):
+        _note("No survey answers carry a journey stage.")
+        return
+    n = int(r.by_stage["responses"].sum())
+    charts.score_by_group(r.by_stage, "stage", "nps", r.ideal,
+                          title=f"NPS by journey stage: actual (95% interval) against the ideal · {n:,} answers").show()
+
+
+def show_trend_chart(r: ReportData) -> None:
+    from kit.charts import survey as charts
+    if len(r.trend) < 2:
+        _note("Too few dated answers to draw a trend.")
+        return
+    n = int(r.trend["nps_n"].sum())
+    charts.nps_trend(r.trend, title=f"NPS by week (95% interval) · {n:,} answers").show()
+
+
+def show_contact_chart(r: ReportData) -> None:
+    from kit.charts import survey as charts
+    if not len(r.bands):
+        _note("No contact log could be joined to survey answers, so message volume cannot be compared with NPS.")
+        return
+    charts.dose_response(r.bands).show()
