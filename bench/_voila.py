@@ -19,7 +19,7 @@ from pathlib import Path
 
 import nbformat
 
-from kit.cli import voila_command, voila_env
+from kit.pages.serve import voila_command, voila_env
 from kit.core.paths import GALLERY_DIR
 from kit.pages.gallery import READY_MARK
 

@@ -43,14 +43,15 @@ COPY (
 KIT = """
 import json, resource, sys, time
 from pathlib import Path
+from kit.analysis import contact_log
 from kit.evidence import contacts
 from kit.core import project
 from kit.core.rejects import RejectLog
 folder, out = Path(sys.argv[1]), Path(sys.argv[2])
 t0 = time.perf_counter()
 counts = contacts.read_contacts(project.load(folder), out, RejectLog("bench"))
-customers = contacts.customer_contacts(out)
-channels = contacts.channel_contacts(out)
+customers = contact_log.customer_contacts(out)
+channels = contact_log.channel_contacts(out)
 print(json.dumps({"seconds": time.perf_counter() - t0, "counts": counts.as_dict(), "customers": len(customers),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """

@@ -5,6 +5,7 @@ user can fix are printed as one plain message, never as a traceback.
 """
 
 from __future__ import annotations
+from kit.exports import gallery_file
 
 import os
 import signal
@@ -19,6 +20,7 @@ from rich.console import Console
 
 from kit.core.errors import KitError
 from kit.workshop_cli import app as workshop_app
+from kit.pages.serve import voila_command, voila_env
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -79,48 +81,6 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
     out.print("The project is ready to run.")
 
 
-VOILA_TEMPLATE = "cxkit"
-# Left out of the pages' browser: the pages draw plotly charts themselves (kit.pages.plotly), and
-# Voilà would otherwise load this 4.8 MB extension before every page, charts or not.
-UNUSED_EXTENSIONS = '["jupyterlab-plotly"]'
-CULL_IDLE_SECONDS = 60      # a kernel whose visitor has gone is shut down after this long without activity
-CULL_INTERVAL_SECONDS = 10
-
-
-def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1,
-                  cull_idle: int = CULL_IDLE_SECONDS, cull_interval: int = CULL_INTERVAL_SECONDS) -> list[str]:
-    """Voilà over gallery/ on loopback: sources stripped, tracebacks hidden, kernels of gone visitors culled.
-
-    ``preheat`` keeps ``pool_size`` kernels per page that have already run the page (Voilà's
-    preheated kernels), so a visitor gets a drawn page without waiting for a kernel to start; the
-    gallery page waits for its visitor's query string before reading it. Culling: a kernel with no
-    open connection (its visitor left) and idle for ``cull_idle`` seconds is shut down, checked every
-    ``cull_interval`` seconds; kernels still connected are never culled (``cull_connected=False``),
-    and the warm pool is never culled (Voilà exempts it). Connections are counted by
-    ``kit.pages.kernels.KernelManager``, so a tab closed mid-handshake does not pin its kernel. The
-    plotly extension stays out of the browser (``UNUSED_EXTENSIONS``).
-    """
-    from kit.core.paths import GALLERY_DIR
-    command = [sys.executable, "-m", "voila", str(GALLERY_DIR), "--no-browser", f"--port={port}",
-               "--Voila.ip=127.0.0.1", "--strip_sources=True", "--show_tracebacks=False",
-               f"--MappingKernelManager.cull_idle_timeout={cull_idle}",
-               f"--MappingKernelManager.cull_interval={cull_interval}",
-               "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
-               f"--template={VOILA_TEMPLATE}", f"--VoilaConfiguration.extension_denylist={UNUSED_EXTENSIONS}",
-               "--VoilaConfiguration.multi_kernel_manager_class=kit.pages.kernels.KernelManager"]
-    if preheat and pool_size > 0:
-        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
-    return command
-
-
-def voila_env() -> dict[str, str]:
-    """The environment Voilà needs to find the kit's page template (it adds to, never replaces, JUPYTER_PATH)."""
-    from kit.core.paths import ASSETS_DIR
-    assets = str(ASSETS_DIR)
-    path = os.environ.get("JUPYTER_PATH")
-    return {"JUPYTER_PATH": f"{assets}{os.pathsep}{path}" if path else assets}
-
-
 @app.command()
 def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
           port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8866,
@@ -157,7 +117,7 @@ def report(run: Annotated[Path | None, typer.Argument(help="run folder [default:
     from kit.exports import report as export
     run_dir = resolve_run(run)
     makers = {"html": export.report_html, "pdf": export.report_pdf, "cards": export.cards_pdf,
-              "gallery": export.gallery_html}
+              "gallery": gallery_file.gallery_html}
     wanted = [t.strip() for t in to.split(",") if t.strip()]
     unknown = [t for t in wanted if t not in makers]
     if unknown or not wanted:

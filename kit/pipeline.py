@@ -6,6 +6,7 @@ any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record 
 """
 
 from __future__ import annotations
+from kit.exports import gallery_file
 
 import os
 import time
@@ -112,7 +113,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         say(f"[{i}/{len(notebooks)}] {nb.stem} done in {seconds:.1f} s")
     from kit.exports import report as export
     export.report_html(partial)
-    export.gallery_html(partial)
+    gallery_file.gallery_html(partial)
     manifest["rows"] = runs.collect_counts(partial)
     manifest.update(status="succeeded", finished=runs.now())
     runs.write_manifest(partial, manifest)

@@ -7,6 +7,7 @@ an existing run instead of running the pipeline first (quicker while working on 
 """
 
 from __future__ import annotations
+from kit.exports import gallery_file
 
 import base64
 import json
@@ -22,7 +23,6 @@ import pytest
 
 from kit.charts import journey as overview_chart
 from kit.steps import gallery
-from kit.exports import report as export
 from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ def _add_exhibits(run: Path) -> list[dict]:
 def hostile_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     run = _copy_run(request, tmp_path_factory.mktemp("served") / "run")
     _add_exhibits(run)
-    export.gallery_html(run)
+    gallery_file.gallery_html(run)
     return run
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.analysis import scores
+from kit.evidence import social
+from kit.analysis import contact_log
 from kit.core import project
 from kit.core.rejects import RejectLog
 from kit.evidence import contacts
@@ -82,7 +83,7 @@ def test_times_with_and_without_zones_become_utc(stored: tuple[Path, contacts.Co
 
 
 def test_customer_aggregates_match_a_hand_count(stored: tuple[Path, contacts.Counts, RejectLog]) -> None:
-    c = contacts.customer_contacts(stored[0]).set_index("customer_id")
+    c = contact_log.customer_contacts(stored[0]).set_index("customer_id")
     # A: 3 outbound between 07-01 08:00 and 07-15 08:00 = 14 days = 2 weeks -> 1.5 a week
     assert c.loc["A", "outbound"] == 3
     assert c.loc["A", "per_week"] == pytest.approx(1.5)
@@ -96,13 +97,13 @@ def test_customer_aggregates_match_a_hand_count(stored: tuple[Path, contacts.Cou
 
 def test_weekly_volume_is_the_same_measure_as_the_survey_module(stored: tuple[Path, contacts.Counts, RejectLog]) -> None:
     events = pd.read_parquet(stored[0])
-    expected = scores.weekly_outbound(events)
-    got = contacts.customer_contacts(stored[0]).dropna(subset=["per_week"]).set_index("customer_id")["per_week"]
+    expected = contact_log.weekly_outbound(events)
+    got = contact_log.customer_contacts(stored[0]).dropna(subset=["per_week"]).set_index("customer_id")["per_week"]
     pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False)
 
 
 def test_channel_aggregates_match_a_hand_count(stored: tuple[Path, contacts.Counts, RejectLog]) -> None:
-    ch = contacts.channel_contacts(stored[0]).set_index("channel")
+    ch = contact_log.channel_contacts(stored[0]).set_index("channel")
     assert ch.loc["email", ["contacts", "inbound", "outbound", "customers"]].tolist() == [3, 0, 3, 1]
     assert ch.loc["phone", ["contacts", "inbound", "complaints", "customers"]].tolist() == [3, 3, 1, 2]
     assert ch.loc["phone", "cost"] == pytest.approx(4.0) and ch.loc["phone", "costed"] == 2   # C's cost is blank
@@ -111,7 +112,7 @@ def test_channel_aggregates_match_a_hand_count(stored: tuple[Path, contacts.Coun
 
 def test_social_posts_redacted_and_rejects_located(proj: project.Project) -> None:
     rejects = RejectLog("ingest")
-    posts, counts = contacts.read_social(proj, rejects)
+    posts, counts = social.read_social(proj, rejects)
     assert counts.as_dict() == {"in": 3, "accepted": 1, "rejected": 2}
     assert "jane@example.com" not in posts["text"].iloc[0]
     assert sorted(rejects.frame()["locator"]) == ["row 3", "row 4"]

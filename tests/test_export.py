@@ -168,7 +168,7 @@ def test_gallery_html_filters_and_lens_in_a_browser(browser, exported: tuple[Pat
     page.wait_for_selector(".card")
     assert page.locator(".card").count() == len(records)
     page.select_option("#f-source", "survey")
-    from kit.views.html import source_kind
+    from kit.core.exhibits import source_kind
     expected = sum(1 for r in records if source_kind(r) == "survey")
     assert 0 < page.locator(".card").count() == expected < len(records)
     page.select_option("#f-source", "")

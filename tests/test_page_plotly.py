@@ -1,11 +1,11 @@
 """Charts on the Voilà pages: a small widget per figure, plotly.js sent once on request (no CDN, no extension)."""
 
 from __future__ import annotations
+from kit.pages import serve
 
 import plotly.graph_objects as go
 import pytest
 
-from kit import cli
 from kit.pages import plotly as page_plotly
 
 
@@ -33,5 +33,5 @@ def test_the_front_end_asks_once_and_uses_no_network() -> None:
 
 
 def test_the_pages_server_leaves_the_plotly_extension_out() -> None:
-    command = cli.voila_command(8866)
+    command = serve.voila_command(8866)
     assert '--VoilaConfiguration.extension_denylist=["jupyterlab-plotly"]' in command

@@ -1,6 +1,9 @@
 """Page building blocks: labels and numbers per language, filters, escaping, trend, the overview's pieces."""
 
 from __future__ import annotations
+from kit.core.exhibits import gallery_link, source_kind
+from kit.core.runs import load_run
+from kit.pages.gallery import card_data, filter_exhibits
 
 import json
 from pathlib import Path
@@ -49,23 +52,23 @@ def test_filters_combine_and_keep_order() -> None:
                rec("c", stage="support", channel="app", valence=0.0, tags=["waiting"],
                    source={"file": "recordings/s01.mp4", "locator": "00:01:00"})]
     ids = lambda rs: [r["id"] for r in rs]  # noqa: E731
-    assert ids(pages.filter_exhibits(records, stage="purchase")) == ["a", "b"]
-    assert ids(pages.filter_exhibits(records, channel="app", valence="neg")) == ["a"]
-    assert ids(pages.filter_exhibits(records, feeling="mid")) == ["c"]
-    assert ids(pages.filter_exhibits(records, segment="new")) == ["a"]
-    assert ids(pages.filter_exhibits(records, source="photo")) == ["b"]
-    assert ids(pages.filter_exhibits(records, source="recording")) == ["c"]
-    assert ids(pages.filter_exhibits(records, q="PAYMENT")) == ["a"]
-    assert ids(pages.filter_exhibits(records, q="wait")) == ["c"]          # tags are searched too
-    assert ids(pages.filter_exhibits(records, kind="photo", stage="support")) == []
-    assert ids(pages.filter_exhibits(list(reversed(records)))) == ["c", "b", "a"]
+    assert ids(filter_exhibits(records, stage="purchase")) == ["a", "b"]
+    assert ids(filter_exhibits(records, channel="app", valence="neg")) == ["a"]
+    assert ids(filter_exhibits(records, feeling="mid")) == ["c"]
+    assert ids(filter_exhibits(records, segment="new")) == ["a"]
+    assert ids(filter_exhibits(records, source="photo")) == ["b"]
+    assert ids(filter_exhibits(records, source="recording")) == ["c"]
+    assert ids(filter_exhibits(records, q="PAYMENT")) == ["a"]
+    assert ids(filter_exhibits(records, q="wait")) == ["c"]          # tags are searched too
+    assert ids(filter_exhibits(records, kind="photo", stage="support")) == []
+    assert ids(filter_exhibits(list(reversed(records)))) == ["c", "b", "a"]
 
 
 def test_source_kind_reads_the_source_file() -> None:
-    assert pages.source_kind(rec("x", source={"file": "all surveys", "locator": ""})) == "survey"
-    assert pages.source_kind(rec("x", source={"file": "contacts.csv", "locator": ""})) == "contact"
-    assert pages.source_kind(rec("x", source={"file": "social.csv", "locator": ""})) == "social"
-    assert pages.source_kind(rec("x", source={"file": "notes/wall.txt", "locator": ""})) == "notes"
+    assert source_kind(rec("x", source={"file": "all surveys", "locator": ""})) == "survey"
+    assert source_kind(rec("x", source={"file": "contacts.csv", "locator": ""})) == "contact"
+    assert source_kind(rec("x", source={"file": "social.csv", "locator": ""})) == "social"
+    assert source_kind(rec("x", source={"file": "notes/wall.txt", "locator": ""})) == "notes"
 
 
 def test_untrusted_text_is_escaped_everywhere(tmp_path: Path) -> None:
@@ -76,7 +79,7 @@ def test_untrusted_text_is_escaped_everywhere(tmp_path: Path) -> None:
                                           tmp_path, "en")):
         assert "<img" not in html and "&lt;img src=x" in html
         assert '"><x' not in html
-    data = pages.card_data(r, tmp_path, label=HOSTILE)
+    data = card_data(r, tmp_path, label=HOSTILE)
     assert data["title"] == HOSTILE            # raw: the grid writes it with textContent
     assert data["thumb"] == ""
 
@@ -85,12 +88,12 @@ def test_card_data_inlines_only_its_own_thumb(tmp_path: Path) -> None:
     (tmp_path / "media").mkdir()
     (tmp_path / "media" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     r = rec("a", kind="photo", media={"thumb": "media/a.png"}, valence=-0.5, stage="purchase", lang="fa")
-    data = pages.card_data(r, tmp_path, lang="fa")
+    data = card_data(r, tmp_path, lang="fa")
     assert data["thumb"].startswith("data:image/png;base64,")
     assert data["tags"] == ["عکس", "purchase", "حس -۰٫۵"]
     assert data["band"] == "neg" and data["dir"] == "rtl"
     outside = rec("b", media={"thumb": "../../etc/passwd"})
-    assert pages.card_data(outside, tmp_path)["thumb"] == ""
+    assert card_data(outside, tmp_path)["thumb"] == ""
 
 
 def test_trend_by_month_matches_hand_counts() -> None:
@@ -140,7 +143,7 @@ def test_journey_figure_draws_sources_and_ideal_in_stage_order() -> None:
 
 
 def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    link = pages.gallery_link(exhibit="rec-s01-1", stage="purchase", q="late delivery")
+    link = gallery_link(exhibit="rec-s01-1", stage="purchase", q="late delivery")
     monkeypatch.setenv("QUERY_STRING", link.split("?", 1)[1])
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
     assert dashboard.query_params() == {"exhibit": "rec-s01-1", "stage": "purchase", "q": "late delivery"}
@@ -149,7 +152,7 @@ def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.M
 def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
     from kit.synth import run_folder as synth_run
     run = synth_run.write(tmp_path / "run", 130, thumbs=4)
-    run_dir, summary, records = pages.load_run(run)
+    run_dir, summary, records = load_run(run)
     page = dashboard.GalleryPage(run_dir, summary, records)
     page.shown = page.filtered()
     page.render()
@@ -189,7 +192,7 @@ def test_chart_detail_is_wide_and_keeps_the_figures_design(tmp_path: Path) -> No
     (run / "charts").mkdir(exist_ok=True)
     go.Figure(go.Bar(x=["a"], y=[1]), layout={"width": 1200, "height": 620, "margin": {"l": 70, "r": 20}}).write_json(
         run / "charts" / "c.json")
-    run_dir, summary, records = pages.load_run(run)
+    run_dir, summary, records = load_run(run)
     records[0]["media"] = {**(records[0].get("media") or {}), "figure": "charts/c.json"}
     page = dashboard.GalleryPage(run_dir, summary, records)
     page.open(records[0]["id"])
@@ -203,7 +206,7 @@ def test_chart_detail_is_wide_and_keeps_the_figures_design(tmp_path: Path) -> No
 
 def test_gallery_page_failure_shows_a_plain_message(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from kit.synth import run_folder as synth_run
-    run_dir, summary, records = pages.load_run(synth_run.write(tmp_path / "run", 20, thumbs=0))
+    run_dir, summary, records = load_run(synth_run.write(tmp_path / "run", 20, thumbs=0))
     page = dashboard.GalleryPage(run_dir, summary, records)
     page.show()
 

@@ -14,16 +14,8 @@ from kit.core.errors import UnsafePathError
 from kit.core.rejects import RejectLog
 from kit.evidence import media
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
-from kit.steps.recordings import (
-    MOMENT_COLUMNS,
-    UTTERANCE_COLUMNS,
-    RecordingsResult,
-    find_moments,
-    friction_cues,
-    process_recordings,
-    seconds,
-    timeline_charts,
-)
+from kit.steps.recordings import RecordingsResult, find_moments, friction_cues, process_recordings, seconds, timeline_charts
+from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 
 STAGES = ["purchase", "support"]
 CHANNELS = ["app", "phone"]

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit.analysis import contact_log
 from kit.analysis import scores
 
 Z = 1.959963984540054
@@ -178,7 +179,7 @@ def test_contact_bands_join_by_customer() -> None:
         "at": [at + pd.Timedelta(hours=i) for i in range(40)] + [at, at + pd.Timedelta(days=6)],
         "direction": "outbound"})
     responses = pd.DataFrame({"customer_id": ["heavy", "light"], "nps": [0, 10]})
-    bands = scores.contact_bands(contacts, responses).set_index("band")
+    bands = contact_log.contact_bands(contacts, responses).set_index("band")
     assert bands.loc["28+", "nps"] == -100.0
     assert bands.loc["0–3", "nps"] == 100.0
     assert bands["customers"].sum() == 2

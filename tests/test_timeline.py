@@ -8,7 +8,7 @@ import pytest
 from kit.analysis import timeline
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
 from kit.steps.recordings import find_moments
-from kit.views.html import gallery_link
+from kit.core.exhibits import gallery_link
 
 
 def lines(*rows: tuple[float, float, float | None]) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """The pages' kernel manager: a tab closed mid-handshake must not keep its kernel from being culled."""
 
 from __future__ import annotations
+from kit.pages import serve
 
-from kit import cli
 from kit.pages.kernels import KernelManager
 
 
@@ -21,4 +21,4 @@ def test_a_disconnect_without_a_connection_leaves_the_count_at_zero() -> None:
 
 
 def test_the_pages_server_uses_it() -> None:
-    assert "--VoilaConfiguration.multi_kernel_manager_class=kit.pages.kernels.KernelManager" in cli.voila_command(8866)
+    assert "--VoilaConfiguration.multi_kernel_manager_class=kit.pages.kernels.KernelManager" in serve.voila_command(8866)

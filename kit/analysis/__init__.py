@@ -1,1 +1,3 @@
-"""Numbers and findings computed from the canonical tables: scores, sentiment, themes and drivers, moments, the journey, pain, overload, the scorecard, the wall, lenses."""
+"""Numbers and findings computed from the canonical tables: scores, sentiment, themes and drivers,
+moments, the journey, pain, overload, the scorecard, the wall, lenses.
+"""

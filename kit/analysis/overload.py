@@ -1,6 +1,6 @@
 """Negative experiences computed from the contact log joined to survey answers, and from every source's moments.
 
-The contact log is never loaded whole: ``kit.evidence.contacts.customer_contacts`` gives one row per customer
+The contact log is never loaded whole: ``kit.analysis.contact_log.customer_contacts`` gives one row per customer
 (outbound messages per week, complaints, leaving), and everything here starts from that table.
 A customer's *worst outcome* is counted once: left (cancelled) before complained before detractor
 (NPS 0-6), so the pit's layers add up to the customers lost.
@@ -67,7 +67,7 @@ def band_labels(edges: tuple[float, ...] = BAND_EDGES) -> list[str]:
 
 def dose_response(customers: pd.DataFrame, responses: pd.DataFrame, min_n: int,
                   edges: tuple[float, ...] = BAND_EDGES) -> pd.DataFrame:
-    """NPS with its 95% interval per band of outbound messages a week (as ``scores.contact_bands``), small bands marked."""
+    """NPS with its 95% interval per band of outbound messages a week (as ``contact_log.contact_bands``), small bands marked."""
     per_week = customers.dropna(subset=["per_week"]).set_index("customer_id")["per_week"]
     joined = responses.dropna(subset=["customer_id"]).join(per_week, on="customer_id", how="inner")
     joined["band"] = pd.cut(joined["per_week"], bins=list(edges), labels=band_labels(edges), right=False)

@@ -363,29 +363,3 @@ def actual_vs_ideal(by_stage: pd.DataFrame, ideal: dict[str, dict[str, float]]) 
                                        "beyond_interval"])
 
 
-def weekly_outbound(contacts: pd.DataFrame) -> pd.Series:
-    """Outbound messages per customer per week (over the span of their contacts, at least a week)."""
-    out = contacts[contacts["direction"] == "outbound"]
-    g = out.groupby("customer_id")["at"].agg(["count", "min", "max"])
-    weeks = ((g["max"] - g["min"]).dt.total_seconds() / 604800).clip(lower=1.0)
-    return (g["count"] / weeks).rename("per_week")
-
-
-def contact_bands(contacts: pd.DataFrame, responses: pd.DataFrame,
-                  edges: tuple[float, ...] = (0, 3, 7, 14, 28, np.inf)) -> pd.DataFrame:
-    """Dose-response: NPS by band of outbound contacts per customer per week.
-
-    Weekly volume comes from ``weekly_outbound``, joined to survey answers by customer id.
-    """
-    if (contacts["direction"] != "outbound").all() or responses["customer_id"].isna().all():
-        return pd.DataFrame()
-    per_week = weekly_outbound(contacts)
-    joined = responses.dropna(subset=["customer_id"]).join(per_week, on="customer_id", how="inner")
-    labels = [f"{int(a)}–{int(b)}" if np.isfinite(b) else f"{int(a)}+" for a, b in zip(edges[:-1], edges[1:], strict=True)]
-    joined["band"] = pd.cut(joined["per_week"], bins=list(edges), labels=labels, right=False)
-    rows = []
-    for band, grp in joined.groupby("band", observed=False):
-        n_ = nps(grp["nps"])
-        rows.append({"band": band, "customers": grp["customer_id"].nunique(), "nps": n_["value"],
-                     "nps_lo": n_["lo"], "nps_hi": n_["hi"], "nps_n": n_["n"]})
-    return pd.DataFrame(rows)

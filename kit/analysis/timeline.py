@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.views.html import gallery_link
+from kit.core.exhibits import gallery_link
 
 WINDOW_S = 30.0                 # long enough to hold a few lines, short enough to find the bad minute
 STEP_S = 10.0                   # windows overlap: a moment is never split by a window edge

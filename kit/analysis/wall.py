@@ -7,6 +7,7 @@ Text is already redacted at ingest; it is escaped wherever it is shown.
 """
 
 from __future__ import annotations
+from kit.core.exhibits import gallery_link
 
 import re
 from html import escape
@@ -15,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.views import html as pages
 
 UNHAPPY_FIELDS = ("disliked_most", "social_post")
 _SPLIT = re.compile(r"\s*[;,|]\s*")
@@ -60,7 +60,7 @@ def wall_html(quotes: pd.DataFrame) -> str:
         rtl = q.lang == "fa"
         shared = (f"{int(q.theme_answers)} answers share the theme “{escape(q.theme)}”" if q.theme and pd.notna(q.theme_answers)
                   else "no theme recorded")
-        link = (f'<a href="{escape(pages.gallery_link(exhibit=q.exhibit))}">open exhibit</a>' if q.exhibit
+        link = (f'<a href="{escape(gallery_link(exhibit=q.exhibit))}">open exhibit</a>' if q.exhibit
                 else f'<span>{escape(str(q.source))} · {escape(str(q.locator))}</span>')
         where = " · ".join(escape(str(x)) for x in (q.stage, q.channel) if isinstance(x, str) and x)
         cards.append(

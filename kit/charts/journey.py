@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.charts.negative import OKABE_ITO
+from kit.charts.palette import OKABE_ITO
 from kit.charts import store as figures
 from kit.charts import survey as charts
 from kit.core import i18n

@@ -5,6 +5,7 @@ line style, so the charts still read when printed in grey. Every title says what
 """
 
 from __future__ import annotations
+from kit.core.exhibits import gallery_link
 
 import math
 
@@ -13,9 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.views import html as pages
+from kit.charts.palette import OKABE_ITO
 
-OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 PAPER, INK, EARTH, PIT, GREY = "#FFFFFF", "#333333", "#D7C4A3", "#3E2C23", "#B3B6B7"
 OUTCOME_STYLE = {   # worst outcome: colour, symbol (shape keeps them apart in grey), label
     "left": ("#D55E00", "square", "left us"),
@@ -204,7 +204,7 @@ def pain_heatmap(matrix: pd.DataFrame, stages: list[str], channels: list[str]) -
             else:
                 zr.append(None)
                 tr.append("")
-            lr.append(pages.gallery_link(stage=s, channel=c))
+            lr.append(gallery_link(stage=s, channel=c))
         z.append(zr)
         text.append(tr)
         links.append(lr)

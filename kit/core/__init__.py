@@ -1,1 +1,3 @@
-"""The kit's contracts, used by every other package: errors, paths, project.yaml, the run folder, the exhibit record, rejects, the step record, table schemas, labels and text helpers."""
+"""The kit's contracts, used by every other package: errors, paths, project.yaml, the run folder, the
+exhibit record, rejects, the step record, table schemas, labels and text helpers.
+"""

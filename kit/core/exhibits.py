@@ -13,10 +13,14 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 SCHEMA_VERSION = 1
 KINDS = ("photo", "clip", "quote", "chart", "metric")
 LENSES = ("design", "engineering", "business")
+# The negative room's chart exhibits, made by the negative step and looked up by the pages
+WATERFALL_ID, JOURNEY_ID, PAIN_ID = "chart-paper-waterfall", "chart-journey-curve", "chart-pain-map"
+WALL_ID, SCORECARD_ID, RANKED_ID = "chart-detractor-wall", "chart-channel-scorecard", "chart-ranked-negatives"
 
 
 @dataclass
@@ -140,3 +144,46 @@ def short_ids(exhibit_ids: list[str], length: int = 4) -> dict[str, str]:
                 pending += group
         size += 1
     return out
+
+
+GALLERY_PAGE = "exhibits.ipynb"
+
+
+GALLERY_FILTERS = ("exhibit", "stage", "channel", "segment", "kind", "valence", "source", "lens", "q")
+
+
+def gallery_link(**filters: str | None) -> str:
+    """A link (relative to the Voilà pages) to the gallery page opened on some exhibits.
+
+    The gallery page reads these query parameters when it starts: ``exhibit`` opens one exhibit,
+    the others preset its filters. Charts and tables on other pages link to evidence this way.
+    """
+    unknown = set(filters) - set(GALLERY_FILTERS)
+    if unknown:
+        raise ValueError(f"gallery_link: unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(GALLERY_FILTERS)}")
+    query = urlencode({k: v for k, v in filters.items() if v})
+    return GALLERY_PAGE + (f"?{query}" if query else "")
+
+
+def band(valence: float | None) -> str:
+    if valence is None:
+        return "mid"
+    return "neg" if valence <= -0.2 else "pos" if valence >= 0.2 else "mid"
+
+
+SOURCE_KINDS = ("recording", "photo", "survey", "contact", "social")
+
+
+def source_kind(rec: dict[str, Any]) -> str:
+    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social), for the source filter.
+
+    Read from the source file's folder or name (``recordings/s01.mp4`` -> recording); anything
+    else is named by its file, so no exhibit falls outside the filter's choices.
+    """
+    src = str((rec.get("source") or {}).get("file") or "").lower()
+    for kind in SOURCE_KINDS:
+        if src.startswith(kind) or f"/{kind}" in src or f" {kind}" in src or src.startswith(kind[:4]):
+            return kind
+    if rec.get("kind") == "clip":
+        return "recording"
+    return src.split("/")[0] or "other"

@@ -19,6 +19,7 @@ from typing import Any
 
 from kit.core.errors import RunNotFoundError
 from kit.core.paths import REPORTS_DIR, RUN_ENV_VAR, locate
+from kit.core import exhibits as ex
 
 MANIFEST = "manifest.json"
 LATEST = "latest"
@@ -117,3 +118,17 @@ def resolve_run(run: str | Path | None = None) -> Path:
                                "or name a run folder (reports/<run-id>)")
     return path.resolve()
 
+
+def load_run(run: str | Path | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
+    """The run folder, its summary and its exhibits (raises RunNotFoundError with the fix)."""
+    run_dir = resolve_run(run)
+    summary_path = run_dir / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    return run_dir, summary, ex.load(run_dir)
+
+
+def read_negatives(run_dir: Path) -> list[dict[str, Any]]:
+    path = run_dir / "negatives.json"
+    if not path.exists():
+        return []
+    return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda e: e.get("rank") or 1e9)

@@ -72,8 +72,3 @@ def open_step(name: str, project: str | Path, run_dir: str | Path = "") -> Step:
     return Step(name, proj, run, RejectLog(name))
 
 
-def ensure_ingested(step: Step) -> None:
-    """Make the canonical survey and contact tables when a notebook is run on its own."""
-    if not step.has_table("responses"):
-        from kit.steps import ingest
-        ingest.run(Step("ingest", step.project, step.run_dir, RejectLog("ingest")))

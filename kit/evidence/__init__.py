@@ -1,1 +1,3 @@
-"""Reading what a project holds and publishing it safely: tabular files, survey exports, vendors' formats, the contact log and social posts, transcripts, photos, audio and video, faces and PII."""
+"""Reading what a project holds and publishing it safely: tabular files, survey exports, vendors'
+formats, the contact log and social posts, transcripts, photos, audio and video, faces and PII.
+"""

@@ -23,14 +23,12 @@ from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, n
 from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_cells, read_header
 from kit.evidence.privacy import redact_pii
 from kit.evidence.vendors import read_google_forms, read_qualtrics, read_surveymonkey, unique_names
+from kit.core.schema import RESPONSE_COLUMNS, COMMENT_COLUMNS
 
 Reader = Callable[[Path, str], RawSurvey]
 RATINGS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
 CONSENT_VALUES = {"yes": True, "y": True, "true": True, "1": True, "agree": True,
                   "no": False, "n": False, "false": False, "0": False, "disagree": False}
-RESPONSE_COLUMNS = ["response_id", "customer_id", "submitted_at", "nps", "csat", "ces", "stage",
-                    "channel", "segment", "consent", "source_file", "source_row"]
-COMMENT_COLUMNS = ["comment_id", "response_id", "field", "text", "lang", "sentiment", "themes", "source"]
 
 
 def read_generic(path: Path, name: str, columns: list[str] | None = None) -> RawSurvey:

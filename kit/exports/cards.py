@@ -18,7 +18,8 @@ from typing import Any
 
 from kit.core import exhibits as ex
 from kit.core.paths import ASSETS_DIR
-from kit.views.html import band, data_uri
+from kit.views.html import data_uri
+from kit.core.exhibits import band
 
 ASSETS = ASSETS_DIR
 CARDS_CSS = ASSETS / "cards" / "cards.css"

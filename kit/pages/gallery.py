@@ -6,6 +6,9 @@ plain message in the page's language, and the details go to the server's log.
 """
 
 from __future__ import annotations
+from kit.core.exhibits import GALLERY_FILTERS, GALLERY_PAGE, SOURCE_KINDS, gallery_link, source_kind
+from kit.core.runs import load_run
+from kit.views.html import card_tags, media_uri
 
 import functools
 import json
@@ -29,6 +32,7 @@ from kit.core import i18n
 from kit.core.errors import KitError
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
+from kit.core.exhibits import band
 
 log = logging.getLogger("cxkit.pages")
 PAGE_SIZE = 48
@@ -55,7 +59,7 @@ def _message(text: str, lang: str = "en") -> None:
 
 def _load() -> tuple[Path, dict[str, Any], list[dict[str, Any]]] | None:
     try:
-        return pages.load_run()
+        return load_run()
     except KitError as exc:
         _message(str(exc))
     except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
@@ -81,7 +85,7 @@ def query_params(page: str = "") -> dict[str, str]:
         raw = get_query_string() or ""
     except ImportError:  # pragma: no cover - voila is a dependency; kept for other front ends
         raw = os.environ.get("QUERY_STRING", "")
-    return {k: v[-1] for k, v in parse_qs(raw).items() if k in pages.GALLERY_FILTERS}
+    return {k: v[-1] for k, v in parse_qs(raw).items() if k in GALLERY_FILTERS}
 
 
 def _announce_ready(page: str) -> None:
@@ -134,8 +138,8 @@ def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, li
     cards = []
     for item in negatives[:limit]:
         ids = [str(i) for i in item.get("exhibits") or []]
-        href = pages.gallery_link(exhibit=ids[0]) if ids else pages.GALLERY_PAGE
-        thumb = pages._media_uri(run_dir, item.get("thumb"))
+        href = gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE
+        thumb = pages.media_uri(run_dir, item.get("thumb"))
         head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
         facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
         reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
@@ -194,7 +198,7 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
 
 def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
     t = functools.partial(i18n.t, lang=lang)
-    links = (f'<div class="cx-links"><a href="{pages.GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
+    links = (f'<div class="cx-links"><a href="{GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
              f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
     static = overview_chart.image_html(run_dir, lang, link=NEGATIVE_PAGE)
     display(HTML(pages.page_css(lang) + pages.page_open(lang)
@@ -274,7 +278,7 @@ class GalleryPage:
     # -- data
     def _values(self, key: str, order: list[str] | None) -> list[str]:
         if key == "source":
-            values = {pages.source_kind(r) for r in self.records}
+            values = {source_kind(r) for r in self.records}
         else:
             values = {str(r.get(key)) for r in self.records if r.get(key)}
         return [v for v in (order or []) if v in values] + sorted(values - set(order or []))
@@ -292,7 +296,7 @@ class GalleryPage:
             "segment": self._options("segment", None, t("all_segments")),
             "kind": [(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in kinds],
             "valence": [(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
-            "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(pages.SOURCE_KINDS))],
+            "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(SOURCE_KINDS))],
             "lens": [(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES],
         }
 
@@ -330,7 +334,7 @@ class GalleryPage:
     def filtered(self) -> list[dict[str, Any]]:
         query = self.query
         lens = query.pop("lens")
-        return pages.filter_exhibits(self.ranked(lens), **query)
+        return filter_exhibits(self.ranked(lens), **query)
 
     # -- drawing
     def say(self, text: str) -> None:
@@ -349,7 +353,7 @@ class GalleryPage:
             with self.grid.hold_sync():
                 self.grid.pages = pages_n
                 self.grid.page = current
-                self.grid.cards = [pages.card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
+                self.grid.cards = [card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
                                    for r in self.shown[start:start + PAGE_SIZE]]
                 self.grid.count = i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
                                          page=num(current), pages=num(pages_n))
@@ -516,7 +520,7 @@ def exhibits_browser() -> GalleryPage | None:
 
 def gallery_visit(gallery: GalleryPage | None) -> None:
     """Wait for the visitor (with preheated kernels) and apply their query string: filters, search, an exhibit."""
-    params = query_params(pages.GALLERY_PAGE)
+    params = query_params(GALLERY_PAGE)
     if gallery is None:
         return
     try:
@@ -524,3 +528,41 @@ def gallery_visit(gallery: GalleryPage | None) -> None:
     except Exception:  # noqa: BLE001
         log.exception("gallery query %r failed", params)
         gallery.say(i18n.t("page_failed", gallery.lang))
+
+
+def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: str = "", kind: str = "",
+                    feeling: str = "", lens: str = "", text: str = "", segment: str = "", source: str = "",
+                    valence: str = "", q: str = "") -> list[dict[str, Any]]:
+    """The exhibits matching every filter given (empty means any), in their order.
+
+    ``valence`` (or its older name ``feeling``) is a band: neg, mid or pos. ``q`` (or ``text``) is
+    searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
+    lens; the gallery page does not use it (its lens re-ranks, kit.analysis.lenses, and never hides).
+    """
+    needle = (q or text).strip().casefold()
+    band_wanted = valence or feeling
+
+    def ok(r: dict[str, Any]) -> bool:
+        if (stage and r.get("stage") != stage) or (channel and r.get("channel") != channel) or (kind and r["kind"] != kind):
+            return False
+        if (segment and r.get("segment") != segment) or (band_wanted and band(r.get("valence")) != band_wanted):
+            return False
+        if (source and source_kind(r) != source) or (lens and lens not in (r.get("lenses") or [])):
+            return False
+        if needle:
+            hay = " ".join([str(r.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in r.get("tags") or []])
+            return needle in hay.casefold()
+        return True
+    return [r for r in records if ok(r)]
+
+
+def card_data(rec: dict[str, Any], run_dir: Path, *, label: str = "", lang: str = "en") -> dict[str, Any]:
+    """One card as plain data for the gallery grid widget (it writes every string with textContent).
+
+    Only the cards of the visible page are built, so only their thumbnails are read and inlined.
+    """
+    media = rec.get("media") or {}
+    return {"id": rec["id"], "title": rec.get("title") or "", "thumb": media_uri(run_dir, media.get("thumb")) or "",
+            "snippet": rec.get("quote") or rec.get("caption") or "", "quoted": bool(rec.get("quote")),
+            "tags": card_tags(rec, lang), "band": band(rec.get("valence")), "label": label,
+            "dir": i18n.text_dir(rec.get("lang")), "kind": rec["kind"]}

@@ -6,6 +6,8 @@ line on the page and the details go to the server's log.
 """
 
 from __future__ import annotations
+from kit.core.exhibits import GALLERY_PAGE, gallery_link
+from kit.core.runs import load_run
 
 import functools
 import json
@@ -21,18 +23,19 @@ from kit.analysis import wall
 from kit.charts import store as figures
 from kit.core import i18n
 from kit.core.errors import KitError
-from kit.steps import negative as ns
+from kit.core import exhibits as ex
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
+from kit.core.runs import read_negatives
 
 log = logging.getLogger("cxkit.pages")
 
 VIEWS = [  # (exhibit id, i18n key of its heading; "<key>_why" says why it is here)
-    (ns.WATERFALL_ID, "nr_waterfall"),
-    (ns.JOURNEY_ID, "nr_journey"),
-    (ns.PAIN_ID, "nr_pain"),
-    (ns.WALL_ID, "nr_wall"),
-    (ns.SCORECARD_ID, "nr_scorecard"),
+    (ex.WATERFALL_ID, "nr_waterfall"),
+    (ex.JOURNEY_ID, "nr_journey"),
+    (ex.PAIN_ID, "nr_pain"),
+    (ex.WALL_ID, "nr_wall"),
+    (ex.SCORECARD_ID, "nr_scorecard"),
 ]
 ROOM_CSS = """<style>
 .cx-rank{list-style:none;padding:0;margin:0;display:grid;gap:8px}
@@ -46,20 +49,13 @@ border-inline-start:6px solid #D55E00}
 </style>"""
 
 
-def read_negatives(run_dir: Path) -> list[dict[str, Any]]:
-    path = run_dir / "negatives.json"
-    if not path.exists():
-        return []
-    return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda e: e.get("rank") or 1e9)
-
-
 def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, lang: str = "en") -> str:
     """The ranked list: each entry leads to its first exhibit, and lists the others; thin evidence is greyed."""
     items = []
     for e in entries[:limit]:
         ids = [str(i) for i in e.get("exhibits") or []]
-        href = pages.gallery_link(exhibit=ids[0]) if ids else pages.gallery_link(stage=e.get("stage"), channel=e.get("channel"))
-        thumb = pages._media_uri(run_dir, e.get("thumb"))
+        href = gallery_link(exhibit=ids[0]) if ids else gallery_link(stage=e.get("stage"), channel=e.get("channel"))
+        thumb = pages.media_uri(run_dir, e.get("thumb"))
         img = f'<img src="{thumb}" alt="">' if thumb else ""
         where = i18n.join((str(x) for x in (e.get("stage"), e.get("channel")) if x), lang)
         facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
@@ -67,7 +63,7 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, l
                        evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
                        sources=", ".join(map(str, e.get("sources") or [])))
         facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
-        links = "".join(f'<a href="{escape(pages.gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
+        links = "".join(f'<a href="{escape(gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
         rank = escape(i18n.number(e.get("rank", 0), lang))
         items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{rank}</span>{img}'
                      f'<div><a href="{escape(href)}"><b>{escape(str(e.get("title", "")))}</b></a>'
@@ -110,25 +106,25 @@ def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, la
     caption = (record or {}).get("caption") or ""
     display(HTML(pages.page_open(lang) + f"<h3>{escape(i18n.t(key, lang))}</h3><p>{escape(i18n.t(key + '_why', lang))}</p>"
                  + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
-                 + f'<p><a href="{escape(pages.gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
+                 + f'<p><a href="{escape(gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
                  "</p></div>"))
     if not path.exists():
         display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
         return
-    if ex_id == ns.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
+    if ex_id == ex.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
         display(HTML(wall.wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
         return
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)
     page_plotly.show(fig)
-    if ex_id == ns.PAIN_ID:
+    if ex_id == ex.PAIN_ID:
         display(HTML(pain_grid_html(json.loads(path.read_text(encoding="utf-8")))))
 
 
 def negative_room() -> None:
     """The page: a plain header, the ranked list leading to its exhibits, then each view."""
     try:
-        run_dir, summary, _ = pages.load_run()
+        run_dir, summary, _ = load_run()
     except KitError as exc:
         display(HTML(f'<p class="cx-msg">{escape(str(exc))}</p>'))
         return
@@ -151,7 +147,7 @@ def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
     head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
             + f"<h2>{escape(t('nr_title'))}{escape(t('sep'))}{escape(str(summary.get('name', '')))}</h2>"
             f'<div class="cx-links"><a href="overview.ipynb">{escape(t("nr_back"))}</a>'
-            f'<a href="{pages.GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
+            f'<a href="{GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
     body = ranked_html(entries, run_dir, lang=lang) if entries else f'<p class="cx-msg">{escape(t("nr_no_ranking"))}</p>'
     display(HTML(head + body + "</div>"))
     for ex_id, key in VIEWS:

@@ -1,1 +1,3 @@
-"""One module per pipeline notebook: `run(step)` reads the run folder, writes tables and exhibits. No step imports another."""
+"""One module per pipeline notebook: `run(step)` reads the run folder, writes tables and exhibits. No
+step imports another.
+"""

@@ -13,8 +13,11 @@ import pandas as pd
 from kit.analysis import themes as themes_mod
 from kit.analysis.sentiment import score
 from kit.core.step import Step
-from kit.evidence.contacts import read_contacts, read_social
-from kit.evidence.surveys import COMMENT_COLUMNS, read_surveys
+from kit.evidence.contacts import read_contacts
+from kit.evidence.social import read_social
+from kit.evidence.surveys import read_surveys
+from kit.core.schema import COMMENT_COLUMNS
+from kit.core.rejects import RejectLog
 
 
 def analyse_comments(comments: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -52,3 +55,10 @@ def run(step: Step) -> pd.DataFrame:
     step.save_table("comments", merged)
     step.save_table("themes", table)
     return step.finish()
+
+
+def ensure_ingested(step: Step) -> None:
+    """Make the canonical survey and contact tables when a notebook is run on its own."""
+    if not step.has_table("responses"):
+        from kit.steps import ingest
+        ingest.run(Step("ingest", step.project, step.run_dir, RejectLog("ingest")))

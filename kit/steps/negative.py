@@ -16,17 +16,15 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from kit.analysis import contact_log
 from kit.analysis import journey, pain, scorecard, wall
 from kit.analysis import overload as negative
 from kit.charts import journey as overview_chart
 from kit.charts import negative as nc
 from kit.charts import store as figures
-from kit.core.exhibits import Exhibit
+from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
 from kit.core.step import Step
-from kit.evidence import contacts
 
-WATERFALL_ID, JOURNEY_ID, PAIN_ID = "chart-paper-waterfall", "chart-journey-curve", "chart-pain-map"
-WALL_ID, SCORECARD_ID, RANKED_ID = "chart-detractor-wall", "chart-channel-scorecard", "chart-ranked-negatives"
 
 
 WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
@@ -68,8 +66,8 @@ def load_inputs(step: Step) -> Inputs:
     has_contacts = step.has_table("contacts")
     return Inputs(
         responses=step.load_table("responses"), comments=comments, moments=read_moments(step.run_dir),
-        customers=contacts.customer_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
-        channels=contacts.channel_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
+        customers=contact_log.customer_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
+        channels=contact_log.channel_contacts(step.table_path("contacts")) if has_contacts else pd.DataFrame(),
         records=read_part_exhibits(step.run_dir))
 
 

@@ -32,10 +32,8 @@ from kit.evidence import media
 from kit.evidence.files import detect_encoding, read_text_table
 from kit.evidence.privacy import redact_pii
 from kit.evidence.transcripts import CUSTOMER, Utterance, assign_roles, clock, read_transcript
+from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 
-UTTERANCE_COLUMNS = ["recording_id", "start_s", "end_s", "speaker", "role", "text", "lang", "sentiment"]
-MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
-                  "valence", "severity", "quote", "coded_by"]
 MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 MERGE_GAP_S = 10.0          # flagged lines closer than this are one moment
 MAX_MOMENT_S = 60.0         # ...unless the moment would grow past a watchable clip

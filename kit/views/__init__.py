@@ -1,1 +1,3 @@
-"""What a notebook, the report and the pages show, as HTML made through the kit's autoescaped templates."""
+"""What a notebook, the report and the pages show, as HTML made through the kit's autoescaped
+templates.
+"""

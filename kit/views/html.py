@@ -8,19 +8,15 @@ data URIs because Voilà serves no files from a run folder.
 from __future__ import annotations
 
 import base64
-import json
 from functools import lru_cache
 from html import escape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
 
-import pandas as pd
 
-from kit.core import exhibits as ex
 from kit.core import i18n
 from kit.core.paths import ASSETS_DIR
-from kit.core.runs import resolve_run
+from kit.core.exhibits import band
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 
@@ -87,31 +83,6 @@ def page_open(lang: str = "en") -> str:
     return f'<div class="cx-page" lang="{lang}" dir="{i18n.direction(lang)}">'
 
 
-GALLERY_PAGE = "exhibits.ipynb"
-GALLERY_FILTERS = ("exhibit", "stage", "channel", "segment", "kind", "valence", "source", "lens", "q")
-
-
-def gallery_link(**filters: str | None) -> str:
-    """A link (relative to the Voilà pages) to the gallery page opened on some exhibits.
-
-    The gallery page reads these query parameters when it starts: ``exhibit`` opens one exhibit,
-    the others preset its filters. Charts and tables on other pages link to evidence this way.
-    """
-    unknown = set(filters) - set(GALLERY_FILTERS)
-    if unknown:
-        raise ValueError(f"gallery_link: unknown filter(s) {', '.join(sorted(unknown))}; use {', '.join(GALLERY_FILTERS)}")
-    query = urlencode({k: v for k, v in filters.items() if v})
-    return GALLERY_PAGE + (f"?{query}" if query else "")
-
-
-def load_run(run: str | Path | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
-    """The run folder, its summary and its exhibits (raises RunNotFoundError with the fix)."""
-    run_dir = resolve_run(run)
-    summary_path = run_dir / "summary.json"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    return run_dir, summary, ex.load(run_dir)
-
-
 @lru_cache(maxsize=4096)
 def data_uri(path: Path) -> str:
     mime = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".mp4": "video/mp4",
@@ -119,17 +90,11 @@ def data_uri(path: Path) -> str:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def _media_uri(run_dir: Path, rel: str | None) -> str | None:
+def media_uri(run_dir: Path, rel: str | None) -> str | None:
     if not rel:
         return None
     path = (run_dir / rel).resolve()
     return data_uri(path) if path.is_relative_to(run_dir) and path.is_file() else None
-
-
-def band(valence: float | None) -> str:
-    if valence is None:
-        return "mid"
-    return "neg" if valence <= -0.2 else "pos" if valence >= 0.2 else "mid"
 
 
 def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label: str = "", lang: str = "en") -> str:
@@ -139,7 +104,7 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
     """
     media = rec.get("media") or {}
     d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
-    thumb = _media_uri(run_dir, media.get("thumb"))
+    thumb = media_uri(run_dir, media.get("thumb"))
     head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
             f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
             f'<div class="q fig"{d}>{escape(rec.get("caption") or "")}</div>')
@@ -167,12 +132,12 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
     media = rec.get("media") or {}
     d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
     parts = []
-    clip = _media_uri(run_dir, media.get("clip"))
+    clip = media_uri(run_dir, media.get("clip"))
     if clip:
         tag = "audio" if str(media.get("clip")).endswith(".m4a") else "video"
         parts.append(f'<{tag} controls preload="metadata" playsinline src="{clip}"></{tag}>')
     elif media.get("image") or (rec["kind"] == "photo" and media.get("thumb")):
-        img = _media_uri(run_dir, media.get("image") or media.get("thumb"))
+        img = media_uri(run_dir, media.get("image") or media.get("thumb"))
         if img:
             parts.append(f'<img src="{img}" alt="{escape(rec["title"])}">')
     if rec.get("quote"):
@@ -253,75 +218,3 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
         f'<div class="s">{escape(s)}</div>{tr}</div>' for t, v, s, tr in tiles) + "</div>"
 
 
-SOURCE_KINDS = ("recording", "photo", "survey", "contact", "social")
-
-
-def source_kind(rec: dict[str, Any]) -> str:
-    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social), for the source filter.
-
-    Read from the source file's folder or name (``recordings/s01.mp4`` -> recording); anything
-    else is named by its file, so no exhibit falls outside the filter's choices.
-    """
-    src = str((rec.get("source") or {}).get("file") or "").lower()
-    for kind in SOURCE_KINDS:
-        if src.startswith(kind) or f"/{kind}" in src or f" {kind}" in src or src.startswith(kind[:4]):
-            return kind
-    if rec.get("kind") == "clip":
-        return "recording"
-    return src.split("/")[0] or "other"
-
-
-def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: str = "", kind: str = "",
-                    feeling: str = "", lens: str = "", text: str = "", segment: str = "", source: str = "",
-                    valence: str = "", q: str = "") -> list[dict[str, Any]]:
-    """The exhibits matching every filter given (empty means any), in their order.
-
-    ``valence`` (or its older name ``feeling``) is a band: neg, mid or pos. ``q`` (or ``text``) is
-    searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
-    lens; the gallery page does not use it (its lens re-ranks, kit.analysis.lenses, and never hides).
-    """
-    needle = (q or text).strip().casefold()
-    band_wanted = valence or feeling
-
-    def ok(r: dict[str, Any]) -> bool:
-        if (stage and r.get("stage") != stage) or (channel and r.get("channel") != channel) or (kind and r["kind"] != kind):
-            return False
-        if (segment and r.get("segment") != segment) or (band_wanted and band(r.get("valence")) != band_wanted):
-            return False
-        if (source and source_kind(r) != source) or (lens and lens not in (r.get("lenses") or [])):
-            return False
-        if needle:
-            hay = " ".join([str(r.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in r.get("tags") or []])
-            return needle in hay.casefold()
-        return True
-    return [r for r in records if ok(r)]
-
-
-def card_data(rec: dict[str, Any], run_dir: Path, *, label: str = "", lang: str = "en") -> dict[str, Any]:
-    """One card as plain data for the gallery grid widget (it writes every string with textContent).
-
-    Only the cards of the visible page are built, so only their thumbnails are read and inlined.
-    """
-    media = rec.get("media") or {}
-    return {"id": rec["id"], "title": rec.get("title") or "", "thumb": _media_uri(run_dir, media.get("thumb")) or "",
-            "snippet": rec.get("quote") or rec.get("caption") or "", "quoted": bool(rec.get("quote")),
-            "tags": card_tags(rec, lang), "band": band(rec.get("valence")), "label": label,
-            "dir": i18n.text_dir(rec.get("lang")), "kind": rec["kind"]}
-
-
-def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:
-    """Published thumbnails grouped by journey stage (for the photos notebook)."""
-    if photos is None or photos.empty:
-        return "<p>No photo was published.</p>"
-    out = [CSS]
-    order = stages + sorted(set(photos["stage"].dropna()) - set(stages))
-    groups = [(s, photos[photos["stage"] == s]) for s in order] + [("(no stage)", photos[photos["stage"].isna()])]
-    for stage, g in groups:
-        if g.empty:
-            continue
-        cells = "".join(
-            f'<figure style="margin:0;width:160px"><img src="{_media_uri(run_dir, r.thumb) or ""}" '
-            f'style="width:160px;height:110px;object-fit:cover"><figcaption style="font-size:11px">'
-            f'{escape(str(r.caption or ""))}</figcaption></figure>' for r in g.itertuples())
-        out.append(f"<h4>{escape(stage)}</h4><div style='display:flex;flex-wrap:wrap;gap:8px'>{cells}</div>")
-    return "".join(out)

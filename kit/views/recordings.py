@@ -18,7 +18,8 @@ from kit.analysis.timeline import hms
 from kit.core.exhibits import Exhibit
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER
 from kit.steps.recordings import RecordingsResult
-from kit.views.html import data_uri, gallery_link
+from kit.views.html import data_uri
+from kit.core.exhibits import gallery_link
 
 SUMMARY_COLUMNS = ["recording", "participant", "length", "media", "customers", "interviewers",
                    "customer lines", "moments", "coded by a person", "found automatically"]

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from kit.analysis import contact_log
 from kit.analysis import scores
 from kit.core import exhibits as ex
 from kit.core.runs import collect_counts
@@ -59,7 +60,7 @@ def load(step: Step) -> ReportData:
         name=step.project.name, headline=scores.headline(responses),
         by_stage=scores.by_group(responses, "stage", step.project.min_group_size, step.project.journey.stages),
         trend=scores.by_period(responses, "W"),
-        bands=scores.contact_bands(contacts, responses) if len(contacts) else pd.DataFrame(),
+        bands=contact_log.contact_bands(contacts, responses) if len(contacts) else pd.DataFrame(),
         exhibits=ex.load(step.run_dir), counts=collect_counts(step.run_dir), rejects=len(rejects),
         run_dir=step.run_dir, ideal=dict(step.project.journey.ideal or {}))
 

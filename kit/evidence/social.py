@@ -1,0 +1,48 @@
+"""Social posts about the brand (social.csv): read into the comments table, every bad row a reject."""
+
+from __future__ import annotations
+from kit.evidence.contacts import Counts, _chunks, _log
+import numpy as np
+import pandas as pd
+from kit.core.errors import InputFileError
+from kit.core.project import Project
+from kit.core.rejects import RejectLog
+from kit.core.text import detect_lang, normalize_fa, parse_times
+from kit.evidence.privacy import redact_pii
+
+
+SOCIAL_COLUMNS = ["at", "platform", "author", "text", "likes", "shares"]
+
+
+def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Counts]:
+    """Social posts as comments (source 'social'); text redacted and normalised like survey answers."""
+    assert project.social
+    name = project.social
+    path = project.path(name, key="social")
+    if not path.is_file():
+        raise InputFileError(name, "file not found", fix="check social: in project.yaml")
+    frames, counts = [], Counts()
+    for chunk in _chunks(path, name, SOCIAL_COLUMNS):
+        first_row = counts.rows_in + 2
+        counts.rows_in += len(chunk)
+        text = chunk["text"].astype("string").str.strip()
+        at = parse_times(chunk["at"].astype("string").str.strip())
+        rows = pd.Series(np.arange(len(chunk)) + first_row, index=chunk.index)
+        reason = pd.Series("", index=chunk.index, dtype="string")
+        reason = reason.where(text != "", reason + "column 'text' is empty; ")
+        reason = reason.where(~at.isna(), reason + "column 'at': '" + chunk["at"] + "' is not a date and time; ")
+        ok = reason == ""
+        _log(rejects, name, rows[~ok], reason[~ok])
+        t = normalize_fa(text[ok])
+        if project.privacy.redact_pii:
+            t = t.map(redact_pii).astype("string")
+        frames.append(pd.DataFrame({
+            "comment_id": "social:" + rows[ok].astype(str), "response_id": pd.NA, "field": "social_post",
+            "text": t, "lang": detect_lang(t), "sentiment": np.nan,
+            "themes": "", "source": name, "platform": chunk.loc[ok, "platform"].astype("string").str.lower(),
+            "at": at[ok], "likes": pd.to_numeric(chunk.loc[ok, "likes"], errors="coerce"),
+            "shares": pd.to_numeric(chunk.loc[ok, "shares"], errors="coerce"),
+        }))
+        counts.accepted += int(ok.sum())
+        counts.rejected += int((~ok).sum())
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), counts

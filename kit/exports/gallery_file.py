@@ -1,0 +1,73 @@
+"""gallery.html: the whole gallery in one file that opens offline, media embedded up to a budget and
+linked beyond it.
+"""
+
+from __future__ import annotations
+from kit.core.exhibits import source_kind
+import json
+from pathlib import Path
+from typing import Any
+from kit.analysis import lenses
+from kit.core import exhibits as ex
+from kit.core.paths import ASSETS_DIR
+from kit.views.html import data_uri
+
+
+GALLERY_TEMPLATE = ASSETS_DIR / "gallery.html"
+
+
+CLIP_BUDGET_BYTES = 8 * 1024 * 1024      # clips embedded up to this total; linked beyond it
+
+
+def _title(run_dir: Path) -> str:
+    summary = run_dir / "summary.json"
+    name = json.loads(summary.read_text(encoding="utf-8")).get("name", "") if summary.exists() else ""
+    return f"{name} — experience report" if name else "Experience report"
+
+
+def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Thumbnails always embedded; clips embedded while within the budget, else linked.
+
+    Each record also carries its source kind (for the source filter) and its score and label under
+    every lens (kit.analysis.lenses), so the page re-ranks by a lens without hiding any exhibit.
+    """
+    budget = CLIP_BUDGET_BYTES
+    out = []
+    for rec in records:
+        media = dict(rec.get("media") or {})
+        for key in ("thumb", "image"):
+            if key in media and (run_dir / media[key]).is_file():
+                media[key + "_src"] = data_uri(run_dir / media[key])
+        media.pop("image_src", None) if "thumb_src" in media else None
+        clip = media.get("clip")
+        if clip and (run_dir / clip).is_file():
+            size = (run_dir / clip).stat().st_size
+            mime = "audio/mp4" if clip.endswith(".m4a") else "video/mp4"
+            if size <= budget:
+                media["clip_src"] = data_uri(run_dir / clip)
+                budget -= size
+            else:
+                media["clip_src"] = clip
+            media["clip_mime"] = mime
+        lens = {name: {"score": round(lenses.score(rec, name), 4), "label": lenses.label(rec, name)}
+                for name in lenses.LENSES}
+        out.append({**rec, "media": media, "source_kind": source_kind(rec), "lens": lens})
+    return out
+
+
+def _json_for_script(data: Any) -> str:
+    """JSON that cannot close its <script> element, whatever the text inside says."""
+    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
+def gallery_html(run_dir: Path) -> Path:
+    """``gallery.html``: every exhibit with its filters, in one file that opens offline."""
+    summary_path = run_dir / "summary.json"
+    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    records = _embed_media(run_dir, ex.load(run_dir))
+    page = GALLERY_TEMPLATE.read_text(encoding="utf-8")
+    page = page.replace("/*DATA*/null", _json_for_script({"summary": summary, "exhibits": records}))
+    out = run_dir / "gallery.html"
+    out.write_text(page, encoding="utf-8")
+    return out
