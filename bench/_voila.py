@@ -21,7 +21,7 @@ import nbformat
 
 from kit.pages.serve import voila_command, voila_env
 from kit.core.paths import GALLERY_DIR
-from kit.pages.gallery import READY_MARK
+from kit.pages.page import READY_MARK
 
 CHROMIUM = "/usr/bin/chromium"
 EMPTY = "empty.ipynb"

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit.views.negative import wall_html
 from kit.analysis import overload as negative
 from kit.analysis import pain, scorecard, wall
 from kit.charts import negative as nc
@@ -125,7 +126,7 @@ def test_wall_orders_by_severity_and_counts_shared_themes() -> None:
 
 
 def test_wall_html_is_escaped_rtl_and_linked() -> None:
-    html = wall.wall_html(wall.wall(COMMENTS, RESPONSES, {"survey-r3-disliked_most"}))
+    html = wall_html(wall.wall(COMMENTS, RESPONSES, {"survey-r3-disliked_most"}))
     assert "<b>emails</b>" not in html and "&lt;b&gt;emails&lt;/b&gt;" in html
     assert 'dir="rtl" lang="fa">پیام‌ها خیلی زیاده<' in html
     assert 'href="exhibits.ipynb?exhibit=survey-r3-disliked_most"' in html

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from kit.pages.overview import image_html
 from kit.charts import journey as overview_chart
 from kit.charts import store as figures
 
@@ -47,7 +48,7 @@ def test_without_images_the_stale_svg_goes_and_the_page_falls_back(tmp_path: Pat
     monkeypatch.setenv(figures.NO_PNG_ENV, "1")
     assert not overview_chart.write_svg(tmp_path, _journey(), ["purchase", "support"], "en")
     assert not stale.exists()
-    assert overview_chart.image_html(tmp_path, "en") is None          # the page then draws it with plotly
+    assert image_html(tmp_path, "en") is None          # the page then draws it with plotly
 
 
 def test_an_empty_or_incomplete_table_makes_no_svg(tmp_path: Path) -> None:
@@ -60,9 +61,9 @@ def test_image_html_embeds_the_svg_as_an_image_with_a_link_on(tmp_path: Path) ->
     path = tmp_path / overview_chart.SVG
     path.parent.mkdir(parents=True)
     path.write_text('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>')
-    html = overview_chart.image_html(tmp_path, "en", link='negative.ipynb?x="><b>')
+    html = image_html(tmp_path, "en", link='negative.ipynb?x="><b>')
     src = re.search(r'<img src="data:image/svg\+xml;base64,([^"]+)"', html)
     assert src and base64.b64decode(src.group(1)) == path.read_bytes()  # only ever an <img>: its script cannot run
     assert "<script" not in html and '"><b>' not in html and "&quot;&gt;&lt;b&gt;" in html
     assert 'alt="The journey as customers felt it' in html and "negative room" in html
-    assert "اتاق" in overview_chart.image_html(tmp_path, "fa", link="negative.ipynb")
+    assert "اتاق" in image_html(tmp_path, "fa", link="negative.ipynb")

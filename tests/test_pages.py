@@ -16,6 +16,8 @@ from kit.core import i18n
 from kit.steps import gallery
 from kit.views import html as pages
 from kit.pages import gallery as dashboard
+from kit.pages import overview as overview_page
+from kit.pages import page as page_mod
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -75,7 +77,7 @@ def test_untrusted_text_is_escaped_everywhere(tmp_path: Path) -> None:
     r = rec("h<1>", title=HOSTILE, quote=HOSTILE, caption=HOSTILE, segment=HOSTILE,
             source={"file": HOSTILE, "locator": HOSTILE}, evidence={"note": HOSTILE})
     for html in (pages.card_html(r, tmp_path, label=HOSTILE), pages.detail_html(r, tmp_path, lang="fa"),
-                 dashboard.negatives_html([{"rank": 1, "title": HOSTILE, "stage": HOSTILE, "exhibits": ['"><x']}],
+                 overview_page.negatives_html([{"rank": 1, "title": HOSTILE, "stage": HOSTILE, "exhibits": ['"><x']}],
                                           tmp_path, "en")):
         assert "<img" not in html and "&lt;img src=x" in html
         assert '"><x' not in html
@@ -125,9 +127,9 @@ def test_worst_ids_and_overview_fallbacks(tmp_path: Path) -> None:
     records = [rec("a", valence=-0.5, severity=0.2), rec("b", valence=-0.9), rec("c", valence=-0.5, severity=0.9),
                rec("d", valence=0.3)]
     assert gallery.worst(records) == ["b", "c", "a"]
-    assert dashboard._read_negatives(tmp_path) is None and dashboard._read_journey(tmp_path) is None
+    assert overview_page._read_negatives(tmp_path) is None and overview_page._read_journey(tmp_path) is None
     (tmp_path / "negatives.json").write_text(json.dumps([{"rank": 2, "title": "two"}, {"rank": 1, "title": "one"}]))
-    assert [n["title"] for n in dashboard._read_negatives(tmp_path)] == ["one", "two"]
+    assert [n["title"] for n in overview_page._read_negatives(tmp_path)] == ["one", "two"]
 
 
 def test_journey_figure_draws_sources_and_ideal_in_stage_order() -> None:
@@ -146,7 +148,7 @@ def test_gallery_link_round_trips_through_the_query_reader(monkeypatch: pytest.M
     link = gallery_link(exhibit="rec-s01-1", stage="purchase", q="late delivery")
     monkeypatch.setenv("QUERY_STRING", link.split("?", 1)[1])
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    assert dashboard.query_params() == {"exhibit": "rec-s01-1", "stage": "purchase", "q": "late delivery"}
+    assert page_mod.query_params() == {"exhibit": "rec-s01-1", "stage": "purchase", "q": "late delivery"}
 
 
 def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:

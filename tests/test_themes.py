@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.analysis.themes import find_themes, from_tables, is_non_answer, key_drivers, n_themes, post_severity, split_themes
+from kit.analysis.themes import find_themes, is_non_answer, n_themes, post_severity, split_themes
+from kit.analysis.drivers import from_tables, key_drivers
 from kit.steps.ingest import analyse_comments
 
 DELIVERY = ["The delivery was late again", "Late delivery, the box came at night", "My delivery arrived two days late",

@@ -12,7 +12,6 @@ older run), the page falls back to drawing the same figure with plotly.
 
 from __future__ import annotations
 
-import base64
 from html import escape
 from pathlib import Path
 
@@ -71,14 +70,3 @@ def write_svg(run_dir: Path, journey: pd.DataFrame, stages: list[str], lang: str
     return figures.write_image(fig, path)
 
 
-def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
-    """The stored SVG as an ``<img>`` (escaped alt text), captioned with ``link`` to the interactive curve."""
-    path = Path(run_dir) / SVG
-    if not path.is_file():
-        return None
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    alt = escape(i18n.t("journey_title", lang))
-    caption = (f'<figcaption><a href="{escape(link)}">{escape(i18n.t("journey_interactive", lang))}</a></figcaption>'
-               if link else "")
-    return (f'<figure class="cx-journey"><img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
-            f'width="{WIDTH}" height="{HEIGHT}">{caption}</figure>')

@@ -6,6 +6,7 @@ line on the page and the details go to the server's log.
 """
 
 from __future__ import annotations
+from kit.views.negative import wall_html
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.runs import load_run
 
@@ -19,7 +20,6 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML, display
 
-from kit.analysis import wall
 from kit.charts import store as figures
 from kit.core import i18n
 from kit.core.errors import KitError
@@ -112,7 +112,7 @@ def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, la
         display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
         return
     if ex_id == ex.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
-        display(HTML(wall.wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
+        display(HTML(wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
         return
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)

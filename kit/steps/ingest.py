@@ -60,5 +60,4 @@ def run(step: Step) -> pd.DataFrame:
 def ensure_ingested(step: Step) -> None:
     """Make the canonical survey and contact tables when a notebook is run on its own."""
     if not step.has_table("responses"):
-        from kit.steps import ingest
-        ingest.run(Step("ingest", step.project, step.run_dir, RejectLog("ingest")))
+        run(Step("ingest", step.project, step.run_dir, RejectLog("ingest")))

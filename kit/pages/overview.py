@@ -1,0 +1,148 @@
+"""The overview page: headline scores with their trend, the journey curve against the designed one,
+the five worst experiences, this run's workshop tallies and links on. Everything is read from the
+run folder.
+"""
+
+from __future__ import annotations
+from kit.charts.journey import HEIGHT, SVG, WIDTH
+from kit.core.exhibits import GALLERY_PAGE, gallery_link
+import functools
+import json
+from html import escape
+from pathlib import Path
+from typing import Any
+import pandas as pd
+from IPython.display import HTML, display
+from kit.charts import journey as overview_chart
+from kit.charts import survey as charts
+from kit.core import i18n
+from kit.views import html as pages
+from kit.pages import plotly as page_plotly
+from kit.pages.page import log, _message, _load, _lang
+import base64
+
+
+NEGATIVE_PAGE = "negative.ipynb"
+
+
+def _read_journey(run_dir: Path) -> pd.DataFrame | None:
+    path = run_dir / "data" / "journey.parquet"
+    if not path.exists():
+        return None
+    table = pd.read_parquet(path)
+    missing = overview_chart.REQUIRED - set(table.columns)
+    if missing:
+        log.error("%s lacks columns %s", path, sorted(missing))
+        return None
+    return table
+
+
+def _read_negatives(run_dir: Path) -> list[dict[str, Any]] | None:
+    path = run_dir / "negatives.json"
+    if not path.exists():
+        return None
+    data = json.loads(path.read_text(encoding="utf-8"))
+    items = data.get("negatives", data) if isinstance(data, dict) else data
+    return sorted(items, key=lambda n: n.get("rank", 1e9))
+
+
+def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5) -> str:
+    """The top ranked negative experiences, each with its thumbnail, leading to its exhibits."""
+    cards = []
+    for item in negatives[:limit]:
+        ids = [str(i) for i in item.get("exhibits") or []]
+        href = gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE
+        thumb = pages.media_uri(run_dir, item.get("thumb"))
+        head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
+        facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
+        reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
+        sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
+               if item.get("severity") is not None else "")
+        tags = "".join(f'<span class="cx-tag">{escape(str(t))}</span>' for t in (facts, reach, sev) if t)
+        cards.append(f'<a href="{escape(href)}"><div class="cx-card neg">{head}<div class="b"><h4>'
+                     f'<span class="rank">{escape(i18n.number(item.get("rank"), lang))}</span>'
+                     f'{escape(str(item.get("title") or ""))}</h4>{tags}</div></div></a>')
+    return '<div class="cx-neg">' + "".join(cards) + "</div>"
+
+
+def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
+    by_id = {r["id"]: r for r in records}
+    if summary.get("worst"):
+        return [by_id[i] for i in summary["worst"] if i in by_id]
+    return sorted((r for r in records if r.get("valence") is not None and r["valence"] < 0),
+                  key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
+
+
+def _workshops_html(run_dir: Path, lang: str) -> str:
+    try:
+        from kit.pages import workshop as workshop_ui
+        return workshop_ui.overview_panel(run_dir, lang) or ""
+    except Exception:  # noqa: BLE001 - one panel failing must not take the overview down
+        log.exception("workshop overview panel failed")
+        return ""
+
+
+def overview() -> None:
+    """One screen: headline scores with trend, the journey curve against the ideal, the five worst experiences."""
+    loaded = _load()
+    if loaded is None:
+        return
+    run_dir, summary, records = loaded
+    lang = _lang(summary)
+    try:
+        _overview(run_dir, summary, records, lang)
+    except Exception:  # noqa: BLE001
+        log.exception("overview failed")
+        _message(i18n.t("page_failed", lang), lang)
+
+
+def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
+    """The journey curve drawn by plotly in the page: for runs made without its SVG (slower to paint)."""
+    journey = _read_journey(run_dir)
+    if journey is not None and len(journey):
+        page_plotly.show(overview_chart.journey_figure(journey, summary.get("stages") or [], lang))
+        return
+    _message(i18n.t("journey_missing", lang), lang)
+    by_stage = pd.DataFrame(summary.get("by_stage") or [])
+    if len(by_stage):
+        title = i18n.t("nps_by_stage", lang, n=i18n.number(int(by_stage["responses"].sum()), lang))
+        page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
+
+
+def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
+    t = functools.partial(i18n.t, lang=lang)
+    links = (f'<div class="cx-links"><a href="{GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
+             f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
+    static = image_html(run_dir, lang, link=NEGATIVE_PAGE)
+    display(HTML(pages.page_css(lang) + pages.page_open(lang)
+                 + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
+                 f"<p>{escape(t('run'))} {escape(run_dir.name)}{escape(t('sep'))}"
+                 f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
+                 + links + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
+    if not static:
+        _interactive_journey(run_dir, summary, lang)
+    negatives = _read_negatives(run_dir)
+    body = f"<h3>{escape(t('top_negatives'))}</h3>"
+    if negatives:
+        body += negatives_html(negatives, run_dir, lang)
+    else:
+        worst = _worst_exhibits(records, summary)
+        body += (f'<p class="cx-msg">{escape(t("negatives_missing"))}</p>'
+                 + pages.grid_html(worst, run_dir))
+    workshops = _workshops_html(run_dir, lang)
+    if workshops:
+        body += f"<h3>{escape(t('workshops'))}</h3>{workshops}"
+    display(HTML(pages.page_open(lang) + body + "</div>"))
+
+
+def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
+    """The stored SVG as an ``<img>`` (escaped alt text), captioned with ``link`` to the interactive curve."""
+    path = Path(run_dir) / SVG
+    if not path.is_file():
+        return None
+    data = base64.b64encode(path.read_bytes()).decode("ascii")
+    alt = escape(i18n.t("journey_title", lang))
+    caption = (f'<figcaption><a href="{escape(link)}">{escape(i18n.t("journey_interactive", lang))}</a></figcaption>'
+               if link else "")
+    return (f'<figure class="cx-journey"><img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
+            f'width="{WIDTH}" height="{HEIGHT}">{caption}</figure>')
