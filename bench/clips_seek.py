@@ -25,7 +25,8 @@ import numpy as np
 from bench.common import record
 from kit.evidence import media
 from kit.evidence.transcripts import assign_roles, read_transcript
-from kit.steps.recordings import _survey_scorer, find_moments, score_customer_lines
+from kit.steps.recordings import _survey_scorer
+from kit.analysis.moments import find_moments, score_customer_lines
 from kit.synth import sessions
 
 TRANSCRIPT_HOURS = 10.0

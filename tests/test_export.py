@@ -93,7 +93,7 @@ def test_report_html_has_no_code_no_cdn_no_traceback_and_escapes(exported: tuple
     run, _ = exported
     html = (run / "report.html").read_text(encoding="utf-8")
     assert '<div class="highlight' not in html and 'class="jp-CodeMirrorEditor' not in html     # no code cell shown
-    for code in ("report.headline_html(r)", "open_step(", "ensure_ingested", "kit.workshop.store.findings_html"):
+    for code in ("report.headline_html(r)", "open_step(", "ensure_ingested", "kit.views.workshop.findings_html"):
         assert code not in html
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=[\"']?(https?:)?//", html, re.IGNORECASE)
     assert "Traceback" not in html and 'data-mime-type="application/vnd.jupyter.stderr"' not in html

@@ -12,9 +12,11 @@ import pytest
 from PIL import Image
 
 import kit.evidence.photos
+import kit.views.photos
 from kit.core.rejects import RejectLog
 from kit.evidence.faces import detect_faces
-from kit.evidence.photos import DISPLAY_SIDE, THUMB_SIDE, PhotosResult, process_photos, publish_one, thumbnail_reference
+from kit.evidence.photos import DISPLAY_SIDE, THUMB_SIDE, publish_one, thumbnail_reference
+from kit.steps.photos import PhotosResult, process_photos
 
 STAGES, CHANNELS = ["purchase", "support", "in_store"], ["app", "email"]
 HEADER = "file,caption,stage,channel,valence,participant,consent\n"
@@ -330,12 +332,12 @@ def test_strongest_photos_and_exhibit_table(tmp_path: Path) -> None:
         Image.new("RGB", (20, 20), "grey").save(project / "photos" / f"{name}.jpg")
     sidecar(project, [f"{n}.jpg,caption <{n}>,purchase,app,{v},P1,yes" for n, v in valences.items()])
     res, _ = run(project, tmp_path / "run")
-    negative, positive = kit.evidence.photos.strongest(res.photos, n=2)
+    negative, positive = kit.views.photos.strongest(res.photos, n=2)
     assert negative["photo_id"].tolist() == ["photo-a", "photo-f"]        # -0.9 twice: by id
     assert positive["photo_id"].tolist() == ["photo-c", "photo-e"]        # unrated d is neither
-    html = kit.evidence.photos.strongest_html(res.photos, res.exhibits, tmp_path / "run", n=2)
+    html = kit.views.photos.strongest_html(res.photos, res.exhibits, tmp_path / "run", n=2)
     assert "Most negative (2)" in html and "caption &lt;a&gt;" in html and "caption <a>" not in html
-    table = kit.evidence.photos.exhibit_table(res.exhibits)
+    table = kit.views.photos.exhibit_table(res.exhibits)
     assert table.columns.tolist() == ["id", "caption", "stage", "channel", "valence", "source", "faces blurred"]
     assert table.set_index("id").loc["photo-c", ["caption", "stage", "channel", "valence", "source"]].tolist() == [
         "caption <c>", "purchase", "app", 0.8, "photos/c.jpg"]

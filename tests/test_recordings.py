@@ -14,7 +14,8 @@ from kit.core.errors import UnsafePathError
 from kit.core.rejects import RejectLog
 from kit.evidence import media
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
-from kit.steps.recordings import RecordingsResult, find_moments, friction_cues, process_recordings, seconds, timeline_charts
+from kit.steps.recordings import RecordingsResult, process_recordings, seconds, timeline_charts
+from kit.analysis.moments import find_moments, friction_cues
 from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 
 STAGES = ["purchase", "support"]
@@ -349,7 +350,7 @@ def test_notebook_views_summary_strongest_and_sources(result: tuple[RecordingsRe
 
 
 def test_thumbnail_time_is_the_line_that_says_most() -> None:
-    from kit.steps.recordings import Moment, telling_time
+    from kit.analysis.moments import Moment, telling_time
     utts = [Utterance(10, 12, "A", "Fine so far.", CUSTOMER, 0.4), Utterance(12, 16, "A", "Then it crashed.", CUSTOMER, -0.2),
             Utterance(16, 18, "A", "Awful.", CUSTOMER, -0.6), Utterance(13, 15, "R", "Terrible?", INTERVIEWER, -0.9)]
     bad = Moment(11.0, 17.0, "A", "", -0.7, 0.7, "person", [])

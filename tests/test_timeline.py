@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from kit.views.recordings import links_table
+from kit.charts import timeline as timeline_chart
 from kit.analysis import timeline
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
-from kit.steps.recordings import find_moments
+from kit.analysis.moments import find_moments
 from kit.core.exhibits import gallery_link
 
 
@@ -75,9 +77,10 @@ MOMENTS = pd.DataFrame({
 
 def test_figure_marks_every_moment_with_a_link_to_its_clip() -> None:
     win = timeline.windows(lines((0, 50, -0.4), (60, 100, 0.6)), duration_s=100)
-    fig = timeline.figure(win, MOMENTS, title=timeline.title_for("s01", "P01", 2, 2))
+    fig = timeline_chart.figure(win, MOMENTS, title=timeline_chart.title_for("s01", "P01", 2, 2))
     assert fig.layout.title.text == "How P01 felt through recording s01 (2 customer lines, 2 moments)"
-    assert timeline.title_for("s02", None, 1, 0) == "How the customer felt through recording s02 (1 customer line, 0 moments)"
+    assert (timeline_chart.title_for("s02", None, 1, 0)
+            == "How the customer felt through recording s02 (1 customer line, 0 moments)")
     names = [t.name for t in fig.data]
     assert names == ["customer valence", "moment, coded by a researcher", "moment, found automatically"]
     assert [a.text for a in fig.layout.annotations] == [
@@ -90,7 +93,7 @@ def test_figure_marks_every_moment_with_a_link_to_its_clip() -> None:
 
 
 def test_links_table_escapes_and_links() -> None:
-    html = timeline.links_table(MOMENTS)
+    html = links_table(MOMENTS)
     assert "<script>" not in html and "&lt;script&gt;" in html and "Coach &amp; tea" in html
     assert html.count('href="exhibits.ipynb?exhibit=') == 2 and "00:00:19" in html and "+0.80" in html
 
@@ -98,7 +101,7 @@ def test_links_table_escapes_and_links() -> None:
 def test_figure_round_trips_through_the_shared_chart_store(tmp_path) -> None:
     from kit.charts.store import load_figure, save_figure
     win = timeline.windows(lines((0, 50, -0.4)), duration_s=60)
-    fig = timeline.figure(win, MOMENTS.iloc[:1], title="t")
+    fig = timeline_chart.figure(win, MOMENTS.iloc[:1], title="t")
     media = save_figure(tmp_path, "chart-rec-s01-timeline", fig, png=False)
     assert media == {"figure": "charts/chart-rec-s01-timeline.json"}
     back = load_figure(tmp_path, media["figure"])

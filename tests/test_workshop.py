@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from kit.views.workshop import findings_html
+from kit.workshop import findings
 from kit.core import exhibits, i18n
 from kit.workshop.store import Workshop, WorkshopError
 from kit.workshop import store as ws
@@ -139,7 +141,7 @@ def seed_workshop(run: Path) -> Workshop:
 
 def test_findings_match_a_hand_count(run: Path) -> None:
     seed_workshop(run)
-    f = ws.findings(run)
+    f = findings.findings(run)
     assert f is not None
     assert f.participants == {"design": 2, "engineering": 1, "business": 1}
     by = {e.exhibit_id: e for e in f.exhibits}
@@ -162,9 +164,9 @@ def test_findings_match_a_hand_count(run: Path) -> None:
 
 def test_findings_html_is_escaped(tmp_path: Path) -> None:
     run = make_run(tmp_path, titles={"ex-a": "<img src=x onerror=alert(1)>"})
-    assert "No workshop" in ws.findings_html(run)
+    assert "No workshop" in findings_html(run)
     seed_workshop(run)
-    html = ws.findings_html(run)
+    html = findings_html(run)
     assert "<script>" not in html and "<img" not in html and "Bo <b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; churn risk" in html
     assert "Bo &lt;b&gt;" in html

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kit.workshop import findings as workshop_findings
 from kit.pages.workshop import STORAGE_KEY
 from kit.workshop.paper import export_csv
 from kit.workshop import store as workshop
@@ -128,7 +129,7 @@ def test_three_departments_vote_on_one_exhibit(browser, voila: str, run: Path, t
     rows = {r["name"]: r for r in workshop.Workshop(run).rows()}
     assert {n: (r["votes"], r["severity"], r["note"], r["department"]) for n, r in rows.items()} == {
         "Dana <b>": (2, 4, HOSTILE, "design"), "Eli": (0, 3, "", "engineering"), "Bo": (1, 0, "cheap to fix", "business")}
-    f = workshop.findings(run)
+    f = workshop_findings.findings(run)
     ex = f.exhibits[0]
     assert (ex.exhibit_id, ex.votes, ex.voters, ex.votes_by_department) == (exhibit_id, 3, 2, {"design": 2, "business": 1})
     assert ex.owner == "design"

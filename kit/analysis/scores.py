@@ -363,3 +363,4 @@ def actual_vs_ideal(by_stage: pd.DataFrame, ideal: dict[str, dict[str, float]]) 
                                        "beyond_interval"])
 
 
+NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "top2box": "top-2-box"}

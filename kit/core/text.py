@@ -82,3 +82,9 @@ def detect_lang(s: pd.Series) -> pd.Series:
         arabic, latin = count_matches(t, _ARABIC_SCRIPT), count_matches(t, _LATIN)
         out[some] = np.where(arabic > latin, "fa", "en")
     return pd.Series(out, index=s.index, dtype="string")
+
+
+def hms(seconds_: float) -> str:
+    """hh:mm:ss, the locator an exhibit shows for a point in a recording."""
+    s = int(seconds_)
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

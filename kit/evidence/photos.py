@@ -18,7 +18,6 @@ over a process pool.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import math
 import multiprocessing
@@ -32,15 +31,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from kit.core.errors import InputFileError, UnsafePathError
-from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
 from kit.evidence.files import read_text_table
-from kit.evidence.privacy import redact_pii
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
 SIDECAR = "photos.csv"
@@ -66,18 +62,6 @@ _QUARTER_TURNS = {Image.Transpose.TRANSPOSE, Image.Transpose.ROTATE_270, Image.T
 DIGITAL_CHANNELS = {"app", "website", "web", "online", "email", "chat", "social"}
 PHOTO_COLUMNS = ["photo_id", "file", "caption", "stage", "channel", "valence", "participant", "consent",
                  "taken_at", "make", "model", "width", "height", "faces_blurred", "thumb", "display"]
-MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
-                  "valence", "severity", "quote", "coded_by"]
-
-
-@dataclass
-class PhotosResult:
-    photos: pd.DataFrame                     # PHOTO_COLUMNS, one row per published photo
-    moments: pd.DataFrame                    # MOMENT_COLUMNS (docs/design.md), one per published photo
-    exhibits: list[Exhibit]
-    # input -> {"in", "accepted", "rejected"}: "<folder>/photos.csv" (rows) and
-    # "<folder>/ (image files)" (files found, published, rejected).
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -112,7 +96,7 @@ def _register_heif() -> None:
     register_heif_opener()
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "photo"
 
 
@@ -344,148 +328,3 @@ def publish_all(jobs: list[tuple[str, str, str, bool]], workers: int) -> list[di
         return list(pool.map(publish_one, *zip(*jobs, strict=True), chunksize=2))
 
 
-def _photo_ids(files: list[Path], root: Path) -> dict[Path, str]:
-    """Readable ids from file names; names that slug alike ('a.jpg', 'A.png', 'x/a.jpg') get a hash suffix."""
-    slugs = {p: f"photo-{_slug(p.stem)}" for p in files}
-    taken = list(slugs.values())
-    return {p: s if taken.count(s) == 1 else
-            f"{s}-{hashlib.sha1(p.relative_to(root).as_posix().encode()).hexdigest()[:8]}"
-            for p, s in slugs.items()}
-
-
-def _consent_problem(row: SidecarRow | None, require_consent: bool) -> str:
-    """Why a photo may not be published ("" when it may).
-
-    An explicit "no" is always honoured; ``require_consent`` only decides whether a missing answer
-    counts as no.
-    """
-    if row is not None and row.consent is False:
-        return "no consent: the participant said no, so the photo is not published"
-    if not require_consent or (row is not None and row.consent is True):
-        return ""
-    where = "its consent cell in photos.csv is empty" if row is not None else "it has no row in photos.csv"
-    return f"no consent recorded ({where}; require_consent counts that as no); add consent=yes to publish it"
-
-
-def _lenses(channel: str | None, valence: float | None) -> list[str]:
-    """Design always (a photo shows the felt situation); engineering when a digital channel is in the
-    picture; business when the moment is strongly negative (loyalty at risk)."""
-    lenses = ["design"]
-    if channel in DIGITAL_CHANNELS:
-        lenses.append("engineering")
-    if valence is not None and valence <= -0.5:
-        lenses.append("business")
-    return lenses
-
-
-def _exhibit(rec: dict[str, Any]) -> Exhibit:
-    caption, v = rec["caption"], rec["valence"]
-    title = caption if len(caption) <= 80 else caption[:79].rstrip() + "…"
-    return Exhibit(
-        id=rec["photo_id"], kind="photo", title=title or Path(rec["file"]).name, caption=caption,
-        stage=rec["stage"], channel=rec["channel"], valence=v, severity=max(0.0, -v) if v is not None else None,
-        lenses=_lenses(rec["channel"], v), media={"thumb": rec["thumb"], "image": rec["display"]},
-        lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
-        source={"file": rec["file"], "locator": "file"}, evidence={"faces_blurred": rec["faces_blurred"]})
-
-
-def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    text = ("photo_id", "file", "caption", "stage", "channel", "participant", "make", "model", "thumb", "display")
-    table = pd.DataFrame(photos, columns=PHOTO_COLUMNS).astype({
-        **dict.fromkeys(text, "string"), "valence": "float64", "consent": "boolean", "taken_at": "datetime64[us]",
-        "width": "int64", "height": "int64", "faces_blurred": "int64"})
-    moments = pd.DataFrame({
-        "moment_id": table["photo_id"], "source": "photo", "ref": table["file"], "speaker": table["participant"],
-        "start_s": np.nan, "end_s": np.nan, "stage": table["stage"], "channel": table["channel"],
-        "valence": table["valence"], "severity": (-table["valence"]).clip(lower=0.0) + 0.0,   # NaN: not rated
-        "quote": table["caption"], "coded_by": table["valence"].notna().map({True: "person", False: None})},
-        columns=MOMENT_COLUMNS).astype({"source": "string", "coded_by": "string"})
-    return table, moments
-
-
-def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces: bool, strip_location: bool,
-                   require_consent: bool, redact: bool, rejects: RejectLog, stages: list[str],
-                   channels: list[str], workers: int = 2) -> PhotosResult:
-    """Publish every usable photo of ``folder`` with its exhibit; everything else is a reject.
-
-    ``strip_location`` needs no branch: published copies only ever hold pixels (module docstring).
-    """
-    del strip_location
-    root = inside(project_dir, folder, key="photos.folder")
-    if not root.is_dir():
-        raise InputFileError(folder, "the photos folder does not exist", fix="check photos.folder in project.yaml")
-    folder_rel = root.relative_to(project_dir.resolve()).as_posix()
-    sidecar = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
-    media = run_dir / "media"
-    media.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
-    ids = _photo_ids(files, root)
-    jobs, kept, rejected = [], [], 0
-    for path in files:
-        rel = path.relative_to(project_dir.resolve()).as_posix()
-        row = sidecar.rows.get(path.resolve())
-        why = ""
-        if not path.resolve().is_relative_to(root):
-            why = "a link to a file outside the photos folder; the file was not opened"
-        elif path.suffix.lower() not in IMAGE_SUFFIXES:
-            why = f"not an image type the kit reads ({', '.join(sorted(IMAGE_SUFFIXES))})"
-        elif path.resolve() in sidecar.refused:
-            why = f"its row {sidecar.refused[path.resolve()]} in {folder_rel}/{SIDECAR} was rejected; fix that row"
-        else:
-            why = _consent_problem(row, require_consent)
-        if why:
-            rejects.add(rel, "file", why)
-            rejected += 1
-            continue
-        display, thumb = media / f"{ids[path]}.jpg", media / f"{ids[path]}-thumb.jpg"
-        jobs.append((str(path), str(display), str(thumb), blur_faces))
-        kept.append((ids[path], rel, row, display, thumb))
-    photos = []
-    for (pid, rel, row, display, thumb), res in zip(kept, publish_all(jobs, workers), strict=True):
-        if "error" in res:
-            rejects.add(rel, "file", res["error"])
-            rejected += 1
-            continue
-        meta = row or UNDESCRIBED
-        photos.append({
-            "photo_id": pid, "file": rel, "caption": redact_pii(meta.caption) if redact else meta.caption,
-            "stage": meta.stage, "channel": meta.channel, "valence": meta.valence, "participant": meta.participant,
-            "consent": meta.consent, **res,
-            "thumb": thumb.relative_to(run_dir).as_posix(), "display": display.relative_to(run_dir).as_posix()})
-    table, moments = _tables(photos)
-    counts = {f"{folder_rel}/ (image files)": {"in": len(files), "accepted": len(photos), "rejected": rejected}}
-    if sidecar.counts:
-        counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
-    return PhotosResult(table, moments, [_exhibit(r) for r in photos], counts)
-
-
-def strongest(photos: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The ``n`` most negative and ``n`` most positive rated photos, strongest first.
-
-    Unrated photos (no valence in photos.csv) are left out rather than counted as neutral; ties
-    are broken by photo id so the choice is the same on every run.
-    """
-    rated = photos[photos["valence"].notna()]
-    negative = rated[rated["valence"] < 0].sort_values(["valence", "photo_id"]).head(n)
-    positive = rated[rated["valence"] > 0].sort_values(["valence", "photo_id"], ascending=[False, True]).head(n)
-    return negative, positive
-
-
-def strongest_html(photos: pd.DataFrame, exhibits: list[Exhibit], run_dir: Path, n: int = 3) -> str:
-    """Cards of the strongest negative and positive photos, as the gallery draws them (text escaped there)."""
-    from kit.views.html import CSS, grid_html
-    by_id = {e.id: e.to_dict() for e in exhibits}
-    negative, positive = strongest(photos, n)
-    parts = [CSS]
-    for heading, chosen in (("Most negative", negative), ("Most positive", positive)):
-        records = [by_id[i] for i in chosen["photo_id"] if i in by_id]
-        parts.append(f"<h4>{heading} ({len(records)})</h4>" + (grid_html(records, run_dir) if records else
-                                                                "<p>No photo rated this way.</p>"))
-    return "".join(parts)
-
-
-def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
-    """Photo exhibits as a table to read: caption, stage, channel, valence and the file each came from."""
-    rows = [{"id": e.id, "caption": e.caption, "stage": e.stage, "channel": e.channel, "valence": e.valence,
-             "source": e.source["file"], "faces blurred": e.evidence.get("faces_blurred", 0)} for e in exhibits]
-    return pd.DataFrame(rows, columns=["id", "caption", "stage", "channel", "valence", "source", "faces blurred"])

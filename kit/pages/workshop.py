@@ -366,7 +366,7 @@ def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
 
 def overview_panel(run_dir: Path, lang: str = "en") -> str:
     """HTML for the overview: this run's workshop tallies and links to past workshops, worded in ``lang``."""
-    from kit.workshop.store import findings
+    from kit.workshop.findings import findings
     t = functools.partial(i18n.t, lang=lang)
     count = functools.partial(i18n.count, lang=lang)
     parts: list[str] = []

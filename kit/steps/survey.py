@@ -9,7 +9,6 @@ rating (0 -> -1, 5 -> 0, 10 -> 1); unhappy answers of detractors are the negativ
 from __future__ import annotations
 
 import math
-from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +17,10 @@ import plotly.graph_objects as go
 from kit.analysis import scores
 from kit.core.exhibits import Exhibit
 from kit.core.project import Project
+from kit.analysis.scores import NAMES
 
 QUOTES_PER_STAGE = 4
 POSITIVE_QUOTES = 8
-NAMES = {"nps": "NPS", "csat": "CSAT", "ces": "CES", "top2box": "top-2-box"}
 
 
 def _r(v: float, digits: int = 1) -> float | None:
@@ -113,108 +112,4 @@ def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Pro
 
 # --- narrative ---------------------------------------------------------------------------------
 
-def headline_text(head: dict[str, dict[str, float]]) -> str:
-    """Two sentences on the headline scores, with their intervals and n."""
-    n, c, e = head["nps"], head["csat"], head["ces"]
-    if not n["n"]:
-        return "No survey answer carries an NPS rating, so there is no headline score."
-    verdict = "more promoters than detractors" if n["lo"] > 0 else (
-        "more detractors than promoters" if n["hi"] < 0 else "about as many promoters as detractors")
-    text = (f"NPS is **{n['value']:.0f}** (95% interval {n['lo']:.0f} to {n['hi']:.0f}, {n['n']:,} answers): "
-            f"{verdict}.")
-    if c["n"]:
-        text += (f" CSAT averages **{c['value']:.2f} of 5** with {c['top2box']:.0f}% satisfied (4-5; "
-                 f"{c['n']:,} answers)")
-    if e["n"]:
-        text += f", and effort (CES) averages **{e['value']:.2f} of 7** where 7 is very easy ({e['n']:,} answers)"
-    return text + "."
 
-
-def group_text(table: pd.DataFrame, key: str, score: str = "nps") -> str:
-    """Which groups differ from the rest (tested), which are too small to judge."""
-    if table.empty:
-        return f"No answer names a {key}."
-    fmt = ".0f" if score == "nps" else ".2f"
-    name = NAMES[score]
-    ok = table[~table["too_few"]]
-    parts = []
-    for flag, word in (("above", "above"), ("below", "below")):
-        hit = ok[ok[f"{score}_flag"] == flag]
-        if len(hit):
-            items = ", ".join(f"{escape(str(r[key]))} ({r[score]:{fmt}}, n={int(r[f'{score}_n']):,})"
-                              for _, r in hit.iterrows())
-            parts.append(f"{word} the rest: {items}")
-    text = (f"{name} by {key}: " + "; ".join(parts) + "." if parts else
-            f"No {key} differs from the rest in {name} by more than chance would explain (tests with Holm's correction).")
-    few = table[table["too_few"]]
-    if len(few):
-        text += (f" Too few answers to judge: {', '.join(escape(str(v)) for v in few[key])} "
-                 f"(shown grey, never ranked).")
-    return text
-
-
-def trend_text(table: pd.DataFrame, freq_word: str = "week", score: str = "nps") -> str:
-    """The first and last period, and each change that a test found real."""
-    t = table.dropna(subset=[score]) if len(table) else table
-    if len(t) < 2:
-        return f"Too few dated answers to draw a trend by {freq_word}."
-    fmt = ".0f" if score == "nps" else ".2f"
-    first, last = t.iloc[0], t.iloc[-1]
-
-    def when(p: pd.Timestamp) -> str:
-        return f"{p:%B %Y}" if freq_word == "month" else f"the week of {p:%d %b %Y}"
-
-    text = (f"{NAMES[score]} went from {first[score]:{fmt}} in {when(first['period'])} "
-            f"({int(first[f'{score}_n']):,} answers) to {last[score]:{fmt}} in {when(last['period'])} "
-            f"({int(last[f'{score}_n']):,} answers).")
-    real = t[t[f"{score}_change_flag"].isin(["up", "down"])]
-    if len(real):
-        text += " Real changes (tested against the period before, Holm-corrected): " + "; ".join(
-            f"{r[f'{score}_change_flag']} {abs(r[f'{score}_change']):{fmt}} points in {when(r['period'])}"
-            for _, r in real.iterrows()) + "."
-    else:
-        text += f" No change from one {freq_word} to the next is larger than chance would explain."
-    few = int(t["too_few"].sum())
-    if few:
-        text += f" {few} {freq_word}(s) had too few answers to test (grey)."
-    return text
-
-
-def ideal_text(gaps: pd.DataFrame) -> str:
-    """Stages whose actual score misses (or beats) the designed ideal by more than the interval."""
-    if gaps.empty:
-        return "project.yaml sets no ideal targets (journey.ideal), so there is nothing to compare against."
-    below = gaps[gaps["beyond_interval"] & (gaps["gap"] < 0)]
-    above = gaps[gaps["beyond_interval"] & (gaps["gap"] > 0)]
-    few = gaps[gaps["too_few"]]
-
-    def items(t: pd.DataFrame) -> str:
-        return ", ".join(f"{escape(r.stage)} {NAMES[r.score]} ({r.actual:.{0 if r.score == 'nps' else 2}f} vs "
-                         f"{r.ideal:.{0 if r.score == 'nps' else 2}f})" for r in t.itertuples())
-
-    parts = []
-    if len(below):
-        parts.append(f"Below the ideal by more than the 95% interval: {items(below)}.")
-    if len(above):
-        parts.append(f"Above the ideal: {items(above)}.")
-    if not parts:
-        parts.append("Every stage with enough answers is within its interval of the ideal.")
-    if len(few):
-        parts.append(f"Too few answers to judge: {', '.join(sorted(set(escape(s) for s in few['stage'])))}.")
-    return " ".join(parts)
-
-
-def drivers_text(drivers: pd.DataFrame, top: int = 3) -> str:
-    """The themes that move NPS most (ranked, tested), in the customers' words."""
-    if drivers.empty:
-        return "No themes were found in the open answers, so there are no key drivers to rank."
-    ranked = drivers[drivers["rank"].notna() & drivers["significant"]].head(top)
-    if ranked.empty:
-        return ("No theme makes a difference to NPS larger than chance would explain (or too few respondents "
-                "mention one to judge).")
-    items = []
-    for r in ranked.itertuples():
-        items.append(f"**{escape(str(r.label))}** ({r.lang}, {r.n_with:,} respondents): NPS {r.nps_with:.0f} against "
-                     f"{r.nps_without:.0f} for the rest ({r.difference:+.0f} points, 95% interval {r.lo:+.0f} to "
-                     f"{r.hi:+.0f}); it {r.direction} NPS by {abs(r.impact):.1f} points overall")
-    return "The themes that move NPS most: " + "; ".join(items) + "."

@@ -107,8 +107,18 @@ def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
 
 def timeline_links(result: RecordingsResult, recording_id: str) -> str:
     """The table of links under a recording's timeline (numbers as on the chart)."""
-    from kit.analysis.timeline import links_table
     titles = {e.id: e.title for e in result.exhibits}
     moments = result.moments[result.moments["ref"] == recording_id].sort_values("start_s").copy()
     moments["title"] = [titles.get(m, "") for m in moments["moment_id"]]
     return links_table(moments)
+
+
+def links_table(moments: pd.DataFrame) -> str:
+    """The moments as an HTML table with links to their clips: the static counterpart of the chart."""
+    rows = "".join(
+        f"<tr><td>{n}</td><td>{hms(m.start_s)}</td><td>{m.valence:+.2f}</td><td>{escape(str(m.coded_by))}</td>"
+        f"<td>{escape(str(m.title))}</td><td><a href=\"{escape(gallery_link(exhibit=m.moment_id))}\" target=\"_top\">"
+        f"{escape(str(m.moment_id))}</a></td></tr>"
+        for n, m in enumerate(moments.itertuples(), start=1))
+    return ("<table><thead><tr><th>#</th><th>at</th><th>valence</th><th>coded by</th><th>moment</th>"
+            f"<th>clip in the gallery</th></tr></thead><tbody>{rows}</tbody></table>")

@@ -1,0 +1,145 @@
+"""The photos step: consent checked, each photo published (upright, clean, faces blurred), and its
+moments and exhibits made.
+"""
+
+from __future__ import annotations
+from kit.core.schema import MOMENT_COLUMNS
+from kit.evidence.photos import (DIGITAL_CHANNELS, IMAGE_SUFFIXES, PHOTO_COLUMNS, SIDECAR, UNDESCRIBED, SidecarRow, publish_all,
+                                  read_sidecar, slug)
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+import numpy as np
+import pandas as pd
+from kit.core.errors import InputFileError
+from kit.core.exhibits import Exhibit
+from kit.core.paths import inside
+from kit.core.rejects import RejectLog
+from kit.evidence.privacy import redact_pii
+
+
+@dataclass
+class PhotosResult:
+    photos: pd.DataFrame                     # PHOTO_COLUMNS, one row per published photo
+    moments: pd.DataFrame                    # MOMENT_COLUMNS (docs/design.md), one per published photo
+    exhibits: list[Exhibit]
+    # input -> {"in", "accepted", "rejected"}: "<folder>/photos.csv" (rows) and
+    # "<folder>/ (image files)" (files found, published, rejected).
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _photo_ids(files: list[Path], root: Path) -> dict[Path, str]:
+    """Readable ids from file names; names that slug alike ('a.jpg', 'A.png', 'x/a.jpg') get a hash suffix."""
+    slugs = {p: f"photo-{slug(p.stem)}" for p in files}
+    taken = list(slugs.values())
+    return {p: s if taken.count(s) == 1 else
+            f"{s}-{hashlib.sha1(p.relative_to(root).as_posix().encode()).hexdigest()[:8]}"
+            for p, s in slugs.items()}
+
+
+def _consent_problem(row: SidecarRow | None, require_consent: bool) -> str:
+    """Why a photo may not be published ("" when it may).
+
+    An explicit "no" is always honoured; ``require_consent`` only decides whether a missing answer
+    counts as no.
+    """
+    if row is not None and row.consent is False:
+        return "no consent: the participant said no, so the photo is not published"
+    if not require_consent or (row is not None and row.consent is True):
+        return ""
+    where = "its consent cell in photos.csv is empty" if row is not None else "it has no row in photos.csv"
+    return f"no consent recorded ({where}; require_consent counts that as no); add consent=yes to publish it"
+
+
+def _lenses(channel: str | None, valence: float | None) -> list[str]:
+    """Design always (a photo shows the felt situation); engineering when a digital channel is in the
+    picture; business when the moment is strongly negative (loyalty at risk)."""
+    lenses = ["design"]
+    if channel in DIGITAL_CHANNELS:
+        lenses.append("engineering")
+    if valence is not None and valence <= -0.5:
+        lenses.append("business")
+    return lenses
+
+
+def _exhibit(rec: dict[str, Any]) -> Exhibit:
+    caption, v = rec["caption"], rec["valence"]
+    title = caption if len(caption) <= 80 else caption[:79].rstrip() + "…"
+    return Exhibit(
+        id=rec["photo_id"], kind="photo", title=title or Path(rec["file"]).name, caption=caption,
+        stage=rec["stage"], channel=rec["channel"], valence=v, severity=max(0.0, -v) if v is not None else None,
+        lenses=_lenses(rec["channel"], v), media={"thumb": rec["thumb"], "image": rec["display"]},
+        lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
+        source={"file": rec["file"], "locator": "file"}, evidence={"faces_blurred": rec["faces_blurred"]})
+
+
+def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    text = ("photo_id", "file", "caption", "stage", "channel", "participant", "make", "model", "thumb", "display")
+    table = pd.DataFrame(photos, columns=PHOTO_COLUMNS).astype({
+        **dict.fromkeys(text, "string"), "valence": "float64", "consent": "boolean", "taken_at": "datetime64[us]",
+        "width": "int64", "height": "int64", "faces_blurred": "int64"})
+    moments = pd.DataFrame({
+        "moment_id": table["photo_id"], "source": "photo", "ref": table["file"], "speaker": table["participant"],
+        "start_s": np.nan, "end_s": np.nan, "stage": table["stage"], "channel": table["channel"],
+        "valence": table["valence"], "severity": (-table["valence"]).clip(lower=0.0) + 0.0,   # NaN: not rated
+        "quote": table["caption"], "coded_by": table["valence"].notna().map({True: "person", False: None})},
+        columns=MOMENT_COLUMNS).astype({"source": "string", "coded_by": "string"})
+    return table, moments
+
+
+def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces: bool, strip_location: bool,
+                   require_consent: bool, redact: bool, rejects: RejectLog, stages: list[str],
+                   channels: list[str], workers: int = 2) -> PhotosResult:
+    """Publish every usable photo of ``folder`` with its exhibit; everything else is a reject.
+
+    ``strip_location`` needs no branch: published copies only ever hold pixels (module docstring).
+    """
+    del strip_location
+    root = inside(project_dir, folder, key="photos.folder")
+    if not root.is_dir():
+        raise InputFileError(folder, "the photos folder does not exist", fix="check photos.folder in project.yaml")
+    folder_rel = root.relative_to(project_dir.resolve()).as_posix()
+    sidecar = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
+    media = run_dir / "media"
+    media.mkdir(parents=True, exist_ok=True)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
+    ids = _photo_ids(files, root)
+    jobs, kept, rejected = [], [], 0
+    for path in files:
+        rel = path.relative_to(project_dir.resolve()).as_posix()
+        row = sidecar.rows.get(path.resolve())
+        why = ""
+        if not path.resolve().is_relative_to(root):
+            why = "a link to a file outside the photos folder; the file was not opened"
+        elif path.suffix.lower() not in IMAGE_SUFFIXES:
+            why = f"not an image type the kit reads ({', '.join(sorted(IMAGE_SUFFIXES))})"
+        elif path.resolve() in sidecar.refused:
+            why = f"its row {sidecar.refused[path.resolve()]} in {folder_rel}/{SIDECAR} was rejected; fix that row"
+        else:
+            why = _consent_problem(row, require_consent)
+        if why:
+            rejects.add(rel, "file", why)
+            rejected += 1
+            continue
+        display, thumb = media / f"{ids[path]}.jpg", media / f"{ids[path]}-thumb.jpg"
+        jobs.append((str(path), str(display), str(thumb), blur_faces))
+        kept.append((ids[path], rel, row, display, thumb))
+    photos = []
+    for (pid, rel, row, display, thumb), res in zip(kept, publish_all(jobs, workers), strict=True):
+        if "error" in res:
+            rejects.add(rel, "file", res["error"])
+            rejected += 1
+            continue
+        meta = row or UNDESCRIBED
+        photos.append({
+            "photo_id": pid, "file": rel, "caption": redact_pii(meta.caption) if redact else meta.caption,
+            "stage": meta.stage, "channel": meta.channel, "valence": meta.valence, "participant": meta.participant,
+            "consent": meta.consent, **res,
+            "thumb": thumb.relative_to(run_dir).as_posix(), "display": display.relative_to(run_dir).as_posix()})
+    table, moments = _tables(photos)
+    counts = {f"{folder_rel}/ (image files)": {"in": len(files), "accepted": len(photos), "rejected": rejected}}
+    if sidecar.counts:
+        counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
+    return PhotosResult(table, moments, [_exhibit(r) for r in photos], counts)
