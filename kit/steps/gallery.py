@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from kit.analysis import lenses, scores
+from kit.analysis import contact_log, lenses, overload, scores
 from kit.core import exhibits as ex
 from kit.core.step import Step
 
@@ -64,8 +64,30 @@ def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
         "ideal": p.journey.ideal, "min_group_size": p.min_group_size, "headline": head,
         "by_stage": scores.by_group(responses, "stage", p.min_group_size, p.journey.stages).to_dict("records"),
         "trend": trend(responses), "worst": worst(records), "exhibits": len(records),
+        "weekly": scores.by_period(responses, "W").to_dict("records"),
+        "contact_bands": contact_bands(step, responses),
+        "rejects": rejected_rows(step),
         "exhibits_by_kind": pd.Series([r["kind"] for r in records]).value_counts().to_dict() if records else {},
     }
+
+
+def contact_bands(step: Step, responses: pd.DataFrame) -> list[dict[str, Any]]:
+    """NPS by band of outbound messages a week, for the report; the contact log is aggregated by DuckDB, never loaded whole."""
+    if not step.has_table("contacts") or responses["customer_id"].isna().all():
+        return []
+    customers = contact_log.customer_contacts(step.table_path("contacts"))
+    if customers.empty or customers["per_week"].isna().all():
+        return []
+    bands = overload.dose_response(customers, responses, min_n=0)
+    return bands.drop(columns="too_few").to_dict("records")
+
+
+def rejected_rows(step: Step) -> int:
+    """How many input rows the run rejected, read from the rejects table's footer (no rows loaded)."""
+    if not step.has_table("rejects"):
+        return 0
+    import pyarrow.parquet as pq
+    return int(pq.ParquetFile(step.table_path("rejects")).metadata.num_rows)
 
 
 def assemble(step: Step) -> list[dict[str, Any]]:

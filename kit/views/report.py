@@ -16,8 +16,6 @@ from typing import Any
 
 import pandas as pd
 
-from kit.analysis import contact_log
-from kit.analysis import scores
 from kit.core import exhibits as ex
 from kit.core.runs import collect_counts
 from kit.core.step import Step
@@ -53,16 +51,25 @@ class ReportData:
 
 
 def load(step: Step) -> ReportData:
-    responses = step.load_table("responses")
-    contacts = step.load_table("contacts") if step.has_table("contacts") else pd.DataFrame()
-    rejects = step.load_table("rejects") if step.has_table("rejects") else pd.DataFrame()
+    """The report's numbers as the gallery step wrote them to ``summary.json``: nothing is recomputed here.
+
+    The contact log is never read: its dose-response bands were aggregated by DuckDB in the pipeline.
+    """
+    path = step.run_dir / "summary.json"
+    if not path.exists():                     # the notebook opened on its own: assemble the gallery first
+        from kit.core.rejects import RejectLog
+        from kit.steps import gallery
+        gallery.assemble(Step("gallery", step.project, step.run_dir, RejectLog("gallery")))
+    summary = json.loads(path.read_text(encoding="utf-8"))
+    trend = pd.DataFrame(summary.get("weekly") or [])
+    if len(trend):
+        trend["period"] = pd.to_datetime(trend["period"])
     return ReportData(
-        name=step.project.name, headline=scores.headline(responses),
-        by_stage=scores.by_group(responses, "stage", step.project.min_group_size, step.project.journey.stages),
-        trend=scores.by_period(responses, "W"),
-        bands=contact_log.contact_bands(contacts, responses) if len(contacts) else pd.DataFrame(),
-        exhibits=ex.load(step.run_dir), counts=collect_counts(step.run_dir), rejects=len(rejects),
-        run_dir=step.run_dir, ideal=dict(step.project.journey.ideal or {}))
+        name=summary.get("name") or step.project.name, headline=summary["headline"],
+        by_stage=pd.DataFrame(summary.get("by_stage") or []), trend=trend,
+        bands=pd.DataFrame(summary.get("contact_bands") or []),
+        exhibits=ex.load(step.run_dir), counts=collect_counts(step.run_dir), rejects=int(summary.get("rejects", 0)),
+        run_dir=step.run_dir, ideal=dict(summary.get("ideal") or {}))
 
 
 def heading(r: ReportData) -> str:
