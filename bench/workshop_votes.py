@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import record
-from kit.workshop.store import DEPARTMENTS, Workshop
+from kit.workshop.fields import DEPARTMENTS
+from kit.workshop.store import Workshop
 
 PEOPLE = 20
 BUDGET = 10

@@ -1,4 +1,4 @@
-"""The shape of kit/: its layers hold (import-linter's contract in pyproject.toml) and no module grows past a screenful of concerns."""
+"""The shape of kit/: its layers hold (the import-linter contract in pyproject.toml), and no module grows too long."""
 
 from __future__ import annotations
 

@@ -12,7 +12,9 @@ import pytest
 from kit.views.workshop import findings_html
 from kit.workshop import findings
 from kit.core import exhibits, i18n
-from kit.workshop.store import Workshop, WorkshopError
+from kit.workshop.fields import WorkshopError
+from kit.workshop.store import Workshop
+from kit.workshop import fields
 from kit.workshop import store as ws
 
 EXHIBITS = ["ex-a", "ex-b", "ex-c", "ex-d"]
@@ -45,8 +47,10 @@ def test_budget_comes_from_the_project(tmp_path: Path) -> None:
     (project / "project.yaml").write_text("name: x\njourney: {stages: [a]}\nchannels: [web]\n"
                                           "workshop: {votes_per_person: 2}\n")
     run = make_run(tmp_path)
-    (run / "manifest.json").write_text(json.dumps({"project": str(project)}))
-    assert Workshop(run).votes_per_person == 2
+    from kit.core import project as project_mod
+    from kit.steps.gallery import workshop_settings
+    (run / "summary.json").write_text(json.dumps({"workshop": workshop_settings(project_mod.load(project))}))
+    assert Workshop(run).votes_per_person == 2                 # the pipeline wrote the project's budget into the run
     other = make_run(tmp_path / "other")                 # no manifest: the default
     assert Workshop(other).votes_per_person == ws.DEFAULT_VOTES
 
@@ -94,7 +98,7 @@ def test_unknown_exhibit_department_and_severity_are_refused(run: Path) -> None:
     with pytest.raises(WorkshopError, match="severity"):
         shop.rate(ana, "ex-a", 7)
     with pytest.raises(WorkshopError, match="keep it to"):
-        shop.note(ana, "ex-a", "x" * (ws.MAX_NOTE + 1))
+        shop.note(ana, "ex-a", "x" * (fields.MAX_NOTE + 1))
 
 
 def test_rating_and_note_replace_and_withdraw(run: Path) -> None:
@@ -181,7 +185,7 @@ def _participant(args: tuple[str, int, int]) -> tuple[int, int]:
     """One participant in its own process: join, then try to spend more dots than the budget allows."""
     run, i, attempts = args
     shop = Workshop(Path(run))
-    token = shop.join(f"P{i}", ws.DEPARTMENTS[i % 4]).token
+    token = shop.join(f"P{i}", fields.DEPARTMENTS[i % 4]).token
     placed = refused = 0
     for k in range(attempts):
         try:
@@ -239,7 +243,7 @@ def test_widgets_join_vote_rate_note_and_refresh(run: Path) -> None:
     assert bar is s.memory and ui.participant_bar(run) is bar                # one bar, one memory, one clock
     s.memory.stored = {}                                                  # a browser that never joined
     assert find(panel, "cx-ws-up").disabled and not (run / ws.DB_NAME).exists()
-    assert bar.participant == {} and bar.departments == list(ws.DEPARTMENTS)
+    assert bar.participant == {} and bar.departments == list(fields.DEPARTMENTS)
     send(bar, {"join": {"name": "<Ana>", "department": ""}})
     assert bar.error == "Choose your department." and bar.participant == {} and not (run / ws.DB_NAME).exists()
     send(bar, {"join": {"name": "  ", "department": "design"}})
@@ -295,18 +299,18 @@ def test_persian_page_words_the_workshop_in_persian_and_stores_english(run: Path
     bar = ui.participant_bar(run, "fa")
     panel = ui.exhibit_panel(run, "ex-a", "fa")
     assert bar.direction == "rtl" and bar.lang == "fa" and bar.labels["ws_join"] == "پیوستن به کارگاه"
-    assert bar.department_labels["business"] == "کسب‌وکار" and bar.departments == list(ws.DEPARTMENTS)
+    assert bar.department_labels["business"] == "کسب‌وکار" and bar.departments == list(fields.DEPARTMENTS)
     send(bar, {"join": {"name": "", "department": ""}})
     assert bar.error == "واحد خود را انتخاب کنید."
-    send(bar, {"join": {"name": "ا" * (ws.MAX_NAME + 1), "department": "design"}})
-    assert bar.error.startswith(f"نام {i18n.number(ws.MAX_NAME + 1, 'fa')} نویسه است") and not (run / ws.DB_NAME).exists()
+    send(bar, {"join": {"name": "ا" * (fields.MAX_NAME + 1), "department": "design"}})
+    assert bar.error.startswith(f"نام {i18n.number(fields.MAX_NAME + 1, 'fa')} نویسه است") and not (run / ws.DB_NAME).exists()
     send(bar, {"join": {"name": "آنا", "department": "design"}})              # stored as the English key
     assert bar.participant["department"] == "design" and bar.error == ""
     find(panel, "cx-ws-up").click()
     find(panel, "cx-ws-severity").value = 4
     assert find(panel, "cx-ws-save").description == "ذخیرهٔ یادداشت"
     assert [label for label, _ in find(panel, "cx-ws-severity").options][-1] == "۴ بحرانی"
-    find(panel, "cx-ws-note").value = "x" * (ws.MAX_NOTE + 1)
+    find(panel, "cx-ws-note").value = "x" * (fields.MAX_NOTE + 1)
     find(panel, "cx-ws-save").click()
     token = ui.session(run).participant.token
     assert "یادداشت" in find(panel, "cx-ws-status").value and Workshop(run).mine(token, "ex-a")["note"] == ""
@@ -360,11 +364,16 @@ def test_overview_lists_past_workshops_beside_this_run(tmp_path: Path) -> None:
     shop.set_dots(shop.join("Ana", "design").token, "ex-a", 3)
     shop.note(shop.join("Ben", "business").token, "ex-b", "x")
     Workshop(empty)                                                       # opened, nobody joined: not a workshop
-    html = ui.overview_panel(here)
+    from kit.workshop.findings import past_workshops
+    stamp = (old / "workshop.sqlite").stat().st_mtime_ns
+    past = past_workshops(here)                                           # the pipeline writes this into summary.json
+    assert (old / "workshop.sqlite").stat().st_mtime_ns == stamp          # read without writing
+    (here / "summary.json").write_text(json.dumps({"past_workshops": past}))
+    html = ui.overview_panel(here)                                        # the page reads its own run only
     assert "No workshop on this run yet" in html
     assert html.count("<tr><td>") == 1 and "<td>20260101-000000</td>" in html
     assert "<td>2</td><td>3</td><td>1</td>" in html                       # people, dots, notes
-    assert f"cxkit serve {old}" in html
+    assert "cxkit serve 20260101-000000" in html and str(tmp_path) not in html   # no server path on a page
     here_html = ui.overview_panel(old)
     assert "This run: 2 participants (design 1, business 1) · 3 dots · 1 note" in here_html
     assert "&lt;b&gt;old&lt;/b&gt;" in here_html

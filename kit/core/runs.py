@@ -108,9 +108,11 @@ def keep_failed(partial: Path, out: Path, run_id: str) -> Path:
 
 
 def resolve_run(run: str | Path | None = None) -> Path:
-    """The run folder to show: the one given, else $CXKIT_RUN, else reports/latest."""
+    """The run folder to show: the one given (a path, or a run id in reports/), else $CXKIT_RUN, else reports/latest."""
     chosen = run or os.environ.get(RUN_ENV_VAR) or REPORTS_DIR / LATEST
     path = locate(chosen)
+    if not path.exists() and (REPORTS_DIR / str(chosen)).is_dir():
+        path = REPORTS_DIR / str(chosen)          # a run id, as the pages name earlier runs
     if (path / LATEST).exists() and not (path / MANIFEST).exists():
         path = path / LATEST          # an --out folder was given: take its latest run
     if not (path / MANIFEST).is_file():

@@ -17,6 +17,8 @@ value, or through the bar's ``textContent``. Labels and numbers follow the page'
 
 from __future__ import annotations
 
+import json
+
 import functools
 import logging
 from collections.abc import Callable
@@ -29,8 +31,8 @@ import ipywidgets as w
 import traitlets
 
 from kit.core import i18n
-from kit.workshop.store import (DB_NAME, DEPARTMENTS, SEVERITY, Participant, Workshop, WorkshopError, open_existing,
-                          participant_fields)
+from kit.workshop.fields import DEPARTMENTS, WorkshopError, participant_fields
+from kit.workshop.store import DB_NAME, SEVERITY, Participant, Workshop
 from kit.core.paths import ASSETS_DIR
 
 log = logging.getLogger("cxkit.workshop")
@@ -117,7 +119,7 @@ class Session:
     def shop(self, create: bool = False) -> Workshop | None:
         """The run's workshop; created only when somebody joins (looking never makes the file)."""
         if self._shop is None and (create or (self.run_dir / DB_NAME).exists()):
-            self._shop = Workshop(self.run_dir) if create else open_existing(self.run_dir)
+            self._shop = Workshop(self.run_dir)       # this page writes: the store it keeps is a writer
         return self._shop
 
     def _from_browser(self, change: dict[str, Any]) -> None:
@@ -343,29 +345,12 @@ def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
     return panel
 
 
-def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
-    """Workshops held on the other runs beside this one (same reports folder), newest first."""
-    here = Path(run_dir).resolve()
-    out = []
-    seen = {here}
-    for other in sorted(here.parent.iterdir(), reverse=True) if here.parent.is_dir() else []:
-        real = other.resolve()
-        if real in seen or not (real / DB_NAME).is_file() or other.name.startswith("."):
-            continue
-        seen.add(real)
-        try:
-            shop = Workshop(real)
-            totals = shop.totals()
-            if totals["participants"]:
-                out.append({"run": real.name, "path": str(real), "held": shop.last_activity()[:16].replace("T", " "),
-                            "report": str(real / "report.html") if (real / "report.html").exists() else "", **totals})
-        except Exception:  # noqa: BLE001 - one unreadable old workshop must not hide the others
-            log.exception("could not read %s", real / DB_NAME)
-    return sorted(out, key=lambda r: r["held"], reverse=True)
+def overview_panel(run_dir: Path, lang: str = "en", past: list[dict[str, Any]] | None = None) -> str:
+    """HTML for the overview: this run's workshop tallies and the workshops of earlier runs, worded in ``lang``.
 
-
-def overview_panel(run_dir: Path, lang: str = "en") -> str:
-    """HTML for the overview: this run's workshop tallies and links to past workshops, worded in ``lang``."""
+    Earlier runs' workshops are what the pipeline found beside this run (``summary.json``,
+    ``past_workshops``); the page never opens another run folder.
+    """
     from kit.workshop.findings import findings
     t = functools.partial(i18n.t, lang=lang)
     count = functools.partial(i18n.count, lang=lang)
@@ -388,15 +373,26 @@ def overview_panel(run_dir: Path, lang: str = "en") -> str:
                 f"<li>{escape(e.title)}: "
                 f"{i18n.html('ws_n_dots', lang, e.votes, n=f'<b>{i18n.number(e.votes, lang)}</b>')} "
                 f"({escape(count('ws_n_people', e.voters))})</li>" for e in top) + "</ol>")
-    past = past_workshops(run_dir)
+    if past is None:
+        past = past_workshops_of(run_dir)
     if past:
         num = functools.partial(i18n.number, lang=lang)
         rows = "".join(
             f"<tr><td>{escape(p['run'])}</td><td>{escape(p['held'])} UTC</td><td>{num(p['participants'])}</td>"
-            f"<td>{num(p['votes'])}</td><td>{num(p['notes'])}</td><td><code>cxkit serve {escape(p['path'])}</code>"
-            + (f"<br><code>{escape(p['report'])}</code>" if p["report"] else "") + "</td></tr>" for p in past)
+            f"<td>{num(p['votes'])}</td><td>{num(p['notes'])}</td><td><code>cxkit serve {escape(p['run'])}</code>"
+            + (f"<br><code>{escape(p['run'])}/report.html</code>" if p["report"] else "") + "</td></tr>" for p in past)
         heads = "".join(f"<th>{escape(t(k))}</th>" for k in ("ws_col_run", "ws_col_held", "ws_col_people", "ws_col_dots",
                                                               "ws_col_notes", "ws_col_open"))
         parts.append(f"<h4>{escape(t('ws_past'))}</h4><table class=\"cx-ws-past\"><thead><tr>{heads}</tr></thead>"
                      f"<tbody>{rows}</tbody></table>")
     return "".join(parts)
+
+
+def past_workshops_of(run_dir: Path) -> list[dict[str, Any]]:
+    """The earlier runs' workshops as the pipeline wrote them into this run's ``summary.json``."""
+    try:
+        summary = json.loads((Path(run_dir) / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    past = summary.get("past_workshops") if isinstance(summary, dict) else None
+    return [p for p in past if isinstance(p, dict)] if isinstance(past, list) else []

@@ -9,7 +9,9 @@ import pandas as pd
 
 from kit.analysis import contact_log, lenses, overload, scores
 from kit.core import exhibits as ex
+from kit.core.project import Project
 from kit.core.step import Step
+from kit.workshop import findings
 
 MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
                   "valence", "severity", "quote", "coded_by"]
@@ -66,7 +68,8 @@ def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
         "trend": trend(responses), "worst": worst(records), "exhibits": len(records),
         "weekly": scores.by_period(responses, "W").to_dict("records"),
         "contact_bands": contact_bands(step, responses),
-        "rejects": rejected_rows(step),
+        "rejects": rejected_rows(step), "workshop": workshop_settings(p),
+        "past_workshops": findings.past_workshops(step.run_dir),
         "exhibits_by_kind": pd.Series([r["kind"] for r in records]).value_counts().to_dict() if records else {},
     }
 
@@ -80,6 +83,11 @@ def contact_bands(step: Step, responses: pd.DataFrame) -> list[dict[str, Any]]:
         return []
     bands = overload.dose_response(customers, responses, min_n=0)
     return bands.drop(columns="too_few").to_dict("records")
+
+
+def workshop_settings(project: Project) -> dict[str, Any]:
+    """What a workshop on this run needs from project.yaml, so the pages never open the project."""
+    return {"votes_per_person": int(project.workshop.votes_per_person)}
 
 
 def rejected_rows(step: Step) -> int:

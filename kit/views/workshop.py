@@ -1,7 +1,7 @@
 """The report's workshop section: what the room said, as HTML through the kit's templates."""
 
 from __future__ import annotations
-from kit.workshop.store import DEPARTMENTS
+from kit.workshop.fields import DEPARTMENTS
 from html import escape
 from pathlib import Path
 from typing import Any

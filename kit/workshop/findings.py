@@ -3,9 +3,17 @@ the notes that became actions.
 """
 
 from __future__ import annotations
-from kit.workshop.store import DEPARTMENTS, MILD, SEVERE, SEVERITY, open_existing
+
+import logging
+import sqlite3
+from kit.workshop.fields import DEPARTMENTS
+from kit.core.errors import KitError
+from kit.workshop.store import DB_NAME, MILD, SEVERE, SEVERITY, open_existing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("cxkit.workshop")
 
 
 @dataclass
@@ -113,3 +121,28 @@ def findings(run_dir: Path) -> Findings | None:
     for p in shop.participants():
         people[p.department] = people.get(p.department, 0) + 1
     return Findings(participants=people, budget=shop.votes_per_person, exhibits=ordered, agree=agree, disagree=disagree)
+
+
+def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
+    """Workshops held on the other runs beside this one (same output folder), newest first.
+
+    Each store is opened read-only, so a workshop still going on elsewhere is never locked. Only run
+    ids and counts are kept: where the runs live on the server is nobody's business on a page.
+    """
+    here = Path(run_dir).resolve()
+    out, seen = [], {here}
+    for other in sorted(here.parent.iterdir(), reverse=True) if here.parent.is_dir() else []:
+        real = other.resolve()
+        if real in seen or other.name.startswith(".") or not (real / DB_NAME).is_file():
+            continue
+        seen.add(real)
+        try:
+            shop = open_existing(real)
+            totals = shop.totals() if shop else {}
+        except (OSError, sqlite3.Error, KitError):
+            log.exception("could not read the workshop of %s", real.name)
+            continue
+        if totals.get("participants"):
+            out.append({"run": real.name, "held": shop.last_activity()[:16].replace("T", " "),
+                        "report": (real / "report.html").exists(), **totals})
+    return sorted(out, key=lambda r: r["held"], reverse=True)

@@ -19,7 +19,8 @@ from pathlib import Path
 
 from kit.core import exhibits
 from kit.core.errors import InputFileError
-from kit.workshop.store import DEPARTMENTS, MAX_NAME, MAX_NOTE, SEVERITY, Workshop, WorkshopError, clean_text
+from kit.workshop.fields import DEPARTMENTS, MAX_NAME, MAX_NOTE, WorkshopError, clean_text
+from kit.workshop.store import SEVERITY, Workshop
 
 EXPORT_COLUMNS = ["exhibit_id", "short_id", "title", "name", "department", "source", "votes", "severity", "note",
                   "updated_at"]

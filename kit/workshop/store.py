@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-import unicodedata
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -27,16 +26,13 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import i18n
-from kit.core.errors import KitError
+from kit.workshop.fields import MAX_NOTE, WorkshopError, clean_text, participant_fields
 
 DB_NAME = "workshop.sqlite"
-DEPARTMENTS = ("design", "engineering", "business", "other")
 DEFAULT_VOTES = 5
 SEVERITY = {level: i18n.t(f"severity_{level}") for level in range(5)}    # 0 not a problem ... 4 critical
 SEVERE = 3.0            # a department whose mean rating is at least this calls the exhibit severe
 MILD = 1.5              # ... and at most this calls it mild: severe here and mild there is a disagreement
-MAX_NAME = 60
-MAX_NOTE = 2000
 BUSY_MS = 30_000
 
 SCHEMA = """
@@ -69,21 +65,6 @@ CREATE TABLE IF NOT EXISTS notes (
 """
 
 
-class WorkshopError(KitError, ValueError):
-    """A workshop action that cannot be done as asked (no dots left, unknown participant, bad text).
-
-    The message is English, for the command line and the log. A mistake a visitor can make on a
-    page also names its page label (``kit.core.i18n``) and the values that fill it, so the page says it
-    in its own language.
-    """
-
-    exit_code = 2
-
-    def __init__(self, message: str, label: str = "", **values: int | str) -> None:
-        super().__init__(message)
-        self.label, self.values = label, values
-
-
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -97,36 +78,12 @@ class Participant:
     source: str = "browser"
 
 
-def clean_text(text: str, limit: int, what: str) -> str:
-    """Text as people typed it, minus control characters (kept: new lines in notes), within a limit."""
-    kept = "".join(ch for ch in str(text) if ch in "\n" or unicodedata.category(ch)[0] != "C")
-    kept = kept.strip()
-    if len(kept) > limit:
-        raise WorkshopError(f"the {what} is {len(kept)} characters long; keep it to {limit}", "ws_too_long",
-                            what=f"ws_what_{what}", n=len(kept), limit=limit)
-    return kept
-
-
-def participant_fields(name: str, department: str) -> tuple[str, str]:
-    """A participant's name and department as they will be stored, or the reason they cannot be."""
-    if department not in DEPARTMENTS:
-        raise WorkshopError(f"department {department!r} is not one of {', '.join(DEPARTMENTS)}", "ws_no_department")
-    name = clean_text(name, MAX_NAME, "name").replace("\n", " ")
-    if not name:
-        raise WorkshopError("give a name so the room knows whose votes these are", "ws_need_name")
-    return name, department
-
-
 def budget_from_run(run_dir: Path) -> int:
-    """The dot budget the run's project asks for (``workshop.votes_per_person``), else the default."""
+    """The dot budget the run's project asked for, as the pipeline wrote it to ``summary.json``, else the default."""
     try:
-        manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
-        project_dir = manifest.get("project") or (manifest.get("parameters") or {}).get("project")
-        if not project_dir:
-            return DEFAULT_VOTES
-        from kit.core.project import load
-        return int(load(project_dir).workshop.votes_per_person)
-    except (OSError, ValueError, KitError, AttributeError, TypeError):
+        summary = json.loads((Path(run_dir) / "summary.json").read_text(encoding="utf-8"))
+        return int((summary.get("workshop") or {}).get("votes_per_person", DEFAULT_VOTES))
+    except (OSError, ValueError, AttributeError, TypeError):
         return DEFAULT_VOTES
 
 
@@ -138,10 +95,14 @@ class Workshop:
     """
 
     def __init__(self, run_dir: Path, votes_per_person: int | None = None,
-                 exhibit_ids: set[str] | None = None) -> None:
+                 exhibit_ids: set[str] | None = None, *, readonly: bool = False) -> None:
         self.run_dir = Path(run_dir)
         self.path = self.run_dir / DB_NAME
         self._known = exhibit_ids
+        self.readonly = readonly
+        if readonly:                                  # a reader never creates, migrates or locks the store
+            self.votes_per_person = int(self.meta().get("votes_per_person", DEFAULT_VOTES))
+            return
         with self._write() as db:
             for statement in SCHEMA.split(";"):
                 if statement.strip():
@@ -158,6 +119,11 @@ class Workshop:
     # -- connections -------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        if self.readonly:
+            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_MS / 1000,
+                                 isolation_level=None)
+            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
+            return db
         db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
         db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
         if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -169,6 +135,8 @@ class Workshop:
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction holding the write lock from its first statement (no read-then-write race)."""
+        if self.readonly:
+            raise WorkshopError("this workshop was opened for reading; open it with Workshop(run_dir) to change it")
         with closing(self._connect()) as db:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -404,9 +372,5 @@ class Workshop:
 
 
 def open_existing(run_dir: Path) -> Workshop | None:
-    """The run's workshop if one was held (reading never creates the file)."""
-    return Workshop(run_dir) if (Path(run_dir) / DB_NAME).exists() else None
-
-
-
-
+    """The run's workshop opened for reading, if one was held (reading never creates the file or takes a write lock)."""
+    return Workshop(run_dir, readonly=True) if (Path(run_dir) / DB_NAME).exists() else None
