@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.analysis.themes import find_themes, is_non_answer, n_themes, post_severity, split_themes
+from kit.analysis.themes import find_themes, n_themes, post_severity, split_themes
+from kit.analysis.tokens import is_non_answer
 from kit.analysis.drivers import from_tables, key_drivers
 from kit.steps.ingest import analyse_comments
 

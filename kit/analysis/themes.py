@@ -19,17 +19,15 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kit.core.paths import ASSETS_DIR
-from kit.core.text import ascii_digits, normalize_fa
+from kit.analysis.tokens import (REDACTED, en_stem, fa_stem, filler_pattern, non_answer_sets, normalise, stem_set, term_list,
+                                 tokens)
 
-LEXICONS = ASSETS_DIR / "lexicons"
 SEPARATOR = " | "
 LABEL_JOIN = " · "
 SEED = 0
@@ -42,13 +40,6 @@ SECOND_TERM = 0.35      # a label's second term must weigh this share of its fir
 THEME_COLUMNS = ["theme", "lang", "label", "terms", "n_answers", "n_survey", "n_social", "n_respondents",
                  "n_detractors", "n_promoters", "detractor_share", "promoter_share", "mean_sentiment",
                  "reach", "reach_weighted_severity", "quotes", "quote_ids"]
-FA_ZWNJ_SUFFIXES = {"ها", "های", "هایی", "هام", "هات", "هاش", "هامون", "هاتون", "هاشون", "ی", "ای", "ام", "ات",
-                    "اش", "ان", "تر", "ترین", "شون", "مون", "تون", "ست", "یه", "ش", "م", "ت", "رو", "و"}
-_BREAKS = set(".!?؟،,;؛:")
-_EN_WORD = re.compile(r"[a-z][a-z']*[a-z]|[a-z]|[.!?,;:]")
-_FA_WORD = re.compile(r"[\u0621-\u064a\u066e-\u06d3\u06d5\u200c]+|[.!?؟،,;؛:]")      # words, and clause breaks
-_REDACTED = re.compile(r"\[[a-z-]+\]")        # what kit.evidence.privacy leaves in place of an e-mail, phone ...
-_PUNCT = re.compile(r"[^\w\s\u200c]")
 
 
 @dataclass
@@ -68,116 +59,6 @@ class Themes:
 # ---------------------------------------------------------------- words
 
 
-@cache
-def _words(name: str) -> frozenset[str]:
-    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(w for ln in lines if not ln.startswith("#") for w in ln.split())
-
-
-@cache
-def _phrases(name: str) -> tuple[str, ...]:
-    lines = (LEXICONS / name).read_text(encoding="utf-8").splitlines()
-    return tuple(_plain(ln) for ln in lines if ln.strip() and not ln.startswith("#"))
-
-
-@cache
-def _filler_pattern() -> re.Pattern[str]:
-    alternatives = sorted(_phrases("fillers.txt"), key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(r"[\s\u200c]+".join(map(re.escape, f.split())) for f in alternatives) + r")(?!\w)")
-
-
-@cache
-def _non_answer_sets(lang: str) -> tuple[frozenset[str], ...]:
-    sets = {_stems(_content(p, lang)) for p in _phrases("non_answers.txt")}
-    return tuple(x for x in sets if x)
-
-
-def _plain(text: str) -> str:
-    """Lower case, ZWNJ as a space, no punctuation, single spaces: how fillers and non-answers are compared."""
-    t = _PUNCT.sub(" ", text.lower().replace("\u200c", " "))
-    return " ".join(t.split())
-
-
-def is_non_answer(text: str, lang: str) -> bool:
-    """True for answers that only say there is nothing to say ("n/a", "Hmm. Nothing in particular.").
-
-    Fillers are set aside; an answer is a non-answer when nothing is left, or when its content
-    words are among those of a phrase in ``non_answers.txt``.
-    """
-    stems = _stems(tokens(text, lang))
-    return not stems or any(stems <= n for n in _non_answer_sets(lang))
-
-
-def _en_stem(word: str) -> str:
-    """A light English stem so "recipes" and "recipe" are one term (labels show the usual spelling)."""
-    w = word.removesuffix("'s")
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
-
-
-def _fa_stem(word: str) -> str:
-    """Persian plural and possessive endings off ("غذاها", "برنامه‌ی" -> "غذا", "برنامه")."""
-    head, _, rest = word.partition("\u200c")
-    if rest and rest.replace("\u200c", "") in FA_ZWNJ_SUFFIXES:
-        word = head
-    word = word.replace("\u200c", "")
-    for suf in ("های", "ها"):
-        if word.endswith(suf) and len(word) - len(suf) >= 2:
-            return word[: -len(suf)]
-    return word
-
-
-def normalise(texts: pd.Series, lang: str) -> pd.Series:
-    """Texts as ``tokens`` expects them: Persian normalised (kit.core.text) with ASCII digits."""
-    t = texts.astype("string").fillna("")
-    return ascii_digits(normalize_fa(t)) if lang == "fa" else t
-
-
-def tokens(text: str, lang: str) -> list[tuple[str, str]]:
-    """(term, surface form) of the content words of one normalised answer, in order.
-
-    Filler phrases ("Short answer:", "خلاصه بگم") and stop words are dropped, and in Persian the
-    verbs written with می‌/نمی‌ too: themes are about things ("پرداخت", "مربی"), which nouns name.
-    """
-    return _content(_filler_pattern().sub(" . ", _REDACTED.sub(" . ", text.lower())), lang)
-
-
-def _content(text: str, lang: str) -> list[tuple[str, str]]:
-    """Content words as (stem, surface); a sentence or clause break is ("", "") so bigrams stop there."""
-    out: list[tuple[str, str]] = []
-    if lang == "fa":
-        stop = _words("stopwords_fa.txt")
-        for w in _FA_WORD.findall(text):
-            w = w.strip("\u200c")
-            if w and w in _BREAKS:
-                out.append(("", ""))
-            elif not w or w.startswith(("می\u200c", "نمی\u200c")):
-                continue
-            elif len(stem := _fa_stem(w)) >= 2 and stem not in stop and w.replace("\u200c", "") not in stop:
-                out.append((stem, w))
-        return out
-    stop = _words("stopwords_en.txt")
-    for w in _EN_WORD.findall(text.lower()):
-        if w in _BREAKS:
-            out.append(("", ""))
-        elif w not in stop and len(w) > 1:
-            out.append((_en_stem(w), w))
-    return out
-
-
-def _stems(toks: list[tuple[str, str]]) -> frozenset[str]:
-    return frozenset(s for s, _ in toks if s)
-
-
-def _terms(toks: list[tuple[str, str]]) -> list[str]:
-    """Unigrams and bigrams (of neighbouring content words in one clause) of one answer."""
-    stems = [s for s, _ in toks]
-    return [s for s in stems if s] + [f"{a} {b}" for a, b in zip(stems, stems[1:], strict=False) if a and b and a != b]
-
-
 # ---------------------------------------------------------------- model
 
 
@@ -190,10 +71,10 @@ def _spans(texts: pd.Series, lang: str, bigrams: set[str]) -> dict[str, str]:
     """How each bigram term is usually written in full: "thinking cancelling" -> "thinking of cancelling"
     (its two words with at most one word between them, the commonest such span)."""
     found: dict[str, Counter[str]] = {}
-    stem = _fa_stem if lang == "fa" else _en_stem
+    stem = fa_stem if lang == "fa" else en_stem
     word = re.compile(r"[\w\u200c]+" if lang == "fa" else r"[a-z0-9']+")
     for text in texts:
-        for clause in re.split(r"[.!?؟،,;؛:\d]", _filler_pattern().sub(" . ", _REDACTED.sub(" . ", text.lower()))):
+        for clause in re.split(r"[.!?؟،,;؛:\d]", filler_pattern().sub(" . ", REDACTED.sub(" . ", text.lower()))):
             words = [w.strip("\u200c") for w in word.findall(clause)]
             stems = [stem(w) for w in words]
             for i in range(len(words)):
@@ -249,9 +130,9 @@ def _fit_language(texts: pd.Series, lang: str, k: int | None) -> tuple[list[list
     uniq = pd.Series(texts.unique(), dtype="string")
     norm = normalise(uniq, lang)
     toks = [tokens(t, lang) for t in norm]
-    toks = [[] if not tk or any(_stems(tk) <= n for n in _non_answer_sets(lang)) else tk
+    toks = [[] if not tk or any(stem_set(tk) <= n for n in non_answer_sets(lang)) else tk
             for tk in toks]
-    docs = [tuple(_terms(t)) for t in toks]
+    docs = [tuple(term_list(t)) for t in toks]
     distinct = sorted({d for d in docs if d})
     empty: list[list[tuple[int, float]]] = [[] for _ in range(len(texts))]
     if len(distinct) < 4:
@@ -385,7 +266,7 @@ def _quotes(mt: pd.DataFrame, lang: str, n: int = QUOTES) -> pd.DataFrame:
     candidates = mt.head(50)
     norm = normalise(candidates["text"], lang)
     for pos, text in enumerate(norm):
-        key = _stems(tokens(text, lang))
+        key = stem_set(tokens(text, lang))
         if key not in seen:
             seen.add(key)
             keep.append(pos)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from kit.core.errors import ProjectError
+from kit.synth import contacts as synth_contacts
 from kit.synth import media, sessions, tables
 from kit.synth import photos as pictures
 from kit.synth.project import project_yaml
@@ -54,7 +55,7 @@ def synthesize(out: Path, *, responses: int, photos: int, recordings: int, seed:
     frame, _bad = tables.responses_frame(streams["customers"], customers)
     tables.write_responses(out / "surveys" / "q3_responses.csv", frame)
 
-    contact_rows = tables.write_contacts(out / "contacts.csv", streams["contacts"], customers, progress=say)
+    contact_rows = synth_contacts.write_contacts(out / "contacts.csv", streams["contacts"], customers, progress=say)
     social = tables.social_frame(streams["social"], max(50, responses // 20))
     social.to_csv(out / "social.csv", index=False, encoding="utf-8", lineterminator="\n")
     say(f"social: {len(social):,} posts")
