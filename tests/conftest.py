@@ -22,9 +22,26 @@ SHARED_DATA = REPO_ROOT.parent / "shared" / "data"
 def shared_data() -> Path:
     if SHARED_DATA.is_dir():
         return SHARED_DATA
-    if os.environ.get("CI", "").lower() == "true":
+    if in_ci():
         pytest.fail(f"CI=true but the real sample files are missing: {SHARED_DATA}")
     pytest.skip(f"real sample files not found at {SHARED_DATA} (only present beside the project checkout)")
+
+
+def in_ci() -> bool:
+    """CI sets CI=true: there a missing tool or file fails the test instead of skipping it."""
+    return os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Chromium for static chart images (kaleido): skips in a user's clone without it, fails in CI."""
+    from kit.charts.store import browser_path
+    found = browser_path()
+    if found:
+        return str(found)
+    if in_ci():
+        pytest.fail("CI=true but Chromium is missing; .ci/run installs the Debian package chromium")
+    pytest.skip("no Chromium on this machine (apt-get install chromium)")
 
 
 @pytest.fixture(scope="session")

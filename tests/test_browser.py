@@ -132,8 +132,7 @@ def test_overview_shows_scores_trend_chart_and_worst_experiences(browser, voila:
 
 def test_negative_room_ranks_and_draws_its_charts_without_the_plotly_extension(browser, voila: str,
                                                                                 hostile_run: Path, tmp_path: Path) -> None:
-    if not (hostile_run / "negatives.json").exists():
-        pytest.skip("this run has no negative-experiences step output (negatives.json)")
+    assert (hostile_run / "negatives.json").exists(), "the sample run must rank its negative experiences (negatives.json)"
     page = _open(browser, f"{voila}/voila/render/negative.ipynb")
     page.wait_for_selector(".cx-rank li", timeout=LOAD)
     page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 4", timeout=ACT)

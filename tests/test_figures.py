@@ -34,7 +34,7 @@ def test_json_round_trip_keeps_data_and_title(tmp_path: Path) -> None:
     assert back.layout.title.text == "Contacts by channel (n=8)"
 
 
-@pytest.mark.skipif(figures.browser_path() is None, reason="no Chromium on this machine")
+@pytest.mark.usefixtures("chromium")
 def test_png_written_at_the_figure_size_or_the_default(tmp_path: Path) -> None:
     media = figures.save_figure(tmp_path, "chart-y", _fig())
     assert media == {"figure": "charts/chart-y.json", "thumb": "charts/chart-y.png"}

@@ -21,7 +21,7 @@ def _journey(stage: str = "support") -> pd.DataFrame:
                          "lo": [0.2, -0.5], "hi": [0.4, -0.3], "n": [60, 40], "ideal": [0.5, 0.3]})
 
 
-@pytest.mark.skipif(figures.browser_path() is None, reason="no Chromium on this machine")
+@pytest.mark.usefixtures("chromium")
 def test_svg_is_written_with_stages_title_and_no_script(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(figures.NO_PNG_ENV, raising=False)
     assert overview_chart.write_svg(tmp_path, _journey(HOSTILE), ["purchase", HOSTILE], "en")
@@ -32,7 +32,7 @@ def test_svg_is_written_with_stages_title_and_no_script(tmp_path: Path, monkeypa
     assert "&#60;img src=x" in svg
 
 
-@pytest.mark.skipif(figures.browser_path() is None, reason="no Chromium on this machine")
+@pytest.mark.usefixtures("chromium")
 def test_svg_in_persian_carries_persian_labels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(figures.NO_PNG_ENV, raising=False)
     assert overview_chart.write_svg(tmp_path, _journey(), ["purchase", "support"], "fa")
