@@ -8,21 +8,17 @@ any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record 
 from __future__ import annotations
 from kit.exports import gallery_file
 
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from kit.core import runs
+from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.errors import KitError, PipelineError, ProjectError
 from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
 from kit.validate import validate_project
 
-# The executive report notebook embeds plotly.js (offline) so nbconvert's HTML keeps its charts.
-REPORT_NOTEBOOK_RENDERER = "notebook"
-# Kernels log a transport warning at every start; a run's own output says what matters.
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def pipeline_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -46,29 +42,6 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> N
     if reserved:
         raise ProjectError(f"-p {', '.join(reserved)} is set by cxkit run itself; give the project as the "
                            "argument and the output folder with --out")
-
-
-def _execute(notebook: Path, out: Path, parameters: dict[str, Any], progress: bool) -> None:
-    import papermill as pm
-    env_before = os.environ.get("PLOTLY_RENDERER")
-    if notebook.stem.endswith("report"):
-        os.environ["PLOTLY_RENDERER"] = REPORT_NOTEBOOK_RENDERER
-    try:
-        pm.execute_notebook(notebook, out, parameters=parameters, kernel_name="python3",
-                            progress_bar=progress, cwd=str(NOTEBOOKS_DIR), log_output=False,
-                            extra_arguments=KERNEL_ARGUMENTS)
-    finally:
-        if env_before is None:
-            os.environ.pop("PLOTLY_RENDERER", None)
-        else:
-            os.environ["PLOTLY_RENDERER"] = env_before
-
-
-def _failure(notebook: Path, exc: Exception) -> tuple[int | None, str]:
-    """Which cell failed and why, from papermill's execution error (or any other exception)."""
-    cell = getattr(exc, "exec_count", None)
-    ename, evalue = getattr(exc, "ename", None), getattr(exc, "evalue", None)
-    return cell, f"{ename}: {evalue}" if ename else f"{type(exc).__name__}: {exc}"
 
 
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
@@ -100,9 +73,10 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         t0 = time.perf_counter()
         try:
             own = {k: v for k, v in params.items() if k in declared[nb]}
-            _execute(nb, partial / "notebooks" / nb.name, own, progress)
+            execute(nb, partial / "notebooks" / nb.name, own, progress=progress,
+                    renderer=REPORT_RENDERER if nb.stem.endswith("report") else None)
         except Exception as exc:  # noqa: BLE001 - any failure must still leave a readable run
-            cell, error = _failure(nb, exc)
+            cell, error = failure(exc)
             manifest.update(status="failed", finished=runs.now(),
                             error={"notebook": nb.name, "cell": cell, "error": error})
             runs.write_manifest(partial, manifest)

@@ -16,7 +16,8 @@ from typing import Any
 
 from kit.core import runs
 from kit.core.errors import PipelineError, ProjectError, RunNotFoundError
-from kit.core.paths import ASSETS_DIR
+from kit.core.notebooks import REPORT_RENDERER, execute, failure
+from kit.core.paths import ASSETS_DIR, NOTEBOOKS_DIR
 from kit.exports.gallery_file import _title
 
 TEMPLATES = ASSETS_DIR / "nbconvert"
@@ -24,10 +25,6 @@ REPORT_NOTEBOOK = "06_report.ipynb"
 # plotly's notebook renderer adds a MathJax <script> from a CDN to every figure; the kit's charts
 # use no LaTeX, and a page must open offline, so the export drops those tags.
 _CDN_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
-
-
-REPORT_RENDERER = "notebook"            # plotly.js embedded once: the charts survive nbconvert, offline
-KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
 
 
 def report_project(run_dir: Path) -> Path:
@@ -47,32 +44,20 @@ def execute_report(run_dir: Path) -> Path:
     The notebook is written next to the run's other executed notebooks only when it succeeds; a
     failed execution is kept beside it as ``06_report.failed.ipynb`` for reading.
     """
-    import papermill as pm
-
-    from kit.core.paths import NOTEBOOKS_DIR
     run_dir = Path(run_dir)
     project = report_project(run_dir)
     out = run_dir / "notebooks" / REPORT_NOTEBOOK
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.with_suffix(".running.ipynb")
-    before = os.environ.get("PLOTLY_RENDERER")
-    os.environ["PLOTLY_RENDERER"] = REPORT_RENDERER
     try:
-        pm.execute_notebook(NOTEBOOKS_DIR / REPORT_NOTEBOOK, work, parameters={"project": str(project), "run_dir": str(run_dir)},
-                            kernel_name="python3", progress_bar=False, cwd=str(NOTEBOOKS_DIR), log_output=False,
-                            extra_arguments=KERNEL_ARGUMENTS)
+        execute(NOTEBOOKS_DIR / REPORT_NOTEBOOK, work, {"project": str(project), "run_dir": str(run_dir)},
+                renderer=REPORT_RENDERER)
     except Exception as exc:  # noqa: BLE001 - the user gets the notebook, the cell and the error
         failed = out.with_suffix(".failed.ipynb")
         if work.exists():
             os.replace(work, failed)
-        ename = getattr(exc, "ename", None)
-        error = f"{ename}: {getattr(exc, 'evalue', '')}" if ename else f"{type(exc).__name__}: {exc}"
-        raise PipelineError(REPORT_NOTEBOOK, getattr(exc, "exec_count", None), error, failed) from None
-    finally:
-        if before is None:
-            os.environ.pop("PLOTLY_RENDERER", None)
-        else:
-            os.environ["PLOTLY_RENDERER"] = before
+        cell, error = failure(exc)
+        raise PipelineError(REPORT_NOTEBOOK, cell, error, failed) from None
     os.replace(work, out)
     return out
 
