@@ -14,10 +14,9 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-# Okabe-Ito
-BLUE, ORANGE, VERMILLION, GREEN, SKY, YELLOW, PURPLE, BLACK = ("#0072B2", "#E69F00", "#D55E00", "#009E73",
-                                                               "#56B4E9", "#F0E442", "#CC79A7", "#000000")
-NEG, POS, MID, GREY, IDEAL = VERMILLION, GREEN, BLUE, "#B3B3B3", BLACK
+from kit.charts.palette import BLACK, BLUE, GREEN, NEGATIVE, ORANGE, POSITIVE
+
+NEG, POS, MID, GREY, IDEAL = NEGATIVE, POSITIVE, BLUE, "#B3B3B3", BLACK
 ERROR = "#4D4D4D"
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=60, b=50), height=380)
 TOO_FEW = "too few answers"

@@ -3,6 +3,7 @@ spans, coded by a person (circles) or found (diamonds).
 """
 
 from __future__ import annotations
+from kit.charts.palette import BLUE, NEGATIVE, POSITIVE
 from kit.core.text import hms
 from html import escape
 from typing import Any
@@ -12,7 +13,7 @@ import plotly.graph_objects as go
 from kit.core.exhibits import gallery_link
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; shapes carry the sign too.
-LINE, NEGATIVE, POSITIVE, NEUTRAL, SPAN = "#0072B2", "#D55E00", "#009E73", "#999999", "rgba(230,159,0,0.15)"
+LINE, NEUTRAL, SPAN = BLUE, "#999999", "rgba(230,159,0,0.15)"      # spans: orange, faint
 
 
 
