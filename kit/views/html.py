@@ -1,15 +1,15 @@
 """HTML for the gallery pages and notebook contact sheets, built from a run folder.
 
-Pages only read: a run's ``summary.json``, ``exhibits.json`` and its ``media/``. Every untrusted
-string (titles, captions, quotes, file names) goes through ``html.escape``; media are inlined as
-data URIs because Voilà serves no files from a run folder.
+Pages only read: a run's ``summary.json``, ``exhibits.json`` and its ``media/``. The markup is the
+templates under kit/assets/templates/gallery, rendered through ``kit.core.templates`` (which escapes
+every title, caption, quote and file name); media are inlined as data URIs because Voilà serves no
+files from a run folder.
 """
 
 from __future__ import annotations
 
 import base64
 from functools import lru_cache
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from typing import Any
 from kit.core import i18n
 from kit.core.paths import ASSETS_DIR
 from kit.core.exhibits import band
+from kit.core.templates import Markup, render
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 
@@ -80,7 +81,7 @@ def page_css(lang: str = "en") -> str:
 def page_open(lang: str = "en") -> str:
     """The opening tag every page's HTML block sits in (``dir`` and ``lang`` set once)."""
     lang = i18n.language(lang)
-    return f'<div class="cx-page" lang="{lang}" dir="{i18n.direction(lang)}">'
+    return render("gallery/page_open.html.j2", lang=lang, dir=i18n.direction(lang))
 
 
 @lru_cache(maxsize=4096)
@@ -103,19 +104,10 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
     ``label`` is the lens-specific headline (kit.analysis.lenses.label); ``lang`` the page language.
     """
     media = rec.get("media") or {}
-    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
-    thumb = media_uri(run_dir, media.get("thumb"))
-    head = (f'<img class="thumb" src="{thumb}" alt="{escape(rec["title"])}" loading="lazy">' if thumb else
-            f'<div class="q"{d}>“{escape(rec["quote"])}”</div>' if rec.get("quote") else
-            f'<div class="q fig"{d}>{escape(rec.get("caption") or "")}</div>')
-    tags = card_tags(rec, lang)
-    tag_html = "".join(f'<span class="cx-tag{" kind" if i == 0 else ""}">{escape(str(t))}</span>'
-                       for i, t in enumerate(tags) if t)
-    lens_html = f'<span class="cx-lens">{escape(label)}</span>' if label else ""
-    body = f'<summary>{head}<div class="b"><h4{d}>{escape(rec["title"])}</h4>{lens_html}{tag_html}</div></summary>'
-    if detail:
-        body += detail_html(rec, run_dir)
-    return f'<details class="cx-card {band(rec.get("valence"))}" data-id="{escape(rec["id"])}">{body}</details>'
+    return render("gallery/card.html.j2", id=rec["id"], band=band(rec.get("valence")), title=rec["title"],
+                  thumb=media_uri(run_dir, media.get("thumb")), quote=rec.get("quote"), caption=rec.get("caption") or "",
+                  dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
+                  label=label, tags=card_tags(rec, lang), detail=Markup(detail_html(rec, run_dir)) if detail else "")
 
 
 def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
@@ -130,35 +122,26 @@ def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
 def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
     """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence and source."""
     media = rec.get("media") or {}
-    d = f' dir="{i18n.text_dir(rec.get("lang"))}"'    # each exhibit's text keeps its own direction
-    parts = []
     clip = media_uri(run_dir, media.get("clip"))
-    if clip:
-        tag = "audio" if str(media.get("clip")).endswith(".m4a") else "video"
-        parts.append(f'<{tag} controls preload="metadata" playsinline src="{clip}"></{tag}>')
-    elif media.get("image") or (rec["kind"] == "photo" and media.get("thumb")):
-        img = media_uri(run_dir, media.get("image") or media.get("thumb"))
-        if img:
-            parts.append(f'<img src="{img}" alt="{escape(rec["title"])}">')
-    if rec.get("quote"):
-        parts.append(f"<blockquote{d}>{escape(rec['quote'])}</blockquote>")
-    if rec.get("caption"):
-        parts.append(f"<p{d}>{escape(rec['caption'])}</p>")
+    image = None
+    if not clip and (media.get("image") or (rec["kind"] == "photo" and media.get("thumb"))):
+        image = media_uri(run_dir, media.get("image") or media.get("thumb"))
     src = rec.get("source") or {}
     severity = rec.get("severity")
     facts = [("segment", rec.get("segment")), ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
              ("lenses", ", ".join(rec.get("lenses") or [])),
              ("evidence", ", ".join(f"{k}: {v}" for k, v in (rec.get("evidence") or {}).items())),
              ("source", f"{src.get('file', '')} @ {src.get('locator', '')}"), ("id", rec["id"])]
-    parts.append('<table class="cx-facts">' + "".join(f"<tr><th>{escape(i18n.t(k, lang))}</th><td>{escape(str(v))}</td></tr>"
-                                                     for k, v in facts if v not in (None, "")) + "</table>")
-    return f'<div class="cx-detail">{"".join(parts)}</div>'
+    return render("gallery/detail.html.j2", clip=clip, clip_tag="audio" if str(media.get("clip")).endswith(".m4a") else "video",
+                  image=image, title=rec["title"], quote=rec.get("quote"), caption=rec.get("caption"),
+                  dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
+                  facts=[(i18n.t(k, lang), v) for k, v in facts if v not in (None, "")])
 
 
 def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:
     if not records:
-        return '<p class="cx-msg">No exhibit matches these filters.</p>'
-    return '<div class="cx-grid">' + "".join(card_html(r, run_dir) for r in records) + "</div>"
+        return render("gallery/message.html.j2", text="No exhibit matches these filters.")
+    return render("gallery/grid.html.j2", cards=[Markup(card_html(r, run_dir)) for r in records])
 
 
 def _sparkline(values: list[float]) -> str:
@@ -168,8 +151,7 @@ def _sparkline(values: list[float]) -> str:
     lo, hi = min(pts), max(pts)
     span = (hi - lo) or 1.0
     xy = " ".join(f"{i * 80 / (len(pts) - 1):.1f},{20 - (v - lo) / span * 18:.1f}" for i, v in enumerate(pts))
-    return (f'<svg width="80" height="22" viewBox="0 -1 80 22" aria-hidden="true" style="vertical-align:middle">'
-            f'<polyline points="{xy}" fill="none" stroke="#2e86c1" stroke-width="2"/></svg>')
+    return render("gallery/sparkline.html.j2", points=xy)
 
 
 def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals: int = 0) -> str:
@@ -186,7 +168,7 @@ def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals:
     step = 10 ** -decimals
     key, cls = ("trend_flat", "") if abs(delta) < step / 2 else ("trend_up", "up") if delta > 0 else ("trend_down", "down")
     text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
-    return f'<div class="t {cls}">{_sparkline([p[metric] for p in periods])} {escape(text)}</div>'
+    return render("gallery/trend.html.j2", cls=cls, sparkline=Markup(_sparkline([p[metric] for p in periods])), text=text)
 
 
 def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
@@ -194,7 +176,7 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
     h = summary.get("headline") or {}
     n, c, e = h.get("nps", {}), h.get("csat", {}), h.get("ces", {})
     if not n.get("n"):
-        return f'<p class="cx-msg">{escape(i18n.t("no_answers", lang))}</p>'
+        return render("gallery/message.html.j2", text=i18n.t("no_answers", lang))
 
     def num(v: Any, d: int = 0) -> str:
         return i18n.number(v, lang, d)
@@ -206,15 +188,13 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
         return i18n.join(parts, lang)
 
     tiles = [("NPS", num(n["value"]), facts(interval(n, 0), i18n.t("answers", lang, n=num(n["n"]))),
-              trend_html(summary, "nps", lang)),
+              Markup(trend_html(summary, "nps", lang))),
              ("CSAT", f"{num(c.get('value'), 2)} / {num(5)}",
               facts(interval(c, 2), i18n.t("satisfied", lang, p=num(c.get("top2box"))),
-                    i18n.t("answers", lang, n=num(c.get("n")))), trend_html(summary, "csat", lang, 2)),
+                    i18n.t("answers", lang, n=num(c.get("n")))), Markup(trend_html(summary, "csat", lang, 2))),
              ("CES", f"{num(e.get('value'), 2)} / {num(7)}",
               facts(interval(e, 2), i18n.t("ces_note", lang), i18n.t("answers", lang, n=num(e.get("n")))),
-              trend_html(summary, "ces", lang, 2))]
-    return '<div class="cx-tiles">' + "".join(
-        f'<div class="cx-tile"><div class="l">{escape(t)}</div><div class="v">{escape(v)}</div>'
-        f'<div class="s">{escape(s)}</div>{tr}</div>' for t, v, s, tr in tiles) + "</div>"
+              Markup(trend_html(summary, "ces", lang, 2)))]
+    return render("gallery/tiles.html.j2", tiles=tiles)
 
 

@@ -1,8 +1,9 @@
 """The executive report's content, read from a finished run folder's tables.
 
-Everything shown as HTML is built here with every untrusted string escaped, so the notebook only
-displays it; nbconvert then turns the executed notebook into ``report.html`` (and Chromium prints
-that to ``report.pdf``). Sections say plainly when their evidence is missing from the run.
+Everything shown as HTML is rendered here from the templates under kit/assets/templates/report
+(``kit.core.templates`` escapes every value), so the notebook only displays it; nbconvert then
+turns the executed notebook into ``report.html`` (and Chromium prints that to ``report.pdf``).
+Sections say plainly when their evidence is missing from the run.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ import pandas as pd
 from kit.core import exhibits as ex
 from kit.core.runs import collect_counts
 from kit.core.step import Step
+from kit.core.templates import plain, render
 from kit.views import html as pages
 
 CSS = """<style>
@@ -78,7 +79,7 @@ def heading(r: ReportData) -> str:
     if len(r.trend):
         first, last = r.trend["period"].iloc[0], r.trend["period"].iloc[-1]
         period = f" · answers from the week of {_day(first)} to the week of {_day(last)}"
-    return (f"## {escape(r.name)}\n\nRun {escape(r.run_dir.name)} · {n:,} survey answers · "
+    return (f"## {plain(r.name)}\n\nRun {plain(r.run_dir.name)} · {n:,} survey answers · "
             f"{len(r.exhibits):,} exhibits on the wall{period}")
 
 
@@ -94,26 +95,24 @@ def headline_html(r: ReportData) -> str:
     """NPS, CSAT and CES, each with its 95% interval and its number of answers."""
     h = r.headline
     if not h.get("nps", {}).get("n"):
-        return CSS + '<p class="cx-r-note">No survey answers in this run: no scores to show.</p>'
+        return CSS + render("report/note.html.j2", text="No survey answers in this run: no scores to show.")
     tiles = []
     for key, label, digits, scale in (("nps", "NPS (−100 to 100)", 0, ""), ("csat", "CSAT (1 to 5)", 2, " / 5"),
                                       ("ces", "CES (1 to 7, higher is easier)", 2, " / 7")):
         m = h.get(key) or {}
         if not m.get("n"):
-            tiles.append(f'<div class="cx-r-tile"><div class="l">{label}</div><div class="v">–</div>'
-                         '<div class="s">no answers</div></div>')
+            tiles.append({"label": label, "n": 0})
             continue
         extra = f" · {m['top2box']:.0f}% satisfied (4 or 5)" if key == "csat" and "top2box" in m else ""
-        tiles.append(f'<div class="cx-r-tile"><div class="l">{label}</div><div class="v">{_fmt(m["value"], digits)}{scale}</div>'
-                     f'<div class="s">95% interval {_fmt(m["lo"], digits)} to {_fmt(m["hi"], digits)} · '
-                     f'{m["n"]:,} answers{extra}</div></div>')
-    return CSS + '<div class="cx-r-tiles">' + "".join(tiles) + "</div>"
+        tiles.append({"label": label, "n": m["n"], "value": _fmt(m["value"], digits), "scale": scale,
+                      "lo": _fmt(m["lo"], digits), "hi": _fmt(m["hi"], digits), "extra": extra})
+    return CSS + render("report/headline.html.j2", tiles=tiles)
 
 
 def stage_table_html(r: ReportData) -> str:
     """Per stage: NPS with its interval against the designed (ideal) NPS, and whether the gap is real."""
     if not len(r.by_stage):
-        return '<p class="cx-r-note">No survey answers carry a journey stage.</p>'
+        return render("report/note.html.j2", text="No survey answers carry a journey stage.")
     rows = []
     for row in r.by_stage.itertuples():
         ideal = (r.ideal.get(row.stage) or {}).get("nps")
@@ -127,25 +126,23 @@ def stage_table_html(r: ReportData) -> str:
             verdict = "above the ideal"
         else:
             verdict = "within reach of the ideal (the interval includes it)"
-        rows.append(f"<tr><td>{escape(str(row.stage))}</td><td class=n>{row.responses:,}</td>"
-                    f"<td class=n>{_fmt(row.nps, 0)}</td><td class=n>{_fmt(row.nps_lo, 0)} to {_fmt(row.nps_hi, 0)}</td>"
-                    f"<td class=n>{_fmt(ideal, 0)}</td><td>{verdict}</td></tr>")
-    return ('<table class="cx-r"><thead><tr><th>stage</th><th class=n>answers</th><th class=n>NPS</th>'
-            "<th class=n>95% interval</th><th class=n>ideal</th><th>actual against ideal</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"stage": row.stage, "responses": row.responses, "nps": _fmt(row.nps, 0), "lo": _fmt(row.nps_lo, 0),
+                     "hi": _fmt(row.nps_hi, 0), "ideal": _fmt(ideal, 0), "verdict": verdict})
+    return render("report/stages.html.j2", rows=rows)
 
 
 def trend_sentence(r: ReportData) -> str:
     """First week against last week, said with its uncertainty."""
     t = r.trend.dropna(subset=["nps"])
     if len(t) < 2:
-        return "<p>Too few dated answers to draw a trend.</p>"
+        return render("report/paragraph.html.j2", text="Too few dated answers to draw a trend.")
     a, b = t.iloc[0], t.iloc[-1]
     overlap = not (a.nps_hi < b.nps_lo or b.nps_hi < a.nps_lo)
     judged = ("the intervals overlap, so this may be noise" if overlap
               else "the intervals do not overlap: a real change")
-    return (f"<p>NPS went from {a.nps:.0f} in the week of {_day(a.period)} ({a.nps_n:,} answers) to {b.nps:.0f} "
-            f"in the week of {_day(b.period)} ({b.nps_n:,} answers); {judged}.</p>")
+    return render("report/trend.html.j2", judged=judged,
+                  first={"nps": f"{a.nps:.0f}", "day": _day(a.period), "n": a.nps_n},
+                  last={"nps": f"{b.nps:.0f}", "day": _day(b.period), "n": b.nps_n})
 
 
 def chart_views(r: ReportData) -> list[dict[str, Any]]:
@@ -174,20 +171,19 @@ def show_chart_views(r: ReportData) -> None:
     from IPython.display import HTML, display
     views = chart_views(r)
     if not views:
-        display(HTML(CSS + '<p class="cx-r-note">This run has no chart views of the negative experiences '
-                     "(no chart exhibits in exhibits.json).</p>"))
+        display(HTML(CSS + render("report/note.html.j2", text="This run has no chart views of the negative experiences "
+                                  "(no chart exhibits in exhibits.json).")))
         return
     for v in views:
         rec = v["record"]
-        text = escape(rec.get("caption") or "")
-        display(HTML(CSS + f'<div class="cx-r-view"><h4>{escape(rec.get("title") or "")}</h4><p>{text}</p></div>'))
+        title = rec.get("title") or ""
+        display(HTML(CSS + render("report/view.html.j2", title=title, caption=rec.get("caption") or "")))
         if v["figure"] is not None:
             pio.from_json(v["figure"].read_text(encoding="utf-8")).show()
         elif v["thumb"] is not None:
-            alt = escape(rec.get("title") or "")
-            display(HTML(f'<div class="cx-r-view"><img src="{pages.data_uri(v["thumb"])}" alt="{alt}"></div>'))
+            display(HTML(render("report/view_image.html.j2", src=pages.data_uri(v["thumb"]), title=title)))
         else:
-            display(HTML('<p class="cx-r-note">The chart file of this view is missing from the run.</p>'))
+            display(HTML(render("report/note.html.j2", text="The chart file of this view is missing from the run.")))
 
 
 def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None = None, limit: int = 15) -> str:
@@ -198,32 +194,30 @@ def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None =
     """
     path = Path(run_dir) / "negatives.json"
     if not path.is_file():
-        return ('<p class="cx-r-note">This run has no ranked list of negative experiences (negatives.json); '
-                "the exhibits below are ordered by how negative they are.</p>")
+        return render("report/note.html.j2", text="This run has no ranked list of negative experiences (negatives.json); "
+                      "the exhibits below are ordered by how negative they are.")
     data = json.loads(path.read_text(encoding="utf-8"))
     items = data.get("negatives", data.get("items", [])) if isinstance(data, dict) else data
     items = sorted((i for i in items if isinstance(i, dict)), key=lambda i: i.get("rank") or 1e9)[:limit]
     if not items:
-        return "<p>No negative experience was ranked in this run.</p>"
+        return render("report/paragraph.html.j2", text="No negative experience was ranked in this run.")
     records = exhibits if exhibits is not None else ex.load(Path(run_dir))
     short = ex.short_ids([r["id"] for r in records])
     rows = []
     for n, i in enumerate(items, 1):
         thumb = _inside(Path(run_dir), i.get("thumb"))
-        img = f'<img src="{pages.data_uri(thumb)}" alt="">' if thumb is not None and thumb.suffix.lower() in (
-            ".jpg", ".jpeg", ".png") else ""
-        where = " · ".join(escape(str(x).replace("_", " ")) for x in (i.get("stage"), i.get("channel")) if x)
-        sources = ", ".join(escape(str(x)) for x in i.get("sources") or [])
-        ids = " ".join(short[x] for x in (i.get("exhibits") or [])[:4] if x in short)
-        note = " <small>(too little evidence to rank)</small>" if i.get("too_few") else ""
-        came = f"<br><small>from {sources}</small>" if sources else ""
-        rows.append(f"<tr><td class=n>{escape(str(i.get('rank') or n))}</td><td>{img}</td>"
-                    f"<td class=what>{escape(str(i.get('title') or ''))}{note}{came}</td><td>{where}</td>"
-                    f"<td class=n>{_cell(i.get('reach'))}</td><td class=n>{_cell(i.get('severity'))}</td>"
-                    f'<td class=n>{_cell(i.get("evidence_strength"))}</td><td class="cx-r-sid">{ids}</td></tr>')
-    return ('<table class="cx-r"><thead><tr><th class=n>rank</th><th></th><th class=what>negative experience</th>'
-            "<th>where</th><th class=n>people</th><th class=n>severity</th><th class=n>evidence (0-1)</th>"
-            f"<th>cards</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"rank": i.get("rank") or n, "thumb": _still(thumb), "title": i.get("title") or "",
+                     "too_few": bool(i.get("too_few")), "sources": i.get("sources") or [],
+                     "where": [str(x).replace("_", " ") for x in (i.get("stage"), i.get("channel")) if x],
+                     "reach": _cell(i.get("reach")), "severity": _cell(i.get("severity")),
+                     "evidence": _cell(i.get("evidence_strength")),
+                     "cards": [short[x] for x in (i.get("exhibits") or [])[:4] if x in short]})
+    return render("report/ranked.html.j2", rows=rows)
+
+
+def _still(path: Path | None) -> str | None:
+    """A JPEG or PNG inside the run as a data URI (a thumbnail cell), else None."""
+    return pages.data_uri(path) if path is not None and path.suffix.lower() in (".jpg", ".jpeg", ".png") else None
 
 
 def _cell(value: Any) -> str:
@@ -231,7 +225,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:.2f}"
-    return escape(str(value))
+    return str(value)
 
 
 def negative_html(r: ReportData, limit: int = 12) -> str:
@@ -239,40 +233,27 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
     neg = sorted((x for x in r.exhibits if (x.get("valence") is not None and x["valence"] < 0)),
                  key=lambda x: (x["valence"], -(x.get("severity") or 0)))[:limit]
     if not neg:
-        return "<p>No negative exhibit in this run.</p>"
+        return render("report/paragraph.html.j2", text="No negative exhibit in this run.")
     short = ex.short_ids([x["id"] for x in r.exhibits])
     rows = []
     for x in neg:
         thumb = _inside(r.run_dir, (x.get("media") or {}).get("thumb"))
-        img = f'<img src="{pages.data_uri(thumb)}" alt="">' if thumb is not None and thumb.suffix.lower() in (
-            ".jpg", ".jpeg", ".png") else ""
-        what = escape(x.get("quote") or x.get("caption") or x["title"])
         src = x.get("source") or {}
-        rows.append(f'<tr><td class="cx-r-sid">{short[x["id"]]}</td><td>{img}</td><td>{escape(x["kind"])}</td>'
-                    f"<td>{escape(str(x.get('stage') or ''))}</td><td>{escape(str(x.get('channel') or ''))}</td>"
-                    f"<td class=n>{x['valence']:.2f}</td>"
-                    f"<td class=what dir=\"{'rtl' if x.get('lang') == 'fa' else 'ltr'}\">{what}</td>"
-                    f"<td class=src>{escape(str(src.get('file', '')))} @ {escape(str(src.get('locator', '')))}</td></tr>")
-    return ('<table class="cx-r"><thead><tr><th>card</th><th></th><th>kind</th><th>stage</th><th>channel</th>'
-            f"<th class=n>valence</th><th class=what>what</th><th class=src>source</th></tr></thead>"
-            f"<tbody>{''.join(rows)}</tbody></table>")
+        rows.append({"card": short[x["id"]], "thumb": _still(thumb), "kind": x["kind"], "stage": x.get("stage") or "",
+                     "channel": x.get("channel") or "", "valence": x["valence"], "dir": "rtl" if x.get("lang") == "fa" else "ltr",
+                     "what": x.get("quote") or x.get("caption") or x["title"],
+                     "file": src.get("file", ""), "locator": src.get("locator", "")})
+    return render("report/negatives.html.j2", rows=rows)
 
 
 def counts_html(r: ReportData) -> str:
-    rows = "".join(f"<tr><td>{escape(k)}</td><td class=n>{v['in']:,}</td><td class=n>{v['accepted']:,}</td>"
-                   f"<td class=n>{v['rejected']:,}</td>"
-                   f"<td>{'yes' if v['in'] == v['accepted'] + v['rejected'] else 'NO'}</td></tr>"
-                   for k, v in r.counts.items())
-    return ('<table class="cx-r"><thead><tr><th>input</th><th class=n>in</th><th class=n>accepted</th><th class=n>rejected</th>'
-            "<th>balanced</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table><p>{r.rejects:,} rejects are listed with their reasons in "
-            "<code>data/rejects.parquet</code>.</p>")
+    return render("report/counts.html.j2", counts=list(r.counts.items()), rejects=r.rejects)
 
 
 
 def _note(text: str) -> None:
     from IPython.display import HTML, display
-    display(HTML(CSS + f'<p class="cx-r-note">{escape(text)}</p>'))
+    display(HTML(CSS + render("report/note.html.j2", text=text)))
 
 
 def show_stage_chart(r: ReportData) -> None:

@@ -1,0 +1,125 @@
+"""The one way text reaches the kit's markup: Jinja2 templates, autoescaped.
+
+Every HTML fragment that a page, a notebook, the report or the printed cards show is a template
+under ``kit/assets/templates/``, rendered by ``render`` through the one environment below. That
+environment escapes every value it writes (``& < > " '``, the way ``html.escape`` writes them), so a
+template cannot forget to. Markup the kit has itself rendered through this environment is handed
+on to another template as ``Markup``; that is the only way HTML reaches a template unescaped.
+
+Line breaks in a template file, and the indentation after them, are layout for the reader: they
+are dropped when the template is read, so ``<tr>`` and ``<td>`` written on lines of their own render
+as ``<tr><td>``. Words that need a space between them are written on one line.
+
+Two kinds of markup are written outside a template, and take their text through ``plain``: plotly's
+hover text and titles (plotly draws a subset of HTML, ``<b>`` and ``<br>`` among it) and the
+Markdown sentences a notebook shows. ``label`` fills a page label's placeholders with rendered
+fragments, its own words escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import jinja2
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+from kit.core import i18n
+from kit.core.paths import ASSETS_DIR
+
+TEMPLATES_DIR = ASSETS_DIR / "templates"
+
+__all__ = ["Markup", "TEMPLATES_DIR", "environment", "label", "markup", "plain", "render", "render_string"]
+
+# A tag, an output or a comment, whose line breaks are spaces; everything between them is text.
+_JINJA = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\})", re.DOTALL)
+_BREAK = re.compile(r"\r?\n[ \t]*")
+
+
+class JoinLines(Extension):
+    """Drop each line break of a template's text, with the indentation after it (see the module's note)."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        parts = _JINJA.split(source)
+        return "".join(_BREAK.sub(" ", p) if i % 2 else _BREAK.sub("", p) for i, p in enumerate(parts))
+
+
+def plain(text: Any) -> str:
+    """``text`` escaped for markup written outside a template: plotly hover text and titles, Markdown sentences."""
+    return html.escape(str(text))
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template writes, escaped as ``plain`` escapes it; rendered markup stays as it is."""
+    if hasattr(value, "__html__"):
+        return value
+    return Markup(plain(value))
+
+
+def fmt(value: Any, spec: str = "") -> str:
+    """``value`` in a Python format spec: ``{{ n|fmt(",") }}`` writes 1,480; ``{{ v|fmt("+.2f") }}`` writes +0.25."""
+    return format(value, spec)
+
+
+def number(value: Any, lang: str = "en", decimals: int = 0, sign: bool = False) -> str:
+    """A number as the page language writes it (``kit.core.i18n.number``): ``{{ n|number(lang, 1) }}``."""
+    return i18n.number(value, lang, decimals, sign=sign)
+
+
+def label(key: str, lang: str = "en", amount: int | None = None, **fragments: Any) -> Markup:
+    """A page label (worded for ``amount`` things) as markup: its words escaped, its placeholders filled.
+
+    A fragment that is ``Markup`` goes in as it is; anything else is escaped first.
+    """
+    words = plain(i18n.template(key, lang, amount))
+    return Markup(words.format(**{k: _finalize(v) for k, v in fragments.items()}))
+
+
+def join(values: Any, separator: str = "") -> Markup:
+    """``values`` joined by ``separator``, each escaped as every other value is: ``{{ sources|join(", ") }}``."""
+    return Markup(str(_finalize(separator)).join(str(_finalize(v)) for v in values))
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The kit's one Jinja2 environment: templates from kit/assets/templates, every value escaped."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "j2"), default_for_string=True, default=True),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        extensions=[JoinLines],
+        auto_reload=False,
+    )
+    env.filters.update(fmt=fmt, number=number, join=join)
+    env.globals.update(t=i18n.t, count=i18n.count, label=label, finite=_finite)
+    return env
+
+
+def render(name: str, /, **context: Any) -> str:
+    """The template ``name`` (a path under kit/assets/templates) rendered with ``context``, as HTML text."""
+    return environment().get_template(name).render(context)
+
+
+def render_string(source: str, /, **context: Any) -> str:
+    """A template given as text, rendered like a template file (escaped, lines joined)."""
+    return environment().from_string(source).render(context)
+
+
+def markup(name: str, /, **context: Any) -> Markup:
+    """The template ``name`` rendered, as ``Markup`` to hand on to another template."""
+    return Markup(render(name, **context))
+
+
+def fragments(html_texts: Mapping[str, str]) -> dict[str, Markup]:
+    """HTML the kit rendered through this environment (by ``render``), marked to be handed on as it is."""
+    return {k: Markup(v) for k, v in html_texts.items()}
