@@ -4,7 +4,7 @@ table.
 
 from __future__ import annotations
 from kit.views.html import CSS, media_uri
-from html import escape
+from kit.core.templates import Markup, render
 from pathlib import Path
 import pandas as pd
 from kit.core.exhibits import Exhibit
@@ -13,19 +13,12 @@ from kit.core.exhibits import Exhibit
 def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:
     """Published thumbnails grouped by journey stage (for the photos notebook)."""
     if photos is None or photos.empty:
-        return "<p>No photo was published.</p>"
-    out = [CSS]
+        return render("report/paragraph.html.j2", text="No photo was published.")
     order = stages + sorted(set(photos["stage"].dropna()) - set(stages))
     groups = [(s, photos[photos["stage"] == s]) for s in order] + [("(no stage)", photos[photos["stage"].isna()])]
-    for stage, g in groups:
-        if g.empty:
-            continue
-        cells = "".join(
-            f'<figure style="margin:0;width:160px"><img src="{media_uri(run_dir, r.thumb) or ""}" '
-            f'style="width:160px;height:110px;object-fit:cover"><figcaption style="font-size:11px">'
-            f'{escape(str(r.caption or ""))}</figcaption></figure>' for r in g.itertuples())
-        out.append(f"<h4>{escape(stage)}</h4><div style='display:flex;flex-wrap:wrap;gap:8px'>{cells}</div>")
-    return "".join(out)
+    return CSS + render("photos/contact_sheet.html.j2", groups=[
+        (stage, [(media_uri(run_dir, r.thumb) or "", r.caption or "") for r in g.itertuples()])
+        for stage, g in groups if not g.empty])
 
 
 def strongest(photos: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -41,16 +34,15 @@ def strongest(photos: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def strongest_html(photos: pd.DataFrame, exhibits: list[Exhibit], run_dir: Path, n: int = 3) -> str:
-    """Cards of the strongest negative and positive photos, as the gallery draws them (text escaped there)."""
+    """Cards of the strongest negative and positive photos, as the gallery draws them."""
     from kit.views.html import CSS, grid_html
     by_id = {e.id: e.to_dict() for e in exhibits}
     negative, positive = strongest(photos, n)
-    parts = [CSS]
+    groups = []
     for heading, chosen in (("Most negative", negative), ("Most positive", positive)):
         records = [by_id[i] for i in chosen["photo_id"] if i in by_id]
-        parts.append(f"<h4>{heading} ({len(records)})</h4>" + (grid_html(records, run_dir) if records else
-                                                                "<p>No photo rated this way.</p>"))
-    return "".join(parts)
+        groups.append((heading, len(records), Markup(grid_html(records, run_dir)) if records else None))
+    return CSS + render("photos/strongest.html.j2", groups=groups)
 
 
 def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
