@@ -4,7 +4,8 @@ Each card is a landscape A5 half of a portrait A4 sheet (two per sheet, a dashed
 the exhibit's image (photo, clip still or chart) or its quote, its title, stage, channel, feeling
 (in words and with a mark that still reads on a grey printer), its source, and its short id in large
 type so people can vote on paper. The most severe exhibits come first. The cards are an HTML page
-with print CSS, printed by Chromium (kit.exports.printing); every untrusted string is escaped.
+with print CSS (templates cards/card.html.j2 and cards/page.html.j2, which escape every text), printed
+by Chromium (kit.exports.printing).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import base64
 import math
 import tempfile
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from kit.core import exhibits as ex
 from kit.core.paths import ASSETS_DIR
 from kit.views.html import data_uri
 from kit.core.exhibits import band
+from kit.core.templates import Markup, render
 
 ASSETS = ASSETS_DIR
 CARDS_CSS = ASSETS / "cards" / "cards.css"
@@ -63,38 +64,20 @@ def _image(run_dir: Path, rec: dict[str, Any]) -> str | None:
     return None
 
 
-def _dir(rec: dict[str, Any]) -> str:
-    return ' dir="rtl" lang="fa" class="fa"' if rec.get("lang") == "fa" else ' dir="auto"'
-
-
 def card_html(run_dir: Path, rec: dict[str, Any], short_id: str) -> str:
-    """One card. Text goes through html.escape; images are data URIs of files inside the run."""
-    img = _image(run_dir, rec)
-    d = _dir(rec)
-    if img:
-        media = f'<div class="media"><img src="{img}" alt="{escape(rec.get("title") or "")}"></div>'
-    elif rec.get("quote"):
-        marks = "«»" if rec.get("lang") == "fa" else "“”"
-        size = " short" if len(rec["quote"]) <= 140 else ""
-        media = (f'<div class="media quote{size}"><blockquote{d}>{marks[0]}{escape(rec["quote"])}{marks[1]}</blockquote>'
-                 "</div>")
-    else:
-        media = f'<div class="media figure"><p{d}>{escape(rec.get("caption") or rec.get("title") or "")}</p></div>'
+    """One card (cards/card.html.j2); images are data URIs of files inside the run."""
+    fa = rec.get("lang") == "fa"
     words, mark = feeling(rec.get("valence"))
-    valence = rec.get("valence")
-    feel = f'<span class="mark">{mark}</span>{words}' + (f" ({valence:+.1f})" if valence is not None else "")
     facts = [("kind", rec.get("kind")), ("stage", rec.get("stage")), ("channel", rec.get("channel")),
              ("segment", rec.get("segment"))]
-    rows = "".join(f"<dt>{k}</dt><dd>{escape(str(v).replace('_', ' '))}</dd>" for k, v in facts if v)
-    rows += f'<dt>feeling</dt><dd class="feel">{feel}</dd>'
-    if rec.get("severity") is not None:
-        rows += f"<dt>severity</dt><dd>{rec['severity']:.2f}</dd>"
     src = rec.get("source") or {}
-    where = escape(str(src.get("file", ""))) + (f" @ {escape(str(src['locator']))}" if src.get("locator") else "")
-    return (f'<section class="card {band(valence)}" data-id="{escape(rec["id"])}">{media}<div class="info">'
-            f'<div class="sid">{escape(short_id)}</div><div class="sid-label">vote with this id</div>'
-            f'<h2{d}>{escape(rec.get("title") or "")}</h2><dl>{rows}</dl>'
-            f'<div class="src">source: {where}<br>exhibit {escape(rec["id"])}</div></div></section>')
+    return render("cards/card.html.j2", id=rec["id"], band=band(rec.get("valence")), short_id=short_id, fa=fa,
+                  image=_image(run_dir, rec), title=rec.get("title") or "", quote=rec.get("quote"),
+                  short=len(rec.get("quote") or "") <= 140, marks="«»" if fa else "“”",
+                  caption=rec.get("caption") or rec.get("title") or "",
+                  facts=[(k, str(v).replace("_", " ")) for k, v in facts if v], words=words, mark=mark,
+                  valence=rec.get("valence"), severity=rec.get("severity"),
+                  file=src.get("file", ""), locator=src.get("locator"))
 
 
 def _font_faces() -> str:
@@ -113,17 +96,9 @@ def cards_html(run_dir: Path, records: list[dict[str, Any]], title: str = "Exhib
     """The whole printable page: sheets of two cards, most severe first."""
     ordered = order(records)
     short = ex.short_ids([r["id"] for r in records])
-    cards = [card_html(run_dir, r, short[r["id"]]) for r in ordered]
-    sheets = []
-    for i in range(0, len(cards), 2):
-        pair = cards[i:i + 2]
-        cut = '<div class="cut"><span>✂ cut here</span></div>' if len(pair) == 2 else ""
-        sheets.append(f'<div class="sheet">{"".join(pair)}{cut}</div>')
-    if not sheets:
-        sheets.append('<div class="sheet"><p class="empty">This run has no exhibits to print.</p></div>')
-    css = CARDS_CSS.read_text(encoding="utf-8")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title>'
-            f"<style>{_font_faces()}{css}</style></head><body>{''.join(sheets)}</body></html>")
+    cards = [Markup(card_html(run_dir, r, short[r["id"]])) for r in ordered]
+    style = Markup(_font_faces() + CARDS_CSS.read_text(encoding="utf-8"))     # the kit's own CSS, not text to escape
+    return render("cards/page.html.j2", title=title, style=style, sheets=[cards[i:i + 2] for i in range(0, len(cards), 2)])
 
 
 def cards_pdf(run_dir: Path, records: list[dict[str, Any]] | None = None, given_browser: Any = None) -> Path:

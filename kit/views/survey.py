@@ -3,7 +3,7 @@ drivers.
 """
 
 from __future__ import annotations
-from html import escape
+from kit.core.templates import plain
 import pandas as pd
 from kit.analysis.scores import NAMES
 
@@ -36,14 +36,14 @@ def group_text(table: pd.DataFrame, key: str, score: str = "nps") -> str:
     for flag, word in (("above", "above"), ("below", "below")):
         hit = ok[ok[f"{score}_flag"] == flag]
         if len(hit):
-            items = ", ".join(f"{escape(str(r[key]))} ({r[score]:{fmt}}, n={int(r[f'{score}_n']):,})"
+            items = ", ".join(f"{plain(r[key])} ({r[score]:{fmt}}, n={int(r[f'{score}_n']):,})"
                               for _, r in hit.iterrows())
             parts.append(f"{word} the rest: {items}")
     text = (f"{name} by {key}: " + "; ".join(parts) + "." if parts else
             f"No {key} differs from the rest in {name} by more than chance would explain (tests with Holm's correction).")
     few = table[table["too_few"]]
     if len(few):
-        text += (f" Too few answers to judge: {', '.join(escape(str(v)) for v in few[key])} "
+        text += (f" Too few answers to judge: {', '.join(plain(v) for v in few[key])} "
                  f"(shown grey, never ranked).")
     return text
 
@@ -84,7 +84,7 @@ def ideal_text(gaps: pd.DataFrame) -> str:
     few = gaps[gaps["too_few"]]
 
     def items(t: pd.DataFrame) -> str:
-        return ", ".join(f"{escape(r.stage)} {NAMES[r.score]} ({r.actual:.{0 if r.score == 'nps' else 2}f} vs "
+        return ", ".join(f"{plain(r.stage)} {NAMES[r.score]} ({r.actual:.{0 if r.score == 'nps' else 2}f} vs "
                          f"{r.ideal:.{0 if r.score == 'nps' else 2}f})" for r in t.itertuples())
 
     parts = []
@@ -95,7 +95,7 @@ def ideal_text(gaps: pd.DataFrame) -> str:
     if not parts:
         parts.append("Every stage with enough answers is within its interval of the ideal.")
     if len(few):
-        parts.append(f"Too few answers to judge: {', '.join(sorted(set(escape(s) for s in few['stage'])))}.")
+        parts.append(f"Too few answers to judge: {', '.join(sorted(set(plain(s) for s in few['stage'])))}.")
     return " ".join(parts)
 
 
@@ -109,7 +109,7 @@ def drivers_text(drivers: pd.DataFrame, top: int = 3) -> str:
                 "mention one to judge).")
     items = []
     for r in ranked.itertuples():
-        items.append(f"**{escape(str(r.label))}** ({r.lang}, {r.n_with:,} respondents): NPS {r.nps_with:.0f} against "
+        items.append(f"**{plain(r.label)}** ({r.lang}, {r.n_with:,} respondents): NPS {r.nps_with:.0f} against "
                      f"{r.nps_without:.0f} for the rest ({r.difference:+.0f} points, 95% interval {r.lo:+.0f} to "
                      f"{r.hi:+.0f}); it {r.direction} NPS by {abs(r.impact):.1f} points overall")
     return "The themes that move NPS most: " + "; ".join(items) + "."
