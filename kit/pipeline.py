@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kit.core import runs
+from kit.core import runfolder, runs
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.errors import KitError, PipelineError, ProjectError
 from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
@@ -60,7 +60,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     declared = declared_parameters(notebooks)
     check_parameters(parameters or {}, declared)
     partial = out_dir / f"{runs.PARTIAL_PREFIX}{run_id}"
-    (partial / "notebooks").mkdir(parents=True)
+    (partial / runfolder.NOTEBOOKS).mkdir(parents=True)
     params = {"project": str(project_dir), "run_dir": str(partial), **(parameters or {})}
     manifest: dict[str, Any] = {
         "run_id": run_id, "status": "running", "started": runs.now(), "finished": None,
@@ -73,7 +73,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         t0 = time.perf_counter()
         try:
             own = {k: v for k, v in params.items() if k in declared[nb]}
-            execute(nb, partial / "notebooks" / nb.name, own, progress=progress,
+            execute(nb, partial / runfolder.NOTEBOOKS / nb.name, own, progress=progress,
                     renderer=REPORT_RENDERER if nb.stem.endswith("report") else None)
         except Exception as exc:  # noqa: BLE001 - any failure must still leave a readable run
             cell, error = failure(exc)
@@ -81,14 +81,14 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
                             error={"notebook": nb.name, "cell": cell, "error": error})
             runs.write_manifest(partial, manifest)
             kept = runs.keep_failed(partial, out_dir, run_id)
-            raise PipelineError(nb.name, cell, error, kept / "notebooks" / nb.name) from None
+            raise PipelineError(nb.name, cell, error, kept / runfolder.NOTEBOOKS / nb.name) from None
         seconds = round(time.perf_counter() - t0, 2)
         manifest["steps"].append({"notebook": nb.name, "seconds": seconds})
         say(f"[{i}/{len(notebooks)}] {nb.stem} done in {seconds:.1f} s")
     from kit.exports import report as export
     export.report_html(partial)
     gallery_file.gallery_html(partial)
-    manifest["rows"] = runs.collect_counts(partial)
+    manifest["rows"] = runfolder.read_counts(partial)
     manifest.update(status="succeeded", finished=runs.now())
     runs.write_manifest(partial, manifest)
     return runs.publish(partial, out_dir, run_id)

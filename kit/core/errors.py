@@ -58,6 +58,27 @@ class RunNotFoundError(KitError, FileNotFoundError):
     exit_code = 2
 
 
+class RunFileError(KitError, ValueError):
+    """A file of a run folder is there but cannot be read as what it should be (kit.core.runfolder)."""
+
+    exit_code = 2
+
+    def __init__(self, file: str | Path, problem: str, *, fix: str = "") -> None:
+        self.file, self.problem, self.fix = str(file), problem, fix
+        super().__init__(f"{self.file}: {problem}" + (f"; {fix}" if fix else ""))
+
+
+class TableColumnsError(KitError, ValueError):
+    """The kit was about to write a canonical table without some of its columns (kit.core.schema)."""
+
+    exit_code = 1
+
+    def __init__(self, table: str, missing: list[str]) -> None:
+        self.table, self.missing = table, missing
+        super().__init__(f"table {table!r} lacks the column(s) {', '.join(missing)} that docs/design.md "
+                         "declares for it (kit/core/schema.py); it was not written")
+
+
 class PipelineError(KitError, RuntimeError):
     """A pipeline notebook failed; says which notebook and cell, and where the partial run is kept."""
 

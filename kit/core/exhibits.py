@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from kit.core import runfolder
+
 SCHEMA_VERSION = 1
 KINDS = ("photo", "clip", "quote", "chart", "metric")
 LENSES = ("design", "engineering", "business")
@@ -75,9 +77,8 @@ def check(ex: Exhibit) -> list[str]:
 
 def write_part(run_dir: Path, step: str, exhibits: list[Exhibit]) -> Path:
     """Write one step's exhibits; a re-run of the step replaces its part, never duplicates it."""
-    folder = run_dir / "exhibits"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{step}.json"
+    path = runfolder.exhibit_part_path(run_dir, step)
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps([e.to_dict() for e in exhibits], ensure_ascii=False, indent=1),
                     encoding="utf-8")
     return path
@@ -87,7 +88,7 @@ def merge_parts(run_dir: Path) -> list[dict[str, Any]]:
     """All parts in step order, ids made unique (a later duplicate id is an error in the kit)."""
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
-    for part in sorted((run_dir / "exhibits").glob("*.json")):
+    for part in runfolder.exhibit_parts(run_dir):
         for rec in json.loads(part.read_text(encoding="utf-8")):
             if rec["id"] in seen:
                 raise ValueError(f"exhibit id {rec['id']!r} appears twice ({part.name})")
@@ -98,13 +99,10 @@ def merge_parts(run_dir: Path) -> list[dict[str, Any]]:
 
 def load(run_dir: Path) -> list[dict[str, Any]]:
     """Read ``exhibits.json`` of a run, refusing records of a schema this kit does not know."""
-    path = run_dir / "exhibits.json"
-    if not path.exists():
-        return []
-    records = json.loads(path.read_text(encoding="utf-8"))
+    records = runfolder.read_exhibits(run_dir)
     newer = {r.get("schema") for r in records} - {SCHEMA_VERSION}
     if newer:
-        raise ValueError(f"{path}: exhibit schema {sorted(newer)} is not {SCHEMA_VERSION}; "
+        raise ValueError(f"{Path(run_dir) / runfolder.EXHIBITS}: exhibit schema {sorted(newer)} is not {SCHEMA_VERSION}; "
                          "open this run with the kit version that made it")
     return records
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-COLUMNS = ["source_file", "locator", "reason", "step"]
+from kit.core import runfolder
+from kit.core.schema import REJECT_COLUMNS as COLUMNS
 
 
 @dataclass
@@ -41,11 +42,9 @@ class RejectLog:
 
     def save(self, run_dir: Path) -> Path:
         """Replace this step's rows in rejects.parquet (a re-run of a step never doubles them)."""
-        path = run_dir / "data" / "rejects.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        old = pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=COLUMNS)
+        old = runfolder.read_table(run_dir, "rejects") if runfolder.has_table(run_dir, "rejects") \
+            else pd.DataFrame(columns=COLUMNS)
         old = old[old["step"] != self.step]
         frames = [f for f in (old.astype("string"), self.frame()) if len(f)]
         table = pd.concat(frames, ignore_index=True) if frames else self.frame()
-        table.to_parquet(path, index=False)
-        return path
+        return runfolder.write_table(run_dir, "rejects", table)

@@ -3,7 +3,8 @@
 A run is built in ``<out>/.partial-<run-id>/``. Only when every step succeeded is it renamed to
 ``<out>/<run-id>/`` and ``<out>/latest`` re-pointed at it (a symlink swapped with ``os.replace``,
 so a reader never sees it missing). A failed run is renamed ``failed-<run-id>`` and kept for
-debugging; a killed run stays ``.partial-...``. Neither ever touches ``latest``.
+debugging; a killed run stays ``.partial-...``. Neither ever touches ``latest``. What a run folder
+holds, and the names of its files, is ``kit.core.runfolder``'s.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from kit.core import exhibits as ex
+from kit.core import runfolder
 from kit.core.errors import RunNotFoundError
 from kit.core.paths import REPORTS_DIR, RUN_ENV_VAR, locate
-from kit.core import exhibits as ex
+from kit.core.runfolder import MANIFEST
 
-MANIFEST = "manifest.json"
 LATEST = "latest"
 PARTIAL_PREFIX = ".partial-"
 FAILED_PREFIX = "failed-"
@@ -81,14 +83,6 @@ def read_manifest(run_dir: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def collect_counts(run_dir: Path) -> dict[str, dict[str, int]]:
-    """Rows in / accepted / rejected per input file, as each step recorded them."""
-    counts: dict[str, dict[str, int]] = {}
-    for part in sorted((run_dir / "counts").glob("*.json")):
-        counts.update(json.loads(part.read_text(encoding="utf-8")))
-    return counts
-
-
 def publish(partial: Path, out: Path, run_id: str) -> Path:
     """Rename the finished run into place and point ``latest`` at it."""
     final = out / run_id
@@ -124,13 +118,4 @@ def resolve_run(run: str | Path | None = None) -> Path:
 def load_run(run: str | Path | None = None) -> tuple[Path, dict[str, Any], list[dict[str, Any]]]:
     """The run folder, its summary and its exhibits (raises RunNotFoundError with the fix)."""
     run_dir = resolve_run(run)
-    summary_path = run_dir / "summary.json"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
-    return run_dir, summary, ex.load(run_dir)
-
-
-def read_negatives(run_dir: Path) -> list[dict[str, Any]]:
-    path = run_dir / "negatives.json"
-    if not path.exists():
-        return []
-    return sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda e: e.get("rank") or 1e9)
+    return run_dir, runfolder.read_summary(run_dir), ex.load(run_dir)

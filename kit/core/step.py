@@ -8,7 +8,6 @@ gets the ingested tables it needs made for it, so every notebook runs as-is.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pandas as pd
 
 from kit.core import exhibits as ex
 from kit.core import project as project_mod
+from kit.core import runfolder
 from kit.core.paths import SCRATCH_RUN, locate
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
@@ -30,33 +30,26 @@ class Step:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def table_path(self, table: str) -> Path:
-        return self.run_dir / "data" / f"{table}.parquet"
+        return runfolder.table_path(self.run_dir, table)
 
     def has_table(self, table: str) -> bool:
-        return self.table_path(table).exists()
+        return runfolder.has_table(self.run_dir, table)
 
     def save_table(self, table: str, frame: pd.DataFrame) -> Path:
-        path = self.table_path(table)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(path, index=False)
-        return path
+        """Write ``data/<table>.parquet``; a canonical table is checked against its columns first."""
+        return runfolder.write_table(self.run_dir, table, frame)
 
     def load_table(self, table: str) -> pd.DataFrame:
-        return pd.read_parquet(self.table_path(table))
+        return runfolder.read_table(self.run_dir, table)
 
     def save_moments(self, frame: pd.DataFrame) -> Path:
         """This step's moments; the gallery step merges every step's part into ``moments``."""
-        path = self.run_dir / "parts" / f"moments-{self.name}.parquet"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_parquet(path, index=False)
-        return path
+        return runfolder.write_moment_part(self.run_dir, self.name, frame)
 
     def finish(self, exhibits: list[ex.Exhibit] | None = None) -> pd.DataFrame:
         """Write rejects, counts and exhibits of this step; returns the counts as a table to show."""
         self.rejects.save(self.run_dir)
-        counts_dir = self.run_dir / "counts"
-        counts_dir.mkdir(parents=True, exist_ok=True)
-        (counts_dir / f"{self.name}.json").write_text(json.dumps(self.counts, indent=1), encoding="utf-8")
+        runfolder.write_counts(self.run_dir, self.name, self.counts)
         if exhibits is not None:
             ex.write_part(self.run_dir, self.name, exhibits)
         rows = [{"input": k, **v, "balanced": v["in"] == v["accepted"] + v["rejected"]}

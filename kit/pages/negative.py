@@ -17,16 +17,15 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from IPython.display import HTML, display
 
 from kit.charts import store as figures
 from kit.core import i18n
-from kit.core.errors import KitError
+from kit.core import runfolder
+from kit.core.errors import KitError, RunFileError
 from kit.core import exhibits as ex
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
-from kit.core.runs import read_negatives
 
 log = logging.getLogger("cxkit.pages")
 
@@ -90,7 +89,7 @@ def pain_grid_html(fig_json: dict[str, Any]) -> str:
 
 
 def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
-    part = run_dir / "exhibits" / "negative.json"
+    part = runfolder.exhibit_part_path(run_dir, "negative")
     try:
         from kit.core import exhibits as ex
         records = ex.load(run_dir) or (json.loads(part.read_text(encoding="utf-8")) if part.exists() else [])
@@ -101,18 +100,18 @@ def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
 
 
 def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, lang: str) -> None:
-    rel = (record or {}).get("media", {}).get("figure") or f"{figures.CHARTS}/{ex_id}.json"
-    path = run_dir / rel
+    rel = (record or {}).get("media", {}).get("figure") or runfolder.chart_rel(ex_id)
+    path = runfolder.media_path(run_dir, rel)
     caption = (record or {}).get("caption") or ""
     display(HTML(pages.page_open(lang) + f"<h3>{escape(i18n.t(key, lang))}</h3><p>{escape(i18n.t(key + '_why', lang))}</p>"
                  + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
                  + f'<p><a href="{escape(gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
                  "</p></div>"))
-    if not path.exists():
+    if path is None:
         display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
         return
-    if ex_id == ex.WALL_ID and (run_dir / "data" / "wall.parquet").exists():
-        display(HTML(wall_html(pd.read_parquet(run_dir / "data" / "wall.parquet"))))
+    if ex_id == ex.WALL_ID and runfolder.has_table(run_dir, "wall"):
+        display(HTML(wall_html(runfolder.read_table(run_dir, "wall"))))
         return
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)
@@ -142,7 +141,11 @@ def negative_room() -> None:
 
 def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
     t = functools.partial(i18n.t, lang=lang)
-    entries = read_negatives(run_dir)
+    try:
+        entries = runfolder.read_negatives(run_dir) or []
+    except RunFileError:                # the room shows what it shows for a run without a ranking
+        log.exception("could not read the ranking of %s", run_dir)
+        entries = []
     by_id = _records_by_id(run_dir)
     head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
             + f"<h2>{escape(t('nr_title'))}{escape(t('sep'))}{escape(str(summary.get('name', '')))}</h2>"

@@ -8,7 +8,6 @@ Sections say plainly when their evidence is missing from the run.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +16,8 @@ from typing import Any
 import pandas as pd
 
 from kit.core import exhibits as ex
-from kit.core.runs import collect_counts
+from kit.core import runfolder
+from kit.core.runfolder import media_path
 from kit.core.step import Step
 from kit.core.templates import plain, render
 from kit.views import html as pages
@@ -56,12 +56,11 @@ def load(step: Step) -> ReportData:
 
     The contact log is never read: its dose-response bands were aggregated by DuckDB in the pipeline.
     """
-    path = step.run_dir / "summary.json"
-    if not path.exists():                     # the notebook opened on its own: assemble the gallery first
+    if not (step.run_dir / runfolder.SUMMARY).exists():     # the notebook opened on its own: assemble the gallery first
         from kit.core.rejects import RejectLog
         from kit.steps import gallery
         gallery.assemble(Step("gallery", step.project, step.run_dir, RejectLog("gallery")))
-    summary = json.loads(path.read_text(encoding="utf-8"))
+    summary = runfolder.read_summary(step.run_dir)
     trend = pd.DataFrame(summary.get("weekly") or [])
     if len(trend):
         trend["period"] = pd.to_datetime(trend["period"])
@@ -69,7 +68,7 @@ def load(step: Step) -> ReportData:
         name=summary.get("name") or step.project.name, headline=summary["headline"],
         by_stage=pd.DataFrame(summary.get("by_stage") or []), trend=trend,
         bands=pd.DataFrame(summary.get("contact_bands") or []),
-        exhibits=ex.load(step.run_dir), counts=collect_counts(step.run_dir), rejects=int(summary.get("rejects", 0)),
+        exhibits=ex.load(step.run_dir), counts=runfolder.read_counts(step.run_dir), rejects=int(summary.get("rejects", 0)),
         run_dir=step.run_dir, ideal=dict(summary.get("ideal") or {}))
 
 
@@ -152,17 +151,10 @@ def chart_views(r: ReportData) -> list[dict[str, Any]]:
         if rec.get("kind") != "chart":
             continue
         media = rec.get("media") or {}
-        figure = _inside(r.run_dir, media.get("figure"))
-        thumb = _inside(r.run_dir, media.get("thumb"))
+        figure = media_path(r.run_dir, media.get("figure"))
+        thumb = media_path(r.run_dir, media.get("thumb"))
         views.append({"record": rec, "figure": figure, "thumb": thumb})
     return sorted(views, key=lambda v: -(v["record"].get("severity") or 0))
-
-
-def _inside(run_dir: Path, rel: str | None) -> Path | None:
-    if not rel:
-        return None
-    path = (run_dir / rel).resolve()
-    return path if path.is_relative_to(run_dir.resolve()) and path.is_file() else None
 
 
 def show_chart_views(r: ReportData) -> None:
@@ -192,20 +184,18 @@ def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None =
     Score = severity x reach x evidence strength (kit.analysis.pain); entries with too little evidence are
     listed after the ranked ones and say so. Card ids are the short ids printed on cards.pdf.
     """
-    path = Path(run_dir) / "negatives.json"
-    if not path.is_file():
+    items = runfolder.read_negatives(run_dir)
+    if items is None:
         return render("report/note.html.j2", text="This run has no ranked list of negative experiences (negatives.json); "
                       "the exhibits below are ordered by how negative they are.")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    items = data.get("negatives", data.get("items", [])) if isinstance(data, dict) else data
-    items = sorted((i for i in items if isinstance(i, dict)), key=lambda i: i.get("rank") or 1e9)[:limit]
+    items = items[:limit]
     if not items:
         return render("report/paragraph.html.j2", text="No negative experience was ranked in this run.")
     records = exhibits if exhibits is not None else ex.load(Path(run_dir))
     short = ex.short_ids([r["id"] for r in records])
     rows = []
     for n, i in enumerate(items, 1):
-        thumb = _inside(Path(run_dir), i.get("thumb"))
+        thumb = media_path(run_dir, i.get("thumb"))
         rows.append({"rank": i.get("rank") or n, "thumb": _still(thumb), "title": i.get("title") or "",
                      "too_few": bool(i.get("too_few")), "sources": i.get("sources") or [],
                      "where": [str(x).replace("_", " ") for x in (i.get("stage"), i.get("channel")) if x],
@@ -237,7 +227,7 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
     short = ex.short_ids([x["id"] for x in r.exhibits])
     rows = []
     for x in neg:
-        thumb = _inside(r.run_dir, (x.get("media") or {}).get("thumb"))
+        thumb = media_path(r.run_dir, (x.get("media") or {}).get("thumb"))
         src = x.get("source") or {}
         rows.append({"card": short[x["id"]], "thumb": _still(thumb), "kind": x["kind"], "stage": x.get("stage") or "",
                      "channel": x.get("channel") or "", "valence": x["valence"], "dir": "rtl" if x.get("lang") == "fa" else "ltr",
