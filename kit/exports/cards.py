@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import exhibits as ex
+from kit.core import runfolder
 from kit.core.paths import ASSETS_DIR
 from kit.views.html import data_uri
 from kit.core.exhibits import band
@@ -55,11 +56,8 @@ def _image(run_dir: Path, rec: dict[str, Any]) -> str | None:
     """The best still to print: a photo's display image, else the thumbnail (clip still, chart PNG)."""
     media = rec.get("media") or {}
     for key in ("image", "thumb"):
-        rel = media.get(key)
-        if not rel:
-            continue
-        path = (run_dir / rel).resolve()
-        if path.is_relative_to(run_dir.resolve()) and path.is_file() and path.suffix.lower() in (".jpg", ".jpeg", ".png"):
+        path = runfolder.media_path(run_dir, media.get(key))
+        if path is not None and path.suffix.lower() in (".jpg", ".jpeg", ".png"):
             return data_uri(path)
     return None
 
@@ -106,7 +104,7 @@ def cards_pdf(run_dir: Path, records: list[dict[str, Any]] | None = None, given_
     from kit.exports import printing
     run_dir = Path(run_dir)
     records = ex.load(run_dir) if records is None else records
-    out = run_dir / "cards.pdf"
+    out = run_dir / runfolder.CARDS_PDF
     with tempfile.TemporaryDirectory(prefix="cxkit-cards-") as tmp:
         page = Path(tmp) / "cards.html"
         page.write_text(cards_html(run_dir, records), encoding="utf-8")

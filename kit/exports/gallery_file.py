@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 from kit.analysis import lenses
 from kit.core import exhibits as ex
+from kit.core import runfolder
 from kit.core.paths import ASSETS_DIR
+from kit.core.runfolder import media_path
 from kit.views.html import data_uri
 
 
@@ -20,8 +22,7 @@ CLIP_BUDGET_BYTES = 8 * 1024 * 1024      # clips embedded up to this total; link
 
 
 def _title(run_dir: Path) -> str:
-    summary = run_dir / "summary.json"
-    name = json.loads(summary.read_text(encoding="utf-8")).get("name", "") if summary.exists() else ""
+    name = runfolder.read_summary(run_dir).get("name", "")
     return f"{name} — experience report" if name else "Experience report"
 
 
@@ -36,15 +37,17 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
     for rec in records:
         media = dict(rec.get("media") or {})
         for key in ("thumb", "image"):
-            if key in media and (run_dir / media[key]).is_file():
-                media[key + "_src"] = data_uri(run_dir / media[key])
+            path = media_path(run_dir, media.get(key))
+            if path is not None:
+                media[key + "_src"] = data_uri(path)
         media.pop("image_src", None) if "thumb_src" in media else None
         clip = media.get("clip")
-        if clip and (run_dir / clip).is_file():
-            size = (run_dir / clip).stat().st_size
+        clip_path = media_path(run_dir, clip)
+        if clip_path is not None:
+            size = clip_path.stat().st_size
             mime = "audio/mp4" if clip.endswith(".m4a") else "video/mp4"
             if size <= budget:
-                media["clip_src"] = data_uri(run_dir / clip)
+                media["clip_src"] = data_uri(clip_path)
                 budget -= size
             else:
                 media["clip_src"] = clip
@@ -63,11 +66,10 @@ def _json_for_script(data: Any) -> str:
 
 def gallery_html(run_dir: Path) -> Path:
     """``gallery.html``: every exhibit with its filters, in one file that opens offline."""
-    summary_path = run_dir / "summary.json"
-    summary = json.loads(summary_path.read_text(encoding="utf-8")) if summary_path.exists() else {}
+    summary = runfolder.read_summary(run_dir)
     records = _embed_media(run_dir, ex.load(run_dir))
     page = GALLERY_TEMPLATE.read_text(encoding="utf-8")
     page = page.replace("/*DATA*/null", _json_for_script({"summary": summary, "exhibits": records}))
-    out = run_dir / "gallery.html"
+    out = run_dir / runfolder.GALLERY_HTML
     out.write_text(page, encoding="utf-8")
     return out

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kit.core import runs
+from kit.core import runfolder, runs
 from kit.core.errors import PipelineError, ProjectError, RunNotFoundError
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import ASSETS_DIR, NOTEBOOKS_DIR
@@ -46,7 +46,7 @@ def execute_report(run_dir: Path) -> Path:
     """
     run_dir = Path(run_dir)
     project = report_project(run_dir)
-    out = run_dir / "notebooks" / REPORT_NOTEBOOK
+    out = run_dir / runfolder.NOTEBOOKS / REPORT_NOTEBOOK
     out.parent.mkdir(parents=True, exist_ok=True)
     work = out.with_suffix(".running.ipynb")
     try:
@@ -67,7 +67,7 @@ def report_html(run_dir: Path) -> Path:
     import nbformat
     from nbconvert import HTMLExporter
 
-    executed = run_dir / "notebooks" / REPORT_NOTEBOOK
+    executed = run_dir / runfolder.NOTEBOOKS / REPORT_NOTEBOOK
     if not executed.is_file():
         raise RunNotFoundError(f"{executed} is missing: the report notebook has not run on this run folder; "
                                "run `cxkit report` without --no-execute")
@@ -75,7 +75,7 @@ def report_html(run_dir: Path) -> Path:
     exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}})
-    out = run_dir / "report.html"
+    out = run_dir / runfolder.REPORT_HTML
     out.write_text(_CDN_MATHJAX.sub("", body), encoding="utf-8")
     return out
 
@@ -84,10 +84,10 @@ def report_pdf(run_dir: Path, given_browser: Any = None) -> Path:
     """``report.pdf``: report.html printed on A4 by Chromium, every chart as an image kept whole on its page."""
     from kit.exports import printing
     run_dir = Path(run_dir).resolve()
-    html = run_dir / "report.html"
+    html = run_dir / runfolder.REPORT_HTML
     if not html.exists():
         report_html(run_dir)
-    return printing.print_pdf(html.as_uri(), run_dir / "report.pdf", charts_to_images=True, given_browser=given_browser)
+    return printing.print_pdf(html.as_uri(), run_dir / runfolder.REPORT_PDF, charts_to_images=True, given_browser=given_browser)
 
 
 def cards_pdf(run_dir: Path, given_browser: Any = None) -> Path:

@@ -19,6 +19,7 @@ from IPython.display import HTML, display
 
 from kit.analysis import lenses
 from kit.core import i18n
+from kit.core.runfolder import media_path
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
 from kit.core.exhibits import band
@@ -227,11 +228,8 @@ class GalleryPage:
         self.grid.selected = ""
 
     def _figure(self, rec: dict[str, Any]) -> w.Widget | None:
-        rel = (rec.get("media") or {}).get("figure")
-        if not rel:
-            return None
-        path = (self.run_dir / rel).resolve()
-        if not (path.is_relative_to(self.run_dir.resolve()) and path.is_file()):
+        path = media_path(self.run_dir, (rec.get("media") or {}).get("figure"))
+        if path is None:
             return None
         import plotly.io as pio
         fig = pio.read_json(path)

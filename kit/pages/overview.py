@@ -7,7 +7,6 @@ from __future__ import annotations
 from kit.charts.journey import HEIGHT, SVG, WIDTH
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 import functools
-import json
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,7 +14,8 @@ import pandas as pd
 from IPython.display import HTML, display
 from kit.charts import journey as overview_chart
 from kit.charts import survey as charts
-from kit.core import i18n
+from kit.core import i18n, runfolder
+from kit.core.errors import RunFileError
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
 from kit.pages.page import log, _message, _load, _lang
@@ -26,24 +26,23 @@ NEGATIVE_PAGE = "negative.ipynb"
 
 
 def _read_journey(run_dir: Path) -> pd.DataFrame | None:
-    path = run_dir / "data" / "journey.parquet"
-    if not path.exists():
+    if not runfolder.has_table(run_dir, "journey"):
         return None
-    table = pd.read_parquet(path)
+    table = runfolder.read_table(run_dir, "journey")
     missing = overview_chart.REQUIRED - set(table.columns)
     if missing:
-        log.error("%s lacks columns %s", path, sorted(missing))
+        log.error("%s lacks columns %s", runfolder.table_path(run_dir, "journey"), sorted(missing))
         return None
     return table
 
 
 def _read_negatives(run_dir: Path) -> list[dict[str, Any]] | None:
-    path = run_dir / "negatives.json"
-    if not path.exists():
+    """The ranking; None when the run has none or it cannot be read (the page then shows the worst exhibits)."""
+    try:
+        return runfolder.read_negatives(run_dir)
+    except RunFileError:
+        log.exception("could not read the ranking of %s", run_dir)
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
-    items = data.get("negatives", data) if isinstance(data, dict) else data
-    return sorted(items, key=lambda n: n.get("rank", 1e9))
 
 
 def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5) -> str:

@@ -17,8 +17,6 @@ value, or through the bar's ``textContent``. Labels and numbers follow the page'
 
 from __future__ import annotations
 
-import json
-
 import functools
 import logging
 from collections.abc import Callable
@@ -30,7 +28,7 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from kit.core import i18n
+from kit.core import i18n, runfolder
 from kit.workshop.fields import DEPARTMENTS, WorkshopError, participant_fields
 from kit.workshop.store import DB_NAME, SEVERITY, Participant, Workshop
 from kit.core.paths import ASSETS_DIR
@@ -391,7 +389,7 @@ def overview_panel(run_dir: Path, lang: str = "en", past: list[dict[str, Any]] |
 def past_workshops_of(run_dir: Path) -> list[dict[str, Any]]:
     """The earlier runs' workshops as the pipeline wrote them into this run's ``summary.json``."""
     try:
-        summary = json.loads((Path(run_dir) / "summary.json").read_text(encoding="utf-8"))
+        summary = runfolder.read_summary(run_dir)
     except (OSError, ValueError):
         return []
     past = summary.get("past_workshops") if isinstance(summary, dict) else None

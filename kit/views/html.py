@@ -16,6 +16,7 @@ from typing import Any
 
 from kit.core import i18n
 from kit.core.paths import ASSETS_DIR
+from kit.core.runfolder import media_path
 from kit.core.exhibits import band
 from kit.core.templates import Markup, render
 
@@ -92,10 +93,9 @@ def data_uri(path: Path) -> str:
 
 
 def media_uri(run_dir: Path, rel: str | None) -> str | None:
-    if not rel:
-        return None
-    path = (run_dir / rel).resolve()
-    return data_uri(path) if path.is_relative_to(run_dir) and path.is_file() else None
+    """The file a record names, inlined as a data URI; None when it is missing or leaves the run."""
+    path = media_path(run_dir, rel)
+    return data_uri(path) if path is not None else None
 
 
 def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label: str = "", lang: str = "en") -> str:

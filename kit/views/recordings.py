@@ -16,6 +16,7 @@ import pandas as pd
 
 from kit.analysis.timeline import hms
 from kit.core.exhibits import Exhibit
+from kit.core.runfolder import media_path
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER
 from kit.steps.recordings import RecordingsResult
 from kit.views.html import data_uri
@@ -79,12 +80,13 @@ def moments_html(exhibits: list[Exhibit], run_dir: Path, heading: str) -> str:
 
 def _card(e: Exhibit, run_dir: Path) -> str:
     clip = e.media.get("clip")
-    if clip and (run_dir / clip).is_file():
-        uri = data_uri(run_dir / clip)
-        poster = f' poster="{data_uri(run_dir / e.media["thumb"])}"' if e.media.get("thumb") and clip.endswith(".mp4") else ""
+    path, thumb = media_path(run_dir, clip), media_path(run_dir, e.media.get("thumb"))
+    if path is not None:
+        uri = data_uri(path)
+        poster = f' poster="{data_uri(thumb)}"' if thumb is not None and clip.endswith(".mp4") else ""
         player = (f'<video controls preload="metadata" width="100%"{poster} src="{uri}"></video>' if clip.endswith(".mp4")
-                  else f'<img src="{data_uri(run_dir / e.media["thumb"])}" width="100%" alt="waveform">'
-                       f'<audio controls preload="metadata" style="width:100%" src="{uri}"></audio>')
+                  else (f'<img src="{data_uri(thumb)}" width="100%" alt="waveform">' if thumb is not None else "")
+                  + f'<audio controls preload="metadata" style="width:100%" src="{uri}"></audio>')
     else:
         player = "<p><i>no clip: the media could not be used; the transcript gives the quote</i></p>"
     coded = "coded by a researcher" if e.evidence.get("coded_by") == "person" else "found automatically"
