@@ -15,13 +15,13 @@ Scores are in 0..1 and built from the exhibit record alone, so ranking 10,000 ex
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kit.core import runfolder
 from kit.core.i18n import join as join_facts
 from kit.core.i18n import number
 
@@ -161,9 +161,6 @@ def label(rec: dict[str, Any], lens: str, lang: str = "en") -> str:
     return join_facts(parts, lang)
 
 
-LENSES_FILE = "lenses.json"
-
-
 def precompute(records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any]:
     """Every lens's order (exhibit ids) and card labels in ``lang``: what the gallery page reads instead of ranking."""
     return {"lang": lang, "order": {lens: [r["id"] for r in rank(records, lens)] for lens in LENSES},
@@ -172,17 +169,14 @@ def precompute(records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any
 
 def write(run_dir: Path, records: list[dict[str, Any]], lang: str = "en") -> Path:
     """``<run>/lenses.json``, written by the gallery step so a page with 10,000 exhibits switches lens at once."""
-    path = run_dir / LENSES_FILE
-    path.write_text(json.dumps(precompute(records, lang), ensure_ascii=False), encoding="utf-8")
-    return path
+    return runfolder.write_lenses(run_dir, precompute(records, lang))
 
 
 def read(run_dir: Path, records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any] | None:
     """The precomputed lenses if they match these exhibits and this language; else None (the page ranks itself)."""
-    path = run_dir / LENSES_FILE
-    if not path.exists():
+    data = runfolder.read_lenses(run_dir)
+    if data is None:
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
     ids = {r["id"] for r in records}
     if data.get("lang") != lang or any(set(data["order"].get(lens, [])) != ids for lens in LENSES):
         return None

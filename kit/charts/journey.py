@@ -21,9 +21,9 @@ import plotly.graph_objects as go
 from kit.charts.palette import OKABE_ITO
 from kit.charts import store as figures
 from kit.charts import survey as charts
-from kit.core import i18n
+from kit.core import i18n, runfolder
 
-SVG = f"{figures.CHARTS}/overview-journey.svg"
+SVG = runfolder.chart_rel("overview-journey", "svg")
 WIDTH, HEIGHT = 1100, 400
 REQUIRED = {"stage", "source", "valence", "lo", "hi", "n"}     # columns of data/journey.parquet it draws
 

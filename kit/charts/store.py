@@ -18,9 +18,10 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from kit.core import runfolder
+
 log = logging.getLogger("cxkit.figures")
 
-CHARTS = "charts"
 PNG_WIDTH, PNG_HEIGHT, PNG_SCALE = 1100, 620, 1      # used when the figure sets no width or height
 PNG_TIMEOUT_S = 90.0
 NO_PNG_ENV = "CXKIT_NO_PNG"          # set to 1 to skip static images (e.g. on a machine without Chromium)
@@ -111,13 +112,13 @@ def save_figure(run_dir: Path, exhibit_id: str, fig: go.Figure, *, png: bool = T
     """
     if not exhibit_id or "/" in exhibit_id or "\\" in exhibit_id or exhibit_id.startswith("."):
         raise ValueError(f"exhibit id {exhibit_id!r} cannot name a file")
-    folder = Path(run_dir) / CHARTS
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"{exhibit_id}.json").write_text(fig.to_json(), encoding="utf-8")
-    media = {"figure": f"{CHARTS}/{exhibit_id}.json"}
-    png_path = folder / f"{exhibit_id}.png"
+    path = runfolder.chart_path(run_dir, exhibit_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(fig.to_json(), encoding="utf-8")
+    media = {"figure": runfolder.chart_rel(exhibit_id)}
+    png_path = runfolder.chart_path(run_dir, exhibit_id, "png")
     if png and write_image(fig, png_path):
-        media["thumb"] = f"{CHARTS}/{exhibit_id}.png"
+        media["thumb"] = runfolder.chart_rel(exhibit_id, "png")
     elif png_path.exists():
         png_path.unlink()                       # a stale image from an earlier run would show old numbers
     return media
@@ -125,8 +126,7 @@ def save_figure(run_dir: Path, exhibit_id: str, fig: go.Figure, *, png: bool = T
 
 def load_figure(run_dir: Path, rel: str) -> go.Figure:
     """The figure stored at ``rel`` (as in ``media["figure"]``), refusing paths that leave the run folder."""
-    root = Path(run_dir).resolve()
-    path = (root / rel).resolve()
-    if root not in path.parents:
+    path = runfolder.media_path(run_dir, rel, must_exist=False)
+    if path is None:
         raise ValueError(f"figure path {rel!r} leaves the run folder")
     return pio.from_json(path.read_text(encoding="utf-8"), output_type="Figure", skip_invalid=True)

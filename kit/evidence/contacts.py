@@ -19,6 +19,7 @@ from kit.core.project import Project
 from kit.core.rejects import RejectLog
 from kit.core.text import parse_times
 from kit.evidence.files import detect_encoding
+from kit.core import schema
 from kit.core.schema import CONTACT_COLUMNS
 
 CHUNK_ROWS = 500_000
@@ -62,6 +63,7 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
     if not path.is_file():
         raise InputFileError(name, "file not found", fix="check contacts: in project.yaml")
     out.parent.mkdir(parents=True, exist_ok=True)
+    schema.check("contacts", CONTACT_SCHEMA)          # written chunk by chunk, so checked by its schema
     with pq.ParquetWriter(out, CONTACT_SCHEMA) as writer:
         for chunk in _chunks(path, name, CONTACT_COLUMNS):
             chunk.columns = chunk.columns.str.strip()

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pandas as pd
 
 from kit.analysis import contact_log, lenses, overload, scores
 from kit.core import exhibits as ex
+from kit.core import runfolder
 from kit.core.project import Project
+from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
 from kit.workshop import findings
 
-MOMENT_COLUMNS = ["moment_id", "source", "ref", "speaker", "start_s", "end_s", "stage", "channel",
-                  "valence", "severity", "quote", "coded_by"]
-
-
 def merge_moments(step: Step) -> pd.DataFrame:
-    parts = [pd.read_parquet(p) for p in sorted((step.run_dir / "parts").glob("moments-*.parquet"))]
+    parts = [pd.read_parquet(p) for p in runfolder.moment_parts(step.run_dir)]
     parts = [p for p in parts if len(p)]
     table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MOMENT_COLUMNS)
     step.save_table("moments", table)
@@ -101,10 +98,9 @@ def rejected_rows(step: Step) -> int:
 def assemble(step: Step) -> list[dict[str, Any]]:
     """Write ``exhibits.json``, ``data/moments.parquet``, ``lenses.json`` and ``summary.json``; returns the exhibits."""
     records = ex.merge_parts(step.run_dir)
-    (step.run_dir / "exhibits.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
+    runfolder.write_exhibits(step.run_dir, records)
     merge_moments(step)
     lenses.write(step.run_dir, records, step.project.ui_language)
-    (step.run_dir / "summary.json").write_text(
-        json.dumps(summary(step, records), ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+    runfolder.write_summary(step.run_dir, summary(step, records))
     step.finish()
     return records

@@ -22,6 +22,7 @@ from kit.analysis import overload as negative
 from kit.charts import journey as overview_chart
 from kit.charts import negative as nc
 from kit.charts import store as figures
+from kit.core import runfolder
 from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
 from kit.core.step import Step
 
@@ -43,11 +44,9 @@ class Inputs:
 
 def read_moments(run_dir: Path) -> pd.DataFrame:
     """Merged moments when the gallery step already ran, else every step's part merged here."""
-    merged = run_dir / "data" / "moments.parquet"
-    if merged.exists():
-        return pd.read_parquet(merged)
-    parts = [pd.read_parquet(p) for p in sorted((run_dir / "parts").glob("moments-*.parquet"))
-             if not p.name.endswith("-negative.parquet")]
+    if runfolder.has_table(run_dir, "moments"):
+        return runfolder.read_table(run_dir, "moments")
+    parts = [pd.read_parquet(p) for p in runfolder.moment_parts(run_dir, leave_out="negative")]
     parts = [p for p in parts if len(p)]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["moment_id", "source", "ref", "stage",
                                                                                   "channel", "valence", "severity"])
@@ -55,7 +54,7 @@ def read_moments(run_dir: Path) -> pd.DataFrame:
 
 def read_part_exhibits(run_dir: Path) -> list[dict[str, Any]]:
     out = []
-    for path in sorted((run_dir / "exhibits").glob("*.json")):
+    for path in runfolder.exhibit_parts(run_dir):
         if path.stem != "negative":
             out += json.loads(path.read_text(encoding="utf-8"))
     return out
@@ -113,7 +112,7 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
                 valence=round(max(-1.0, min(1.0, float(worst["valence"]))), 2) if worst is not None else None,
                 lenses=["design", "business"], tags=["journey"],
                 evidence={"observations": int(table["n"].sum()), "sources": sorted(table["source"].unique())},
-                source={"file": "data/journey.parquet", "locator": "valence per stage and source"})
+                source={"file": runfolder.table_rel("journey"), "locator": "valence per stage and source"})
     return fig, ex, table
 
 
@@ -129,7 +128,7 @@ def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame
                 severity=round(float(top["severity"]), 2) if top is not None else None,
                 lenses=["design", "engineering", "business"], tags=["pain"],
                 evidence={"observations": int(matrix["n"].sum())},
-                source={"file": "data/responses.parquet", "locator": "survey answers and moments by stage and channel"})
+                source={"file": runfolder.table_rel("responses"), "locator": "survey answers and moments by stage and channel"})
     return fig, ex, matrix, obs
 
 
@@ -149,7 +148,7 @@ def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhi
                 caption=f"The {n} most severe unhappy answers, each with how many answers share its theme.",
                 lenses=["design", "business"], tags=["quotes", "detractors"],
                 severity=round(float(quotes["severity"].max()), 2) if n else None, evidence={"quotes": n},
-                source={"file": "data/comments.parquet", "locator": "disliked_most answers and social posts"})
+                source={"file": runfolder.table_rel("comments"), "locator": "disliked_most answers and social posts"})
     return fig, ex, quotes
 
 
@@ -175,7 +174,8 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
     ex = _chart(step, SCORECARD_ID, fig, title="Channel scorecard", caption=" ".join(scorecard.answers_text(ans)),
                 lenses=["business", "engineering"], tags=["channels", "cost"],
                 evidence={k: v for k, v in ans.items() if isinstance(v, str)},
-                source={"file": step.project.contacts or "data/responses.parquet", "locator": "contacts and answers by channel"})
+                source={"file": step.project.contacts or runfolder.table_rel("responses"),
+                        "locator": "contacts and answers by channel"})
     return fig, ex, table, ans
 
 
@@ -193,10 +193,10 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
                         "exhibits": [WATERFALL_ID, "metric-contact-overload"],
                         "thumb": (own[0].media.get("thumb") if own else None), "too_few": False})
     ranked = pain.rank(entries)
-    (step.run_dir / "negatives.json").write_text(json.dumps(ranked, ensure_ascii=False, indent=1), encoding="utf-8")
+    runfolder.write_negatives(step.run_dir, ranked)
     fig = nc.ranked_bars(ranked)
     ex = _chart(step, RANKED_ID, fig, title="Negative experiences, ranked",
                 caption="; ".join(f"{e['rank']}. {e['title']}" for e in ranked[:5]), lenses=["business", "design", "engineering"],
                 tags=["ranking"], evidence={"entries": len(ranked)},
-                source={"file": "negatives.json", "locator": "severity x reach x evidence strength"})
+                source={"file": runfolder.NEGATIVES, "locator": "severity x reach x evidence strength"})
     return fig, ex, ranked

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 import numpy as np
 import pandas as pd
+from kit.core import runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
@@ -102,7 +103,7 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
         raise InputFileError(folder, "the photos folder does not exist", fix="check photos.folder in project.yaml")
     folder_rel = root.relative_to(project_dir.resolve()).as_posix()
     sidecar = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
-    media = run_dir / "media"
+    media = run_dir / runfolder.MEDIA
     media.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
     ids = _photo_ids(files, root)

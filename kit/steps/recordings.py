@@ -21,6 +21,7 @@ import pandas as pd
 
 from kit.charts import timeline as timeline_chart
 from kit.analysis import timeline
+from kit.core import runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import LENSES, Exhibit
 from kit.core.paths import inside
@@ -300,7 +301,7 @@ def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.Med
     run_dir/media; {} (and a reject) when ffmpeg cannot make them. ``start_s``/``end_s`` say what
     the clip file covers."""
     assert path is not None
-    folder = ctx.run_dir / "media"
+    folder = ctx.run_dir / runfolder.MEDIA
     start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
     try:
         clip = media.cut_clip(path, start, end, folder / eid, info=info, blur_faces=ctx.blur_faces)
@@ -312,7 +313,7 @@ def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.Med
     except (InputFileError, ValueError) as exc:
         ctx.rejects.add(rel, clock(m.start_s), f"no clip made: {exc}; shown as a quote")
         return {}
-    return {"thumb": f"media/{thumb.name}", "clip": f"media/{clip.name}", "start_s": round(start, 3),
+    return {"thumb": runfolder.media_rel(thumb.name), "clip": runfolder.media_rel(clip.name), "start_s": round(start, 3),
             "end_s": round(end, 3)}
 
 

@@ -8,7 +8,6 @@ by seed. It is not a substitute for a real run: its scores and texts are made up
 
 from __future__ import annotations
 
-import json
 import random
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from PIL import Image, ImageDraw
 
 from kit.analysis import lenses
 from kit.charts import journey as overview_chart
+from kit.core import runfolder, runs
 from kit.core.exhibits import SCHEMA_VERSION
 
 STAGES = ["awareness", "consideration", "purchase", "onboarding", "coaching", "support", "renewal"]
@@ -37,7 +37,7 @@ def _thumbs(media: Path, count: int, rng: random.Random) -> list[str]:
     for i in range(count):
         img = Image.new("RGB", (320, 200), (rng.randrange(60, 220), rng.randrange(60, 220), rng.randrange(60, 220)))
         ImageDraw.Draw(img).ellipse((110, 50, 210, 150), fill=(rng.randrange(256), 90, 90))
-        name = f"media/thumb-{i:03d}.jpg"
+        name = runfolder.media_rel(f"thumb-{i:03d}.jpg")
         img.save(media.parent / name, quality=70)
         names.append(name)
     return names
@@ -75,9 +75,9 @@ def write(folder: Path, exhibits: int = 10_000, *, thumbs: int = 64, seed: int =
     """Write a run folder at ``folder`` (created) with ``exhibits`` exhibits; returns the folder."""
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
-    names = _thumbs(folder / "media", thumbs, rng)
+    names = _thumbs(folder / runfolder.MEDIA, thumbs, rng)
     records = [exhibit(i, rng, names) for i in range(exhibits)]
-    (folder / "exhibits.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    runfolder.write_exhibits(folder, records)
     by_stage = [{"stage": s, "responses": 200, "nps": 10.0 - 5 * i, "nps_lo": 0.0 - 5 * i, "nps_hi": 20.0 - 5 * i,
                  "nps_n": 200, "csat": 3.8, "csat_lo": 3.6, "csat_hi": 4.0, "ces": 5.0, "ces_lo": 4.8, "ces_hi": 5.2,
                  "too_few": False} for i, s in enumerate(STAGES)]
@@ -89,12 +89,11 @@ def write(folder: Path, exhibits: int = 10_000, *, thumbs: int = 64, seed: int =
                             "ces": {"n": 1400, "value": 5.1, "lo": 5.0, "hi": 5.2}},
                "trend": {"freq": "M", "periods": [{"period": "2026-07-01", "nps": 8.0, "csat": 3.7, "ces": 5.0},
                                                   {"period": "2026-08-01", "nps": 12.0, "csat": 3.8, "ces": 5.1}]}}
-    (folder / "summary.json").write_text(json.dumps(summary, ensure_ascii=False), encoding="utf-8")
+    runfolder.write_summary(folder, summary)
     lenses.write(folder, records, ui_language)
     table = journey(rng)
-    (folder / "data").mkdir(exist_ok=True)
-    table.to_parquet(folder / "data" / "journey.parquet", index=False)
+    runfolder.write_table(folder, "journey", table)
     overview_chart.write_svg(folder, table, STAGES, ui_language)
     manifest = {"run_id": folder.name, "status": "done", "synthetic": True, "parameters": {"exhibits": exhibits, "seed": seed}}
-    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    runs.write_manifest(folder, manifest)
     return folder

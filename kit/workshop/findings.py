@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from kit.workshop.fields import DEPARTMENTS
+from kit.core import runfolder
 from kit.core.errors import KitError
 from kit.workshop.store import DB_NAME, MILD, SEVERE, SEVERITY, open_existing
 from dataclasses import dataclass, field
@@ -144,5 +145,5 @@ def past_workshops(run_dir: Path) -> list[dict[str, Any]]:
             continue
         if totals.get("participants"):
             out.append({"run": real.name, "held": shop.last_activity()[:16].replace("T", " "),
-                        "report": (real / "report.html").exists(), **totals})
+                        "report": (real / runfolder.REPORT_HTML).exists(), **totals})
     return sorted(out, key=lambda r: r["held"], reverse=True)

@@ -17,7 +17,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from kit.core import exhibits
+from kit.core import exhibits, runfolder
 from kit.core.errors import InputFileError
 from kit.workshop.fields import DEPARTMENTS, MAX_NAME, MAX_NOTE, WorkshopError, clean_text
 from kit.workshop.store import SEVERITY, Workshop
@@ -158,7 +158,7 @@ def import_csv(run_dir: Path, path: Path) -> dict[str, int]:
     shop = Workshop(run_dir)
     ids = [r["id"] for r in exhibits.load(Path(run_dir))]
     if not ids:
-        raise InputFileError(Path(run_dir) / "exhibits.json", "this run has no exhibits to vote on",
+        raise InputFileError(Path(run_dir) / runfolder.EXHIBITS, "this run has no exhibits to vote on",
                              fix="give the run folder the cards were printed from")
     short_to_id = {s: i for i, s in exhibits.short_ids(ids).items()}
     rows = read_paper_csv(Path(path), short_to_id, shop.votes_per_person)

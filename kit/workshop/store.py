@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kit.core import i18n
+from kit.core import i18n, runfolder
+from kit.core.runfolder import WORKSHOP_DB as DB_NAME
 from kit.workshop.fields import MAX_NOTE, WorkshopError, clean_text, participant_fields
 
-DB_NAME = "workshop.sqlite"
 DEFAULT_VOTES = 5
 SEVERITY = {level: i18n.t(f"severity_{level}") for level in range(5)}    # 0 not a problem ... 4 critical
 SEVERE = 3.0            # a department whose mean rating is at least this calls the exhibit severe
@@ -81,7 +81,7 @@ class Participant:
 def budget_from_run(run_dir: Path) -> int:
     """The dot budget the run's project asked for, as the pipeline wrote it to ``summary.json``, else the default."""
     try:
-        summary = json.loads((Path(run_dir) / "summary.json").read_text(encoding="utf-8"))
+        summary = json.loads((Path(run_dir) / runfolder.SUMMARY).read_text(encoding="utf-8"))
         return int((summary.get("workshop") or {}).get("votes_per_person", DEFAULT_VOTES))
     except (OSError, ValueError, AttributeError, TypeError):
         return DEFAULT_VOTES
@@ -189,7 +189,7 @@ class Workshop:
         return int(row[0])
 
     def _exhibit(self, exhibit_id: str) -> str:
-        if self._known is None and (self.run_dir / "exhibits.json").exists():
+        if self._known is None and (self.run_dir / runfolder.EXHIBITS).exists():
             from kit.core import exhibits
             self._known = {r["id"] for r in exhibits.load(self.run_dir)}
         if self._known is not None and exhibit_id not in self._known:
