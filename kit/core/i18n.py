@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from html import escape
 
 LANGUAGES = ("en", "fa")
 RTL_LANGUAGES = {"fa"}
@@ -211,11 +210,6 @@ def template(key: str, lang: str = "en", n: int | None = None) -> str:
     if language(lang) == "en" and n == 1 and "en_one" in entry:
         return entry["en_one"]
     return entry.get(language(lang)) or entry["en"]
-
-
-def html(key: str, lang: str = "en", amount: int | None = None, **fragments: str) -> str:
-    """The label (worded for ``amount`` things) as HTML: its words escaped, its placeholders filled with safe fragments."""
-    return escape(template(key, lang, amount)).format(**fragments)
 
 
 def count(key: str, n: int, lang: str = "en") -> str:

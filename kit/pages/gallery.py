@@ -10,7 +10,6 @@ from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, source_kind
 from kit.views.html import card_tags, media_uri
 
 import functools
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from kit.core.runfolder import media_path
 from kit.views import html as pages
 from kit.pages import plotly as page_plotly
 from kit.core.exhibits import band
+from kit.core.templates import render
 from kit.pages.page import log, _message, _load, _lang, query_params, _safe
 
 PAGE_SIZE = 48
@@ -205,11 +205,11 @@ class GalleryPage:
         close.on_click(lambda _: self.close())
         figure = None
         if rec is None:
-            missing = escape(i18n.t("not_found", self.lang, id=exhibit_id))
-            self.detail.children = [close, w.HTML(f'<p class="cx-msg">{missing}</p>')]
+            missing = render("gallery/message.html.j2", text=i18n.t("not_found", self.lang, id=exhibit_id))
+            self.detail.children = [close, w.HTML(missing)]
         else:
             d = i18n.text_dir(rec.get("lang"))
-            head = w.HTML(f'<h3 dir="{d}">{escape(rec.get("title") or "")}</h3>')
+            head = w.HTML(render("gallery/detail_heading.html.j2", dir=d, title=rec.get("title") or ""))
             parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(pages.detail_html(rec, self.run_dir, lang=self.lang))]
             figure = self._figure(rec)
             if figure is not None:
@@ -278,11 +278,8 @@ class GalleryPage:
             self.open(params["exhibit"])
 
     def header_html(self) -> str:
-        t = functools.partial(i18n.t, lang=self.lang)
         return (pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
-                + f"<h2>{escape(self.summary.get('name', 'Experience'))}: {escape(t('gallery'))}</h2>"
-                f'<p><a href="overview.ipynb">{escape(t("back_overview"))}</a>{escape(t("sep"))}'
-                f'{escape(t("gallery_hint"))}</p></div>')
+                + render("gallery/header.html.j2", name=self.summary.get("name", "Experience"), lang=self.lang) + "</div>")
 
     def show(self) -> None:
         """Display the page: its heading as plain HTML, then the workshop bar, the grid and the detail.

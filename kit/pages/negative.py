@@ -13,7 +13,6 @@ from kit.core.runs import load_run
 import functools
 import json
 import logging
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from IPython.display import HTML, display
 
 from kit.charts import store as figures
 from kit.core import i18n
+from kit.core.templates import render
 from kit.core import runfolder
 from kit.core.errors import KitError, RunFileError
 from kit.core import exhibits as ex
@@ -54,38 +54,32 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, l
     for e in entries[:limit]:
         ids = [str(i) for i in e.get("exhibits") or []]
         href = gallery_link(exhibit=ids[0]) if ids else gallery_link(stage=e.get("stage"), channel=e.get("channel"))
-        thumb = pages.media_uri(run_dir, e.get("thumb"))
-        img = f'<img src="{thumb}" alt="">' if thumb else ""
         where = i18n.join((str(x) for x in (e.get("stage"), e.get("channel")) if x), lang)
         facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
                        reach=i18n.number(e.get("reach", 0), lang),
                        evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
                        sources=", ".join(map(str, e.get("sources") or [])))
         facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
-        links = "".join(f'<a href="{escape(gallery_link(exhibit=i))}" dir="ltr">{escape(i)}</a>' for i in ids[:6])
-        rank = escape(i18n.number(e.get("rank", 0), lang))
-        items.append(f'<li class="{"few" if e.get("too_few") else ""}"><span class="n">{rank}</span>{img}'
-                     f'<div><a href="{escape(href)}"><b>{escape(str(e.get("title", "")))}</b></a>'
-                     f'<div class="facts">{escape(facts)}</div><div class="ex">{links}</div></div></li>')
-    return '<ol class="cx-rank">' + "".join(items) + "</ol>"
+        items.append({"too_few": bool(e.get("too_few")), "rank": i18n.number(e.get("rank", 0), lang),
+                      "thumb": pages.media_uri(run_dir, e.get("thumb")), "href": href, "title": e.get("title", ""),
+                      "facts": facts, "links": [(i, gallery_link(exhibit=i)) for i in ids[:6]]})
+    return render("negative/ranked.html.j2", entries=items)
 
 
 def pain_grid_html(fig_json: dict[str, Any]) -> str:
     """The pain map as a table whose cells link to the gallery filtered on that stage and channel."""
     trace = fig_json["data"][0]
     xs, ys, z, text, links = trace["x"], trace["y"], trace["z"], trace.get("text"), trace.get("customdata")
-    head = "".join(f"<th>{escape(str(x))}</th>" for x in xs)
     rows = []
     for i, y in enumerate(ys):
         cells = []
         for j, _ in enumerate(xs):
             v = z[i][j]
             shade = "#ffffff" if v is None else f"rgba(213,94,0,{0.1 + 0.9 * float(v):.2f})"
-            label = escape(str(text[i][j])).replace("&lt;br&gt;", " · ") if text else ""
-            href = escape(links[i][j]) if links else ""
-            cells.append(f'<td style="background:{shade}"><a href="{href}">{label or "–"}</a></td>')
-        rows.append(f"<tr><th>{escape(str(y))}</th>{''.join(cells)}</tr>")
-    return f'<table class="cx-painmap"><tr><th></th>{head}</tr>{"".join(rows)}</table>'
+            label = str(text[i][j]).replace("<br>", " · ") if text else ""     # plotly's line breaks, as one line
+            cells.append((shade, links[i][j] if links else "", label))
+        rows.append((y, cells))
+    return render("negative/pain_grid.html.j2", columns=xs, rows=rows)
 
 
 def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
@@ -103,12 +97,10 @@ def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, la
     rel = (record or {}).get("media", {}).get("figure") or runfolder.chart_rel(ex_id)
     path = runfolder.media_path(run_dir, rel)
     caption = (record or {}).get("caption") or ""
-    display(HTML(pages.page_open(lang) + f"<h3>{escape(i18n.t(key, lang))}</h3><p>{escape(i18n.t(key + '_why', lang))}</p>"
-                 + (f"<p><b>{escape(caption)}</b></p>" if caption else "")
-                 + f'<p><a href="{escape(gallery_link(exhibit=ex_id))}">{escape(i18n.t("nr_open_exhibit", lang))}</a>'
-                 "</p></div>"))
+    display(HTML(pages.page_open(lang) + render("negative/view.html.j2", key=key, lang=lang, caption=caption,
+                                                href=gallery_link(exhibit=ex_id)) + "</div>"))
     if path is None:
-        display(HTML(f'<p class="cx-msg">{escape(i18n.t("nr_view_missing", lang))}</p>'))
+        display(HTML(render("gallery/message.html.j2", text=i18n.t("nr_view_missing", lang))))
         return
     if ex_id == ex.WALL_ID and runfolder.has_table(run_dir, "wall"):
         display(HTML(wall_html(runfolder.read_table(run_dir, "wall"))))
@@ -125,18 +117,18 @@ def negative_room() -> None:
     try:
         run_dir, summary, _ = load_run()
     except KitError as exc:
-        display(HTML(f'<p class="cx-msg">{escape(str(exc))}</p>'))
+        display(HTML(render("gallery/message.html.j2", text=str(exc))))
         return
     except Exception:  # noqa: BLE001 - a viewer sees a plain message; the log keeps the details
         log.exception("could not read the run folder")
-        display(HTML(f'<p class="cx-msg">{escape(i18n.t("unreadable"))}</p>'))
+        display(HTML(render("gallery/message.html.j2", text=i18n.t("unreadable"))))
         return
     lang = i18n.language(summary.get("ui_language"))
     try:
         _room(run_dir, summary, lang)
     except Exception:  # noqa: BLE001
         log.exception("negative room failed")
-        display(HTML(f'<p class="cx-msg">{escape(i18n.t("page_failed", lang))}</p>'))
+        display(HTML(render("gallery/message.html.j2", text=i18n.t("page_failed", lang))))
 
 
 def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
@@ -148,14 +140,13 @@ def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
         entries = []
     by_id = _records_by_id(run_dir)
     head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
-            + f"<h2>{escape(t('nr_title'))}{escape(t('sep'))}{escape(str(summary.get('name', '')))}</h2>"
-            f'<div class="cx-links"><a href="overview.ipynb">{escape(t("nr_back"))}</a>'
-            f'<a href="{GALLERY_PAGE}">{escape(t("nr_gallery"))}</a></div><p>{escape(t("nr_intro"))}</p>')
-    body = ranked_html(entries, run_dir, lang=lang) if entries else f'<p class="cx-msg">{escape(t("nr_no_ranking"))}</p>'
+            + render("negative/header.html.j2", lang=lang, name=summary.get("name", ""), gallery=GALLERY_PAGE))
+    body = (ranked_html(entries, run_dir, lang=lang) if entries
+            else render("gallery/message.html.j2", text=t("nr_no_ranking")))
     display(HTML(head + body + "</div>"))
     for ex_id, key in VIEWS:
         try:
             _view(run_dir, ex_id, key, by_id.get(ex_id), lang)
         except Exception:  # noqa: BLE001 - one view failing must not take the room down
             log.exception("view %s failed", ex_id)
-            display(HTML(f'<p class="cx-msg">{escape(t("nr_view_failed", heading=t(key)))}</p>'))
+            display(HTML(render("gallery/message.html.j2", text=t("nr_view_failed", heading=t(key)))))

@@ -7,7 +7,6 @@ from __future__ import annotations
 from kit.charts.journey import HEIGHT, SVG, WIDTH
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 import functools
-from html import escape
 from pathlib import Path
 from typing import Any
 import pandas as pd
@@ -17,6 +16,7 @@ from kit.charts import survey as charts
 from kit.core import i18n, runfolder
 from kit.core.errors import RunFileError
 from kit.views import html as pages
+from kit.core.templates import Markup, render
 from kit.pages import plotly as page_plotly
 from kit.pages.page import log, _message, _load, _lang
 import base64
@@ -51,17 +51,14 @@ def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, li
     for item in negatives[:limit]:
         ids = [str(i) for i in item.get("exhibits") or []]
         href = gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE
-        thumb = pages.media_uri(run_dir, item.get("thumb"))
-        head = f'<img class="thumb" src="{thumb}" alt="">' if thumb else ""
         facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
         reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
         sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
                if item.get("severity") is not None else "")
-        tags = "".join(f'<span class="cx-tag">{escape(str(t))}</span>' for t in (facts, reach, sev) if t)
-        cards.append(f'<a href="{escape(href)}"><div class="cx-card neg">{head}<div class="b"><h4>'
-                     f'<span class="rank">{escape(i18n.number(item.get("rank"), lang))}</span>'
-                     f'{escape(str(item.get("title") or ""))}</h4>{tags}</div></div></a>')
-    return '<div class="cx-neg">' + "".join(cards) + "</div>"
+        cards.append({"href": href, "thumb": pages.media_uri(run_dir, item.get("thumb")),
+                      "rank": i18n.number(item.get("rank"), lang), "title": item.get("title") or "",
+                      "tags": [t for t in (facts, reach, sev) if t]})
+    return render("overview/negatives.html.j2", cards=cards)
 
 
 def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -110,38 +107,27 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
 
 def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
     t = functools.partial(i18n.t, lang=lang)
-    links = (f'<div class="cx-links"><a href="{GALLERY_PAGE}">{escape(t("walk_gallery"))}</a>'
-             f'<a href="{NEGATIVE_PAGE}">{escape(t("negative_room"))}</a></div>')
     static = image_html(run_dir, lang, link=NEGATIVE_PAGE)
     display(HTML(pages.page_css(lang) + pages.page_open(lang)
-                 + f"<h2>{escape(summary.get('name', 'Experience'))}</h2>"
-                 f"<p>{escape(t('run'))} {escape(run_dir.name)}{escape(t('sep'))}"
-                 f"{escape(t('exhibits_n', n=i18n.number(len(records), lang)))}</p>"
-                 + links + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
+                 + render("overview/heading.html.j2", lang=lang, name=summary.get("name", "Experience"), run=run_dir.name,
+                          exhibits=len(records), gallery=GALLERY_PAGE, negative=NEGATIVE_PAGE)
+                 + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
     if not static:
         _interactive_journey(run_dir, summary, lang)
     negatives = _read_negatives(run_dir)
-    body = f"<h3>{escape(t('top_negatives'))}</h3>"
     if negatives:
-        body += negatives_html(negatives, run_dir, lang)
+        top = negatives_html(negatives, run_dir, lang)
     else:
-        worst = _worst_exhibits(records, summary)
-        body += (f'<p class="cx-msg">{escape(t("negatives_missing"))}</p>'
-                 + pages.grid_html(worst, run_dir))
-    workshops = _workshops_html(run_dir, lang)
-    if workshops:
-        body += f"<h3>{escape(t('workshops'))}</h3>{workshops}"
+        top = (render("gallery/message.html.j2", text=t("negatives_missing"))
+               + pages.grid_html(_worst_exhibits(records, summary), run_dir))
+    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top), workshops=Markup(_workshops_html(run_dir, lang)))
     display(HTML(pages.page_open(lang) + body + "</div>"))
 
 
 def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
-    """The stored SVG as an ``<img>`` (escaped alt text), captioned with ``link`` to the interactive curve."""
+    """The stored SVG as an ``<img>`` (overview/journey.html.j2), captioned with ``link`` to the interactive curve."""
     path = Path(run_dir) / SVG
     if not path.is_file():
         return None
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    alt = escape(i18n.t("journey_title", lang))
-    caption = (f'<figcaption><a href="{escape(link)}">{escape(i18n.t("journey_interactive", lang))}</a></figcaption>'
-               if link else "")
-    return (f'<figure class="cx-journey"><img src="data:image/svg+xml;base64,{data}" alt="{alt}" '
-            f'width="{WIDTH}" height="{HEIGHT}">{caption}</figure>')
+    return render("overview/journey.html.j2", data=data, lang=lang, link=link, width=WIDTH, height=HEIGHT)

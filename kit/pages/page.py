@@ -10,13 +10,13 @@ import logging
 import os
 import sys
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 from IPython.display import HTML, display
 from kit.core import i18n
 from kit.core.errors import KitError
+from kit.core.templates import render
 from kit.views import html as pages
 
 
@@ -27,7 +27,7 @@ READY_MARK = "cxkit: page ready, waiting for its visitor:"
 
 
 def _message(text: str, lang: str = "en") -> None:
-    display(HTML(pages.page_css(lang) + pages.page_open(lang) + f'<p class="cx-msg">{escape(text)}</p></div>'))
+    display(HTML(pages.page_css(lang) + pages.page_open(lang) + render("gallery/message.html.j2", text=text) + "</div>"))
 
 
 def _load() -> tuple[Path, dict[str, Any], list[dict[str, Any]]] | None:

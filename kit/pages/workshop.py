@@ -10,8 +10,9 @@ built of separate ipywidgets made some thirty of them. The same widget is the br
 it keeps ``{token, name, department}`` in localStorage (so a reload, or the next run's gallery,
 knows the visitor without asking again), and sends a tick every few seconds; on each tick the
 kernel re-reads the tallies, so every open page shows the room's votes without a reload.
-Everything people typed is shown through ``html.escape`` (HTML widgets), as a widget's plain
-value, or through the bar's ``textContent``. Labels and numbers follow the page's language
+Everything people typed is shown through the kit's autoescaped templates (HTML widgets; the
+templates under kit/assets/templates/workshop), as a widget's plain value, or through the bar's
+``textContent``. Labels and numbers follow the page's language
 (``kit.core.i18n``); department names and severity levels are stored in English whatever it is.
 """
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from kit.core import i18n, runfolder
 from kit.workshop.fields import DEPARTMENTS, WorkshopError, participant_fields
 from kit.workshop.store import DB_NAME, SEVERITY, Participant, Workshop
 from kit.core.paths import ASSETS_DIR
+from kit.core import templates
 
 log = logging.getLogger("cxkit.workshop")
 TICK_MS = 3000
@@ -235,7 +236,7 @@ def _attempt(action: Callable[[], Any], lang: str = "en") -> tuple[Any, str]:
 def _guard(status: w.HTML, action: Callable[[], Any], lang: str = "en") -> Any:
     """Run a panel click's action and show its message, if any, in the panel's status line."""
     result, error = _attempt(action, lang)
-    status.value = f'<span class="cx-ws-error">{escape(error)}</span>' if error else ""
+    status.value = templates.render("workshop/error.html.j2", error=error) if error else ""
     return result
 
 
@@ -251,19 +252,12 @@ def participant_bar(run_dir: Path, lang: str = "en") -> WorkshopBar:
 
 
 def _tally_html(t: dict[str, Any], lang: str = "en") -> str:
-    """The room's dots, severity ratings and notes on one exhibit (people's words escaped)."""
-    num = functools.partial(i18n.number, lang=lang)
-    by_dept = i18n.join((f"{escape(department(d, lang))} {num(t['by_department'][d])}"
-                         for d in DEPARTMENTS if d in t["by_department"]), lang)
-    sev = i18n.join((f"{escape(department(d, lang))} {num(t['severity'][d][0], decimals=1)} ({num(t['severity'][d][1])})"
-                     for d in DEPARTMENTS if d in t["severity"]), lang)
-    notes = "".join(f'<li><i>{escape(department(n["department"], lang))}</i>, {escape(n["name"])}: '
-                    f'<span class="cx-ws-note-text">{escape(n["text"])}</span></li>' for n in t["notes"])
-    votes = i18n.html("ws_n_dots", lang, t["votes"], n=f'<b class="cx-ws-total">{num(t["votes"])}</b>')
-    room = i18n.html("ws_room", lang, votes=votes, voters=escape(i18n.count("ws_n_people", t["voters"], lang)))
-    severity = i18n.html("ws_severity_mean", lang, values=sev or escape(i18n.t("ws_not_rated_yet", lang)))
-    return (f'<div class="cx-ws-tally">{room}{" (" + by_dept + ")" if by_dept else ""}<br>{severity}'
-            + (f'<ul class="cx-ws-notes">{notes}</ul>' if notes else "") + "</div>")
+    """The room's dots, severity ratings and notes on one exhibit (workshop/tally.html.j2)."""
+    return templates.render(
+        "workshop/tally.html.j2", lang=lang, votes=t["votes"], voters=t["voters"],
+        by_department=[(department(d, lang), t["by_department"][d]) for d in DEPARTMENTS if d in t["by_department"]],
+        ratings=[(department(d, lang), t["severity"][d][0], t["severity"][d][1]) for d in DEPARTMENTS if d in t["severity"]],
+        notes=[{**n, "department": department(n["department"], lang)} for n in t["notes"]])
 
 
 EMPTY_TALLY: dict[str, Any] = {"votes": 0, "voters": 0, "by_department": {}, "severity": {}, "notes": []}
@@ -295,12 +289,11 @@ def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
         for control in (up, down, severity, note, save):
             control.disabled = p is None
         if p is None:
-            mine.value = f"<i>{escape(t('ws_join_first'))}</i>"
+            mine.value = templates.render("workshop/mine.html.j2", lang=lang, dots=None)
             return
         me = shop.mine(p.token, exhibit_id) if shop else {"dots": 0, "severity": None, "note": ""}
         left = shop.dots_left(p.token) if shop else 0
-        mine.value = i18n.html("ws_mine", lang, dots=f'<b class="cx-ws-my-dots">{i18n.number(me["dots"], lang)}</b>',
-                               left=i18n.number(left, lang))
+        mine.value = templates.render("workshop/mine.html.j2", lang=lang, dots=me["dots"], left=left)
         up.disabled = left <= 0
         down.disabled = me["dots"] <= 0
         syncing["on"] = True
@@ -336,7 +329,7 @@ def exhibit_panel(run_dir: Path, exhibit_id: str, lang: str = "en") -> w.Widget:
 
     s.listen(refresh)
     refresh()
-    panel = w.VBox([w.HTML(CSS + f"<b>{escape(t('ws_workshop'))}</b>"), w.HBox([up, down, mine]),
+    panel = w.VBox([w.HTML(CSS + templates.render("workshop/panel_heading.html.j2", lang=lang)), w.HBox([up, down, mine]),
                     w.HBox([severity, save]), note, status, tally])
     panel.add_class("cx-ws-panel")
     panel.layout.flex = "0 0 auto"                    # in a height-limited detail view, scroll rather than overlap
@@ -352,38 +345,19 @@ def overview_panel(run_dir: Path, lang: str = "en", past: list[dict[str, Any]] |
     from kit.workshop.findings import findings
     t = functools.partial(i18n.t, lang=lang)
     count = functools.partial(i18n.count, lang=lang)
-    parts: list[str] = []
     f = findings(Path(run_dir))
     people = sum(f.participants.values()) if f else 0
-    if not f or not people:
-        parts.append(f"<p>{escape(t('ws_none_yet'))}</p>")
-    else:
+    line, top = "", []
+    if f and people:
         total = sum(e.votes for e in f.exhibits)
         notes = sum(len(e.notes) for e in f.exhibits)
         depts = t("comma").join(f"{department(d, lang)} {i18n.number(f.participants[d], lang)}"
                           for d in DEPARTMENTS if d in f.participants)
         line = f"{t('ws_this_run')}: " + i18n.join((f"{count('ws_n_participants', people)} ({depts})",
                                                     count("ws_n_dots", total), count("ws_n_notes", notes)), lang)
-        parts.append(f'<p class="cx-ws-summary">{escape(line)}</p>')
         top = f.top(n=5)
-        if top:
-            parts.append("<ol class=\"cx-ws-top\">" + "".join(
-                f"<li>{escape(e.title)}: "
-                f"{i18n.html('ws_n_dots', lang, e.votes, n=f'<b>{i18n.number(e.votes, lang)}</b>')} "
-                f"({escape(count('ws_n_people', e.voters))})</li>" for e in top) + "</ol>")
-    if past is None:
-        past = past_workshops_of(run_dir)
-    if past:
-        num = functools.partial(i18n.number, lang=lang)
-        rows = "".join(
-            f"<tr><td>{escape(p['run'])}</td><td>{escape(p['held'])} UTC</td><td>{num(p['participants'])}</td>"
-            f"<td>{num(p['votes'])}</td><td>{num(p['notes'])}</td><td><code>cxkit serve {escape(p['run'])}</code>"
-            + (f"<br><code>{escape(p['run'])}/report.html</code>" if p["report"] else "") + "</td></tr>" for p in past)
-        heads = "".join(f"<th>{escape(t(k))}</th>" for k in ("ws_col_run", "ws_col_held", "ws_col_people", "ws_col_dots",
-                                                              "ws_col_notes", "ws_col_open"))
-        parts.append(f"<h4>{escape(t('ws_past'))}</h4><table class=\"cx-ws-past\"><thead><tr>{heads}</tr></thead>"
-                     f"<tbody>{rows}</tbody></table>")
-    return "".join(parts)
+    return templates.render("workshop/overview.html.j2", lang=lang, people=people, line=line, top=top,
+                            past=past_workshops_of(run_dir) if past is None else past)
 
 
 def past_workshops_of(run_dir: Path) -> list[dict[str, Any]]:
