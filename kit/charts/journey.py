@@ -12,7 +12,6 @@ older run), the page falls back to drawing the same figure with plotly.
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -22,6 +21,7 @@ from kit.charts.palette import OKABE_ITO
 from kit.charts import store as figures
 from kit.charts import survey as charts
 from kit.core import i18n, runfolder
+from kit.core.templates import plain
 
 SVG = runfolder.chart_rel("overview-journey", "svg")
 WIDTH, HEIGHT = 1100, 400
@@ -41,7 +41,7 @@ def journey_figure(journey: pd.DataFrame, stages: list[str], lang: str = "en") -
             line=dict(color=color, width=3), marker=dict(size=9, color=color),
             error_y=dict(type="data", symmetric=False, array=g["hi"] - g["valence"], arrayminus=g["valence"] - g["lo"],
                          color=color, thickness=1.2),
-            customdata=g["n"], hovertemplate="%{x}: %{y:.2f}<br>n = %{customdata}<extra>" + escape(str(source)) + "</extra>"))
+            customdata=g["n"], hovertemplate="%{x}: %{y:.2f}<br>n = %{customdata}<extra>" + plain(source) + "</extra>"))
     ideal = journey.dropna(subset=["ideal"]).drop_duplicates("stage") if "ideal" in journey else journey.iloc[:0]
     if len(ideal):
         fig.add_trace(go.Scatter(x=ideal["stage"], y=ideal["ideal"], mode="lines+markers", name=i18n.t("ideal", lang),

@@ -5,7 +5,7 @@ spans, coded by a person (circles) or found (diamonds).
 from __future__ import annotations
 from kit.charts.palette import BLUE, NEGATIVE, POSITIVE
 from kit.core.text import hms
-from html import escape
+from kit.core.templates import plain
 from typing import Any
 import numpy as np
 import pandas as pd
@@ -52,7 +52,7 @@ def figure(win: pd.DataFrame, moments: pd.DataFrame, *, title: str) -> go.Figure
             text=[_hover(r) for r in part.itertuples()], hovertemplate="%{text}<extra></extra>"))
     for n, m in enumerate(moments.itertuples(), start=1):
         fig.add_annotation(x=_at([(m.start_s + m.end_s) / 2])[0], y=m.valence, yshift=16 if m.valence <= 0 else -16,
-                           text=f'<a href="{escape(gallery_link(exhibit=m.moment_id))}" target="_top">{n}</a>',
+                           text=f'<a href="{plain(gallery_link(exhibit=m.moment_id))}" target="_top">{n}</a>',
                            showarrow=False, font=dict(size=12, color="#222"))
     fig.update_layout(template="plotly_white", height=360, margin=dict(l=60, r=20, t=60, b=50), title=title,
                       yaxis=dict(title="valence (-1 negative, +1 positive)", range=[-1.08, 1.08], zeroline=False),
@@ -62,10 +62,10 @@ def figure(win: pd.DataFrame, moments: pd.DataFrame, *, title: str) -> go.Figure
 
 
 def _hover(m: Any) -> str:
-    """Hover text of a moment marker: untrusted text escaped, the gallery link spelled out."""
-    return (f"<b>{escape(str(m.title))}</b><br>{hms(m.start_s)}-{hms(m.end_s)} · valence {m.valence:+.2f} · "
+    """Hover text of a moment marker (plotly's HTML subset): its title escaped, the gallery link spelled out."""
+    return (f"<b>{plain(m.title)}</b><br>{hms(m.start_s)}-{hms(m.end_s)} · valence {m.valence:+.2f} · "
             f"{'researcher' if m.coded_by == 'person' else 'found automatically'}<br>"
-            f"clip: {escape(gallery_link(exhibit=m.moment_id))}")
+            f"clip: {plain(gallery_link(exhibit=m.moment_id))}")
 
 
 def title_for(recording_id: str, participant: str | None, lines: int, moments: int) -> str:

@@ -1,14 +1,14 @@
 """What the recordings notebook shows: per-recording summaries, the strongest moments with their
 clips, and the exhibits with the point in the original file each one comes from.
 
-Everything here only reads what ``kit.steps.recordings`` produced. Untrusted text (quotes, speaker
-names, titles) is escaped; clips are inlined as data URIs so the executed notebook and any HTML
-made from it play them without the run folder beside them.
+Everything here only reads what ``kit.steps.recordings`` produced. The HTML is the templates under
+kit/assets/templates/recordings, which escape quotes, speaker names and titles; clips are inlined
+as data URIs so the executed notebook and any HTML made from it play them without the run folder
+beside them.
 """
 
 from __future__ import annotations
 
-from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from kit.analysis.timeline import hms
 from kit.core.exhibits import Exhibit
+from kit.core.templates import Markup, render
 from kit.core.runfolder import media_path
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER
 from kit.steps.recordings import RecordingsResult
@@ -71,32 +72,17 @@ def strongest(result: RecordingsResult, n: int = 3) -> tuple[list[Exhibit], list
 def moments_html(exhibits: list[Exhibit], run_dir: Path, heading: str) -> str:
     """Cards with the clip (video or audio, inlined), the quote, where it is in the original file,
     and who coded it."""
-    if not exhibits:
-        return f"<h4>{escape(heading)}</h4><p>none</p>"
-    cards = "".join(_card(e, Path(run_dir)) for e in exhibits)
-    return (f"<h4>{escape(heading)}</h4><div style='display:grid;grid-template-columns:repeat(auto-fill,"
-            f"minmax(300px,1fr));gap:14px'>{cards}</div>")
+    return render("recordings/moments.html.j2", heading=heading, cards=[Markup(_card(e, Path(run_dir))) for e in exhibits])
 
 
 def _card(e: Exhibit, run_dir: Path) -> str:
     clip = e.media.get("clip")
     path, thumb = media_path(run_dir, clip), media_path(run_dir, e.media.get("thumb"))
-    if path is not None:
-        uri = data_uri(path)
-        poster = f' poster="{data_uri(thumb)}"' if thumb is not None and clip.endswith(".mp4") else ""
-        player = (f'<video controls preload="metadata" width="100%"{poster} src="{uri}"></video>' if clip.endswith(".mp4")
-                  else (f'<img src="{data_uri(thumb)}" width="100%" alt="waveform">' if thumb is not None else "")
-                  + f'<audio controls preload="metadata" style="width:100%" src="{uri}"></audio>')
-    else:
-        player = "<p><i>no clip: the media could not be used; the transcript gives the quote</i></p>"
-    coded = "coded by a researcher" if e.evidence.get("coded_by") == "person" else "found automatically"
-    where = f"{e.source.get('file', '')} at {e.source.get('locator', '')}"
-    direction = ' dir="rtl"' if e.lang == "fa" else ""
-    return (f"<div style='border:1px solid #ddd;border-radius:8px;padding:10px'>{player}"
-            f"<b>{escape(e.title)}</b> <span style='color:#566573'>valence {e.valence:+.2f}, {coded}</span>"
-            f"<blockquote{direction} style='margin:6px 0;font-style:italic'>{escape(e.quote)}</blockquote>"
-            f"<div style='font-size:12px;color:#566573'>{escape(e.caption)}<br>source: {escape(where)} · "
-            f"<a href=\"{escape(gallery_link(exhibit=e.id))}\">{escape(e.id)} in the gallery</a></div></div>")
+    return render("recordings/moment.html.j2", clip=data_uri(path) if path is not None else None,
+                  video=str(clip).endswith(".mp4"), poster=data_uri(thumb) if thumb is not None else None,
+                  title=e.title, valence=e.valence, quote=e.quote, caption=e.caption, rtl=e.lang == "fa", id=e.id,
+                  coded="coded by a researcher" if e.evidence.get("coded_by") == "person" else "found automatically",
+                  where=f"{e.source.get('file', '')} at {e.source.get('locator', '')}", href=gallery_link(exhibit=e.id))
 
 
 def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
@@ -117,10 +103,6 @@ def timeline_links(result: RecordingsResult, recording_id: str) -> str:
 
 def links_table(moments: pd.DataFrame) -> str:
     """The moments as an HTML table with links to their clips: the static counterpart of the chart."""
-    rows = "".join(
-        f"<tr><td>{n}</td><td>{hms(m.start_s)}</td><td>{m.valence:+.2f}</td><td>{escape(str(m.coded_by))}</td>"
-        f"<td>{escape(str(m.title))}</td><td><a href=\"{escape(gallery_link(exhibit=m.moment_id))}\" target=\"_top\">"
-        f"{escape(str(m.moment_id))}</a></td></tr>"
-        for n, m in enumerate(moments.itertuples(), start=1))
-    return ("<table><thead><tr><th>#</th><th>at</th><th>valence</th><th>coded by</th><th>moment</th>"
-            f"<th>clip in the gallery</th></tr></thead><tbody>{rows}</tbody></table>")
+    return render("recordings/links.html.j2", moments=[
+        {"at": hms(m.start_s), "valence": m.valence, "coded_by": m.coded_by, "title": m.title, "id": m.moment_id,
+         "href": gallery_link(exhibit=m.moment_id)} for m in moments.itertuples()])
