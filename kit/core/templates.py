@@ -12,16 +12,19 @@ as ``<tr><td>``. Words that need a space between them are written on one line.
 
 Two kinds of markup are written outside a template, and take their text through ``plain``: plotly's
 hover text and titles (plotly draws a subset of HTML, ``<b>`` and ``<br>`` among it) and the
-Markdown sentences a notebook shows. ``label`` fills a page label's placeholders with rendered
-fragments, its own words escaped.
+Markdown sentences a notebook shows.
+
+Templates have the page labels at hand (``t``, ``count``, and ``label``, which fills a label's
+placeholders with rendered fragments, its own words escaped) and three filters: ``number`` (a
+number as the page language writes it), ``fmt`` (a Python format spec) and ``join`` (each item
+escaped like any other value).
 """
 
 from __future__ import annotations
 
 import html
-import math
+import numbers
 import re
-from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -34,7 +37,7 @@ from kit.core.paths import ASSETS_DIR
 
 TEMPLATES_DIR = ASSETS_DIR / "templates"
 
-__all__ = ["Markup", "TEMPLATES_DIR", "environment", "label", "markup", "plain", "render", "render_string"]
+__all__ = ["Markup", "TEMPLATES_DIR", "environment", "label", "plain", "render", "render_string"]
 
 # A tag, an output or a comment, whose line breaks are spaces; everything between them is text.
 _JINJA = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\})", re.DOTALL)
@@ -67,8 +70,18 @@ def fmt(value: Any, spec: str = "") -> str:
 
 
 def number(value: Any, lang: str = "en", decimals: int = 0, sign: bool = False) -> str:
-    """A number as the page language writes it (``kit.core.i18n.number``): ``{{ n|number(lang, 1) }}``."""
+    """A number as the page language writes it (``kit.core.i18n.number``): ``{{ n|number(lang, 1) }}``.
+
+    Anything that is not a number is written as the text it is (and escaped, as every value is).
+    """
+    if value is not None and not isinstance(value, numbers.Number):
+        return str(value)
     return i18n.number(value, lang, decimals, sign=sign)
+
+
+def count(key: str, n: Any, lang: str = "en") -> str:
+    """``n`` things as the label ``key`` words them (``kit.core.i18n.count``), ``n`` written by ``number``."""
+    return i18n.template(key, lang, n).format(n=number(n, lang))
 
 
 def label(key: str, lang: str = "en", amount: int | None = None, **fragments: Any) -> Markup:
@@ -85,10 +98,6 @@ def join(values: Any, separator: str = "") -> Markup:
     return Markup(str(_finalize(separator)).join(str(_finalize(v)) for v in values))
 
 
-def _finite(value: Any) -> bool:
-    return value is not None and not (isinstance(value, float) and math.isnan(value))
-
-
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     """The kit's one Jinja2 environment: templates from kit/assets/templates, every value escaped."""
@@ -101,7 +110,7 @@ def environment() -> jinja2.Environment:
         auto_reload=False,
     )
     env.filters.update(fmt=fmt, number=number, join=join)
-    env.globals.update(t=i18n.t, count=i18n.count, label=label, finite=_finite)
+    env.globals.update(t=i18n.t, count=count, label=label)
     return env
 
 
@@ -113,13 +122,3 @@ def render(name: str, /, **context: Any) -> str:
 def render_string(source: str, /, **context: Any) -> str:
     """A template given as text, rendered like a template file (escaped, lines joined)."""
     return environment().from_string(source).render(context)
-
-
-def markup(name: str, /, **context: Any) -> Markup:
-    """The template ``name`` rendered, as ``Markup`` to hand on to another template."""
-    return Markup(render(name, **context))
-
-
-def fragments(html_texts: Mapping[str, str]) -> dict[str, Markup]:
-    """HTML the kit rendered through this environment (by ``render``), marked to be handed on as it is."""
-    return {k: Markup(v) for k, v in html_texts.items()}
