@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kit.evidence.privacy import iran_national_id_ok, luhn_ok, redact_pii
+from kit.evidence.privacy import iban_ok, iran_national_id_ok, luhn_ok, redact_pii
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -32,3 +32,60 @@ def test_ordinary_numbers_survive(text: str) -> None:
 def test_checksums() -> None:
     assert luhn_ok("4111111111111111") and not luhn_ok("4111111111111112")
     assert iran_national_id_ok("0084575948") and not iran_national_id_ok("1111111111")
+
+
+@pytest.mark.parametrize("phone", [
+    # Iran: mobiles and Tehran landlines, national and international, ASCII and Persian digits
+    "09123456789", "0912 345 6789", "0912-345-6789", "0912 3456789", "+989123456789", "+98-912-345-6789",
+    "0098 912 345 6789", "(+98) 912 345 6789", "021 8888 7777", "(021) 88887777", "+98 21 8888 7777",
+    "۰۹۱۲-۳۴۵-۶۷۸۹", "+۹۸ ۹۱۲ ۳۴۵ ۶۷۸۹", "۰۲۱ ۸۸۸۸ ۷۷۷۷",
+    # the US
+    "(415) 867-5309", "415-867-5309", "415.867.5309", "1-415-867-5309", "+1 415 867 5309", "+14158675309",
+    # the UK
+    "07911 123456", "020 7946 0958", "(020) 7946 0958", "+44 7911 123456", "+44 (0)20 7946 0958", "0044 20 7946 0958",
+    # Germany
+    "030 12345678", "030/12345678", "0170 1234567", "+49 30 12345678", "+49 (0)30 1234 5678", "0049 170 1234567",
+])
+def test_each_way_of_writing_a_phone_number_is_found(phone: str) -> None:
+    assert redact_pii(f"call me on {phone} after five") == "call me on [phone] after five"
+    assert redact_pii(f"با {phone} تماس بگیرید") == "با [phone] تماس بگیرید"
+
+
+@pytest.mark.parametrize("iban", [
+    "IR05 0170 0000 0012 3456 7890 12", "IR050170000000123456789012", "ir050170000000123456789012",
+    "IR۰۵۰۱۷۰۰۰۰۰۰۰۱۲۳۴۵۶۷۸۹۰۱۲", "050170000000123456789012",          # Sheba without its IR
+    "GB29 NWBK 6016 1331 9268 19", "DE89 3704 0044 0532 0130 00",
+])
+def test_ibans_are_replaced_by_a_label(iban: str) -> None:
+    assert redact_pii(f"refund it to {iban} please") == "refund it to [iban] please"
+
+
+def test_an_iban_with_a_wrong_check_digit_is_left_whole() -> None:
+    for wrong in ("IR06 0170 0000 0012 3456 7890 12", "GB28 NWBK 6016 1331 9268 19", "DE88 3704 0044 0532 0130 00"):
+        assert redact_pii(f"the form showed {wrong} as an example") == f"the form showed {wrong} as an example"
+
+
+@pytest.mark.parametrize("text", [
+    "order 1234567890 arrived late",                    # 10 digits, no phone number anywhere
+    "order #4045384819 arrived late", "ticket ORD-6179675982 is still open",
+    "it happened on 15.05.2024", "since 1403/02/15 the app crashes", "since ۱۴۰۳/۰۲/۱۵ the app crashes",
+    "I paid 25000000 rials", "I paid 2,500,000 rials", "I paid 12.500.000 rials", "a customer since 2019-2024",
+    "in 1402 and 2023", "the number 12345678 on the screen",
+])
+def test_look_alike_numbers_are_left_as_they_are(text: str) -> None:
+    assert redact_pii(text) == text
+
+
+def test_each_kind_keeps_its_label_and_its_neighbours() -> None:
+    assert redact_pii("card 4111 1111 1111 1111 2024 was charged") == "card [card] 2024 was charged"
+    assert redact_pii("call +49-171-7290795 today") == "call [phone] today"      # its last 10 digits pass the id check
+    assert redact_pii("کد ملی‌ام ۰۰۸۴۵۷۵۹۴۸ است") == "کد ملی‌ام [national-id] است"
+    assert redact_pii("mail a.b@x.ir or call 0912 345 6789, order 48213957") == \
+        "mail [email] or call [phone], order 48213957"
+    assert redact_pii("") == "" and redact_pii("no numbers at all") == "no numbers at all"
+
+
+def test_iban_check() -> None:
+    assert iban_ok("IR05 0170 0000 0012 3456 7890 12") and not iban_ok("IR06 0170 0000 0012 3456 7890 12")
+    assert not iban_ok("IR05 0170 0000 0012 3456 7890 1")                          # Sheba numbers have 26 characters
+    assert iban_ok("GB29NWBK60161331926819") and not iban_ok("GB29NWBK6016133192681")

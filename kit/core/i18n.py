@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, format_decimal, parse_pattern
 
 LANGUAGES = ("en", "fa")
 RTL_LANGUAGES = {"fa"}
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-PERSIAN_DECIMAL, PERSIAN_THOUSANDS = "\u066b", "\u066c"   # ٫ and ٬
+# Babel writes numbers with each locale's separators (Persian: ٬ between thousands, ٫ before decimals)
+# from CLDR, in the locale's default numbering system; it keeps ASCII digits, so Persian ones are put in after.
+LOCALES = {"en": Locale.parse("en"), "fa": Locale.parse("fa")}
 
 LABELS: dict[str, dict[str, str]] = {
     # between facts on one line: in Vazirmatn a middle dot looks like the Persian zero (۰), so Persian uses its comma
@@ -239,8 +245,13 @@ def number(value: float | int | None, lang: str = "en", decimals: int = 0, *, si
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
-    text = f"{value:{'+' if sign else ''},.{decimals}f}"
-    if language(lang) == "fa":
-        text = text.replace(",", "\0").replace(".", PERSIAN_DECIMAL).replace("\0", PERSIAN_THOUSANDS)
-        text = text.translate(PERSIAN_DIGITS)
-    return text
+    lang = language(lang)
+    text = format_decimal(value, _pattern(decimals, sign), locale=LOCALES[lang], numbering_system="default")
+    return text.translate(PERSIAN_DIGITS) if lang == "fa" else text
+
+
+@cache
+def _pattern(decimals: int, sign: bool) -> NumberPattern:
+    """A Babel pattern: grouped thousands, exactly ``decimals`` places, a + before positive numbers if ``sign``."""
+    body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return parse_pattern(f"+{body};-{body}" if sign else body)

@@ -55,6 +55,11 @@ def ascii_digits(s: pd.Series) -> pd.Series:
     return s.str.translate(_DIGITS)
 
 
+def ascii_digits_text(text: str) -> str:
+    """One text's Persian and Arabic-Indic digits as ASCII; one character for one, so positions carry over."""
+    return text.translate(_DIGITS)
+
+
 def normalize_fa(s: pd.Series) -> pd.Series:
     """Arabic yeh/kaf to Persian, tatweel and diacritics removed; ZWNJ (U+200C) is kept.
 
