@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 from kit.analysis import timeline
+from kit.core.exhibits import LENSES
 from kit.core.text import detect_lang, normalize_fa
 from kit.evidence.transcripts import CUSTOMER, Utterance
 
@@ -226,3 +227,19 @@ def telling_time(m: Moment, utts: list[Utterance]) -> float:
         return sign * (u.sentiment or 0.0) + (0.0 if sign > 0 else sum(friction_cues(u.text).values()))
     best = max(inside, key=telling)
     return (max(best.start_s, m.start_s) + min(best.end_s, m.end_s)) / 2
+
+
+def title(m: Moment) -> str:
+    """The researcher's note when there is one, else the strongest frictions in plain words."""
+    if m.note:
+        return m.note if len(m.note) <= 60 else m.note[:59].rsplit(" ", 1)[0] + "…"
+    names = [BY_TAG[t].title if t in BY_TAG else CUE_TITLES[t] for t in m.tags[:2]]
+    return ", ".join(names) if names else "Marked moment"
+
+
+def lenses(m: Moment) -> list[str]:
+    """Engineering for failures and waits, design for confusion and feelings, business for churn."""
+    chosen = {BY_TAG[t].lens if t in BY_TAG else "design" for t in m.tags} or {"design"}
+    if "business" in chosen:
+        chosen.add("design")
+    return [lens for lens in LENSES if lens in chosen]

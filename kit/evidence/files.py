@@ -152,3 +152,17 @@ def read_text_table(path: Path, display_name: str, header_rows: int = 1) -> pd.D
     except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
         raise InputFileError(display_name, f"cannot be read as a table ({exc})") from None
     raise InputFileError(display_name, f"unsupported file type {suffix!r}", fix=f"use one of {', '.join(SUFFIXES)}")
+
+
+def read_notes_table(path: Path, display_name: str) -> pd.DataFrame:
+    """A side table whose last column is a note typed by hand (recording markers): in a CSV, a note
+    with unquoted commas keeps them instead of breaking its row. Other types as ``read_text_table``."""
+    if path.suffix.lower() != ".csv" or not path.is_file():
+        return read_text_table(path, display_name)
+    try:
+        encoding = detect_encoding(path)
+        width = len(pd.read_csv(path, nrows=0, encoding=encoding).columns)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, engine="python",
+                           on_bad_lines=lambda f: [*f[:width - 1], ",".join(f[width - 1:])])
+    except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
+        raise InputFileError(display_name, f"cannot be read as a table ({exc})") from None

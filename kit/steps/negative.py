@@ -1,6 +1,6 @@
 """The negative-experiences step: each view computed, drawn, stored as a chart exhibit, and the ranking written.
 
-The notebook ``04_negative`` calls one function per view. Outputs in the run folder:
+``run`` makes every view in turn and finishes the step; the notebook ``04_negative`` shows them. Outputs in the run folder:
 ``charts/<id>.json|png`` (kit.charts.store), ``exhibits/negative.json`` (via the step), ``data/journey.parquet``
 (stage, source, valence, lo, hi, n, ideal, too_few), ``data/wall.parquet`` (the detractor wall's quotes) and
 ``negatives.json`` (the ranked list the pages show).
@@ -200,3 +200,39 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
                 tags=["ranking"], evidence={"entries": len(ranked)},
                 source={"file": runfolder.NEGATIVES, "locator": "severity x reach x evidence strength"})
     return fig, ex, ranked
+
+
+@dataclass
+class NegativeResult:
+    """Every view the step made; figures are keyed by their exhibit id (``kit.core.exhibits``)."""
+
+    inputs: Inputs
+    figures: dict[str, go.Figure]
+    exhibits: list[Exhibit]
+    waterfall: list[Exhibit]            # the waterfall chart and the overload metric
+    overload: dict[str, float]          # kit.analysis.overload.overload_summary
+    journey: pd.DataFrame               # data/journey.parquet
+    pain: pd.DataFrame                  # the stage x channel matrix
+    observations: pd.DataFrame          # what the pain map and the ranking count
+    wall: pd.DataFrame                  # data/wall.parquet
+    scorecard: pd.DataFrame
+    answers: dict[str, Any]             # the scorecard's answers (kit.analysis.scorecard.answers)
+    ranked: list[dict[str, Any]]        # negatives.json
+    summary: pd.DataFrame               # the step's counts (Step.finish)
+
+
+def run(step: Step, tolerance_per_week: float = 14) -> NegativeResult:
+    """Every view of the negative experiences, stored as chart exhibits, the ranking written, the step finished."""
+    inp = load_inputs(step)             # the contact log is aggregated by DuckDB, never loaded whole
+    water_fig, made, overload = waterfall(step, inp, tolerance_per_week)
+    journey_fig, journey_ex, journey_table = journey_view(step, inp)
+    pain_fig, pain_ex, matrix, obs = pain_view(step, inp)
+    wall_fig, wall_ex, quotes = wall_view(step, inp)
+    card_fig, card_ex, card, ans = scorecard_view(step, inp)
+    exhibits = made + [journey_ex, pain_ex, wall_ex, card_ex]
+    ranked_fig, ranked_ex, ranked = ranking(step, inp, obs, overload, tolerance_per_week, exhibits)
+    exhibits.append(ranked_ex)
+    figures = {WATERFALL_ID: water_fig, JOURNEY_ID: journey_fig, PAIN_ID: pain_fig, WALL_ID: wall_fig,
+               SCORECARD_ID: card_fig, RANKED_ID: ranked_fig}
+    return NegativeResult(inp, figures, exhibits, made, overload, journey_table, matrix, obs, quotes, card, ans, ranked,
+                          step.finish(exhibits))

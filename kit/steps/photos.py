@@ -18,6 +18,7 @@ from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
+from kit.core.step import Step
 from kit.evidence.privacy import redact_pii
 
 
@@ -29,6 +30,8 @@ class PhotosResult:
     # input -> {"in", "accepted", "rejected"}: "<folder>/photos.csv" (rows) and
     # "<folder>/ (image files)" (files found, published, rejected).
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)   # the step's counts, set by ``run``
+    note: str = ""                           # why nothing was done, when nothing was
 
 
 def _photo_ids(files: list[Path], root: Path) -> dict[Path, str]:
@@ -144,3 +147,21 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
     if sidecar.counts:
         counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
     return PhotosResult(table, moments, [_exhibit(r) for r in photos], counts)
+
+
+def run(step: Step) -> PhotosResult:
+    """The project's photos published with its privacy settings, their table, moments and exhibits
+    written, and the step finished; a project without a ``photos:`` section gets an empty result."""
+    p = step.project
+    if p.photos is None:
+        result = PhotosResult(*_tables([]), [], note="project.yaml has no photos: section; nothing to do")
+    else:
+        result = process_photos(p.root, p.photos.folder, step.run_dir, blur_faces=p.privacy.blur_faces,
+                                strip_location=p.privacy.strip_location, require_consent=p.privacy.require_consent,
+                                redact=p.privacy.redact_pii, rejects=step.rejects, stages=p.journey.stages,
+                                channels=p.channels)
+        step.counts.update(result.counts)
+        step.save_table("photos", result.photos)
+        step.save_moments(result.moments)
+    result.summary = step.finish(result.exhibits)
+    return result

@@ -23,18 +23,18 @@ from kit.charts import timeline as timeline_chart
 from kit.analysis import timeline
 from kit.core import runfolder
 from kit.core.errors import InputFileError
-from kit.core.exhibits import LENSES, Exhibit
+from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
-from kit.core.text import ascii_digits, detect_lang
+from kit.core.step import Step
+from kit.core.text import ascii_digits, detect_lang, hms
 from kit.evidence import media
-from kit.evidence.files import detect_encoding, read_text_table
+from kit.evidence.files import read_notes_table
 from kit.evidence.privacy import redact_pii
 from kit.evidence.transcripts import Utterance, assign_roles, clock, read_transcript
 from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
-from kit.analysis.moments import (BY_TAG, CUE_TITLES, Moment, Scorer, customer_words, find_moments, friction_cues,
-                                  score_customer_lines, telling_time)
-from kit.core.text import hms
+from kit.analysis import moments as moment_text
+from kit.analysis.moments import Moment, Scorer, customer_words, find_moments, friction_cues, score_customer_lines, telling_time
 
 MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in
@@ -51,6 +51,15 @@ class RecordingsResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     timeline: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=timeline.TIMELINE_COLUMNS))
     durations: dict[str, float] = field(default_factory=dict)
+    # set by ``run``: the recordings as configured, their timeline charts (figure, exhibit), the step's counts
+    recordings: list[dict[str, Any]] = field(default_factory=list)
+    charts: list[tuple[Any, Exhibit]] = field(default_factory=list)
+    summary: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def all_exhibits(self) -> list[Exhibit]:
+        """Clips and quotes, then the timeline charts: everything the step stores."""
+        return self.exhibits + [chart for _, chart in self.charts]
 
 
 @dataclass
@@ -188,7 +197,7 @@ def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.Med
                     ctx: _Context) -> list[Moment] | None:
     """Moments as the researcher marked them; None when the file is unusable (then found instead)."""
     try:
-        raw = _read_markers(path, rel)
+        raw = read_notes_table(path, rel)
         missing = [c for c in MARKER_COLUMNS[:5] if c not in raw.columns]
         if missing:
             raise InputFileError(rel, f"missing column(s) {', '.join(missing)}",
@@ -206,20 +215,6 @@ def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.Med
             moments.append(moment)
     ctx.count(rel, len(raw), len(moments))
     return moments
-
-
-def _read_markers(path: Path, rel: str) -> pd.DataFrame:
-    """The markers table; in a CSV, a note with unquoted commas (common when typed by hand) keeps
-    them instead of breaking its row, as the note is the last column."""
-    if path.suffix.lower() != ".csv" or not path.is_file():
-        return read_text_table(path, rel)
-    try:
-        encoding = detect_encoding(path)
-        width = len(pd.read_csv(path, nrows=0, encoding=encoding).columns)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding, engine="python",
-                           on_bad_lines=lambda f: [*f[:width - 1], ",".join(f[width - 1:])])
-    except (ValueError, UnicodeDecodeError, OSError, pd.errors.ParserError) as exc:
-        raise InputFileError(rel, f"cannot be read as a table ({exc})") from None
 
 
 def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | None,
@@ -273,9 +268,6 @@ def _number(value: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-# ---- moments found automatically ---------------------------------------------------------------
-
-
 # ---- exhibits ------------------------------------------------------------------------------------
 
 def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[str, Path],
@@ -287,9 +279,9 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
     where = " · ".join(x for x in (m.stage, m.channel) if x)
     caption = f"{who}, {hms(m.start_s)}-{hms(m.end_s)}" + (f" ({where})" if where else "")
     return Exhibit(
-        id=eid, kind="clip" if clip else "quote", title=_title(m), caption=caption,
+        id=eid, kind="clip" if clip else "quote", title=moment_text.title(m), caption=caption,
         stage=m.stage, channel=m.channel, valence=m.valence, severity=m.severity,
-        lenses=_lenses(m), tags=m.tags, media=clip, quote=m.quote,
+        lenses=moment_text.lenses(m), tags=m.tags, media=clip, quote=m.quote,
         source={"file": source_file, "locator": hms(m.start_s)},
         evidence={"recording": rec["id"], "coded_by": m.coded_by},
         lang=str(detect_lang(pd.Series([m.quote or m.note])).iloc[0]))
@@ -323,22 +315,6 @@ def _unique_id(base: str, taken: set[str]) -> str:
         eid, n = f"{base}-{n}", n + 1
     taken.add(eid)
     return eid
-
-
-def _title(m: Moment) -> str:
-    """The researcher's note when there is one, else the strongest frictions in plain words."""
-    if m.note:
-        return m.note if len(m.note) <= 60 else m.note[:59].rsplit(" ", 1)[0] + "…"
-    names = [BY_TAG[t].title if t in BY_TAG else CUE_TITLES[t] for t in m.tags[:2]]
-    return ", ".join(names) if names else "Marked moment"
-
-
-def _lenses(m: Moment) -> list[str]:
-    """Engineering for failures and waits, design for confusion and feelings, business for churn."""
-    chosen = {BY_TAG[t].lens if t in BY_TAG else "design" for t in m.tags} or {"design"}
-    if "business" in chosen:
-        chosen.add("design")
-    return [lens for lens in LENSES if lens in chosen]
 
 
 def _moment_row(recording_id: str, moment_id: str, m: Moment) -> dict[str, Any]:
@@ -385,3 +361,23 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
                       "moment_ids": moments["moment_id"].tolist()})
         out.append((fig, exhibit))
     return out
+
+
+# ---- the step ------------------------------------------------------------------------------------
+
+def run(step: Step) -> RecordingsResult:
+    """Every recording of the project, with its privacy settings: utterances, timelines, moments and
+    exhibits written to the run folder, and the step finished."""
+    p = step.project
+    recordings = [r.model_dump() for r in p.recordings]
+    result = process_recordings(p.root, recordings, step.run_dir, interviewers=p.interviewers,
+                                redact=p.privacy.redact_pii, blur_faces=p.privacy.blur_faces,
+                                require_consent=p.privacy.require_consent, rejects=step.rejects,
+                                stages=p.journey.stages, channels=p.channels)
+    result.recordings, result.charts = recordings, timeline_charts(result, recordings, step.run_dir)
+    step.counts.update(result.counts)
+    step.save_table("utterances", result.utterances)
+    step.save_table("timelines", result.timeline)
+    step.save_moments(result.moments)
+    result.summary = step.finish(result.all_exhibits)
+    return result

@@ -1,4 +1,5 @@
-"""Exhibits and narrative from survey evidence: headline metrics, charts and customers' own words.
+"""The survey step: scores, their charts, key drivers, and exhibits from survey evidence (headline
+metrics, charts and customers' own words). ``run`` does it all; the notebook only shows the result.
 
 Every narrative sentence is written from the numbers (with their n and intervals) and says a
 difference only when the test behind it found one, so the notebook's words never claim more than
@@ -9,18 +10,33 @@ rating (0 -> -1, 5 -> 0, 10 -> 1); unhappy answers of detractors are the negativ
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from kit.analysis import scores
+from kit.analysis.drivers import key_drivers
+from kit.analysis.themes import THEME_COLUMNS
+from kit.charts import survey as charts
 from kit.core.exhibits import Exhibit
 from kit.core.project import Project
+from kit.core.step import Step
 from kit.analysis.scores import NAMES
 
 QUOTES_PER_STAGE = 4
 POSITIVE_QUOTES = 8
+
+# The survey's chart exhibits, in the order they are stored, with their captions
+NPS_STAGE, NPS_CHANNEL, NPS_TREND = "chart-survey-nps-stage", "chart-survey-nps-channel", "chart-survey-nps-trend"
+NPS_SEGMENT, IDEAL_GAP, KEY_DRIVERS = "chart-survey-nps-segment", "chart-survey-ideal-gap", "chart-survey-key-drivers"
+CAPTIONS = {NPS_STAGE: "NPS per journey stage against the designed ideal", NPS_CHANNEL: "NPS per channel",
+            NPS_TREND: "NPS week by week", NPS_SEGMENT: "NPS per customer segment",
+            IDEAL_GAP: "Actual NPS per stage against the ideal", KEY_DRIVERS: "Themes ranked by their effect on NPS"}
+# Figures the notebook shows that are not exhibits
+CSAT_CHANNEL, NPS_TREND_MONTH = "survey-csat-channel", "survey-nps-trend-month"
+DISTRIBUTIONS = {score: f"survey-distribution-{score}" for score in ("nps", "csat", "ces")}
 
 
 def _r(v: float, digits: int = 1) -> float | None:
@@ -110,6 +126,64 @@ def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Pro
     return out
 
 
-# --- narrative ---------------------------------------------------------------------------------
+# --- the step ----------------------------------------------------------------------------------
+
+@dataclass
+class SurveyResult:
+    """What the survey step made; figures are keyed by their exhibit id (the constants above)."""
+
+    responses: int                          # accepted responses
+    comments: int                           # open answers
+    min_group_size: int                     # groups with fewer answers are too few to rank
+    headline: dict[str, dict[str, float]]   # scores.headline: nps, csat, ces with intervals and n
+    groups: dict[str, pd.DataFrame]         # "stage", "channel", "segment" -> scores.by_group
+    weekly: pd.DataFrame                    # scores.by_period, weeks
+    monthly: pd.DataFrame                   # scores.by_period, months
+    gaps: pd.DataFrame                      # scores.actual_vs_ideal per stage
+    drivers: pd.DataFrame                   # kit.analysis.drivers.key_drivers
+    figures: dict[str, go.Figure]
+    exhibits: list[Exhibit]
+    summary: pd.DataFrame                   # the step's counts (Step.finish)
 
 
+def run(step: Step, min_group_size: int = 0, *, png: bool = True) -> SurveyResult:
+    """Score the run's responses overall, by group and by period, against the ideal and by theme; draw
+    them; store metric, chart and quote exhibits and finish the step.
+
+    ``min_group_size`` 0 uses project.yaml's; ``png`` False stores the charts without static images.
+    """
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int):
+        raise TypeError(f"min_group_size must be a whole number of answers, not {min_group_size!r}")
+    p = step.project
+    responses, comments = step.load_table("responses"), step.load_table("comments")
+    min_n = min_group_size or p.min_group_size
+    source = ", ".join(s.path for s in p.surveys) or "no survey"
+    groups = {"stage": scores.by_group(responses, "stage", min_n, p.journey.stages),
+              "channel": scores.by_group(responses, "channel", min_n, p.channels),
+              "segment": scores.by_group(responses, "segment", min_n)}
+    weekly, monthly = scores.by_period(responses, "W", min_n), scores.by_period(responses, "M", min_n)
+    gaps = scores.actual_vs_ideal(groups["stage"], p.journey.ideal)
+    themes = step.load_table("themes") if step.has_table("themes") else pd.DataFrame(columns=THEME_COLUMNS)
+    drivers = key_drivers(comments, responses, themes, min_n)
+    figures = {key: charts.distribution(scores.distribution(responses, score), score)
+               for score, key in DISTRIBUTIONS.items()}
+    figures[NPS_STAGE] = charts.score_by_group(groups["stage"], "stage", "nps", p.journey.ideal)
+    figures[NPS_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "nps")
+    figures[CSAT_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "csat")
+    figures[NPS_TREND] = charts.nps_trend(weekly, freq_word="week")
+    figures[NPS_TREND_MONTH] = charts.nps_trend(monthly, freq_word="month")
+    if len(groups["segment"]):
+        figures[NPS_SEGMENT] = charts.score_by_group(groups["segment"], "segment", "nps")
+    if len(gaps):
+        figures[IDEAL_GAP] = charts.actual_vs_ideal(gaps, "nps", p.journey.stages)
+    if len(drivers):
+        figures[KEY_DRIVERS] = charts.key_drivers(drivers)
+    answered = int(responses["nps"].notna().sum())
+    exhibits = (metric_exhibits(responses, source) + gap_exhibits(gaps, source)
+                + [chart_exhibit(step.run_dir, key, figures[key], caption, {"responses": answered}, source, png=png)
+                   for key, caption in CAPTIONS.items() if key in figures]
+                + quote_exhibits(responses, comments, p))
+    return SurveyResult(
+        responses=len(responses), comments=len(comments), min_group_size=min_n, headline=scores.headline(responses),
+        groups=groups, weekly=weekly, monthly=monthly, gaps=gaps, drivers=drivers, figures=figures,
+        exhibits=exhibits, summary=step.finish(exhibits))

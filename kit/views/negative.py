@@ -1,11 +1,14 @@
 """The detractor wall as HTML: the most severe unhappy answers, in the notebook and the negative
-room.
+room; and what the negative notebook shows of the step's result.
 """
 
 from __future__ import annotations
 from kit.core.exhibits import gallery_link
 from kit.core.templates import render
+from typing import Any
 import pandas as pd
+from kit.analysis.scorecard import answers_text
+from kit.steps.negative import NegativeResult
 
 
 def wall_html(quotes: pd.DataFrame) -> str:
@@ -22,3 +25,20 @@ def wall_html(quotes: pd.DataFrame) -> str:
            ".cx-wq{margin:0;padding:10px 14px;background:#f4f6f7;border-radius:6px}"
            ".cx-wq blockquote{margin:0 0 8px;font-size:15px}.cx-wq figcaption{font-size:12px;color:#424949}</style>")
     return css + render("negative/wall.html.j2", quotes=cards)
+
+
+def inputs(result: NegativeResult) -> str:
+    """What the step read."""
+    i = result.inputs
+    return (f"{len(i.customers):,} customers in the contact log, {len(i.responses):,} answers, "
+            f"{len(i.moments):,} moments, {len(i.records):,} exhibits from earlier steps")
+
+
+def scorecard_text(result: NegativeResult) -> str:
+    """The channel scorecard's answers as sentences, one a line."""
+    return "\n".join(answers_text(result.answers))
+
+
+def ranked(result: NegativeResult, top: int = 10) -> list[tuple[Any, ...]]:
+    """The first negative experiences of the ranking: rank, title, score."""
+    return [(e["rank"], e["title"], e["score"]) for e in result.ranked[:top]]

@@ -8,6 +8,7 @@ from kit.core.templates import Markup, render
 from pathlib import Path
 import pandas as pd
 from kit.core.exhibits import Exhibit
+from kit.steps.photos import PhotosResult
 
 
 def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:
@@ -50,3 +51,11 @@ def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
     rows = [{"id": e.id, "caption": e.caption, "stage": e.stage, "channel": e.channel, "valence": e.valence,
              "source": e.source["file"], "faces blurred": e.evidence.get("faces_blurred", 0)} for e in exhibits]
     return pd.DataFrame(rows, columns=["id", "caption", "stage", "channel", "valence", "source", "faces blurred"])
+
+
+def headline(result: PhotosResult) -> str:
+    """How many photos the step published and rejected (or why it did nothing)."""
+    if result.note:
+        return result.note
+    rejected = sum(c["rejected"] for c in result.counts.values())
+    return f"{len(result.photos)} photos published, {rejected} rejected"

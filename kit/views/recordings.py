@@ -27,6 +27,12 @@ SUMMARY_COLUMNS = ["recording", "participant", "length", "media", "customers", "
                    "customer lines", "moments", "coded by a person", "found automatically"]
 
 
+def headline(result: RecordingsResult) -> str:
+    """What the step made, in one line."""
+    return (f"{len(result.recordings)} recordings, {len(result.utterances)} utterances, {len(result.moments)} moments, "
+            f"{len(result.charts)} timelines")
+
+
 def summary(result: RecordingsResult, recordings: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per configured recording: its length, who speaks in which role, and its moments."""
     rows = []

@@ -1,11 +1,13 @@
 """The survey notebook's sentences, written from the numbers: headline, groups, trend, ideal,
-drivers.
+drivers; and what the notebook shows of the survey step's result.
 """
 
 from __future__ import annotations
 from kit.core.templates import plain
 import pandas as pd
+from IPython.display import Markdown
 from kit.analysis.scores import NAMES
+from kit.steps.survey import SurveyResult
 
 
 def headline_text(head: dict[str, dict[str, float]]) -> str:
@@ -113,3 +115,52 @@ def drivers_text(drivers: pd.DataFrame, top: int = 3) -> str:
                      f"{r.nps_without:.0f} for the rest ({r.difference:+.0f} points, 95% interval {r.lo:+.0f} to "
                      f"{r.hi:+.0f}); it {r.direction} NPS by {abs(r.impact):.1f} points overall")
     return "The themes that move NPS most: " + "; ".join(items) + "."
+
+
+# --- the survey step's result, as the notebook shows it -----------------------------------------
+
+def inputs(result: SurveyResult) -> str:
+    return (f"{result.responses:,} accepted responses, {result.comments:,} open answers; groups under "
+            f"{result.min_group_size} answers are too few to rank")
+
+
+def show(result: SurveyResult, *figure_ids: str) -> None:
+    """Show each of these figures the step made (a chart it had no data for is left out)."""
+    for key in figure_ids:
+        if key in result.figures:
+            result.figures[key].show()
+
+
+def headline(result: SurveyResult) -> Markdown:
+    return Markdown(headline_text(result.headline))
+
+
+def headline_table(result: SurveyResult) -> pd.DataFrame:
+    return pd.DataFrame(result.headline).T.round(2)
+
+
+def groups(result: SurveyResult, key: str, *scores: str) -> Markdown:
+    """What the scores (NPS unless named) by ``key`` (stage, channel or segment) say."""
+    return Markdown(" ".join(group_text(result.groups[key], key, score) for score in scores or ("nps",)))
+
+
+def trend(result: SurveyResult) -> Markdown:
+    return Markdown(trend_text(result.weekly, "week") + "\n\n" + trend_text(result.monthly, "month"))
+
+
+def ideal(result: SurveyResult) -> Markdown:
+    return Markdown(ideal_text(result.gaps))
+
+
+def drivers(result: SurveyResult) -> Markdown:
+    return Markdown(drivers_text(result.drivers))
+
+
+def drivers_table(result: SurveyResult, top: int = 12) -> pd.DataFrame:
+    return result.drivers.drop(columns=["quote_ids"], errors="ignore").head(top).round(1)
+
+
+def exhibit_table(result: SurveyResult, limit: int = 20) -> pd.DataFrame:
+    """The first exhibits the step stored: id, kind, stage, the evidence behind each and its text."""
+    return pd.DataFrame([{"id": e.id, "kind": e.kind, "stage": e.stage, "evidence": e.evidence, "text": e.quote or e.caption}
+                         for e in result.exhibits[:limit]], columns=["id", "kind", "stage", "evidence", "text"])
