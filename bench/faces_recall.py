@@ -43,7 +43,7 @@ SIZES = {"tiny (2-3 %, below the detector's minimum)": (0.02, 0.03), "small (3-6
          "medium (6-15 %)": (0.06, 0.15), "large (15-30 %)": (0.15, 0.30)}
 LIGHTS = {"dim": (0.35, 0.6), "normal": (0.8, 1.1), "bright": (1.2, 1.5)}
 FACE_FREE = ["data/sample/photos", "../shared/data/exif-orientation", "../shared/data/exif-samples/jpg"]
-# The only real photos with faces among those folders (tests/test_faces.py says where they are).
+# The only real photos with faces among those folders (tests/evidence/test_faces.py says where they are).
 HAS_FACES = {"no_exif.jpg", "image01137.jpg"}
 
 

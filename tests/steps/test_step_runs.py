@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from test_media import make_audio, make_video
-from test_recordings import MARKERS, SRT_FA, VTT
+from tests.evidence.test_media import make_audio, make_video
+from tests.steps.test_recordings import MARKERS, SRT_FA, VTT
 
 from kit.core import exhibits as ex
 from kit.core import runfolder

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from test_media import make_audio, make_video
+from tests.evidence.test_media import make_audio, make_video
 
 from kit.core.errors import UnsafePathError
 from kit.core.rejects import RejectLog

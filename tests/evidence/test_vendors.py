@@ -17,7 +17,7 @@ from kit.core.errors import InputFileError
 from kit.core.rejects import RejectLog
 from kit.evidence import surveys, vendors
 
-FIXTURES = Path(__file__).parent / "fixtures" / "surveys"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "surveys"
 ENCODINGS = ["utf8.csv", "bom.csv", "utf16.txt", "cp1256.csv"]
 HEAD = """\
 name: T

@@ -162,7 +162,7 @@ def test_empty_response_id_is_rejected_with_its_column(tmp_path: Path) -> None:
 
 def test_validate_stops_on_a_missing_vendor_column(tmp_path: Path) -> None:
     from kit.validate import validate_project
-    fixture = Path(__file__).parent / "fixtures" / "surveys" / "google_forms_utf8.csv"
+    fixture = Path(__file__).parents[1] / "fixtures" / "surveys" / "google_forms_utf8.csv"
     (tmp_path / "surveys").mkdir()
     (tmp_path / "surveys" / "g.csv").write_bytes(fixture.read_bytes())
     (tmp_path / "project.yaml").write_text(
