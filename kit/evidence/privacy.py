@@ -9,7 +9,10 @@ What is found, and by what:
 - phone numbers of 8 digits or more, by ``phonenumbers``: a number written with its country code
   (``+98 …``, ``0044 …``) needs only a possible length for that country; a number written the
   national way (``0912 …``, ``(212) 555-0123``, ``020 7946 0958``) must be a valid number of one
-  of ``REGIONS``, so an order number, an amount or a date survives.
+  of ``REGIONS``, so an order number, an amount or a date survives. Dates, and IBANs whose check
+  digits fail, are set aside before, so their digits are not taken for a phone number either. A
+  stretch of digits that is one whole number is checked by ``phonenumbers.parse`` directly (the fast
+  path); any other goes through ``phonenumbers.PhoneNumberMatcher``.
 
 Persian (۰-۹) and Arabic-Indic (٠-٩) digits are read as ASCII ones: the search runs on a copy with
 ASCII digits, one character for one, and the labels replace the same positions in the text itself.
@@ -18,9 +21,10 @@ ASCII digits, one character for one, and the labels replace the same positions i
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterator
 
-from phonenumbers import Leniency, PhoneNumberMatcher
+from phonenumbers import Leniency, NumberParseException, PhoneNumberMatcher, is_possible_number, is_valid_number, parse
 from stdnum import iban, luhn
 from stdnum.iso7064 import mod_97_10
 
@@ -29,6 +33,8 @@ from kit.core.text import ascii_digits_text
 # Where a number written without its country code may be from: the kit's Persian projects, then the
 # English-speaking and European numbers its English projects meet. Tried in this order, fastest first.
 REGIONS = ("IR", "GB", "DE", "US")
+TRUNK_ZERO = {"IR", "GB", "DE"}      # national numbers start with a trunk 0 (the US writes none, or an optional 1)
+STRICT_REGIONS = ("IR", "GB", "US")  # without Germany, whose numbers may have 5 to 15 digits
 PHONE_MIN_DIGITS = 8
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -48,6 +54,7 @@ DATE = re.compile(r"(?<![\d/.-])(?:(\d{4})[./-](\d{1,2})[./-](\d{1,2})|(\d{1,2})
 PHONE_STRETCH = re.compile(r"(?<![\w+#])(?<![A-Za-z]-)(?:\+|\(\+?)?\d(?:[ \t./()\-]{0,3}\d)*")
 INTERNATIONAL = re.compile(r"\+|(?<!\d)00[1-9]")
 DIGIT = re.compile(r"\d")
+GROUP_GAP = re.compile(r"[\s./-]*\s[\s./-]*")      # between two groups of a stretch: a space, maybe with - / .
 
 
 def _digit_count(s: str) -> int:
@@ -102,10 +109,64 @@ def _is_date(m: re.Match[str]) -> bool:
     return 1 <= min(a, b) <= 12 and 1 <= max(a, b) <= 31
 
 
+def _glued(char: str) -> bool:
+    """A Latin letter, % or currency sign: next to one, digits are no phone number (as phonenumbers' matcher has it)."""
+    if not char:
+        return False
+    return (char.isascii() and char.isalpha()) or char == "%" or unicodedata.category(char) == "Sc"
+
+
+def _one_whole_number(stretch: str, regions: tuple[str, ...] = REGIONS) -> bool:
+    """The fast path: the whole stretch is one phone number, by ``phonenumbers.parse`` without the matcher's search.
+
+    The matcher's rules for one candidate: written with its country code, a possible number; else valid
+    in one of ``REGIONS``, with the trunk 0 where the region writes one (so a stretch starting with 0 is
+    tried in ``TRUNK_ZERO``, any other in the rest). False sends the stretch to the matcher, which also
+    finds a number inside a longer stretch.
+    """
+    head = stretch.lstrip("(")
+    try:
+        if head.startswith(("+", "00")):
+            return is_possible_number(parse(stretch, "IR"))
+        zero = head.startswith("0")
+        return any(is_valid_number(parse(stretch, r)) for r in regions if (r in TRUNK_ZERO) == zero)
+    except NumberParseException:
+        return False
+
+
+def _phones_by_groups(text: str, start: int, end: int, glued_before: bool, glued_after: bool) -> list[tuple[int, int]]:
+    """Phone numbers in a stretch the matcher found none in (a number with more digits after it, two in a row).
+
+    The longest run of the stretch's groups from its left that is one whole number, then the same after
+    it. Germany, where a valid number may have anything from 5 to 15 digits, is tried only when no other
+    region takes a run, so two numbers in a row are not read as one long German one.
+    """
+    if glued_before:
+        return []
+    gaps = list(GROUP_GAP.finditer(text, start, end))
+    starts, stops = [start] + [g.end() for g in gaps], [g.start() for g in gaps] + [end]
+    found, i = [], 0
+    while i < len(starts):
+        last = len(stops) - 1
+        runs = [j for j in range(last, i - 1, -1) if not (j == last and (i == 0 or glued_after))
+                and _digit_count(text[starts[i]:stops[j]]) >= PHONE_MIN_DIGITS]
+        j = next((j for regions in (STRICT_REGIONS, REGIONS) for j in runs
+                  if _one_whole_number(text[starts[i]:stops[j]], regions)), None)
+        if j is None:
+            break
+        found.append((starts[i], stops[j]))
+        i = j + 1
+    return found
+
+
 def _phones(text: str) -> Iterator[tuple[int, int]]:
     """Spans of phone numbers in ``text`` (ASCII digits), found by ``phonenumbers`` stretch by stretch."""
     for stretch in PHONE_STRETCH.finditer(text):
         if _digit_count(stretch.group()) < PHONE_MIN_DIGITS:
+            continue
+        before, after = text[stretch.start() - 1:stretch.start()], text[stretch.end():stretch.end() + 1]
+        if not _glued(before) and not _glued(after) and _one_whole_number(stretch.group()):
+            yield stretch.span()
             continue
         # one character either side, so phonenumbers sees a letter, % or currency sign glued to the number
         lo, hi = max(0, stretch.start() - 1), min(len(text), stretch.end() + 1)
@@ -116,12 +177,19 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
             if _digit_count(window) - sum(_digit_count(window[s:e]) for s, e in found) < PHONE_MIN_DIGITS:
                 break                       # what is left cannot hold another phone number
             for m in PhoneNumberMatcher(window, region, leniency=leniency):
+                raw = m.raw_string.strip()          # a match may come with the space before it
+                start = m.start + m.raw_string.index(raw)
+                end = start + len(raw)
                 # with its country code a number needs only a possible length: its country is written down
-                international = m.raw_string.lstrip("(").startswith(("+", "00"))
-                if (leniency == Leniency.VALID or international) and _digit_count(m.raw_string) >= PHONE_MIN_DIGITS \
-                        and all(m.end <= s or m.start >= e for s, e in found):
-                    found.append((m.start, m.end))
-        yield from ((lo + s, lo + e) for s, e in found)
+                international = raw.lstrip("(").startswith(("+", "00"))
+                if (leniency == Leniency.VALID or international) and _digit_count(raw) >= PHONE_MIN_DIGITS \
+                        and all(end <= s or start >= e for s, e in found):
+                    found.append((start, end))
+        if found:
+            yield from ((lo + s, lo + e) for s, e in found)
+        else:
+            # the matcher gives up on a number next to more digits (+98 912 345 6789 12, two numbers in a row)
+            yield from _phones_by_groups(text, stretch.start(), stretch.end(), _glued(before), _glued(after))
 
 
 def _spans(text: str) -> list[tuple[int, int, str]]:

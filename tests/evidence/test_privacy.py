@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from kit.evidence import privacy
 from kit.evidence.privacy import iban_ok, iran_national_id_ok, luhn_ok, redact_pii
 
 
@@ -34,7 +35,7 @@ def test_checksums() -> None:
     assert iran_national_id_ok("0084575948") and not iran_national_id_ok("1111111111")
 
 
-@pytest.mark.parametrize("phone", [
+PHONES = [
     # Iran: mobiles and Tehran landlines, national and international, ASCII and Persian digits
     "09123456789", "0912 345 6789", "0912-345-6789", "0912 3456789", "+989123456789", "+98-912-345-6789",
     "0098 912 345 6789", "(+98) 912 345 6789", "021 8888 7777", "(021) 88887777", "+98 21 8888 7777",
@@ -45,7 +46,10 @@ def test_checksums() -> None:
     "07911 123456", "020 7946 0958", "(020) 7946 0958", "+44 7911 123456", "+44 (0)20 7946 0958", "0044 20 7946 0958",
     # Germany
     "030 12345678", "030/12345678", "0170 1234567", "+49 30 12345678", "+49 (0)30 1234 5678", "0049 170 1234567",
-])
+]
+
+
+@pytest.mark.parametrize("phone", PHONES)
 def test_each_way_of_writing_a_phone_number_is_found(phone: str) -> None:
     assert redact_pii(f"call me on {phone} after five") == "call me on [phone] after five"
     assert redact_pii(f"با {phone} تماس بگیرید") == "با [phone] تماس بگیرید"
@@ -79,6 +83,10 @@ def test_look_alike_numbers_are_left_as_they_are(text: str) -> None:
 def test_each_kind_keeps_its_label_and_its_neighbours() -> None:
     assert redact_pii("card 4111 1111 1111 1111 2024 was charged") == "card [card] 2024 was charged"
     assert redact_pii("call +49-171-7290795 today") == "call [phone] today"      # its last 10 digits pass the id check
+    assert redact_pii("call (415) 867-5309 2024 now") == "call [phone] 2024 now"   # a number right after it stays
+    assert redact_pii("call +98 912 345 6789 12 times") == "call [phone] 12 times"
+    assert redact_pii("0912 345 6789 0935 123 4567") == "[phone] [phone]"            # two in a row, not one German
+    assert redact_pii("030 1234 5678 / 0170 1234567") == "[phone] / [phone]"
     assert redact_pii("کد ملی‌ام ۰۰۸۴۵۷۵۹۴۸ است") == "کد ملی‌ام [national-id] است"
     assert redact_pii("mail a.b@x.ir or call 0912 345 6789, order 48213957") == \
         "mail [email] or call [phone], order 48213957"
@@ -89,3 +97,13 @@ def test_iban_check() -> None:
     assert iban_ok("IR05 0170 0000 0012 3456 7890 12") and not iban_ok("IR06 0170 0000 0012 3456 7890 12")
     assert not iban_ok("IR05 0170 0000 0012 3456 7890 1")                          # Sheba numbers have 26 characters
     assert iban_ok("GB29NWBK60161331926819") and not iban_ok("GB29NWBK6016133192681")
+
+
+def test_the_fast_path_finds_what_the_matcher_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"call me on {p} after five" for p in PHONES] + [f"({p}) or {p}kg, {p}%" for p in PHONES[:6]] + [
+        "order 1234567890 arrived late", "call 0912 345 6789 1402", "9123456789", "$2125550123"]
+    fast = [redact_pii(t) for t in texts]
+    assert privacy._one_whole_number("0912 345 6789") and privacy._one_whole_number("+1 (555) 010-2030")
+    assert not privacy._one_whole_number("(415) 867-5309 2024")         # left to the matcher, then trimmed
+    monkeypatch.setattr(privacy, "_one_whole_number", lambda stretch, regions=privacy.REGIONS: False)
+    assert [redact_pii(t) for t in texts] == fast
