@@ -19,9 +19,9 @@ from pathlib import Path
 
 import nbformat
 
-from kit.pages.serve import voila_command, voila_env
 from kit.core.paths import GALLERY_DIR
 from kit.pages.page import READY_MARK
+from kit.pages.serve import voila_command, voila_env
 
 CHROMIUM = "/usr/bin/chromium"
 EMPTY = "empty.ipynb"

@@ -23,10 +23,10 @@ from typing import Any
 import numpy as np
 
 from bench.common import record
+from kit.analysis.moments import find_moments, score_customer_lines
 from kit.evidence import media
 from kit.evidence.transcripts import assign_roles, read_transcript
 from kit.steps.recordings import _survey_scorer
-from kit.analysis.moments import find_moments, score_customer_lines
 from kit.synth import sessions
 
 TRANSCRIPT_HOURS = 10.0

@@ -5,7 +5,6 @@ user can fix are printed as one plain message, never as a traceback.
 """
 
 from __future__ import annotations
-from kit.exports import gallery_file
 
 import os
 import signal
@@ -19,6 +18,7 @@ import yaml
 from rich.console import Console
 
 from kit.core.errors import KitError
+from kit.exports import gallery_file
 from kit.pages.serve import voila_command, voila_env
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,

@@ -6,7 +6,6 @@ any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record 
 """
 
 from __future__ import annotations
-from kit.exports import gallery_file
 
 import time
 from collections.abc import Callable
@@ -14,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import runfolder, runs
-from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.errors import KitError, PipelineError, ProjectError
+from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
+from kit.exports import gallery_file
 from kit.validate import validate_project
-
 
 
 def pipeline_notebooks(folder: Path = NOTEBOOKS_DIR) -> list[Path]:

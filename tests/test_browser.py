@@ -7,7 +7,6 @@ an existing run instead of running the pipeline first (quicker while working on 
 """
 
 from __future__ import annotations
-from kit.exports import gallery_file
 
 import base64
 import json
@@ -22,6 +21,7 @@ import plotly.graph_objects as go
 import pytest
 
 from kit.charts import journey as overview_chart
+from kit.exports import gallery_file
 from kit.steps import gallery
 from tests.browser_support import LOCAL, voila_server
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kit.workshop import findings as workshop_findings
 from kit.pages.workshop import STORAGE_KEY
-from kit.workshop.paper import export_csv
+from kit.workshop import findings as workshop_findings
 from kit.workshop import store as workshop
+from kit.workshop.paper import export_csv
 from tests.browser_support import LOCAL, voila_server
 
 pytestmark = pytest.mark.browser

@@ -3,11 +3,13 @@ outbound messages per week, and NPS by weekly-volume band.
 """
 
 from __future__ import annotations
-from kit.analysis.scores import nps
+
 from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from kit.analysis.scores import nps
 
 DUCKDB_MEMORY = "1GB"
 

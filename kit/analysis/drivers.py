@@ -3,11 +3,13 @@ who do not, with a 95% interval.
 """
 
 from __future__ import annotations
-from kit.analysis.themes import Themes, nps_by_response, split_themes
-import math
-import pandas as pd
-from kit.analysis.scores import Z95
 
+import math
+
+import pandas as pd
+
+from kit.analysis.scores import Z95
+from kit.analysis.themes import Themes, nps_by_response, split_themes
 
 DRIVER_COLUMNS = ["rank", "theme", "lang", "label", "n_with", "n_without", "nps_with", "nps_without", "difference",
                   "lo", "hi", "significant", "share", "impact", "direction", "too_few", "quotes", "quote_ids"]

@@ -4,18 +4,20 @@ quote.
 """
 
 from __future__ import annotations
+
 import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+
 import numpy as np
 import pandas as pd
+
 from kit.analysis import timeline
 from kit.core.exhibits import LENSES
 from kit.core.text import detect_lang, normalize_fa
 from kit.evidence.transcripts import CUSTOMER, Utterance
-
 
 MERGE_GAP_S = 10.0          # flagged lines closer than this are one moment
 

@@ -25,8 +25,17 @@ import pandas as pd
 from sklearn.decomposition import NMF
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from kit.analysis.tokens import (REDACTED, en_stem, fa_stem, filler_pattern, non_answer_sets, normalise, stem_set, term_list,
-                                 tokens)
+from kit.analysis.tokens import (
+    REDACTED,
+    en_stem,
+    fa_stem,
+    filler_pattern,
+    non_answer_sets,
+    normalise,
+    stem_set,
+    term_list,
+    tokens,
+)
 
 SEPARATOR = " | "
 LABEL_JOIN = " · "

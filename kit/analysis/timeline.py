@@ -11,10 +11,8 @@ recording has no researcher's markers.
 
 from __future__ import annotations
 
-
 import numpy as np
 import pandas as pd
-
 
 WINDOW_S = 30.0                 # long enough to hold a few lines, short enough to find the bad minute
 STEP_S = 10.0                   # windows overlap: a moment is never split by a window edge

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-
 UNHAPPY_FIELDS = ("disliked_most", "social_post")
 _SPLIT = re.compile(r"\s*[;,|]\s*")
 

@@ -17,9 +17,9 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.charts.palette import OKABE_ITO
 from kit.charts import store as figures
 from kit.charts import survey as charts
+from kit.charts.palette import OKABE_ITO
 from kit.core import i18n, runfolder
 from kit.core.templates import plain
 

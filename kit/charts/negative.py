@@ -5,7 +5,6 @@ line style, so the charts still read when printed in grey. Every title says what
 """
 
 from __future__ import annotations
-from kit.core.exhibits import gallery_link
 
 import math
 
@@ -15,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from kit.charts.palette import OKABE_ITO
+from kit.core.exhibits import gallery_link
 
 PAPER, INK, EARTH, PIT, GREY = "#FFFFFF", "#333333", "#D7C4A3", "#3E2C23", "#B3B6B7"
 OUTCOME_STYLE = {   # worst outcome: colour, symbol (shape keeps them apart in grey), label

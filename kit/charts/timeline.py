@@ -3,14 +3,17 @@ spans, coded by a person (circles) or found (diamonds).
 """
 
 from __future__ import annotations
-from kit.charts.palette import BLUE, NEGATIVE, POSITIVE
-from kit.core.text import hms
-from kit.core.templates import plain
+
 from typing import Any
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from kit.charts.palette import BLUE, NEGATIVE, POSITIVE
 from kit.core.exhibits import gallery_link
+from kit.core.templates import plain
+from kit.core.text import hms
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency; shapes carry the sign too.
 LINE, NEUTRAL, SPAN = BLUE, "#999999", "rgba(230,159,0,0.15)"      # spans: orange, faint

@@ -9,7 +9,6 @@ from typing import Any
 
 from kit.core.errors import TableColumnsError
 
-
 CONTACT_COLUMNS = ["customer_id", "at", "channel", "direction", "kind", "cost", "outcome"]
 
 

@@ -14,13 +14,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from kit.core import schema
 from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
+from kit.core.schema import CONTACT_COLUMNS
 from kit.core.text import parse_times
 from kit.evidence.files import detect_encoding
-from kit.core import schema
-from kit.core.schema import CONTACT_COLUMNS
 
 CHUNK_ROWS = 500_000
 DIRECTIONS = ("inbound", "outbound")

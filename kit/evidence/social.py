@@ -1,15 +1,16 @@
 """Social posts about the brand (social.csv): read into the comments table, every bad row a reject."""
 
 from __future__ import annotations
-from kit.evidence.contacts import Counts, _chunks, _log
+
 import numpy as np
 import pandas as pd
+
 from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
 from kit.core.text import detect_lang, normalize_fa, parse_times
+from kit.evidence.contacts import Counts, _chunks, _log
 from kit.evidence.privacy import redact_pii
-
 
 SOCIAL_COLUMNS = ["at", "platform", "author", "text", "likes", "shares"]
 

@@ -19,11 +19,11 @@ import pandas as pd
 from kit.core.errors import InputFileError, ProjectError
 from kit.core.project import Project, Survey
 from kit.core.rejects import RejectLog
+from kit.core.schema import COMMENT_COLUMNS, RESPONSE_COLUMNS
 from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
 from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_cells, read_header
 from kit.evidence.privacy import redact_pii
 from kit.evidence.vendors import read_google_forms, read_qualtrics, read_surveymonkey, unique_names
-from kit.core.schema import RESPONSE_COLUMNS, COMMENT_COLUMNS
 
 Reader = Callable[[Path, str], RawSurvey]
 RATINGS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}

@@ -18,10 +18,10 @@ from typing import Any
 
 from kit.core import exhibits as ex
 from kit.core import runfolder
-from kit.core.paths import ASSETS_DIR
-from kit.views.html import data_uri
 from kit.core.exhibits import band
+from kit.core.paths import ASSETS_DIR
 from kit.core.templates import Markup, render
+from kit.views.html import data_uri
 
 ASSETS = ASSETS_DIR
 CARDS_CSS = ASSETS / "cards" / "cards.css"

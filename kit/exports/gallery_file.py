@@ -3,17 +3,18 @@ linked beyond it.
 """
 
 from __future__ import annotations
-from kit.core.exhibits import source_kind
+
 import json
 from pathlib import Path
 from typing import Any
+
 from kit.analysis import lenses
 from kit.core import exhibits as ex
 from kit.core import runfolder
+from kit.core.exhibits import source_kind
 from kit.core.paths import ASSETS_DIR
 from kit.core.runfolder import media_path
 from kit.views.html import data_uri
-
 
 GALLERY_TEMPLATE = ASSETS_DIR / "gallery.html"
 

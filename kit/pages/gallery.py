@@ -6,8 +6,6 @@ plain message in the page's language, and the details go to the server's log.
 """
 
 from __future__ import annotations
-from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, source_kind
-from kit.views.html import card_tags, media_uri
 
 import functools
 from pathlib import Path
@@ -18,12 +16,13 @@ from IPython.display import HTML, display
 
 from kit.analysis import lenses
 from kit.core import i18n
+from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, band, source_kind
 from kit.core.runfolder import media_path
-from kit.views import html as pages
-from kit.pages import plotly as page_plotly
-from kit.core.exhibits import band
 from kit.core.templates import render
-from kit.pages.page import log, _message, _load, _lang, query_params, _safe
+from kit.pages import plotly as page_plotly
+from kit.pages.page import _lang, _load, _message, _safe, log, query_params
+from kit.views import html as pages
+from kit.views.html import card_tags, media_uri
 
 PAGE_SIZE = 48
 DETAIL_CHART_HEIGHT = 380      # px, for a chart whose figure sets no height

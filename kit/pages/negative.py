@@ -6,9 +6,6 @@ line on the page and the details go to the server's log.
 """
 
 from __future__ import annotations
-from kit.views.negative import wall_html
-from kit.core.exhibits import GALLERY_PAGE, gallery_link
-from kit.core.runs import load_run
 
 import functools
 import json
@@ -19,13 +16,15 @@ from typing import Any
 from IPython.display import HTML, display
 
 from kit.charts import store as figures
-from kit.core import i18n
-from kit.core.templates import render
-from kit.core import runfolder
-from kit.core.errors import KitError, RunFileError
 from kit.core import exhibits as ex
-from kit.views import html as pages
+from kit.core import i18n, runfolder
+from kit.core.errors import KitError, RunFileError
+from kit.core.exhibits import GALLERY_PAGE, gallery_link
+from kit.core.runs import load_run
+from kit.core.templates import render
 from kit.pages import plotly as page_plotly
+from kit.views import html as pages
+from kit.views.negative import wall_html
 
 log = logging.getLogger("cxkit.pages")
 

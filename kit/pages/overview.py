@@ -4,23 +4,25 @@ run folder.
 """
 
 from __future__ import annotations
-from kit.charts.journey import HEIGHT, SVG, WIDTH
-from kit.core.exhibits import GALLERY_PAGE, gallery_link
+
+import base64
 import functools
 from pathlib import Path
 from typing import Any
+
 import pandas as pd
 from IPython.display import HTML, display
+
 from kit.charts import journey as overview_chart
 from kit.charts import survey as charts
+from kit.charts.journey import HEIGHT, SVG, WIDTH
 from kit.core import i18n, runfolder
 from kit.core.errors import RunFileError
-from kit.views import html as pages
+from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.templates import Markup, render
 from kit.pages import plotly as page_plotly
-from kit.pages.page import log, _message, _load, _lang
-import base64
-
+from kit.pages.page import _lang, _load, _message, log
+from kit.views import html as pages
 
 NEGATIVE_PAGE = "negative.ipynb"
 

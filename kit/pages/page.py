@@ -3,8 +3,7 @@ query string, and the handshake of a preheated page with its visitor.
 """
 
 from __future__ import annotations
-from kit.core.exhibits import GALLERY_FILTERS
-from kit.core.runs import load_run
+
 import functools
 import logging
 import os
@@ -13,12 +12,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
+
 from IPython.display import HTML, display
+
 from kit.core import i18n
 from kit.core.errors import KitError
+from kit.core.exhibits import GALLERY_FILTERS
+from kit.core.runs import load_run
 from kit.core.templates import render
 from kit.views import html as pages
-
 
 log = logging.getLogger("cxkit.pages")
 

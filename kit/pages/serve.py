@@ -3,9 +3,9 @@ tracebacks hidden, idle kernels culled) and the environment that finds the kit's
 """
 
 from __future__ import annotations
+
 import os
 import sys
-
 
 VOILA_TEMPLATE = "cxkit"
 

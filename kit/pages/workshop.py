@@ -28,11 +28,10 @@ import anywidget
 import ipywidgets as w
 import traitlets
 
-from kit.core import i18n, runfolder
+from kit.core import i18n, runfolder, templates
+from kit.core.paths import ASSETS_DIR
 from kit.workshop.fields import DEPARTMENTS, WorkshopError, participant_fields
 from kit.workshop.store import DB_NAME, SEVERITY, Participant, Workshop
-from kit.core.paths import ASSETS_DIR
-from kit.core import templates
 
 log = logging.getLogger("cxkit.workshop")
 TICK_MS = 3000

@@ -14,6 +14,7 @@ from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
 from kit.workshop import findings
 
+
 def merge_moments(step: Step) -> pd.DataFrame:
     parts = [pd.read_parquet(p) for p in runfolder.moment_parts(step.run_dir)]
     parts = [p for p in parts if len(p)]

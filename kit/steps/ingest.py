@@ -12,12 +12,12 @@ import pandas as pd
 
 from kit.analysis import themes as themes_mod
 from kit.analysis.sentiment import score
+from kit.core.rejects import RejectLog
+from kit.core.schema import COMMENT_COLUMNS
 from kit.core.step import Step
 from kit.evidence.contacts import read_contacts
 from kit.evidence.social import read_social
 from kit.evidence.surveys import read_surveys
-from kit.core.schema import COMMENT_COLUMNS
-from kit.core.rejects import RejectLog
 
 
 def analyse_comments(comments: pd.DataFrame, responses: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -16,8 +16,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.analysis import contact_log
-from kit.analysis import journey, pain, scorecard, wall
+from kit.analysis import contact_log, journey, pain, scorecard, wall
 from kit.analysis import overload as negative
 from kit.charts import journey as overview_chart
 from kit.charts import negative as nc
@@ -25,8 +24,6 @@ from kit.charts import store as figures
 from kit.core import runfolder
 from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
 from kit.core.step import Step
-
-
 
 WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
                 "locator", "exhibit"]

@@ -3,22 +3,34 @@ moments and exhibits made.
 """
 
 from __future__ import annotations
-from kit.core.schema import MOMENT_COLUMNS
-from kit.evidence.photos import (DIGITAL_CHANNELS, IMAGE_SUFFIXES, PHOTO_COLUMNS, SIDECAR, UNDESCRIBED, SidecarRow, publish_all,
-                                  read_sidecar, slug)
+
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
 import numpy as np
 import pandas as pd
+
 from kit.core import runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
+from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
+from kit.evidence.photos import (
+    DIGITAL_CHANNELS,
+    IMAGE_SUFFIXES,
+    PHOTO_COLUMNS,
+    SIDECAR,
+    UNDESCRIBED,
+    SidecarRow,
+    publish_all,
+    read_sidecar,
+    slug,
+)
 from kit.evidence.privacy import redact_pii
 
 

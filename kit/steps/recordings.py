@@ -19,22 +19,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.charts import timeline as timeline_chart
+from kit.analysis import moments as moment_text
 from kit.analysis import timeline
+from kit.analysis.moments import Moment, Scorer, customer_words, find_moments, friction_cues, score_customer_lines, telling_time
+from kit.charts import timeline as timeline_chart
 from kit.core import runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
+from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 from kit.core.step import Step
 from kit.core.text import ascii_digits, detect_lang, hms
 from kit.evidence import media
 from kit.evidence.files import read_notes_table
 from kit.evidence.privacy import redact_pii
 from kit.evidence.transcripts import Utterance, assign_roles, clock, read_transcript
-from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
-from kit.analysis import moments as moment_text
-from kit.analysis.moments import Moment, Scorer, customer_words, find_moments, friction_cues, score_customer_lines, telling_time
 
 MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in

@@ -18,12 +18,12 @@ import plotly.graph_objects as go
 
 from kit.analysis import scores
 from kit.analysis.drivers import key_drivers
+from kit.analysis.scores import NAMES
 from kit.analysis.themes import THEME_COLUMNS
 from kit.charts import survey as charts
 from kit.core.exhibits import Exhibit
 from kit.core.project import Project
 from kit.core.step import Step
-from kit.analysis.scores import NAMES
 
 QUOTES_PER_STAGE = 4
 POSITIVE_QUOTES = 8

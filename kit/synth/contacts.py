@@ -3,13 +3,15 @@ overloaded ones, written in chunks so a 10M-row log never sits in memory.
 """
 
 from __future__ import annotations
-from kit.synth.tables import CHANNELS, CONTACT_COLUMNS, WINDOW_DAYS, Customers, iso
+
 from collections.abc import Callable
 from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
+from kit.synth.tables import CHANNELS, CONTACT_COLUMNS, WINDOW_DAYS, Customers, iso
 
 OUT_KINDS = ["meal_plan", "reminder", "check_in", "guide", "newsletter"]
 

@@ -282,9 +282,6 @@ def write_responses(path: Path, df: pd.DataFrame) -> None:
     df.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
-# --- contacts ----------------------------------------------------------------------------------
-
-
 # --- social posts ------------------------------------------------------------------------------
 
 PLATFORMS = ["x", "instagram", "telegram", "reddit", "facebook"]

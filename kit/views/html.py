@@ -13,11 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-
 from kit.core import i18n
+from kit.core.exhibits import band
 from kit.core.paths import ASSETS_DIR
 from kit.core.runfolder import media_path
-from kit.core.exhibits import band
 from kit.core.templates import Markup, render
 
 FONTS_DIR = ASSETS_DIR / "fonts"

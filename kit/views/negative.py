@@ -3,11 +3,14 @@ room; and what the negative notebook shows of the step's result.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from kit.analysis.scorecard import answers_text
 from kit.core.exhibits import gallery_link
 from kit.core.templates import render
-from typing import Any
-import pandas as pd
-from kit.analysis.scorecard import answers_text
 from kit.steps.negative import NegativeResult
 
 

@@ -3,12 +3,15 @@ table.
 """
 
 from __future__ import annotations
-from kit.views.html import CSS, media_uri
-from kit.core.templates import Markup, render
+
 from pathlib import Path
+
 import pandas as pd
+
 from kit.core.exhibits import Exhibit
+from kit.core.templates import Markup, render
 from kit.steps.photos import PhotosResult
+from kit.views.html import CSS, media_uri
 
 
 def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:

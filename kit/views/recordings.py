@@ -15,13 +15,12 @@ from typing import Any
 import pandas as pd
 
 from kit.analysis.timeline import hms
-from kit.core.exhibits import Exhibit
-from kit.core.templates import Markup, render
+from kit.core.exhibits import Exhibit, gallery_link
 from kit.core.runfolder import media_path
+from kit.core.templates import Markup, render
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER
 from kit.steps.recordings import RecordingsResult
 from kit.views.html import data_uri
-from kit.core.exhibits import gallery_link
 
 SUMMARY_COLUMNS = ["recording", "participant", "length", "media", "customers", "interviewers",
                    "customer lines", "moments", "coded by a person", "found automatically"]

@@ -3,10 +3,12 @@ drivers; and what the notebook shows of the survey step's result.
 """
 
 from __future__ import annotations
-from kit.core.templates import plain
+
 import pandas as pd
 from IPython.display import Markdown
+
 from kit.analysis.scores import NAMES
+from kit.core.templates import plain
 from kit.steps.survey import SurveyResult
 
 

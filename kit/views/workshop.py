@@ -1,9 +1,11 @@
 """The report's workshop section: what the room said, as HTML through the kit's templates."""
 
 from __future__ import annotations
-from kit.workshop.fields import DEPARTMENTS
+
 from pathlib import Path
+
 from kit.core.templates import render
+from kit.workshop.fields import DEPARTMENTS
 from kit.workshop.findings import exhibit_titles, findings
 
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from kit.workshop.fields import DEPARTMENTS
-from kit.core import runfolder
-from kit.core.errors import KitError
-from kit.workshop.store import DB_NAME, MILD, SEVERE, SEVERITY, open_existing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from kit.core import runfolder
+from kit.core.errors import KitError
+from kit.workshop.fields import DEPARTMENTS
+from kit.workshop.store import DB_NAME, MILD, SEVERE, SEVERITY, open_existing
 
 log = logging.getLogger("cxkit.workshop")
 

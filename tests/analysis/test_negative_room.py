@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.views.negative import wall_html
 from kit.analysis import overload as negative
 from kit.analysis import pain, scorecard, wall
 from kit.charts import negative as nc
+from kit.views.negative import wall_html
 
 # c1: 1 message a week, happy.     c2: 3 a week, complained and scored 3 (complaint is the worse outcome).
 # c3: 15 a week, left, scored 2.   c4: 16.5 a week, scored 5 (detractor only).   c5: never written to.

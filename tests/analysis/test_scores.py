@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from kit.analysis import contact_log
-from kit.analysis import scores
+from kit.analysis import contact_log, scores
 
 Z = 1.959963984540054
 

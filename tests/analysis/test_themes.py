@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from kit.analysis.drivers import from_tables, key_drivers
 from kit.analysis.themes import find_themes, n_themes, post_severity, split_themes
 from kit.analysis.tokens import is_non_answer
-from kit.analysis.drivers import from_tables, key_drivers
 from kit.steps.ingest import analyse_comments
 
 DELIVERY = ["The delivery was late again", "Late delivery, the box came at night", "My delivery arrived two days late",

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.views.recordings import links_table
-from kit.charts import timeline as timeline_chart
 from kit.analysis import timeline
-from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
 from kit.analysis.moments import find_moments
+from kit.charts import timeline as timeline_chart
 from kit.core.exhibits import gallery_link
+from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
+from kit.views.recordings import links_table
 
 
 def lines(*rows: tuple[float, float, float | None]) -> pd.DataFrame:

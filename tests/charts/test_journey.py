@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.pages.overview import image_html
 from kit.charts import journey as overview_chart
 from kit.charts import store as figures
+from kit.pages.overview import image_html
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 

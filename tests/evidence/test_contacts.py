@@ -8,11 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.evidence import social
 from kit.analysis import contact_log
 from kit.core import project
 from kit.core.rejects import RejectLog
-from kit.evidence import contacts
+from kit.evidence import contacts, social
 
 YAML = """\
 name: T

@@ -1,8 +1,8 @@
 """The pages' kernel manager: a tab closed mid-handshake must not keep its kernel from being culled."""
 
 from __future__ import annotations
-from kit.pages import serve
 
+from kit.pages import serve
 from kit.pages.kernels import KernelManager
 
 

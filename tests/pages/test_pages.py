@@ -1,9 +1,6 @@
 """Page building blocks: labels and numbers per language, filters, escaping, trend, the overview's pieces."""
 
 from __future__ import annotations
-from kit.core.exhibits import gallery_link, source_kind
-from kit.core.runs import load_run
-from kit.pages.gallery import card_data, filter_exhibits
 
 import json
 from pathlib import Path
@@ -13,11 +10,14 @@ import pytest
 
 from kit.charts import journey as overview_chart
 from kit.core import i18n
-from kit.steps import gallery
-from kit.views import html as pages
+from kit.core.exhibits import gallery_link, source_kind
+from kit.core.runs import load_run
 from kit.pages import gallery as dashboard
 from kit.pages import overview as overview_page
 from kit.pages import page as page_mod
+from kit.pages.gallery import card_data, filter_exhibits
+from kit.steps import gallery
+from kit.views import html as pages
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 
@@ -188,8 +188,8 @@ def test_gallery_page_presets_ranks_pages_and_opens(tmp_path: Path) -> None:
 def test_chart_detail_is_wide_and_keeps_the_figures_design(tmp_path: Path) -> None:
     import plotly.graph_objects as go
 
-    from kit.synth import run_folder as synth_run
     from kit.pages import plotly as page_plotly
+    from kit.synth import run_folder as synth_run
     run = synth_run.write(tmp_path / "run", 12, thumbs=0)
     (run / "charts").mkdir(exist_ok=True)
     go.Figure(go.Bar(x=["a"], y=[1]), layout={"width": 1200, "height": 620, "margin": {"l": 70, "r": 20}}).write_json(

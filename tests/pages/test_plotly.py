@@ -1,12 +1,12 @@
 """Charts on the Voilà pages: a small widget per figure, plotly.js sent once on request (no CDN, no extension)."""
 
 from __future__ import annotations
-from kit.pages import serve
 
 import plotly.graph_objects as go
 import pytest
 
 from kit.pages import plotly as page_plotly
+from kit.pages import serve
 
 
 def test_a_chart_holds_its_figure_as_json_and_sends_plotly_js_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:

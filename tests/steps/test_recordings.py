@@ -8,15 +8,15 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from tests.evidence.test_media import make_audio, make_video
 
+from kit.analysis.moments import find_moments, friction_cues
 from kit.core.errors import UnsafePathError
 from kit.core.rejects import RejectLog
+from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 from kit.evidence import media
 from kit.evidence.transcripts import CUSTOMER, INTERVIEWER, Utterance
 from kit.steps.recordings import RecordingsResult, process_recordings, seconds, timeline_charts
-from kit.analysis.moments import find_moments, friction_cues
-from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
+from tests.evidence.test_media import make_audio, make_video
 
 STAGES = ["purchase", "support"]
 CHANNELS = ["app", "phone"]

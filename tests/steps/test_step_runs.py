@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.evidence.test_media import make_audio, make_video
-from tests.steps.test_recordings import MARKERS, SRT_FA, VTT
 
 from kit.core import exhibits as ex
 from kit.core import runfolder
@@ -25,6 +23,8 @@ from kit.views import negative as negative_views
 from kit.views import photos as photo_views
 from kit.views import recordings as recording_views
 from kit.views import survey as survey_views
+from tests.evidence.test_media import make_audio, make_video
+from tests.steps.test_recordings import MARKERS, SRT_FA, VTT
 
 
 @pytest.fixture(scope="module")

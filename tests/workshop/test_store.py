@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from kit.views.workshop import findings_html
-from kit.workshop import findings
 from kit.core import exhibits, i18n
+from kit.views.workshop import findings_html
+from kit.workshop import fields, findings
+from kit.workshop import store as ws
 from kit.workshop.fields import WorkshopError
 from kit.workshop.store import Workshop
-from kit.workshop import fields
-from kit.workshop import store as ws
 
 EXHIBITS = ["ex-a", "ex-b", "ex-c", "ex-d"]
 
