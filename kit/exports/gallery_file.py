@@ -5,6 +5,7 @@ linked beyond it.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -59,10 +60,21 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]]) -> list[dict[str,
     return out
 
 
+def _finite(data: Any) -> Any:
+    """``data`` with NaN and infinities as null: the page reads it with JSON.parse, which refuses NaN."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, list | tuple):
+        return [_finite(v) for v in data]
+    return data
+
+
 def _json_for_script(data: Any) -> str:
-    """JSON that cannot close its <script> element, whatever the text inside says."""
-    return (json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026"))
+    """JSON that cannot close its <script> element, whatever the text inside says, and that JSON.parse reads."""
+    return (json.dumps(_finite(data), ensure_ascii=False, allow_nan=False).replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def gallery_html(run_dir: Path) -> Path:

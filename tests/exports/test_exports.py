@@ -185,3 +185,13 @@ def test_gallery_html_filters_and_lens_in_a_browser(browser, exported: tuple[Pat
     assert page.locator(".card", has_text=HOSTILE).count() == 1
     assert page.evaluate("window.__xss === undefined") and not page.errors and not page.remote
     page.screenshot(path=str(tmp_path / "gallery-lens.png"))
+
+
+def test_gallery_data_is_strict_json_whatever_the_scores() -> None:
+    """The one-file gallery reads its data with JSON.parse, which refuses NaN: a week too thin for an interval is null."""
+    from kit.exports.gallery_file import _json_for_script
+    text = _json_for_script({"summary": {"weekly": [{"nps": float("nan"), "nps_lo": float("inf"), "n": 3}]},
+                             "exhibits": [{"title": "</script><script>x()</script>"}]})
+    data = json.loads(text)
+    assert data["summary"]["weekly"] == [{"nps": None, "nps_lo": None, "n": 3}]
+    assert "</script>" not in text and data["exhibits"][0]["title"] == "</script><script>x()</script>"
