@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from kit.charts.palette import OKABE_ITO
+from kit.charts.palette import BLUE, NEGATIVE, OKABE_ITO
 from kit.core.exhibits import gallery_link
 
 PAPER, INK, EARTH, PIT, GREY = "#FFFFFF", "#333333", "#D7C4A3", "#3E2C23", "#B3B6B7"
@@ -119,7 +119,7 @@ def paper_waterfall(pile: pd.DataFrame, bands: pd.DataFrame, tolerance: float, w
 def _dose(fig: go.Figure, bands: pd.DataFrame) -> None:
     if bands.empty:
         return
-    colors = [GREY if few else ("#D55E00" if v < 0 else "#0072B2") for v, few in zip(bands["nps"], bands["too_few"], strict=True)]
+    colors = [GREY if few else (NEGATIVE if v < 0 else BLUE) for v, few in zip(bands["nps"], bands["too_few"], strict=True)]
     text = [("too few answers" if few else f"{v:.0f}") + f"<br>n={n}"
             for v, few, n in zip(bands["nps"], bands["too_few"], bands["nps_n"], strict=True)]
     fig.add_trace(go.Scatter(

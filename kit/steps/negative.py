@@ -23,6 +23,7 @@ from kit.charts import negative as nc
 from kit.charts import store as figures
 from kit.core import runfolder
 from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
+from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
 
 WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
@@ -45,8 +46,7 @@ def read_moments(run_dir: Path) -> pd.DataFrame:
         return runfolder.read_table(run_dir, "moments")
     parts = [pd.read_parquet(p) for p in runfolder.moment_parts(run_dir, leave_out="negative")]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["moment_id", "source", "ref", "stage",
-                                                                                  "channel", "valence", "severity"])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MOMENT_COLUMNS)
 
 
 def read_part_exhibits(run_dir: Path) -> list[dict[str, Any]]:
