@@ -325,9 +325,10 @@ def test_no_kernel_left_behind_memory_flat_over_50_loads(browser, hostile_run: P
     """
     from kit.core.paths import GALLERY_DIR
     pools = len(list(GALLERY_DIR.glob("*.ipynb")))
+    context = browser.new_context()        # visitors of its own: nothing left open by other tests' pages
     with voila_server(hostile_run, tmp_path / "home", cull_idle=20, cull_interval=5) as (url, proc):
         def visit() -> None:
-            page = browser.new_page()
+            page = context.new_page()
             page.goto(f"{url}/voila/render/overview.ipynb", wait_until="domcontentloaded", timeout=LOAD)
             page.wait_for_selector(".cx-tile", timeout=LOAD)
             page.close()
@@ -339,6 +340,7 @@ def test_no_kernel_left_behind_memory_flat_over_50_loads(browser, hostile_run: P
             visit()
             peak_kernels = max(peak_kernels, _server_rss(proc)[1])
         end_rss, end_kernels = _settle(proc, pools)
+    context.close()
     assert rest_kernels == end_kernels == pools, (rest_kernels, end_kernels, pools)
     growth_mb = (end_rss - rest_rss) / 2**20
     print(f"at rest after 5 visits: {rest_rss / 2**20:.0f} MB; after 50: {end_rss / 2**20:.0f} MB "
