@@ -8,17 +8,11 @@ import math
 
 import pandas as pd
 
-from kit.analysis.scores import Z95
+from kit.analysis.scores import Z95, nps_variance
 from kit.analysis.themes import Themes, nps_by_response, split_themes
 
 DRIVER_COLUMNS = ["rank", "theme", "lang", "label", "n_with", "n_without", "nps_with", "nps_without", "difference",
                   "lo", "hi", "significant", "share", "impact", "direction", "too_few", "quotes", "quote_ids"]
-
-
-def _trinomial(scores: pd.Series) -> tuple[float, float]:
-    """NPS as a fraction and its per-answer variance (promoter, passive, detractor shares)."""
-    pro, det = float((scores >= 9).mean()), float((scores <= 6).mean())
-    return pro - det, pro + det - (pro - det) ** 2
 
 
 def from_tables(comments: pd.DataFrame, table: pd.DataFrame) -> Themes:
@@ -63,9 +57,9 @@ def key_drivers(comments: pd.DataFrame, responses: pd.DataFrame, themes: Themes 
         with_, without = pool[mask], pool[~mask]
         if not len(with_) or not len(without):
             continue
-        (v1, var1), (v0, var0) = _trinomial(with_), _trinomial(without)
+        (v1, var1, _), (v0, var0, _) = nps_variance(with_), nps_variance(without)
         diff = v1 - v0
-        se = math.sqrt(var1 / len(with_) + var0 / len(without))
+        se = math.sqrt(var1 + var0)
         lo, hi = diff - Z95 * se, diff + Z95 * se
         share = len(with_) / len(pool)
         rows.append({"theme": t.theme, "lang": t.lang, "label": t.label, "n_with": len(with_), "n_without": len(without),
