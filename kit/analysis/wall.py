@@ -9,7 +9,6 @@ Text is already redacted at ingest; it is escaped wherever it is shown.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -48,7 +47,3 @@ def wall(comments: pd.DataFrame, responses: pd.DataFrame, exhibit_ids: set[str],
                            for r, cid in zip(negative["source_row"], negative["comment_id"], strict=True)]
     return negative[["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel",
                      "source", "locator", "exhibit"]].reset_index(drop=True)
-
-
-def wall_records(quotes: pd.DataFrame) -> list[dict[str, Any]]:
-    return quotes.astype(object).where(quotes.notna(), None).to_dict("records")
