@@ -71,10 +71,11 @@ def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> l
                   key=lambda r: (r["valence"], -(r.get("severity") or 0)))[:5]
 
 
-def _workshops_html(run_dir: Path, lang: str) -> str:
+def _workshops_html(run_dir: Path, summary: dict[str, Any], lang: str) -> str:
     try:
         from kit.pages import workshop as workshop_ui
-        return workshop_ui.overview_panel(run_dir, lang) or ""
+        past = [p for p in summary.get("past_workshops") or [] if isinstance(p, dict)]
+        return workshop_ui.overview_panel(run_dir, lang, past=past) or ""
     except Exception:  # noqa: BLE001 - one panel failing must not take the overview down
         log.exception("workshop overview panel failed")
         return ""
@@ -122,7 +123,8 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
     else:
         top = (render("gallery/message.html.j2", text=t("negatives_missing"))
                + pages.grid_html(_worst_exhibits(records, summary), run_dir))
-    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top), workshops=Markup(_workshops_html(run_dir, lang)))
+    workshops = _workshops_html(run_dir, summary, lang)
+    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top), workshops=Markup(workshops))
     display(HTML(pages.page_open(lang) + body + "</div>"))
 
 
