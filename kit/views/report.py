@@ -49,6 +49,7 @@ class ReportData:
     rejects: int
     run_dir: Path = field(default_factory=Path)
     ideal: dict[str, dict[str, float]] = field(default_factory=dict)
+    run_id: str = ""          # the published run's id (the pipeline runs the report in .partial-<id>)
 
 
 def load(step: Step) -> ReportData:
@@ -69,7 +70,7 @@ def load(step: Step) -> ReportData:
         by_stage=pd.DataFrame(summary.get("by_stage") or []), trend=trend,
         bands=pd.DataFrame(summary.get("contact_bands") or []),
         exhibits=ex.load(step.run_dir), counts=runfolder.read_counts(step.run_dir), rejects=int(summary.get("rejects", 0)),
-        run_dir=step.run_dir, ideal=dict(summary.get("ideal") or {}))
+        run_dir=step.run_dir, ideal=dict(summary.get("ideal") or {}), run_id=str(summary.get("run_id") or ""))
 
 
 def heading(r: ReportData) -> str:
@@ -78,7 +79,7 @@ def heading(r: ReportData) -> str:
     if len(r.trend):
         first, last = r.trend["period"].iloc[0], r.trend["period"].iloc[-1]
         period = f" · answers from the week of {_day(first)} to the week of {_day(last)}"
-    return (f"## {plain(r.name)}\n\nRun {plain(r.run_dir.name)} · {n:,} survey answers · "
+    return (f"## {plain(r.name)}\n\nRun {plain(r.run_id or r.run_dir.name)} · {n:,} survey answers · "
             f"{len(r.exhibits):,} exhibits on the wall{period}")
 
 
