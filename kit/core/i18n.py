@@ -91,6 +91,9 @@ LABELS: dict[str, dict[str, str]] = {
     "source": {"en": "source", "fa": "منبع"},
     "id": {"en": "id", "fa": "شناسه"},
     "valence": {"en": "valence", "fa": "حس"},
+    "visitor_unknown": {"en": "This page did not come through the kit's server as it should. Open it again from the "
+                               "server's front page.",
+                         "fa": "این صفحه از راه سرور کیت باز نشده است. آن را دوباره از صفحهٔ اول سرور باز کنید."},
     "unreadable": {"en": "This run folder could not be read. The server log has the details.",
                    "fa": "این پوشهٔ اجرا خوانده نشد. جزئیات در گزارش سرور است."},
     "page_failed": {"en": "This part of the page could not be drawn. The server log has the details.",

@@ -303,7 +303,7 @@ def exhibits_browser() -> GalleryPage | None:
     ``gallery_visit`` (the notebook's next cell) then applies the visitor's query string to it.
     Returns the page, or None when the run cannot be shown (a message says why).
     """
-    loaded = _load()
+    loaded = _load("exhibits.ipynb")
     if loaded is None:
         return None
     run_dir, summary, records = loaded

@@ -23,6 +23,7 @@ from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.runs import load_run
 from kit.core.templates import render
 from kit.pages import plotly as page_plotly
+from kit.pages.page import served_run
 from kit.views import html as pages
 from kit.views.negative import wall_html
 
@@ -114,7 +115,7 @@ def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, la
 def negative_room() -> None:
     """The page: a plain header, the ranked list leading to its exhibits, then each view."""
     try:
-        run_dir, summary, _ = load_run()
+        run_dir, summary, _ = load_run(served_run("negative.ipynb"))
     except KitError as exc:
         display(HTML(render("gallery/message.html.j2", text=str(exc))))
         return

@@ -83,7 +83,7 @@ def _workshops_html(run_dir: Path, summary: dict[str, Any], lang: str) -> str:
 
 def overview() -> None:
     """One screen: headline scores with trend, the journey curve against the ideal, the five worst experiences."""
-    loaded = _load()
+    loaded = _load("overview.ipynb")
     if loaded is None:
         return
     run_dir, summary, records = loaded
