@@ -95,3 +95,12 @@ class MissingDependencyError(KitError, ImportError):
     """An optional tool the step needs is not installed; says what to install."""
 
     exit_code = 2
+
+
+class UsersError(KitError, ValueError):
+    """A users file of the team server, or a ``cxkit users`` command, that cannot be used as asked.
+
+    The message names the file or the user and says what to fix; it never holds a password or a hash.
+    """
+
+    exit_code = 2
