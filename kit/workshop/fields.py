@@ -1,7 +1,9 @@
 """What people type into a workshop, cleaned before the store sees it: names, departments and notes.
 
 Control characters are dropped (new lines stay in notes) and lengths are limited; a refusal is a
-``WorkshopError`` carrying its page label, so pages word it in their own language.
+``WorkshopError`` carrying its page label, so pages word it in their own language. Text far over its
+limit is refused before it is looked at character by character (a page's widgets send whatever a
+browser puts in them).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from kit.core.errors import KitError
 DEPARTMENTS = ("design", "engineering", "business", "other")
 MAX_NAME = 60
 MAX_NOTE = 2000
+SLACK = 2               # text up to SLACK times its limit is cleaned first (control characters may make it fit)
 
 
 class WorkshopError(KitError, ValueError):
@@ -32,12 +35,18 @@ class WorkshopError(KitError, ValueError):
 
 def clean_text(text: str, limit: int, what: str) -> str:
     """Text as people typed it, minus control characters (kept: new lines in notes), within a limit."""
-    kept = "".join(ch for ch in str(text) if ch in "\n" or unicodedata.category(ch)[0] != "C")
-    kept = kept.strip()
+    text = str(text)
+    if len(text) > SLACK * limit:
+        raise _too_long(what, len(text), limit)
+    kept = "".join(ch for ch in text if ch in "\n" or unicodedata.category(ch)[0] != "C").strip()
     if len(kept) > limit:
-        raise WorkshopError(f"the {what} is {len(kept)} characters long; keep it to {limit}", "ws_too_long",
-                            what=f"ws_what_{what}", n=len(kept), limit=limit)
+        raise _too_long(what, len(kept), limit)
     return kept
+
+
+def _too_long(what: str, n: int, limit: int) -> WorkshopError:
+    return WorkshopError(f"the {what} is {n} characters long; keep it to {limit}", "ws_too_long",
+                         what=f"ws_what_{what}", n=n, limit=limit)
 
 
 def participant_fields(name: str, department: str) -> tuple[str, str]:

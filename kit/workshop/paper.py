@@ -20,7 +20,7 @@ from pathlib import Path
 from kit.core import exhibits, runfolder
 from kit.core.errors import InputFileError
 from kit.workshop.fields import DEPARTMENTS, MAX_NAME, MAX_NOTE, WorkshopError, clean_text
-from kit.workshop.store import SEVERITY, Workshop
+from kit.workshop.store import PAPER, SEVERITY, Workshop
 
 EXPORT_COLUMNS = ["exhibit_id", "short_id", "title", "name", "department", "source", "votes", "severity", "note",
                   "updated_at"]
@@ -53,6 +53,14 @@ def export_csv(run_dir: Path, out: Path) -> int:
                      r["note"], r["updated_at"]]
             writer.writerow([neutralise(c) for c in cells])
     return len(rows)
+
+
+class PaperFileError(InputFileError):
+    """A file of paper votes that was not imported: every problem found in it, and how many rows it has."""
+
+    def __init__(self, file: str | Path, problems: list[str], *, rows: int, fix: str) -> None:
+        self.problems, self.rows = problems, rows
+        super().__init__(file, f"{len(problems)} problem(s), nothing was imported:\n  " + "\n  ".join(problems), fix=fix)
 
 
 @dataclass
@@ -92,10 +100,12 @@ def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list
     problems: list[str] = []
     out: list[PaperRow] = []
     seen: dict[tuple[str, str, str], int] = {}
+    read = 0
     for n, raw in enumerate(reader, start=2):
         cell = dict.fromkeys(IMPORT_REQUIRED + IMPORT_OPTIONAL, "") | {k: (raw.get(o) or "") for k, o in header.items()}
         if not any(v.strip() for v in cell.values()):
             continue
+        read += 1
         short = cell["short_id"].strip().upper().lstrip("'")
         ex_id = short_to_id.get(short)
         if ex_id is None:
@@ -138,14 +148,13 @@ def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list
             problems.append(f"rows {', '.join(str(r.row) for r in rows)}: {rows[0].name} ({dept}) has {total} dots; "
                             f"each participant has {budget}")
     if problems:
-        raise InputFileError(path, f"{len(problems)} problem(s), nothing was imported:\n  " + "\n  ".join(problems),
-                             fix="correct those rows and import the file again")
+        raise PaperFileError(path, problems, rows=read, fix="correct those rows and import the file again")
     return out
 
 
 def paper_token(name: str, department: str) -> str:
     """Paper participants are known by name and department, so a re-import finds the same person."""
-    return f"paper:{department}:{name.casefold()}"
+    return f"{PAPER}{department}:{name.casefold()}"
 
 
 def import_csv(run_dir: Path, path: Path) -> dict[str, int]:
@@ -166,5 +175,5 @@ def import_csv(run_dir: Path, path: Path) -> dict[str, int]:
         return shop.merge_paper([(paper_token(r.name, r.department), r.name, r.department, r.exhibit_id, r.votes,
                                   r.severity, r.note) for r in rows])
     except WorkshopError as exc:
-        raise InputFileError(path, f"{exc} (counting the dots earlier imports gave the same person); nothing was imported",
+        raise PaperFileError(path, [f"{exc} (counting the dots earlier imports gave the same person)"], rows=len(rows),
                              fix="lower their votes in this file, or set their other cards to 0") from None

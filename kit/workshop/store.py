@@ -9,8 +9,13 @@ one ``BEGIN IMMEDIATE`` transaction (the write lock is taken before the budget i
 ``busy_timeout`` makes a second writer wait its turn instead of failing. That is what keeps the
 dot budget exact: two kernels cannot both read "one dot left" and both spend it.
 
-A participant is known by a random browser token; every change names that token, so a person can
-change or withdraw their own votes, ratings and notes and never anybody else's.
+A participant is known by a token; every change names that token, so a person can change or
+withdraw their own votes, ratings and notes and never anybody else's. A browser's token is random;
+a person logged in through the team server is known by their login (``login:`` and the name), and
+people counted from paper cards by name and department (``paper:``). Those two kinds are given by
+the kit, never taken from a browser: ``join`` refuses them, and never takes over a participant of
+another source. A facilitator can close voting (``set_voting``); the paper votes they type in are
+still merged.
 """
 
 from __future__ import annotations
@@ -23,17 +28,21 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kit.core import i18n, runfolder
 from kit.core.runfolder import WORKSHOP_DB as DB_NAME
-from kit.workshop.fields import MAX_NOTE, WorkshopError, clean_text, participant_fields
+from kit.workshop.fields import DEPARTMENTS, MAX_NAME, MAX_NOTE, WorkshopError, clean_text, participant_fields
+from kit.workshop.reading import BUSY_MS as BUSY_MS
+from kit.workshop.reading import VOTING, Reading
 
 DEFAULT_VOTES = 5
 SEVERITY = {level: i18n.t(f"severity_{level}") for level in range(5)}    # 0 not a problem ... 4 critical
 SEVERE = 3.0            # a department whose mean rating is at least this calls the exhibit severe
 MILD = 1.5              # ... and at most this calls it mild: severe here and mild there is a disagreement
-BUSY_MS = 30_000
+LOGIN = "login:"        # the token of a person logged in through the team server: LOGIN + their name, casefolded
+PAPER = "paper:"        # the token of a person counted from paper cards (kit.workshop.paper.paper_token)
+RESERVED = (LOGIN, PAPER)    # given by the kit only: a browser never brings one
+CLOSED = "Voting is closed; the facilitator can open it again."
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -69,6 +78,11 @@ def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def login_token(name: str) -> str:
+    """The token of a person the team server logged in: one per login name, whatever the browser."""
+    return LOGIN + str(name).casefold()
+
+
 @dataclass(frozen=True)
 class Participant:
     id: int
@@ -87,7 +101,7 @@ def budget_from_run(run_dir: Path) -> int:
         return DEFAULT_VOTES
 
 
-class Workshop:
+class Workshop(Reading):
     """The votes, ratings and notes of one run folder's workshop.
 
     Every method opens its own short connection, so an object can be shared by the threads of one
@@ -118,20 +132,6 @@ class Workshop:
 
     # -- connections -------------------------------------------------------------------------------
 
-    def _connect(self) -> sqlite3.Connection:
-        if self.readonly:
-            db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_MS / 1000,
-                                 isolation_level=None)
-            db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-            return db
-        db = sqlite3.connect(self.path, timeout=BUSY_MS / 1000, isolation_level=None)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_MS}")
-        if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")
-        db.execute("PRAGMA foreign_keys = ON")
-        return db
-
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction holding the write lock from its first statement (no read-then-write race)."""
@@ -146,27 +146,34 @@ class Workshop:
                 raise
             db.execute("COMMIT")
 
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        """A consistent snapshot for several queries (WAL readers never wait for the writer)."""
-        with closing(self._connect()) as db:
-            db.execute("BEGIN")
-            try:
-                yield db
-            finally:
-                db.execute("ROLLBACK")
-
-    def meta(self) -> dict[str, str]:
-        with self._read() as db:
-            return dict(db.execute("SELECT key, value FROM meta").fetchall())
-
     # -- participants ------------------------------------------------------------------------------
 
     def join(self, name: str, department: str, token: str | None = None, source: str = "browser") -> Participant:
-        """Register a participant (or update the name and department behind an existing token)."""
+        """Register a participant (or update the name and department behind an existing token of the same source).
+
+        A token of a login or of paper votes is refused: only ``join_login`` and paper imports make
+        those. A token that belongs to a participant of another source is not taken over: the
+        join makes a new participant with a new token.
+        """
         name, department = participant_fields(name, department)
-        token = token or secrets.token_urlsafe(24)
+        if token and (token.startswith(LOGIN) or (token.startswith(PAPER) and source != "paper")):
+            raise WorkshopError("a login's or a paper participant's token cannot be used to join the workshop")
+        return self._upsert(token or secrets.token_urlsafe(24), name, department, source)
+
+    def join_login(self, name: str, department: str) -> Participant:
+        """The participant of a person the team server logged in (made on their first vote, updated after).
+
+        Their name and department come from the login, so nothing here is refused for being typed
+        wrong: a long name is shortened, an unknown department becomes "other".
+        """
+        shown, department = participant_fields(str(name)[:MAX_NAME], department if department in DEPARTMENTS else "other")
+        return self._upsert(login_token(name), shown, department, "browser")
+
+    def _upsert(self, token: str, name: str, department: str, source: str) -> Participant:
         with self._write() as db:
+            row = db.execute("SELECT source FROM participants WHERE token = ?", (token,)).fetchone()
+            if row is not None and row[0] != source:
+                token = secrets.token_urlsafe(24)     # somebody else's: never adopted
             db.execute("INSERT INTO participants (token, name, department, source, joined_at) VALUES (?, ?, ?, ?, ?) "
                        "ON CONFLICT(token) DO UPDATE SET name = excluded.name, department = excluded.department",
                        (token, name, department, source, now()))
@@ -188,6 +195,18 @@ class Workshop:
             raise WorkshopError("this browser is not signed in to the workshop; give your name and department first")
         return int(row[0])
 
+    def set_voting(self, open: bool, by: str) -> None:
+        """Open or close voting for everybody (a facilitator's switch); ``by`` is kept with the time."""
+        with self._write() as db:
+            db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           [(VOTING, "open" if open else "closed"), ("voting_by", str(by)), ("voting_at", now())])
+
+    def _open(self, db: sqlite3.Connection) -> None:
+        """Refuse a vote, rating or note while voting is closed (read inside the change's own transaction)."""
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (VOTING,)).fetchone()
+        if row is not None and row[0] == "closed":
+            raise WorkshopError(CLOSED, "ws_voting_closed")
+
     def _exhibit(self, exhibit_id: str) -> str:
         if self._known is None and (self.run_dir / runfolder.EXHIBITS).exists():
             from kit.core import exhibits
@@ -205,6 +224,7 @@ class Workshop:
         """
         self._exhibit(exhibit_id)
         with self._write() as db:
+            self._open(db)
             who = self._who(db, token)
             return self._set_dots(db, who, exhibit_id, change, relative=True)
 
@@ -212,6 +232,7 @@ class Workshop:
         """Put exactly ``dots`` on an exhibit (0 withdraws them); returns the dots left."""
         self._exhibit(exhibit_id)
         with self._write() as db:
+            self._open(db)
             return self._set_dots(db, self._who(db, token), exhibit_id, dots, relative=False)
 
     def _set_dots(self, db: sqlite3.Connection, who: int, exhibit_id: str, value: int, *, relative: bool) -> int:
@@ -232,18 +253,6 @@ class Workshop:
                        "DO UPDATE SET dots = excluded.dots, at = excluded.at", (who, exhibit_id, new, now()))
         return self.votes_per_person - (spent - here_n + new)
 
-    def dots_left(self, token: str) -> int:
-        with self._read() as db:
-            row = db.execute("SELECT COALESCE(SUM(v.dots), 0) FROM votes v JOIN participants p ON p.id = v.participant_id "
-                             "WHERE p.token = ?", (token,)).fetchone()
-        return self.votes_per_person - int(row[0])
-
-    def my_dots(self, token: str, exhibit_id: str) -> int:
-        with self._read() as db:
-            row = db.execute("SELECT v.dots FROM votes v JOIN participants p ON p.id = v.participant_id "
-                             "WHERE p.token = ? AND v.exhibit_id = ?", (token, exhibit_id)).fetchone()
-        return int(row[0]) if row else 0
-
     # -- severity and notes ------------------------------------------------------------------------
 
     def rate(self, token: str, exhibit_id: str, severity: int | None) -> None:
@@ -252,6 +261,7 @@ class Workshop:
         if severity is not None and severity not in SEVERITY:
             raise WorkshopError(f"severity {severity!r} is not one of 0-4 ({', '.join(f'{k} {v}' for k, v in SEVERITY.items())})")
         with self._write() as db:
+            self._open(db)
             who = self._who(db, token)
             if severity is None:
                 db.execute("DELETE FROM ratings WHERE participant_id = ? AND exhibit_id = ?", (who, exhibit_id))
@@ -265,6 +275,7 @@ class Workshop:
         self._exhibit(exhibit_id)
         text = clean_text(text, MAX_NOTE, "note")
         with self._write() as db:
+            self._open(db)
             who = self._who(db, token)
             if not text:
                 db.execute("DELETE FROM notes WHERE participant_id = ? AND exhibit_id = ?", (who, exhibit_id))
@@ -272,30 +283,20 @@ class Workshop:
                 db.execute("INSERT INTO notes VALUES (?, ?, ?, ?) ON CONFLICT(participant_id, exhibit_id) "
                            "DO UPDATE SET text = excluded.text, at = excluded.at", (who, exhibit_id, text, now()))
 
-    def mine(self, token: str, exhibit_id: str) -> dict[str, Any]:
-        """This participant's dots, rating and note on one exhibit (what their panel shows)."""
-        with self._read() as db:
-            q = ("SELECT {col} FROM {table} t JOIN participants p ON p.id = t.participant_id "
-                 "WHERE p.token = ? AND t.exhibit_id = ?")
-            out: dict[str, Any] = {}
-            for key, table, col in (("dots", "votes", "dots"), ("severity", "ratings", "severity"), ("note", "notes", "text")):
-                row = db.execute(q.format(col=col, table=table), (token, exhibit_id)).fetchone()
-                out[key] = row[0] if row else None
-        out["dots"] = out["dots"] or 0
-        out["note"] = out["note"] or ""
-        return out
-
     def merge_paper(self, rows: list[tuple[str, str, str, str, int, int | None, str | None]]) -> dict[str, int]:
         """Apply checked paper rows (token, name, department, exhibit, dots, severity, note) all or nothing.
 
         Returns how many rows were read, how many changed something, and how many paper
-        participants are new.
+        participants are new. Voting being closed does not stop them (the facilitator merges them).
         """
         changed = new_people = 0
         with self._write() as db:
             for token, name, department, exhibit_id, dots, severity, note in rows:
                 self._exhibit(exhibit_id)
-                if db.execute("SELECT 1 FROM participants WHERE token = ?", (token,)).fetchone() is None:
+                known = db.execute("SELECT source FROM participants WHERE token = ?", (token,)).fetchone()
+                if known is not None and known[0] != "paper":
+                    raise WorkshopError(f"token {token!r} belongs to a participant who voted in a browser")
+                if known is None:
                     new_people += 1
                     db.execute("INSERT INTO participants (token, name, department, source, joined_at) "
                                "VALUES (?, ?, ?, 'paper', ?)", (token, name, department, now()))
@@ -316,59 +317,12 @@ class Workshop:
                 changed += db.total_changes != before
         return {"rows": len(rows), "changed": changed, "new_participants": new_people}
 
-    # -- reading it all back -----------------------------------------------------------------------
-
-    def rows(self) -> list[dict[str, Any]]:
-        """One row per participant and exhibit they touched: dots, severity and note together."""
-        sql = """
-        WITH keys AS (SELECT participant_id, exhibit_id FROM votes UNION SELECT participant_id, exhibit_id FROM ratings
-                      UNION SELECT participant_id, exhibit_id FROM notes)
-        SELECT k.exhibit_id, p.name, p.department, p.source, COALESCE(v.dots, 0), r.severity, COALESCE(n.text, ''),
-               MAX(COALESCE(v.at, ''), COALESCE(r.at, ''), COALESCE(n.at, '')), p.id
-        FROM keys k JOIN participants p ON p.id = k.participant_id
-        LEFT JOIN votes v ON v.participant_id = k.participant_id AND v.exhibit_id = k.exhibit_id
-        LEFT JOIN ratings r ON r.participant_id = k.participant_id AND r.exhibit_id = k.exhibit_id
-        LEFT JOIN notes n ON n.participant_id = k.participant_id AND n.exhibit_id = k.exhibit_id
-        ORDER BY k.exhibit_id, p.department, p.name, p.id"""
-        keys = ("exhibit_id", "name", "department", "source", "votes", "severity", "note", "updated_at", "participant")
-        with self._read() as db:
-            return [dict(zip(keys, r, strict=True)) for r in db.execute(sql).fetchall()]
+    # -- reading it all back (the rest is kit.workshop.reading) ------------------------------------
 
     def participants(self) -> list[Participant]:
         with self._read() as db:
             return [Participant(*r) for r in db.execute(
                 "SELECT id, token, name, department, source FROM participants ORDER BY id").fetchall()]
-
-    def tally(self, exhibit_id: str) -> dict[str, Any]:
-        """The room's dots, ratings and notes on one exhibit, for the live panel."""
-        with self._read() as db:
-            dots = dict(db.execute("SELECT p.department, SUM(v.dots) FROM votes v JOIN participants p "
-                                   "ON p.id = v.participant_id WHERE v.exhibit_id = ? GROUP BY p.department",
-                                   (exhibit_id,)).fetchall())
-            voters = db.execute("SELECT COUNT(*) FROM votes WHERE exhibit_id = ?", (exhibit_id,)).fetchone()[0]
-            sev = {d: (m, n) for d, m, n in db.execute(
-                "SELECT p.department, AVG(r.severity), COUNT(*) FROM ratings r JOIN participants p "
-                "ON p.id = r.participant_id WHERE r.exhibit_id = ? GROUP BY p.department", (exhibit_id,)).fetchall()}
-            notes = db.execute("SELECT p.name, p.department, n.text FROM notes n JOIN participants p "
-                               "ON p.id = n.participant_id WHERE n.exhibit_id = ? ORDER BY n.at, p.id",
-                               (exhibit_id,)).fetchall()
-        return {"votes": sum(dots.values()), "voters": voters, "by_department": dots, "severity": sev,
-                "notes": [{"name": a, "department": b, "text": c} for a, b, c in notes]}
-
-    def totals(self) -> dict[str, int]:
-        """Participants, dots, ratings and notes in the whole workshop (for the overview)."""
-        with self._read() as db:
-            return {k: db.execute(q).fetchone()[0] for k, q in (
-                ("participants", "SELECT COUNT(*) FROM participants"),
-                ("votes", "SELECT COALESCE(SUM(dots), 0) FROM votes"),
-                ("ratings", "SELECT COUNT(*) FROM ratings"),
-                ("notes", "SELECT COUNT(*) FROM notes"))}
-
-    def last_activity(self) -> str:
-        with self._read() as db:
-            row = db.execute("SELECT MAX(at) FROM (SELECT at FROM votes UNION ALL SELECT at FROM ratings "
-                             "UNION ALL SELECT at FROM notes UNION ALL SELECT joined_at FROM participants)").fetchone()
-        return row[0] or self.meta().get("created_at", "")
 
 
 def open_existing(run_dir: Path) -> Workshop | None:

@@ -377,3 +377,67 @@ def test_overview_lists_past_workshops_beside_this_run(tmp_path: Path) -> None:
     assert "This run: 2 participants (design 1, business 1) · 3 dots · 1 note" in here_html
     assert "&lt;b&gt;old&lt;/b&gt;" in here_html
     assert "<b>old</b>" not in here_html
+
+
+def test_closed_voting_refuses_votes_ratings_and_notes_but_not_paper(run: Path) -> None:
+    shop = Workshop(run, votes_per_person=3)
+    ana = shop.join("Ana", "design").token
+    shop.vote(ana, "ex-a")
+    assert shop.voting_open()                                             # open unless a facilitator closed it
+    shop.set_voting(False, by="Fay")
+    assert not shop.voting_open() and not Workshop(run).voting_open()     # every kernel sees it
+    assert ws.open_existing(run).voting_open() is False                   # ... and a reader too
+    assert shop.meta()["voting_by"] == "Fay"
+    for change in (lambda: shop.vote(ana, "ex-b"), lambda: shop.vote(ana, "ex-a", -1), lambda: shop.set_dots(ana, "ex-c", 1),
+                   lambda: shop.rate(ana, "ex-a", 2), lambda: shop.note(ana, "ex-a", "late")):
+        with pytest.raises(WorkshopError, match="Voting is closed; the facilitator can open it again.") as caught:
+            change()
+        assert caught.value.label == "ws_voting_closed"
+    assert shop.mine(ana, "ex-a") == {"dots": 1, "severity": None, "note": ""}
+    merged = shop.merge_paper([("paper:design:pat", "Pat", "design", "ex-b", 2, 3, "seen on paper")])
+    assert merged["changed"] == 1 and shop.tally("ex-b")["votes"] == 2     # the facilitator merges paper votes anyway
+    shop.set_voting(True, by="Fay")
+    assert shop.vote(ana, "ex-b") == 1
+
+
+def test_a_browser_join_never_takes_over_a_paper_or_login_participant(run: Path) -> None:
+    shop = Workshop(run)
+    shop.merge_paper([("paper:design:ana", "Ana", "design", "ex-a", 2, None, "from the card")])
+    paper = shop.participant("paper:design:ana")
+    browser = shop.join("Ana", "design")                                  # same name and department: a new person
+    assert browser.id != paper.id and browser.source == "browser" and not browser.token.startswith("paper:")
+    with pytest.raises(WorkshopError, match="cannot be used"):
+        shop.join("Ana", "design", token="paper:design:ana")             # the paper token is not the browser's to use
+    with pytest.raises(WorkshopError, match="cannot be used"):
+        shop.join("Lou", "design", token="login:lou")
+    assert shop.participant("login:lou") is None
+    assert shop.dots_left(browser.token) == ws.DEFAULT_VOTES and shop.my_dots(paper.token, "ex-a") == 2
+    assert [p.source for p in shop.participants()] == ["paper", "browser"]
+    shop.merge_paper([("paper:design:ana", "Ana", "design", "ex-a", 1, None, None)])   # a re-import finds the paper one
+    assert shop.my_dots(paper.token, "ex-a") == 1 and shop.dots_left(browser.token) == ws.DEFAULT_VOTES
+    with pytest.raises(WorkshopError, match="voted in a browser"):
+        shop.merge_paper([(browser.token, "Ana", "design", "ex-a", 1, None, None)])
+
+
+def test_join_login_is_one_participant_per_login(run: Path) -> None:
+    shop = Workshop(run)
+    lou = shop.join_login("Lou", "engineering")
+    assert lou.token == ws.login_token("Lou") == "login:lou" and (lou.name, lou.department, lou.source) == (
+        "Lou", "engineering", "browser")
+    shop.vote(lou.token, "ex-a")
+    again = shop.join_login("Lou", "design")                              # the server now says another department
+    assert again.id == lou.id and again.department == "design" and shop.dots_left(lou.token) == ws.DEFAULT_VOTES - 1
+    assert shop.join_login("LOU", "design").id == lou.id                  # a login is its name, whatever the case
+    odd = shop.join_login("x" * (fields.MAX_NAME + 20), "sales")          # vouched for by the server: shortened, "other"
+    assert len(odd.name) == fields.MAX_NAME and odd.department == "other"
+    assert len(shop.participants()) == 2
+
+
+def test_text_far_over_its_limit_is_refused_before_it_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    looked: list[str] = []
+    real = fields.unicodedata.category
+    monkeypatch.setattr(fields.unicodedata, "category", lambda ch: looked.append(ch) or real(ch))
+    with pytest.raises(WorkshopError, match="keep it to 60") as caught:
+        fields.clean_text("x" * 1_000_000, fields.MAX_NAME, "name")
+    assert looked == [] and caught.value.values["n"] == 1_000_000
+    assert fields.clean_text("\x07" * 50 + "Ana", fields.MAX_NAME, "name") == "Ana"   # control characters are cut first
