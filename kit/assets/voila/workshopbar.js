@@ -1,6 +1,9 @@
 // The workshop's participant bar (an anywidget front end, loaded inline: no CDN).
-// One model does what a dozen widgets did: it keeps who this browser is in localStorage, ticks so
-// the kernel re-reads the room's tallies, and draws either the join form or "you are NAME".
+// One model does what a dozen widgets did: it ticks so the kernel re-reads the room's tallies, and
+// draws "you are NAME" or, on a single-user page, the join form. The kernel says which (`mode`):
+// "open" (single-user: the bar asks for a name and keeps who this browser is in localStorage),
+// "login" (the team server knows who this is: no form, no "not me", and localStorage is not used),
+// "none" or "waiting" (nobody is known yet, or may be: the bar is hidden).
 // The kernel decides: a click only sends a request, and the kernel answers through `participant`
 // and `error`. Names people typed go through textContent only, so <img src=x onerror=...> is text.
 // Its words come from the kernel (`labels`, in the page's language); numbers are written in that
@@ -55,13 +58,21 @@ function writeSaved(key, value) {
   }
 }
 
-// Once per model, however many times the bar is shown: memory and clock.
+// Once per model, however many times the bar is shown: memory (single-user pages only) and clock.
 function initialize({ model }) {
   const key = model.get("storage_key");
-  model.set("stored", readSaved(key));
-  model.set("loaded", true);
-  model.save_changes();
-  model.on("change:save", () => writeSaved(key, model.get("save")));
+  const isOpen = () => model.get("mode") === "open";
+  let told = false;
+  const tell = () => {
+    if (told || !isOpen()) return;
+    told = true;
+    model.set("stored", readSaved(key));
+    model.set("loaded", true);
+    model.save_changes();
+  };
+  tell();
+  model.on("change:mode", tell);
+  model.on("change:save", () => { if (isOpen()) writeSaved(key, model.get("save")); });
   const timer = setInterval(() => model.send({ tick: Date.now() }), model.get("interval_ms"));
   return () => clearInterval(timer);
 }
@@ -91,8 +102,9 @@ function who(box, model, p) {
   const lang = model.get("lang") || "en";
   const num = (n) => Number(n).toLocaleString(lang);
   const dept = (model.get("department_labels") || {})[p.department] || p.department;
-  fill(box, [["b", "", say("ws_workshop")], say("ws_you_are"), ["b", "", p.name], ` (${dept})${say("sep")}`,
-    ["span", "cx-ws-left", num(p.left)], say("ws_left").replace("{budget}", num(p.budget))]);
+  const dots = p.look ? [["span", "cx-ws-look", say("ws_look_only")]]
+    : [["span", "cx-ws-left", num(p.left)], say("ws_left").replace("{budget}", num(p.budget))];
+  fill(box, [["b", "", say("ws_workshop")], say("ws_you_are"), ["b", "", p.name], ` (${dept})${say("sep")}`, ...dots]);
 }
 
 function render({ model, el: root }) {
@@ -107,25 +119,31 @@ function render({ model, el: root }) {
     model.send({ leave: true });
   });
   const signed = row("cx-ws-signed", [whoBox, leave]);
+  const closed = el("div", "cx-ws-closed", words(model)("ws_voting_closed"));
   const status = el("div", "cx-ws-status");
-  root.replaceChildren(joinForm, signed, status);
+  root.replaceChildren(joinForm, signed, closed, status);
   const draw = () => {
+    const mode = model.get("mode");
     const p = model.get("participant") || {};
     const joined = Boolean(p.name);
-    joinForm.style.display = joined ? "none" : "";
+    root.classList.toggle("cx-ws-hidden", mode !== "open" && mode !== "login");
+    joinForm.style.display = mode === "open" && !joined ? "" : "none";
     signed.style.display = joined ? "" : "none";
+    leave.style.display = mode === "open" ? "" : "none";
+    closed.style.display = model.get("voting_open") === false ? "" : "none";
     if (joined) who(whoBox, model, p);
   };
   const drawError = () => {
     const text = model.get("error");
     status.replaceChildren(...(text ? [el("span", "cx-ws-error", text)] : []));
   };
-  model.on("change:participant", draw);
+  const redraws = ["change:participant", "change:mode", "change:voting_open"];
+  redraws.forEach((event) => model.on(event, draw));
   model.on("change:error", drawError);
   draw();
   drawError();
   return () => {
-    model.off("change:participant", draw);
+    redraws.forEach((event) => model.off(event, draw));
     model.off("change:error", drawError);
   };
 }
