@@ -19,12 +19,14 @@ from kit.core import i18n
 from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, band, source_kind
 from kit.core.runfolder import media_path
 from kit.core.templates import render
+from kit.core.visitor import Visitor
 from kit.pages import plotly as page_plotly
-from kit.pages.page import _lang, _load, _message, _safe, log, query_params
+from kit.pages.page import _lang, _load, _message, _safe, current_visitor, log, query_params
 from kit.views import html as pages
 from kit.views.html import card_tags, media_uri
 
 PAGE_SIZE = 48
+MAX_QUERY = 200                # characters of search text (and of an exhibit id) a visitor can send; the rest is cut
 DETAIL_CHART_HEIGHT = 380      # px, for a chart whose figure sets no height
 OVERLAY_CSS = """<style>
 .cx-cardgrid .cx-card{cursor:pointer;position:relative}
@@ -75,6 +77,7 @@ class GalleryPage:
         self.detail.add_class("cx-overlay")
         if i18n.direction(lang) == "rtl":
             self.detail.add_class("cx-rtl")
+        self.tools = w.VBox()            # the facilitator's tools, once the visitor is known (kit.pages.facilitator)
         self.shown: list[dict[str, Any]] = []
         self._quiet = False              # presetting the query: the caller redraws once afterwards
         self._drawing = False            # render() clamps the page itself: no second drawing
@@ -115,10 +118,10 @@ class GalleryPage:
         clean = self.blank_query()
         for key, options in self.choices.items():
             value = asked.get(key, "")
-            if isinstance(value, str) and value in {v for _, v in options}:
+            if isinstance(value, str) and len(value) <= MAX_QUERY and value in {v for _, v in options}:
                 clean[key] = value
         q = asked.get("q", "")
-        clean["q"] = q.strip()[:200] if isinstance(q, str) else ""
+        clean["q"] = q[:MAX_QUERY].strip() if isinstance(q, str) else ""     # cut before anything reads it
         return clean
 
     @property
@@ -198,6 +201,7 @@ class GalleryPage:
         if not exhibit_id:
             self.close()
             return
+        exhibit_id = exhibit_id[:MAX_QUERY]
         rec = self.by_id.get(exhibit_id)
         close = w.Button(description=i18n.t("close", self.lang), icon="")
         close.add_class("cx-close")
@@ -243,6 +247,15 @@ class GalleryPage:
         except Exception:  # noqa: BLE001 - votes failing must not hide the exhibit
             log.exception("workshop panel failed for %s", exhibit_id)
             return w.HTML()
+
+    def welcome(self, who: Visitor | None) -> None:
+        """The visitor is known (``kit.pages.page.current_visitor``): the workshop learns who votes, and their tools show."""
+        try:
+            from kit.pages import facilitator
+            tools = facilitator.welcome(self.run_dir, who, self.lang)
+            self.tools.children = [tools] if tools is not None else []
+        except Exception:  # noqa: BLE001 - the workshop failing must not hide the gallery; it stays closed
+            log.exception("workshop sign-in failed")
 
     def _participant_bar(self) -> w.Widget | None:
         try:
@@ -292,6 +305,7 @@ class GalleryPage:
         bar = self._participant_bar()
         if bar is not None:
             display(bar)
+        display(self.tools)
         display(self.grid)
         display(self.detail)
 
@@ -320,10 +334,11 @@ def exhibits_browser() -> GalleryPage | None:
 
 
 def gallery_visit(gallery: GalleryPage | None) -> None:
-    """Wait for the visitor (with preheated kernels) and apply their query string: filters, search, an exhibit."""
+    """Wait for the visitor (with preheated kernels), tell the workshop who they are, and apply their query string."""
     params = query_params(GALLERY_PAGE)
     if gallery is None:
         return
+    gallery.welcome(current_visitor(GALLERY_PAGE))
     try:
         gallery.visit(params)
     except Exception:  # noqa: BLE001
@@ -340,7 +355,7 @@ def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: 
     searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
     lens; the gallery page does not use it (its lens re-ranks, kit.analysis.lenses, and never hides).
     """
-    needle = (q or text).strip().casefold()
+    needle = (q or text)[:MAX_QUERY].strip().casefold()
     band_wanted = valence or feeling
 
     def ok(r: dict[str, Any]) -> bool:
