@@ -21,7 +21,7 @@ import nbformat
 
 from kit.core.paths import GALLERY_DIR
 from kit.pages.page import READY_MARK
-from kit.pages.serve import voila_command, voila_env
+from kit.server.voila import voila_command, voila_env
 
 CHROMIUM = "/usr/bin/chromium"
 EMPTY = "empty.ipynb"

@@ -19,7 +19,7 @@ from rich.console import Console
 
 from kit.core.errors import KitError
 from kit.exports import gallery_file
-from kit.pages.serve import voila_command, voila_env
+from kit.server.voila import voila_command, voila_env
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.pages.serve import voila_command, voila_env
+from kit.server.voila import voila_command, voila_env
 
 CHROMIUM = "/usr/bin/chromium"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "file:", "blob:", "about:")
