@@ -6,9 +6,6 @@ user can fix are printed as one plain message, never as a traceback.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,7 +16,6 @@ from rich.console import Console
 
 from kit.core.errors import KitError
 from kit.exports import gallery_file
-from kit.server.voila import voila_command, voila_env
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   pretty_exceptions_enable=False,
@@ -81,24 +77,35 @@ def validate(project: Annotated[Path, typer.Argument(help="project folder holdin
 
 
 @app.command()
-def serve(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
-          port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 8866,
+def serve(target: Annotated[Path | None, typer.Argument(metavar="[RUN | REPORTS_DIR]",
+                                                        help="a run folder, or a folder of runs [default: reports/]")] = None,
+          host: Annotated[str, typer.Option(help="address to listen on; other than loopback needs users")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="port to listen on")] = 8866,
+          allow_host: Annotated[list[str] | None, typer.Option(
+              "--allow-host", help="a name people reach the server by, besides loopback (repeatable)")] = None,
+          users: Annotated[Path | None, typer.Option(help="users file [default: users.json beside the runs]")] = None,
+          certfile: Annotated[Path | None, typer.Option(help="TLS certificate (PEM), with --keyfile")] = None,
+          keyfile: Annotated[Path | None, typer.Option(help="TLS private key (PEM), with --certfile")] = None,
+          session_hours: Annotated[float, typer.Option(min=0.1, help="a login lasts this long")] = 12.0,
+          behind_proxy: Annotated[bool, typer.Option(help="trust X-Forwarded-* from a reverse proxy in front")] = False,
           preheat: Annotated[bool, typer.Option(help="keep one kernel per page ready (faster first paint, ~200 MB each)")]
           = True) -> None:
-    """Serve the gallery pages with Voilà on 127.0.0.1 for one run folder."""
-    from kit.core.paths import RUN_ENV_VAR
-    from kit.core.runs import resolve_run
-    run_dir = resolve_run(run)
-    env = {**os.environ, **voila_env(), RUN_ENV_VAR: str(run_dir), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-    out.print(f"Serving run {run_dir.name} at http://127.0.0.1:{port}/  (Ctrl+C stops)")
-    for page in ("overview", "exhibits", "negative"):
-        out.print(f"  http://127.0.0.1:{port}/voila/render/{page}.ipynb")
-    proc = subprocess.Popen(voila_command(port, preheat=preheat), env=env)
-    try:
-        proc.wait()
-    except KeyboardInterrupt:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=15)
+    """Serve the gallery pages of one run or of every run in a folder, behind a login when users exist.
+
+    Loopback only unless --host says otherwise (and then users must exist: cxkit users add).
+    SIGTERM or Ctrl+C stops the server and every kernel it started.
+    """
+    import logging
+
+    from kit.server.app import ServeOptions
+    from kit.server.app import serve as serve_gate
+    from kit.server.catalog import catalog_for, users_beside
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    catalog = catalog_for(target)
+    options = ServeOptions(host=host, port=port, allow_hosts=list(allow_host or []), certfile=certfile, keyfile=keyfile,
+                           users_path=users or users_beside(catalog), session_hours=session_hours,
+                           behind_proxy=behind_proxy, preheat=preheat)
+    serve_gate(catalog, options, say=lambda m: out.print(m))
 
 
 EXPORTS = ("html", "pdf", "cards", "gallery")

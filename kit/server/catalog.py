@@ -102,3 +102,29 @@ class Catalog:
     def newest(self) -> RunEntry | None:
         runs = self.entries()
         return runs[0] if runs else None
+
+
+def catalog_for(target: str | Path | None) -> Catalog:
+    """What ``cxkit serve [RUN | REPORTS_DIR]`` serves: a run folder (or run id) alone, else every run in a folder.
+
+    Nothing named: the kit's reports folder. A folder that holds neither a run nor runs is an error
+    that says how to make one.
+    """
+    from kit.core.errors import RunNotFoundError
+    from kit.core.paths import REPORTS_DIR, locate
+    from kit.core.runs import resolve_run
+    folder = locate(target) if target is not None else REPORTS_DIR
+    if target is not None and not (folder / runfolder.MANIFEST).is_file() and (REPORTS_DIR / str(target)).is_dir():
+        folder = REPORTS_DIR / str(target)                 # a run id, as the pages name runs
+    if (folder / runfolder.MANIFEST).is_file():
+        return Catalog(run=resolve_run(folder))
+    if folder.is_dir() and any((p / runfolder.MANIFEST).is_file() for p in folder.iterdir() if p.is_dir()):
+        return Catalog(runs_dir=folder.resolve())
+    raise RunNotFoundError(f"no run folder at {folder}; run `cxkit run data/sample` first, or name a run folder "
+                           "or a folder of runs")
+
+
+def users_beside(catalog: Catalog) -> Path:
+    """The default users file: ``users.json`` beside the run folders (reports/users.json, or DIR/users.json)."""
+    from kit.server.users import users_file
+    return users_file(catalog.runs_dir if catalog.runs_dir is not None else catalog.run.parent)  # type: ignore[union-attr]

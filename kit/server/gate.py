@@ -131,7 +131,7 @@ class GateHandler(tornado.web.RequestHandler):
         who = ""
         if visitor is not None and visitor.login:
             who = f"{visitor.name} · {visitor.role}"
-        return render(f"server/{template}", lang=lang, dir=i18n.direction(lang), words=words(lang),
+        return render(template, lang=lang, dir=i18n.direction(lang), words=words(lang),
                       fonts=Markup(font_css()), who=who, xsrf=Markup(self.xsrf_form_html()), **values)
 
     def refuse(self, status: int, heading: str, text: str, *, who: bool = True) -> None:
@@ -140,13 +140,13 @@ class GateHandler(tornado.web.RequestHandler):
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
         w = words(self.gate.language())
-        self.finish(self.page("refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=who))
+        self.finish(self.page("server/refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=who))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         heading, text = ("forbidden", "forbidden_text") if status_code in (401, 403) else ("not_found", "not_found_text")
         self.set_header("Content-Type", "text/html; charset=utf-8")
         w = words(self.gate.language())
-        self.finish(self.page("refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=False))
+        self.finish(self.page("server/refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=False))
 
 
 class NotFound(GateHandler):

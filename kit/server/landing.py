@@ -20,7 +20,7 @@ class Landing(GateHandler):
             return
         runs = [r for r in self.gate.catalog.entries() if self.may_see(r.project)]
         lang = runs[0].language if runs else self.gate.language()
-        self.finish(self.page("landing.html.j2", lang=lang, title=words(lang)["runs_title"], runs=runs))
+        self.finish(self.page("server/landing.html.j2", lang=lang, title=words(lang)["runs_title"], runs=runs))
 
 
 class NewestRun(GateHandler):

@@ -32,7 +32,7 @@ class Login(GateHandler):
 
     def _form(self, target: str, username: str = "", error: str = "") -> None:
         w = words(self.gate.language())
-        self.finish(self.page("login.html.j2", title=w["login_title"], error=error, username=username,
+        self.finish(self.page("server/login.html.j2", title=w["login_title"], error=error, username=username,
                               next=target, who=False))
 
     async def post(self) -> None:

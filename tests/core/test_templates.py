@@ -77,11 +77,20 @@ class Hostile:
     __radd__ = __add__
 
 
+def variables(env: jinja2.Environment, name: str) -> set[str]:
+    """Every variable ``name`` reads, with those of the templates it extends or includes."""
+    tree = env.parse((TEMPLATES_DIR / name).read_text(encoding="utf-8"))
+    found = set(meta.find_undeclared_variables(tree))
+    for other in meta.find_referenced_templates(tree):
+        if other:
+            found |= variables(env, other)
+    return found
+
+
 def render_hostile(name: str, text: str, truthy: bool) -> str:
     """``name`` rendered with every variable it reads set to hostile ``text``."""
     env = templates.environment()
-    source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-    names = meta.find_undeclared_variables(env.parse(source)) - set(env.globals)
+    names = variables(env, name) - set(env.globals)
     widths: dict[str, int] = {}
     for _ in range(20):
         context = {n: NOT_TEXT.get(n) or Hostile(n, text, truthy, widths) for n in names}
@@ -181,7 +190,10 @@ def test_line_breaks_of_a_template_are_layout_only() -> None:
 
 def test_every_template_is_used_by_the_kit() -> None:
     sources = "\n".join(p.read_text(encoding="utf-8") for p in KIT_DIR.rglob("*.py"))
-    unused = [name for name in TEMPLATE_FILES if f'"{name}"' not in sources]
+    env = templates.environment()
+    referenced = {other for name in TEMPLATE_FILES
+                  for other in meta.find_referenced_templates(env.parse((TEMPLATES_DIR / name).read_text(encoding="utf-8")))}
+    unused = [name for name in TEMPLATE_FILES if f'"{name}"' not in sources and name not in referenced]
     assert not unused, f"templates no module renders: {unused}"
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kit.pages import serve
 from kit.pages.kernels import KernelManager
+from kit.server import voila as serve
 
 
 def test_a_disconnect_without_a_connection_leaves_the_count_at_zero() -> None:

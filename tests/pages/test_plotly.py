@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 
 from kit.pages import plotly as page_plotly
-from kit.pages import serve
+from kit.server import voila as serve
 
 
 def test_a_chart_holds_its_figure_as_json_and_sends_plotly_js_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
