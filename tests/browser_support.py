@@ -8,9 +8,12 @@ JavaScript errors and any request that leaves this machine.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
+import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,6 +79,42 @@ def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None,
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+
+
+@contextmanager
+def gate_server(target: Path, home: Path, *args: str, wait: float = 240.0) -> Iterator[tuple[str, subprocess.Popen]]:
+    """``cxkit serve TARGET ARGS`` (the gate and Voilà behind it) on a free loopback port; yields (URL, process).
+
+    Waits until the gate answers (it listens once Voilà is up); stops it with SIGTERM, as a user would.
+    The server's output is in ``home/serve.log``.
+    """
+    port = free_port()
+    env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(home / "runtime"), "JUPYTER_CONFIG_DIR": str(home / "config"),
+           "IPYTHONDIR": str(home / "ipython"), "TMPDIR": str(home)}
+    home.mkdir(parents=True, exist_ok=True)
+    log_path = home / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "serve", str(target), "--port", str(port), *args],
+                                env=env, stdout=log, stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                urllib.request.urlopen(url + "/login", timeout=10)
+                break
+            except urllib.error.HTTPError:
+                break
+            except OSError:
+                time.sleep(0.5)
+        else:
+            proc.kill()
+            pytest.fail("cxkit serve did not start: " + log_path.read_text()[-3000:])
+        try:
+            yield url, proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=30)
 
 
 def open_page(browser: object, url: str) -> object:
