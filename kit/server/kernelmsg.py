@@ -52,7 +52,7 @@ def parse(frame: str | bytes, protocol: str | None = None) -> dict[str, Any] | N
             offsets = struct.unpack(f"!{count}I", frame[4: 4 * (count + 1)])
             end = offsets[1] if count > 1 else len(frame)
             msg = json.loads(frame[offsets[0]:end])
-    except (ValueError, struct.error, UnicodeError):
+    except (ValueError, struct.error, UnicodeError, RecursionError):    # RecursionError: JSON nested too deep
         return None
     return msg if isinstance(msg, dict) else None
 

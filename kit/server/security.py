@@ -8,10 +8,12 @@ requests to this server under the attacker's own name, and the server must not a
 from __future__ import annotations
 
 import ipaddress
+import re
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 WILDCARDS = frozenset({"0.0.0.0", "::", ""})
+HOST = re.compile(r"(?:[A-Za-z0-9_.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")    # a name or [IPv6], then a port
 
 # Self only; data: and blob: for the kit's embedded thumbnails, clips, fonts and widget modules.
 # Voilà's pages carry inline scripts and styles, and its widget manager compiles code at run time.
@@ -60,7 +62,7 @@ def allowed_hosts(bind: str, extra: list[str] | tuple[str, ...] = ()) -> frozens
 
 def host_name(header: str | None) -> str:
     """The name in a Host header, without its port ("[::1]:8866" -> "::1"); "" when malformed."""
-    if not header or len(header) > 255 or any(c.isspace() for c in header):
+    if not header or len(header) > 255 or not HOST.fullmatch(header):
         return ""
     try:
         parts = urlsplit(f"//{header}")
