@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import runfolder
-from kit.core.runs import LATEST
+from kit.core.runs import FAILED_PREFIX, LATEST
 from kit.workshop.store import open_existing
 
 RUN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
@@ -80,7 +80,8 @@ class Catalog:
             return [self.run.name]
         assert self.runs_dir is not None
         names = [p.name for p in self.runs_dir.iterdir()
-                 if p.name != LATEST and RUN_ID.fullmatch(p.name) and not p.is_symlink() and p.is_dir()]
+                 if p.name != LATEST and RUN_ID.fullmatch(p.name) and not p.name.startswith(FAILED_PREFIX)
+                 and not p.is_symlink() and p.is_dir()]
         return sorted(names, reverse=True)
 
     def path(self, run_id: str) -> Path | None:
