@@ -93,7 +93,11 @@ class Page(Upstream):
 
         request = self.upstream_request(f"/voila/render/{page}.ipynb" + (f"?{query}" if query else ""),
                                         headers={HEADER: visitor}, streaming_callback=chunk, header_callback=status)
-        response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        try:
+            response = await AsyncHTTPClient().fetch(request, raise_error=False)
+        except (HTTPClientError, OSError) as exc:
+            log.error("the page server could not be reached for %s: %s", page, exc)
+            return self.finish() if self._headers_written else self.refuse(502, "not_found", "not_found_text")
         if response.code != 200:
             log.error("the page server answered %s for %s", response.code, page)
         self.finish()
@@ -130,7 +134,10 @@ class Kernel(Upstream):
             return
         if not self.own_kernel(kernel_id):
             return self.refuse(403, "forbidden", "forbidden_text")
-        response = await AsyncHTTPClient().fetch(self.upstream_request(f"/api/kernels/{kernel_id}"), raise_error=False)
+        try:
+            response = await AsyncHTTPClient().fetch(self.upstream_request(f"/api/kernels/{kernel_id}"), raise_error=False)
+        except (HTTPClientError, OSError):
+            return self.refuse(502, "not_found", "not_found_text")
         if response.code != 200:
             return self.refuse(404, "not_found", "not_found_text")
         self.set_header("Content-Type", "application/json")
@@ -150,8 +157,11 @@ class Shutdown(Upstream):
             return
         if not self.own_kernel(kernel_id):
             return self.refuse(403, "forbidden", "forbidden_text")
-        await AsyncHTTPClient().fetch(self.upstream_request(f"/voila/api/shutdown/{kernel_id}", method="POST", body=b""),
-                                      raise_error=False)
+        try:
+            await AsyncHTTPClient().fetch(self.upstream_request(f"/voila/api/shutdown/{kernel_id}", method="POST",
+                                                                body=b""), raise_error=False)
+        except (HTTPClientError, OSError):
+            pass                                # no page server: no kernel left to shut down
         self.finish()
 
 
