@@ -27,7 +27,7 @@ from tornado.ioloop import IOLoop
 from kit.core.errors import KitError, UsersError
 from kit.server import supervisor
 from kit.server.catalog import RUN_ID, Catalog
-from kit.server.gate import Gate, NotFound
+from kit.server.gate import Gate, NoIcon, NotFound
 from kit.server.landing import PAGES, Landing, NewestRun
 from kit.server.login import Login, Logout
 from kit.server.proxy import Kernel, KernelSocket, Page, Shutdown, Static
@@ -59,7 +59,7 @@ def make_app(gate: Gate, *, behind_proxy: bool = False) -> tornado.web.Applicati
     pages = "|".join(PAGES)
     run = RUN_ID.pattern
     return tornado.web.Application(
-        [(r"/", Landing), (r"/login", Login), (r"/logout", Logout),
+        [(r"/", Landing), (r"/login", Login), (r"/logout", Logout), (r"/favicon\.ico", NoIcon),
          (rf"/runs/({run})/voila/render/({pages})\.ipynb", Page),
          (rf"/voila/render/({pages})\.ipynb", NewestRun),
          (r"/voila/((?:static|templates|labextensions)/[^?]*)", Static),

@@ -149,6 +149,15 @@ class GateHandler(tornado.web.RequestHandler):
         self.finish(self.page("server/refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=False))
 
 
+class NoIcon(GateHandler):
+    """Browsers ask for /favicon.ico on every page; the pages have none, and saying so is not worth a log line."""
+
+    def get(self) -> None:
+        if self.require_login(page=False):
+            self.set_status(204)
+            self.finish()
+
+
 class NotFound(GateHandler):
     """Every address the gate does not serve: the same plain page, whatever was asked."""
 

@@ -51,7 +51,8 @@ class Login(GateHandler):
             return self._form(target, name, words(self.gate.language())["bad_login"])
         self.gate.throttle.succeeded(name.casefold(), address)
         sid = self.gate.sessions.start(accounts.name_key(user.name))
-        self.set_cookie(COOKIE, sid, httponly=True, samesite="Lax", secure=self.gate.tls, path="/")
+        secure = self.gate.tls or self.request.protocol == "https"       # TLS here, or at a proxy in front
+        self.set_cookie(COOKIE, sid, httponly=True, samesite="Lax", secure=secure, path="/")
         log.info("%s (%s) logged in from %s", user.name, user.role, address)
         self.redirect(target)
 
