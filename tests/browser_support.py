@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import time
@@ -82,10 +83,12 @@ def voila_server(run: Path, home: Path, extra_env: dict[str, str] | None = None,
 
 
 @contextmanager
-def gate_server(target: Path, home: Path, *args: str, wait: float = 240.0) -> Iterator[tuple[str, subprocess.Popen]]:
+def gate_server(target: Path, home: Path, *args: str, wait: float = 240.0,
+                tls: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
     """``cxkit serve TARGET ARGS`` (the gate and Voilà behind it) on a free loopback port; yields (URL, process).
 
     Waits until the gate answers (it listens once Voilà is up); stops it with SIGTERM, as a user would.
+    ``tls``: the server was given a certificate (``--certfile/--keyfile`` in ``args``); the URL is https.
     The server's output is in ``home/serve.log``.
     """
     port = free_port()
@@ -96,11 +99,12 @@ def gate_server(target: Path, home: Path, *args: str, wait: float = 240.0) -> It
     with log_path.open("w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "kit.cli", "serve", str(target), "--port", str(port), *args],
                                 env=env, stdout=log, stderr=subprocess.STDOUT)
-        url = f"http://127.0.0.1:{port}"
+        url = f"{'https' if tls else 'http'}://127.0.0.1:{port}"
+        context = ssl._create_unverified_context() if tls else None      # a self-signed test certificate
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                urllib.request.urlopen(url + "/login", timeout=10)
+                urllib.request.urlopen(url + "/login", timeout=10, context=context)
                 break
             except urllib.error.HTTPError:
                 break

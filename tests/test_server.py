@@ -17,6 +17,8 @@ import re
 import shutil
 import signal
 import socket
+import ssl
+import subprocess
 import threading
 import time
 import urllib.error
@@ -321,3 +323,25 @@ def test_a_stop_signal_ends_voila_and_every_kernel(runs: Path, tmp_path: Path, s
     assert took < 10, took
     assert not [p for p in tree if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
     assert _port_free(port)
+
+
+def test_tls_serves_https_with_a_secure_session_cookie(runs: Path, tmp_path: Path) -> None:
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "1", "-subj", "/CN=localhost"], check=True, capture_output=True)
+    users = runs / "users.json"
+    with gate_server(runs, tmp_path / "home", "--certfile", str(cert), "--keyfile", str(key), "--users", str(users),
+                     tls=True) as (url, _):
+        context = ssl._create_unverified_context()
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar),
+                                             urllib.request.HTTPSHandler(context=context))
+        form = opener.open(url + "/login", timeout=60).read().decode()
+        xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form).group(1)
+        body = urllib.parse.urlencode({"username": "mina", "password": PASSWORDS["mina"], "_xsrf": xsrf}).encode()
+        landing = opener.open(url + "/login", data=body, timeout=60).read().decode()
+        assert "20260101-000000" in landing
+        session = next(c for c in jar if c.name == "cxkit_session")
+        assert session.secure and session.has_nonstandard_attr("HttpOnly")
+        with pytest.raises(OSError):                     # plain HTTP on the TLS port: no answer
+            urllib.request.urlopen(url.replace("https://", "http://") + "/login", timeout=10).read()
