@@ -31,6 +31,8 @@ LABELS: dict[str, dict[str, str]] = {
     "exhibits_n": {"en": "{n} exhibits", "fa": "{n} اثر"},
     "walk_gallery": {"en": "Walk the whole gallery →", "fa": "← دیدن همهٔ گالری"},
     "negative_room": {"en": "The negative room →", "fa": "← اتاق تجربه‌های منفی"},
+    "all_runs": {"en": "All runs", "fa": "همهٔ اجراها"},
+    "log_out": {"en": "Log out", "fa": "خروج"},
     "back_overview": {"en": "← Overview", "fa": "نمای کلی →"},
     "answers": {"en": "{n} answers", "fa": "{n} پاسخ"},
     "interval": {"en": "95% interval {lo} to {hi}", "fa": "بازهٔ ۹۵٪: {lo} تا {hi}"},

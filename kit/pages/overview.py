@@ -16,7 +16,7 @@ from IPython.display import HTML, display
 from kit.charts import journey as overview_chart
 from kit.charts import survey as charts
 from kit.charts.journey import HEIGHT, SVG, WIDTH
-from kit.core import i18n, runfolder
+from kit.core import i18n, runfolder, visitor
 from kit.core.errors import RunFileError
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.templates import Markup, render
@@ -113,7 +113,8 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
     static = image_html(run_dir, lang, link=NEGATIVE_PAGE)
     display(HTML(pages.page_css(lang) + pages.page_open(lang)
                  + render("overview/heading.html.j2", lang=lang, name=summary.get("name", "Experience"), run=run_dir.name,
-                          exhibits=len(records), gallery=GALLERY_PAGE, negative=NEGATIVE_PAGE)
+                          exhibits=len(records), gallery=GALLERY_PAGE, negative=NEGATIVE_PAGE,
+                          served=visitor.gate_key() is not None)
                  + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
     if not static:
         _interactive_journey(run_dir, summary, lang)

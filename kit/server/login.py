@@ -58,6 +58,12 @@ class Login(GateHandler):
 
 
 class Logout(GateHandler):
+    def get(self) -> None:
+        if not self.gate.users() or self.current_user is None:
+            return self.redirect("/")
+        w = words(self.gate.language())
+        self.finish(self.page("server/logout.html.j2", title=w["log_out"]))
+
     def post(self) -> None:
         self.gate.sessions.end(self.get_cookie(COOKIE))
         self.clear_cookie(COOKIE, path="/")
