@@ -24,7 +24,7 @@ bench: install ## run the benchmarks; figures in bench/results/latest.json
 run: install ## run the pipeline on data/sample/ (no server)
 	$(VENV)/bin/cxkit run $(SAMPLE)
 
-serve: install ## serve the latest run
+serve: install ## serve every run in reports/ on 127.0.0.1
 	$(VENV)/bin/cxkit serve --port $(PORT)
 
 sample: install ## rebuild data/sample/ from its seed
