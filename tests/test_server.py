@@ -82,15 +82,19 @@ def server(runs: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
 def log_in(browser: object, url: str, name: str) -> tuple[object, object]:
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)  # type: ignore[attr-defined]
     page = ctx.new_page()
-    page.errors, page.remote, page.bodies = [], [], []
+    page.errors, page.remote, page.responses = [], [], []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("console", lambda m: page.errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("response", lambda r: page.responses.append(r))
     page.on("request", lambda r: None if r.url.startswith(LOCAL) else page.remote.append(r.url))
     page.goto(url + "/", wait_until="domcontentloaded", timeout=LOAD_MS)
     assert "/login" in page.url
+    assert scan_responses(page) >= 1                     # the login page
     page.fill("#username", name)
     page.fill("#password", PASSWORDS[name])
     page.click("button[type=submit]")
     page.wait_for_selector("table, .card", timeout=30_000)
+    assert scan_responses(page) >= 1                     # the runs
     return ctx, page
 
 
@@ -101,6 +105,24 @@ def gallery(page: object, url: str, run_id: str, query: str = "") -> None:
 
 def first_quote(run: Path) -> str:
     return next(r["id"] for r in runfolder.read_exhibits(run) if r["kind"] in ("quote", "photo"))
+
+
+def scan_responses(page: object, runs: Path | None = None) -> int:
+    """The answers the browser got for the page now shown: no reference to another site in markup or
+    style, no server path anywhere. Call it before navigating away (the bodies go with the page)."""
+    scanned = 0
+    responses, page.responses[:] = list(page.responses), []
+    for response in responses:
+        kind = response.headers.get("content-type", "")
+        if response.status != 200 or not any(t in kind for t in ("html", "css", "javascript", "json")):
+            continue
+        body = response.text()
+        scanned += 1
+        assert "/tmp/" not in body and (runs is None or str(runs) not in body), response.url
+        if "html" in kind or "css" in kind:
+            assert not EXTERNAL.search(body), (response.url, EXTERNAL.search(body))
+            assert "url(http" not in body.replace(" ", ""), response.url
+    return scanned
 
 
 def test_each_role_sees_what_it_may(browser, server: str, runs: Path) -> None:
@@ -119,6 +141,7 @@ def test_each_role_sees_what_it_may(browser, server: str, runs: Path) -> None:
         assert "Traceback" not in text
         if name == "fara":
             page.screenshot(path=str(runs / "facilitator-gallery.png"))
+        assert scan_responses(page, runs) >= 5
         ctx.close()
     assert "Other project" not in seen["vera"] and "Other project" in seen["mina"]
     assert "Your name" not in seen["mina-gallery"]            # no self-typed join form behind a login
