@@ -177,10 +177,10 @@ LABELS: dict[str, dict[str, str]] = {
     "ws_severity_mean": {"en": "Severity (mean of 0-4, raters): {values}",
                          "fa": "شدت (میانگین ۰ تا ۴، شمار امتیازدهندگان): {values}"},
     "ws_not_rated_yet": {"en": "not rated yet", "fa": "هنوز امتیازی نیست"},
-    "ws_none_yet": {"en": "No workshop on this run yet: open the gallery, give your name and department, and put your "
-                          "dots on the exhibits that matter most.",
-                    "fa": "هنوز کارگاهی روی این اجرا برگزار نشده: گالری را باز کنید، نام و واحد خود را بدهید و نقطه‌هایتان را "
-                          "روی آثاری بگذارید که بیشترین اهمیت را دارند."},
+    "ws_none_yet": {"en": "No workshop on this run yet: open the gallery and put your dots on the exhibits that matter "
+                          "most.",
+                    "fa": "هنوز کارگاهی روی این اجرا برگزار نشده: گالری را باز کنید و نقطه‌هایتان را روی آثاری بگذارید که "
+                          "بیشترین اهمیت را دارند."},
     "ws_this_run": {"en": "This run", "fa": "این اجرا"},
     "ws_past": {"en": "Past workshops", "fa": "کارگاه‌های پیشین"},
     "ws_col_run": {"en": "run", "fa": "اجرا"},
