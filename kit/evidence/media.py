@@ -4,6 +4,15 @@ The ffmpeg binary comes from the imageio-ffmpeg wheel, so there is nothing to in
 machine runs the same build. That build has no ffprobe, so ``probe`` reads what ``ffmpeg -i``
 prints. Clips are re-encoded rather than stream-copied: a copy can only cut at keyframes and may
 keep codecs a browser cannot play, while H.264/yuv420p/AAC with faststart plays everywhere.
+
+ffmpeg reads a recording as what it is and reaches nothing else. Before any run, the file's first
+bytes must show a video or audio container its extension allows (``kit.evidence.sniff``); every
+invocation then names that container's demuxer (``-f mov``, ``-f matroska``, ``-f wav`` ...) and
+allows the file protocol alone (``-protocol_whitelist file``; ``pipe`` only for the frames the kit
+pipes in itself), all before ``-i`` (``source_args``). So a playlist, a concat list or any text
+named ``.mp4`` is refused with a reason, and even a file that passed the sniffing cannot make
+ffmpeg open another file or a URL: the demuxer that follows such lists is never chosen, and no
+protocol but the local file is open to it.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ from imageio_ffmpeg import get_ffmpeg_exe
 from PIL import Image, ImageDraw
 
 from kit.core.errors import InputFileError, MissingDependencyError
+from kit.evidence import sniff
 
 MAX_CLIP_WIDTH = 854                       # 480p: modest files, still legible faces and screens
 _TIMEOUT_S = 600
@@ -49,6 +59,17 @@ def ffmpeg(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProces
                           capture_output=True, timeout=_TIMEOUT_S, check=False)
 
 
+def source_args(path: Path) -> tuple[str, ...]:
+    """``-i path`` with what limits ffmpeg to that one local file, read as the container it holds.
+
+    Raises InputFileError when the file is missing, or its content is not a video or audio
+    container its extension allows (then ffmpeg is not run at all).
+    """
+    kind = sniff.check(path, "recording")
+    assert kind.demuxer is not None
+    return ("-protocol_whitelist", "file", "-f", kind.demuxer, "-i", f"file:{path.resolve()}")
+
+
 def _failed(src: Path, what: str, proc: subprocess.CompletedProcess[bytes]) -> InputFileError:
     """An InputFileError carrying ffmpeg's last words, which usually name the real problem."""
     lines = [ln.strip() for ln in proc.stderr.decode(errors="replace").splitlines() if ln.strip()]
@@ -56,10 +77,8 @@ def _failed(src: Path, what: str, proc: subprocess.CompletedProcess[bytes]) -> I
 
 
 def probe(path: Path) -> MediaInfo:
-    """Duration and streams from ``ffmpeg -i``; raises InputFileError for corrupt or unreadable files."""
-    if not path.is_file():
-        raise InputFileError(path, "file not found")
-    proc = ffmpeg("-i", str(path))
+    """Duration and streams from ``ffmpeg -i``; InputFileError for a missing, mistyped or corrupt file."""
+    proc = ffmpeg(*source_args(path))
     text = proc.stderr.decode(errors="replace")
     streams = [(kind, codec, rest) for kind, codec, rest in _STREAM.findall(text)
                if "attached pic" not in rest]                   # cover art is not video
@@ -80,7 +99,7 @@ def _duration(path: Path, header: str) -> float:
     m = _DURATION.search(header)
     if m:
         return _seconds(m)
-    proc = ffmpeg("-i", str(path), "-f", "null", "-")
+    proc = ffmpeg(*source_args(path), "-f", "null", "-")
     times = list(_TIME.finditer(proc.stderr.decode(errors="replace")))
     if not times:
         raise _failed(path, "measuring the duration", proc)
@@ -121,7 +140,7 @@ def cut_clip(src: Path, start_s: float, end_s: float, out: Path, *, info: MediaI
     out.parent.mkdir(parents=True, exist_ok=True)
     if info.has_video and blur_faces:
         return _cut_blurred(src, start_s, end_s, out, info)
-    span = ("-ss", f"{start_s:.3f}", "-i", str(src), "-t", f"{end_s - start_s:.3f}")
+    span = ("-ss", f"{start_s:.3f}", *source_args(src), "-t", f"{end_s - start_s:.3f}")
     if info.has_video:
         w, h = _clip_size(info)
         codec = ("-map", "0:v:0", "-map", "0:a:0?", "-vf", f"scale={w}:{h}", *_H264, *_AAC)
@@ -230,11 +249,11 @@ def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: Media
     blur = ClipBlurrer(info.fps or 25)
     w, h = _clip_size(info)
     fps = f"{info.fps or 25:.3f}"
-    source = ("-ss", f"{start_s:.3f}", "-t", f"{end_s - start_s:.3f}", "-i", str(src))
+    source = ("-ss", f"{start_s:.3f}", "-t", f"{end_s - start_s:.3f}", *source_args(src))
     decode = [get_ffmpeg_exe(), "-v", "error", "-nostdin", *source,
               "-vf", f"scale={w}:{h}", "-r", fps, "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
     encode = [get_ffmpeg_exe(), "-y", "-v", "error", "-f", "rawvideo", "-pix_fmt", "rgb24",
-              "-s", f"{w}x{h}", "-r", fps, "-i", "-", *source,
+              "-s", f"{w}x{h}", "-r", fps, "-protocol_whitelist", "pipe", "-i", "pipe:0", *source,
               "-map", "0:v:0", "-map", "1:a:0?", *_H264, *_AAC, "-shortest", "-movflags", "+faststart",
               str(out)]
     frame_bytes = w * h * 3
@@ -262,7 +281,7 @@ def _cut_blurred(src: Path, start_s: float, end_s: float, out: Path, info: Media
 
 def frame_at(src: Path, t: float) -> np.ndarray:
     """The frame shown at ``t`` seconds, as an HxWx3 uint8 RGB array."""
-    proc = ffmpeg("-v", "error", "-ss", f"{max(t, 0):.3f}", "-i", str(src), "-frames:v", "1",
+    proc = ffmpeg("-v", "error", "-ss", f"{max(t, 0):.3f}", *source_args(src), "-frames:v", "1",
                   "-f", "image2pipe", "-c:v", "png", "-")
     if proc.returncode != 0 or not proc.stdout:
         raise _failed(src, f"reading a frame at {t:.1f}s", proc) if proc.returncode else InputFileError(
@@ -291,7 +310,7 @@ def waveform_png(src: Path, start_s: float, end_s: float, out: Path,
     (below 1/256 of full scale) is not blown up into noise.
     """
     rate = 8000
-    proc = ffmpeg("-v", "error", "-ss", f"{start_s:.3f}", "-i", str(src), "-t", f"{end_s - start_s:.3f}",
+    proc = ffmpeg("-v", "error", "-ss", f"{start_s:.3f}", *source_args(src), "-t", f"{end_s - start_s:.3f}",
                   "-vn", "-ac", "1", "-ar", str(rate), "-f", "s16le", "-")
     if proc.returncode != 0:
         raise _failed(src, "decoding audio", proc)
