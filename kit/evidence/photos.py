@@ -11,6 +11,13 @@ decompression bomb) is a reject with its reason, and the run goes on. So is a ph
 ``photos.csv`` row was rejected: publishing it as if undescribed would quietly drop what its row
 said (its consent among it).
 
+A photo is opened only when its first bytes show the very format its extension names
+(``kit.evidence.sniff``: HTML or SVG named ``.jpg``, a video named ``.jpg``, a PNG named ``.jpg``
+are refused before any decoder sees them), and then only by that format's Pillow plugin. A photo
+whose EXIF is larger than ``MAX_EXIF_BYTES`` is refused too: a camera's EXIF fits one 64 KB JPEG
+segment, so more is not a photo's metadata, and publishing it without its EXIF would lose the
+orientation that shows it upright.
+
 Speed: JPEGs are decoded with Pillow's draft mode at the smallest 1/2, 1/4 or 1/8 scale that
 still covers the display size (the decoder skips most of the work), and many photos are spread
 over a process pool.
@@ -36,12 +43,14 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 from kit.core.errors import InputFileError, UnsafePathError
 from kit.core.paths import inside
 from kit.core.rejects import RejectLog
+from kit.evidence import sniff
 from kit.evidence.files import read_text_table
 
-IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif"}
+IMAGE_SUFFIXES = sniff.suffixes("image")    # .jpg .jpeg .png .webp .heic .heif
 SIDECAR = "photos.csv"
 SIDECAR_COLUMNS = ["file", "caption", "stage", "channel", "valence", "participant", "consent"]
 MAX_PIXELS = 80_000_000                      # larger images are refused as possible decompression bombs
+MAX_EXIF_BYTES = 65_536                      # one JPEG APP1 segment's worth; a photo with more is refused
 # The display copy is sized for the largest place a photo is shown: the detail pane (at most 560
 # CSS px, 1120 device px on a 2x screen) and a printed card's 92 x 128 mm (1000 px is ~200 dpi
 # there). 1000 is also a quarter of a 12 MP phone photo's 4000-4032 px, so the JPEG decoder
@@ -86,7 +95,7 @@ class Sidecar:
 
 
 class Refused(Exception):
-    """A photo that decodes but must not be published (too large); carries the reason."""
+    """A photo that decodes but must not be published (too large, too much EXIF); carries the reason."""
 
 
 @cache
@@ -245,21 +254,33 @@ def _decode(src: str, draft: bool) -> tuple[Image.Image, dict[str, Any], Image.T
     and doing them on a 12 MP original costs more than the whole draft decode.
     """
     _register_heif()
-    with warnings.catch_warnings():
+    with sniff.open_file(Path(src)) as fh, warnings.catch_warnings():
+        kind = sniff.check(Path(src), "image", fh.read(sniff.HEAD))     # InputFileError: the reason
+        fh.seek(0)
         warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(src) as img:
+        with Image.open(fh, formats=[kind.pillow]) as img:
             width, height = img.size
             if width * height > MAX_PIXELS:
                 raise Refused(f"{width}x{height} is larger than {MAX_PIXELS:,} pixels; refused as a possible "
                               "decompression bomb (reduce it before adding it)")
+            _check_exif(img)
             facts = _exif_facts(img)
             if draft and img.format == "JPEG":
                 img.draft("RGB", _draft_size(width, height))
             img.load()
+            _check_exif(img)                                # a PNG may keep its eXIf chunk after the pixels
             turn = UPRIGHT.get(facts.pop("orientation"))
             if turn in _QUARTER_TURNS:
                 width, height = height, width
             return _to_srgb(img), {**facts, "width": width, "height": height}, turn
+
+
+def _check_exif(img: Image.Image) -> None:
+    """Refused when the EXIF Pillow holds (every APP1 Exif segment of a JPEG, joined) exceeds MAX_EXIF_BYTES."""
+    size = len(img.info.get("exif") or b"")
+    if size > MAX_EXIF_BYTES:
+        raise Refused(f"its EXIF metadata is {size:,} bytes, more than the {MAX_EXIF_BYTES:,} a camera writes; "
+                      "refused (save the photo again without its metadata to use it)")
 
 
 def _upright_clean(img: Image.Image, turn: Image.Transpose | None) -> Image.Image:
@@ -291,6 +312,8 @@ def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: b
         why = f"larger than {MAX_PIXELS:,} pixels, refused as a possible decompression bomb ({exc})"
     except Refused as exc:
         why = str(exc)
+    except InputFileError as exc:                           # missing, or not the image its name says
+        why = exc.problem
     except UnidentifiedImageError:
         why = "not an image Pillow can read (or not an image at all)"
     except (OSError, SyntaxError, ValueError, EOFError) as exc:

@@ -19,9 +19,12 @@ this table to map its answers to decoders and extensions).
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kit.core.errors import InputFileError
 
@@ -188,11 +191,28 @@ def _text(head: bytes) -> Kind | None:
     return TEXT
 
 
+def open_file(path: Path) -> BinaryIO:
+    """``path`` open for reading when it is a regular file; a named pipe or a device is refused unopened.
+
+    The open itself does not wait (a named pipe with no writer would hold it forever), and the
+    check is made on what was opened, so a file swapped for a pipe in between is refused too.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InputFileError(path, "file not found") from None
+    except OSError as exc:
+        raise InputFileError(path, f"cannot be read ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputFileError(path, "not a regular file (a folder, a named pipe or a device); refused unread")
+    os.set_blocking(fd, True)
+    return os.fdopen(fd, "rb")
+
+
 def read_head(path: Path) -> bytes:
-    """The first HEAD bytes of a regular file (a pipe or device would block or never end)."""
-    if not path.is_file():
-        raise InputFileError(path, "file not found" if not path.exists() else "not a regular file")
-    with path.open("rb") as fh:
+    """The first HEAD bytes of a regular file."""
+    with open_file(path) as fh:
         return fh.read(HEAD)
 
 
