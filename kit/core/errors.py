@@ -104,3 +104,25 @@ class UsersError(KitError, ValueError):
     """
 
     exit_code = 2
+
+
+class OutputFolderError(KitError, OSError):
+    """The folder runs are written into (``--out``) cannot be created or written; found before any step runs."""
+
+    exit_code = 2
+
+    def __init__(self, folder: str | Path, problem: str) -> None:
+        self.folder, self.problem = str(folder), problem
+        super().__init__(f"cannot write runs into {self.folder}: {problem}; give another --out, "
+                         "or make that folder writable")
+
+
+class RunInProgressError(KitError, RuntimeError):
+    """Another ``cxkit run`` is writing into the same output folder; names it (pid, start time)."""
+
+    exit_code = 2
+
+    def __init__(self, folder: str | Path, holder: str) -> None:
+        self.folder, self.holder = str(folder), holder
+        super().__init__(f"another cxkit run is writing into {self.folder} ({holder}); wait until it "
+                         "has finished, or give another --out")

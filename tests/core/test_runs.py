@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from kit.core import runs
-from kit.core.errors import RunNotFoundError
+from kit.core.errors import OutputFolderError, RunInProgressError, RunNotFoundError
+from kit.core.paths import REPO_ROOT
 
 
 def make_partial(out: Path, run_id: str) -> Path:
@@ -60,3 +66,94 @@ def test_hashes_cover_every_input_file(tmp_path: Path) -> None:
     hashes = runs.hash_inputs(tmp_path)
     assert set(hashes) == {"a/x.csv", "project.yaml"}
     assert hashes["a/x.csv"] == hashlib.sha256(b"1").hexdigest()
+
+
+def test_a_held_lock_refuses_a_second_run_and_names_the_first(tmp_path: Path) -> None:
+    with runs.RunLock(tmp_path) as first:
+        first.record("r1")
+        with pytest.raises(RunInProgressError) as err, runs.RunLock(tmp_path):
+            pass
+        message = str(err.value)
+        assert f"pid {os.getpid()}" in message and "run r1" in message and f"started {first.info['started']}" in message
+        assert str(tmp_path) in message and err.value.exit_code == 2
+    with runs.RunLock(tmp_path):            # released at the end of the first
+        pass
+    assert (tmp_path / runs.LOCK_FILE).read_text() == ""
+
+
+HOLD = """
+import sys, time
+from pathlib import Path
+from kit.core import runs
+with runs.RunLock(Path(sys.argv[1])):
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_killed_holder_leaves_no_lock(tmp_path: Path) -> None:
+    holder = subprocess.Popen([sys.executable, "-c", HOLD, str(tmp_path)], cwd=REPO_ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunInProgressError, match=f"pid {holder.pid} "), runs.RunLock(tmp_path):
+            pass
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    with runs.RunLock(tmp_path):
+        pass
+
+
+def test_an_output_folder_that_cannot_be_made_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(OutputFolderError, match=f"{tmp_path / 'file'} is a file") as err:
+        runs.prepare_out(tmp_path / "file" / "out")
+    assert str(tmp_path / "file" / "out") in str(err.value) and err.value.exit_code == 2
+    with pytest.raises(OutputFolderError, match="it is a file"):
+        runs.prepare_out(tmp_path / "file")
+    assert runs.prepare_out(tmp_path / "new" / "out").is_dir()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="running as root, where a read-only folder still takes writes")
+def test_a_read_only_output_folder_is_refused_by_name(tmp_path: Path) -> None:
+    out = tmp_path / "ro"
+    out.mkdir(mode=0o555)
+    try:
+        with pytest.raises(OutputFolderError, match=f"{out}: it is read-only"):
+            runs.prepare_out(out)
+    finally:
+        out.chmod(0o755)
+
+
+def test_stale_partials_are_listed_with_how_to_remove_them(tmp_path: Path) -> None:
+    runs.publish(make_partial(tmp_path, "good"), tmp_path, "good")
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    killed = tmp_path / ".partial-killed"
+    killed.mkdir()
+    runs.write_manifest(killed, {"run_id": "killed", "status": "running", "started": "T0", **runs.owner(), "pid": dead.pid})
+    (tmp_path / ".partial-bare").mkdir()                # killed before it wrote its manifest
+    going = tmp_path / ".partial-going"
+    going.mkdir()
+    runs.write_manifest(going, {"run_id": "going", "status": "running", **runs.owner(), "pid": os.getppid()})
+    stale = runs.stale_partials(tmp_path)
+    assert stale == [tmp_path / ".partial-bare", killed]
+    note = runs.stale_note(tmp_path, stale)
+    assert "\n" not in note and f".partial-killed (started T0, pid {dead.pid})" in note and ".partial-bare (no manifest)" in note
+    assert note.endswith(f"rm -rf {tmp_path / '.partial-bare'} {killed}")
+    assert runs.stale_note(tmp_path, []) == ""
+    assert killed.is_dir() and (tmp_path / "latest").resolve() == tmp_path / "good"
+
+
+def test_a_partial_folder_that_cannot_be_written_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / ".partial-x").write_text("in the way")
+    with pytest.raises(OutputFolderError, match=r"\.partial-x cannot be written"):
+        runs.start_partial(tmp_path / ".partial-x", {"run_id": "x"})
+
+
+def test_describe_holder_waits_briefly_for_the_holder_to_write(tmp_path: Path) -> None:
+    lock = tmp_path / runs.LOCK_FILE
+    lock.write_text("")
+    t0 = time.monotonic()
+    assert "not written" in runs.describe_holder(lock, wait=0.2)
+    assert time.monotonic() - t0 < 5
