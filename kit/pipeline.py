@@ -46,27 +46,43 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> N
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
         say: Callable[[str], None] = print) -> Path:
-    """Validate, run every notebook into a new run folder, publish it; returns its path."""
+    """Validate, run every notebook into a new run folder, publish it; returns its path.
+
+    Everything that can refuse the run (the project, the parameters, an output folder that cannot
+    be written, another run writing into it) is checked before the first step. The whole run holds
+    the output folder's lock (``kit.core.runs.RunLock``).
+    """
     project_dir = locate(project)
     report = validate_project(project_dir)
     report.raise_if_blocking()
-    out_dir = locate(out) if out else REPORTS_DIR
-    out_dir.mkdir(parents=True, exist_ok=True)
-    run_id = run_id or runs.new_run_id(out_dir)
-    if any((out_dir / f"{p}{run_id}").exists() for p in ("", runs.PARTIAL_PREFIX, runs.FAILED_PREFIX)):
-        raise KitError(f"a run called {run_id!r} already exists in {out_dir}; choose another --run-id")
     notebooks = pipeline_notebooks()
     declared = declared_parameters(notebooks)
     check_parameters(parameters or {}, declared)
-    partial = out_dir / f"{runs.PARTIAL_PREFIX}{run_id}"
-    (partial / runfolder.NOTEBOOKS).mkdir(parents=True)
-    params = {"project": str(project_dir), "run_dir": str(partial), **(parameters or {})}
-    manifest: dict[str, Any] = {
-        "run_id": run_id, "status": "running", "started": runs.now(), "finished": None,
-        "project": str(project_dir), "parameters": params, "inputs": runs.hash_inputs(project_dir),
-        "versions": runs.versions(), "steps": [],
-    }
-    runs.write_manifest(partial, manifest)
+    out_dir = runs.prepare_out(locate(out) if out else REPORTS_DIR)
+    with runs.RunLock(out_dir) as lock:
+        run_id = run_id or runs.new_run_id(out_dir)
+        if any((out_dir / f"{p}{run_id}").exists() for p in ("", runs.PARTIAL_PREFIX, runs.FAILED_PREFIX)):
+            raise KitError(f"a run called {run_id!r} already exists in {out_dir}; choose another --run-id")
+        lock.record(run_id)
+        note = runs.stale_note(out_dir, runs.stale_partials(out_dir))
+        if note:
+            say(note)
+        partial = out_dir / f"{runs.PARTIAL_PREFIX}{run_id}"
+        params = {"project": str(project_dir), "run_dir": str(partial), **(parameters or {})}
+        manifest: dict[str, Any] = {
+            "run_id": run_id, "status": "running", "started": runs.now(), "finished": None, **runs.owner(),
+            "project": str(project_dir), "parameters": params, "inputs": runs.hash_inputs(project_dir),
+            "versions": runs.versions(), "steps": [],
+        }
+        runs.start_partial(partial, manifest)
+        _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say)
+        return runs.publish(partial, out_dir, run_id)
+
+
+def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[str, Any], partial: Path,
+           manifest: dict[str, Any], out_dir: Path, progress: bool, say: Callable[[str], None]) -> None:
+    """Execute the notebooks into ``partial`` and write its exports; a failure keeps it as ``failed-<id>``."""
+    run_id = manifest["run_id"]
     for i, nb in enumerate(notebooks, 1):
         say(f"[{i}/{len(notebooks)}] {nb.stem} ...")
         t0 = time.perf_counter()
@@ -90,4 +106,3 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     manifest["rows"] = runfolder.read_counts(partial)
     manifest.update(status="succeeded", finished=runs.now())
     runs.write_manifest(partial, manifest)
-    return runs.publish(partial, out_dir, run_id)
