@@ -168,6 +168,10 @@ def _mp3_frame(head: bytes) -> bool:
     return version != 1 and layer == 1 and bitrate not in (0, 15) and rate != 3
 
 
+# A concat list's entry: file, then a quoted name, a path, a URL or a bare name with an extension.
+_CONCAT_LINE = re.compile(r"^[ \t]*file[ \t]+(['\"]|[/~]|\w+://|[\w.-]+\.\w+[ \t]*$)", re.MULTILINE)
+
+
 def _text(head: bytes) -> Kind | None:
     """Text (HTML, SVG, a playlist, a concat list ...) or None when the bytes are not text."""
     if b"\x00" in head:
@@ -178,7 +182,7 @@ def _text(head: bytes) -> Kind | None:
     text = head.decode("utf-8", "replace").lstrip("\ufeff \t\r\n").lower()
     if text.startswith("#extm3u") or "#ext-x-" in text:
         return HLS
-    if text.startswith("ffconcat") or re.search(r"^\s*file\s+(['\"]|[\w.~-]*[/:.])", text, re.MULTILINE):
+    if text.startswith("ffconcat") or _CONCAT_LINE.search(text):
         return CONCAT
     if re.match(r"v=0\s", text):
         return SDP
@@ -234,5 +238,5 @@ def check(path: Path, use: str, head: bytes | None = None) -> Kind:
     if kind is UNKNOWN:
         raise InputFileError(path, f"content is not {expect.label}: its first bytes match no image, video or "
                                    "audio format the kit reads")
-    fix = f"; rename it to {kind.suffix} to use it" if expect.family in kind.families else ""
+    fix = f"; rename it to {kind.suffix} to use it" if kind.families & set(USES[use]) else ""
     raise InputFileError(path, f"content is {kind.label}, not {expect.label}{fix}")
