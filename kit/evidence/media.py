@@ -12,7 +12,10 @@ allows the file protocol alone (``-protocol_whitelist file``; ``pipe`` only for 
 pipes in itself), all before ``-i`` (``source_args``). So a playlist, a concat list or any text
 named ``.mp4`` is refused with a reason, and even a file that passed the sniffing cannot make
 ffmpeg open another file or a URL: the demuxer that follows such lists is never chosen, and no
-protocol but the local file is open to it.
+protocol but the local file is open to it. The MP4/QuickTime demuxer's references to other files
+(``enable_drefs``, ``use_absolute_path``) are switched off by name, not left to ffmpeg's defaults.
+A recording whose frames are larger than ``MAX_FRAME_PIXELS`` is refused as a possible
+decompression bomb, as a photo larger than ``kit.evidence.photos.MAX_PIXELS`` is.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from kit.core.errors import InputFileError, MissingDependencyError
 from kit.evidence import sniff
 
 MAX_CLIP_WIDTH = 854                       # 480p: modest files, still legible faces and screens
+MAX_FRAME_PIXELS = 40_000_000              # above 8K UHD (33 MP); larger frames are refused unread
 _TIMEOUT_S = 600
 _DURATION = re.compile(r"Duration: (\d+):(\d\d):(\d\d(?:\.\d+)?)")
 _STREAM = re.compile(r"Stream #\d+:\d+[^:]*: (Video|Audio): (\w+)(.*)")
@@ -67,7 +71,8 @@ def source_args(path: Path) -> tuple[str, ...]:
     """
     kind = sniff.check(path, "recording")
     assert kind.demuxer is not None
-    return ("-protocol_whitelist", "file", "-f", kind.demuxer, "-i", f"file:{path.resolve()}")
+    own = ("-enable_drefs", "0", "-use_absolute_path", "0") if kind.demuxer == "mov" else ()
+    return (*own, "-protocol_whitelist", "file", "-f", kind.demuxer, "-i", f"file:{path.resolve()}")
 
 
 def _failed(src: Path, what: str, proc: subprocess.CompletedProcess[bytes]) -> InputFileError:
@@ -87,6 +92,9 @@ def probe(path: Path) -> MediaInfo:
             path, "holds no audio or video stream")
     video = next(((c, r) for k, c, r in streams if k == "Video"), None)
     size = _SIZE.search(video[1]) if video else None
+    if size and int(size.group(1)) * int(size.group(2)) > MAX_FRAME_PIXELS:
+        raise InputFileError(path, f"its frames are {size.group(1)}x{size.group(2)}, more than {MAX_FRAME_PIXELS:,} "
+                                   "pixels; refused as a possible decompression bomb")
     fps = _FPS.search(video[1]) if video else None
     return MediaInfo(duration_s=_duration(path, text), has_video=video is not None,
                      has_audio=any(k == "Audio" for k, _, _ in streams),
@@ -286,7 +294,7 @@ def frame_at(src: Path, t: float) -> np.ndarray:
     if proc.returncode != 0 or not proc.stdout:
         raise _failed(src, f"reading a frame at {t:.1f}s", proc) if proc.returncode else InputFileError(
             src, f"no video frame at {t:.1f}s")
-    with Image.open(io.BytesIO(proc.stdout)) as img:
+    with Image.open(io.BytesIO(proc.stdout), formats=["PNG"]) as img:
         return np.asarray(img.convert("RGB"))
 
 

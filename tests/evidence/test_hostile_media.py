@@ -358,3 +358,12 @@ def test_every_ffmpeg_run_on_a_user_file_names_its_demuxer_and_the_file_protocol
             assert before[-2:] == ["-protocol_whitelist", "pipe"]
         else:
             assert before == ["-protocol_whitelist", "file", "-f", "mov"] and url.startswith("file:/"), (before, url)
+    drefs = [cmd[i - 8:i - 4] for cmd in commands for i, arg in enumerate(cmd) if arg == "-i" and cmd[i - 1] == "mov"]
+    assert drefs and all(d == ["-enable_drefs", "0", "-use_absolute_path", "0"] for d in drefs)
+
+
+def test_a_recording_with_giant_frames_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    src = make_video(tmp_path / "big.mp4", seconds=1.0, size="400x300")
+    monkeypatch.setattr(media, "MAX_FRAME_PIXELS", 100_000)
+    with pytest.raises(InputFileError, match="its frames are 400x300, more than 100,000 pixels; refused as a possible"):
+        media.probe(src)
