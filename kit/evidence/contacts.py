@@ -1,11 +1,15 @@
 """The contact log and social posts: read in chunks, validated like survey rows.
 
-A contact log can hold tens of millions of rows, so it is read in chunks of ``CHUNK_ROWS`` and each
-accepted chunk is appended to a Parquet file: memory stays bounded by the chunk, not the file.
+A contact log can hold tens of millions of rows, so it is read in chunks (``kit.evidence.files.stream_table``,
+about 16 MiB of text each) and each accepted chunk is appended to a Parquet file: memory stays
+bounded by the chunk, not the file. Rows the reader cannot take (a wrong number of cells, a control
+character, a cell over its limit) and times outside ``kit.evidence.limits.date_window`` are rejects
+like any other, so rows in = accepted + rejected holds for the whole file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,9 +24,10 @@ from kit.core.project import Project
 from kit.core.rejects import RejectLog
 from kit.core.schema import CONTACT_COLUMNS
 from kit.core.text import parse_times
-from kit.evidence.files import detect_encoding
+from kit.evidence import limits
+from kit.evidence.files import Fault, Table, stream_table
+from kit.evidence.limits import outside_window, window_text
 
-CHUNK_ROWS = 500_000
 DIRECTIONS = ("inbound", "outbound")
 CONTACT_SCHEMA = pa.schema([("customer_id", pa.string()), ("at", pa.timestamp("ns", tz="UTC")),
                             ("channel", pa.string()), ("direction", pa.string()), ("kind", pa.string()),
@@ -39,19 +44,36 @@ class Counts:
         return {"in": self.rows_in, "accepted": self.accepted, "rejected": self.rejected}
 
 
-def _chunks(path: Path, name: str, required: list[str]) -> pd.io.parsers.TextFileReader:
-    enc = detect_encoding(path)
-    header = pd.read_csv(path, nrows=0, encoding=enc).columns.str.strip().tolist()
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise InputFileError(name, f"missing column(s) {', '.join(missing)}; the file has {', '.join(header)}",
-                             row=1, fix=f"the header must be {','.join(required)}")
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding=enc, chunksize=CHUNK_ROWS)
+def _chunks(path: Path, name: str, required: list[str], limit: int | None = None) -> Iterator[Table]:
+    """The file in chunks (``kit.evidence.files.stream_table``), its header checked for ``required`` first."""
+    first = True
+    for table in stream_table(path, name, limit=limit):
+        table.frame.columns = [str(c).strip() for c in table.frame.columns]
+        missing = [c for c in required if c not in table.frame.columns] if first else []
+        if missing:
+            raise InputFileError(name, f"missing column(s) {', '.join(missing)}; the file has "
+                                 f"{', '.join(table.frame.columns)}", row=1, fix=f"the header must be {','.join(required)}")
+        first = False
+        yield table
 
 
-def _log(rejects: RejectLog, name: str, rows: pd.Series, reasons: pd.Series) -> None:
-    for row, why in zip(rows, reasons, strict=True):
-        rejects.add(name, f"row {row}", why.rstrip("; "))
+def _log(rejects: RejectLog, name: str, rows: pd.Series, reasons: pd.Series, faults: list[Fault]) -> None:
+    """Rejects of one chunk in row order: rows the reader could not take, then those validation refused."""
+    found = [(int(r), str(why).rstrip("; ")) for r, why in zip(rows, reasons, strict=True)]
+    for row, why in sorted(found + [(f.row, f.reason) for f in faults]):
+        rejects.add(name, f"row {row}", why)
+
+
+def dated(text: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
+    """UTC times of a column (NaT where not a time, or outside the date window) and the reason per row ('' if none)."""
+    at = parse_times(text)
+    reason = pd.Series("", index=text.index, dtype="string")
+    reason = reason.where(~at.isna(), f"column '{column}': '" + text + "' is not a date and time; ")
+    far = outside_window(at)
+    if far.any():
+        reason[far] = f"column '{column}': '" + text[far] + "' is " + window_text() + "; "
+        at = at.where(~far)
+    return at.astype("datetime64[ns, UTC]"), reason
 
 
 def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
@@ -65,14 +87,11 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
     out.parent.mkdir(parents=True, exist_ok=True)
     schema.check("contacts", CONTACT_SCHEMA)          # written chunk by chunk, so checked by its schema
     with pq.ParquetWriter(out, CONTACT_SCHEMA) as writer:
-        for chunk in _chunks(path, name, CONTACT_COLUMNS):
-            chunk.columns = chunk.columns.str.strip()
-            first_row = counts.rows_in + 2
-            counts.rows_in += len(chunk)
+        for table in _chunks(path, name, CONTACT_COLUMNS, limits.MAX_CONTACTS_BYTES):
+            chunk = table.frame
+            counts.rows_in += table.rows_in
             c = {k: chunk[k].astype("string").str.strip() for k in CONTACT_COLUMNS}
-            reason = pd.Series("", index=chunk.index, dtype="string")
-            at = parse_times(c["at"])
-            reason = reason.where(~at.isna(), reason + "column 'at': '" + c["at"] + "' is not a date and time; ")
+            at, reason = dated(c["at"], "at")
             channel = c["channel"].str.lower()
             bad = ~channel.isin(project.channels)
             reason = reason.where(~bad, reason + "column 'channel': '" + c["channel"] + "' is not one of "
@@ -85,15 +104,15 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
             reason = reason.where(~bad, reason + "column 'cost': '" + c["cost"] + "' is not an amount >= 0; ")
             bad = c["customer_id"] == ""
             reason = reason.where(~bad, reason + "column 'customer_id' is empty; ")
-            rows = pd.Series(np.arange(len(chunk)) + first_row, index=chunk.index)
+            rows = pd.Series(chunk.index.to_numpy(dtype=np.int64), index=chunk.index)
             ok = reason == ""
-            _log(rejects, name, rows[~ok], reason[~ok])
-            table = pd.DataFrame({"customer_id": c["customer_id"], "at": at, "channel": channel,
-                                  "direction": direction, "kind": c["kind"].str.lower(), "cost": cost,
+            _log(rejects, name, rows[~ok], reason[~ok], table.faults)
+            frame = pd.DataFrame({"customer_id": c["customer_id"], "at": at, "channel": channel,
+                                  "direction": direction, "kind": c["kind"].str.lower(), "cost": cost.astype(float),
                                   "outcome": c["outcome"].str.lower(), "source_row": rows})[ok]
-            writer.write_table(pa.Table.from_pandas(table, schema=CONTACT_SCHEMA, preserve_index=False))
+            writer.write_table(pa.Table.from_pandas(frame, schema=CONTACT_SCHEMA, preserve_index=False))
             counts.accepted += int(ok.sum())
-            counts.rejected += int((~ok).sum())
+            counts.rejected += int((~ok).sum()) + len(table.faults)
     return counts
 
 

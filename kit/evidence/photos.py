@@ -157,12 +157,23 @@ def read_sidecar(project_dir: Path, folder_rel: str, rejects: RejectLog, stages:
     out = Sidecar()
     if not path.is_file():
         return out
-    table = read_text_table(path, name)
+    read = read_text_table(path, name)
+    table = read.frame
     if "file" not in table.columns:
         raise InputFileError(name, f"has no 'file' column; its columns are {', '.join(map(str, table.columns))}",
                              row=1, fix=f"the header must be {','.join(SIDECAR_COLUMNS)}")
-    for i, rec in enumerate(table.to_dict("records")):
-        row = i + 2                                      # as a spreadsheet shows it: the header is row 1
+    at = list(table.columns).index("file")
+    faults = {f.row: f for f in read.faults}
+    records = dict(zip(table.index.astype(int).tolist(), table.to_dict("records"), strict=True))
+    for row in sorted([*records, *faults]):                 # row as a spreadsheet shows it: the header is row 1
+        if row in faults:                                   # a row the reader could not take still refuses its photo
+            rejects.add(name, f"row {row}", faults[row].reason)
+            named = faults[row].cells[at].strip() if len(faults[row].cells) > at else ""
+            target = _target(project_dir, root, folder_rel, named)[0] if named else None
+            if target is not None and target not in out.rows:
+                out.refused.setdefault(target, row)
+            continue
+        rec = records[row]
         get = {c: str(rec.get(c, "") or "").strip() for c in SIDECAR_COLUMNS}
         target, unsafe = _target(project_dir, root, folder_rel, get["file"]) if get["file"] else (None, "")
         if unsafe:
@@ -181,7 +192,8 @@ def read_sidecar(project_dir: Path, folder_rel: str, rejects: RejectLog, stages:
             continue
         out.rows[target] = SidecarRow(row, get["caption"], values["stage"], values["channel"], values["valence"],
                                       get["participant"] or None, values["consent"])
-    out.counts = {"in": len(table), "accepted": len(out.rows), "rejected": len(table) - len(out.rows)}
+    rows_in = read.rows_in
+    out.counts = {"in": rows_in, "accepted": len(out.rows), "rejected": rows_in - len(out.rows)}
     return out
 
 

@@ -1,4 +1,8 @@
-"""Social posts about the brand (social.csv): read into the comments table, every bad row a reject."""
+"""Social posts about the brand (social.csv): read into the comments table, every bad row a reject.
+
+Read like the contact log (``kit.evidence.contacts``): in chunks, rows the reader cannot take and
+times outside the date window rejected with their row and reason.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,8 @@ import pandas as pd
 from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
-from kit.core.text import detect_lang, normalize_fa, parse_times
-from kit.evidence.contacts import Counts, _chunks, _log
+from kit.core.text import detect_lang, normalize_fa
+from kit.evidence.contacts import Counts, _chunks, _log, dated
 from kit.evidence.privacy import redact_pii
 
 SOCIAL_COLUMNS = ["at", "platform", "author", "text", "likes", "shares"]
@@ -23,17 +27,15 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
     if not path.is_file():
         raise InputFileError(name, "file not found", fix="check social: in project.yaml")
     frames, counts = [], Counts()
-    for chunk in _chunks(path, name, SOCIAL_COLUMNS):
-        first_row = counts.rows_in + 2
-        counts.rows_in += len(chunk)
+    for table in _chunks(path, name, SOCIAL_COLUMNS):
+        chunk = table.frame
+        counts.rows_in += table.rows_in
         text = chunk["text"].astype("string").str.strip()
-        at = parse_times(chunk["at"].astype("string").str.strip())
-        rows = pd.Series(np.arange(len(chunk)) + first_row, index=chunk.index)
-        reason = pd.Series("", index=chunk.index, dtype="string")
-        reason = reason.where(text != "", reason + "column 'text' is empty; ")
-        reason = reason.where(~at.isna(), reason + "column 'at': '" + chunk["at"] + "' is not a date and time; ")
+        at, reason = dated(chunk["at"].astype("string").str.strip(), "at")
+        rows = pd.Series(chunk.index.to_numpy(dtype=np.int64), index=chunk.index)
+        reason = ("column 'text' is empty; " + reason).where(text == "", reason)
         ok = reason == ""
-        _log(rejects, name, rows[~ok], reason[~ok])
+        _log(rejects, name, rows[~ok], reason[~ok], table.faults)
         t = normalize_fa(text[ok])
         if project.privacy.redact_pii:
             t = t.map(redact_pii).astype("string")
@@ -45,5 +47,5 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
             "shares": pd.to_numeric(chunk.loc[ok, "shares"], errors="coerce"),
         }))
         counts.accepted += int(ok.sum())
-        counts.rejected += int((~ok).sum())
+        counts.rejected += int((~ok).sum()) + len(table.faults)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(), counts

@@ -21,7 +21,8 @@ from kit.core.project import Project, Survey
 from kit.core.rejects import RejectLog
 from kit.core.schema import COMMENT_COLUMNS, RESPONSE_COLUMNS
 from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
-from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_cells, read_header
+from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_header, read_table
+from kit.evidence.limits import outside_window, window_text
 from kit.evidence.privacy import redact_pii
 from kit.evidence.vendors import read_google_forms, read_qualtrics, read_surveymonkey, unique_names
 
@@ -33,11 +34,13 @@ CONSENT_VALUES = {"yes": True, "y": True, "true": True, "1": True, "agree": True
 
 def read_generic(path: Path, name: str, columns: list[str] | None = None) -> RawSurvey:
     """CSV, TSV, XLSX or Parquet with one header row (``columns``: read only these, CSV/TSV)."""
-    frame = read_cells(path, name, columns=columns)
+    table = read_table(path, name, columns=columns)
+    frame = table.frame
+    frame.index = frame.index - 2                        # RawSurvey: the 0-based position of the data row
     names = [str(c) for c in frame.columns]
     frame.columns = unique_names([n or f"column {i + 1}" for i, n in enumerate(names)])
     empty = [c for c, n in zip(frame.columns, names, strict=True) if not n and (frame[c] == "").all()]
-    return RawSurvey(frame.drop(columns=empty), 1)
+    return RawSurvey(frame.drop(columns=empty), 1, faults=table.faults)
 
 
 READERS: dict[str, Reader] = {"generic": read_generic, "qualtrics": read_qualtrics,
@@ -134,7 +137,9 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
 
     A rating present but not valid rejects its row; an empty rating is a missing answer. A response
     id seen before (earlier in the file or in an earlier survey file, ``seen_ids``) rejects the
-    later copy. ``survey`` must already name the file's columns (see ``resolve_columns``).
+    later copy, and a time outside ``kit.evidence.limits.date_window`` rejects its row. Rows the
+    reader could not take (``raw.faults``) are logged too, in row order with the rest. ``survey``
+    must already name the file's columns (see ``resolve_columns``).
     """
     table = raw if isinstance(raw, RawSurvey) else RawSurvey(raw, header_rows or 1)
     frame, header_rows = table.frame, table.header_rows if header_rows is None else header_rows
@@ -165,6 +170,9 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
         s = cell["submitted_at"]
         at = to_times(s)
         faults.add(at.isna() & (s != ""), lambda rows: quoted("submitted_at")(rows) + " is not a date and time")
+        far = pd.Series(outside_window(at), index=frame.index)
+        faults.add(far, lambda rows: quoted("submitted_at")(rows) + " is " + window_text())
+        at = at.where(~far)
         out["submitted_at"] = at.astype("datetime64[ns, UTC]")
     else:
         out["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
@@ -188,7 +196,8 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
     out["source_file"] = survey.path
     out["source_row"] = (frame.index.to_numpy() + header_rows + 1).astype("int64")
     reasons = faults.reasons()
-    for row, why in zip(out["source_row"].to_numpy()[faults.any], reasons.to_numpy(), strict=True):
+    found = list(zip(out["source_row"].to_numpy()[faults.any].tolist(), reasons.to_numpy(), strict=True))
+    for row, why in sorted(found + [(f.row, f.reason) for f in table.faults], key=lambda r: r[0]):
         rejects.add(survey.path, f"row {row}", why)
     good = ~faults.any
     return out.loc[good, RESPONSE_COLUMNS].reset_index(drop=True), frame.loc[good].reset_index(drop=True)
@@ -259,7 +268,8 @@ def read_surveys(project: Project, rejects: RejectLog) -> SurveyResult:
         raw, resolved = load_survey(project, i, survey)
         before = len(rejects)
         accepted, accepted_raw = validate(raw, resolved, project, None, rejects, seen_ids=seen if len(seen) else None)
-        counts[survey.path] = {"in": len(raw.frame), "accepted": len(accepted), "rejected": len(rejects) - before}
+        counts[survey.path] = {"in": len(raw.frame) + len(raw.faults), "accepted": len(accepted),
+                               "rejected": len(rejects) - before}
         responses.append(accepted)
         comments.append(comments_from(accepted_raw, accepted, resolved, project))
         seen = seen.append(pd.Index(accepted["response_id"]))

@@ -34,7 +34,7 @@ import pandas as pd
 
 from kit.core.errors import InputFileError
 from kit.core.text import ascii_digits, parse_times
-from kit.evidence.files import RawSurvey, read_cells
+from kit.evidence.files import Fault, RawSurvey, Table, read_table
 
 ROW_ID = "_row"   # Google Forms keeps no response id: "<file>#<row>" stands in for one
 MONKEY_SINGLE = {"", "response", "open-ended response"}
@@ -56,16 +56,31 @@ def unique_names(names: list[str]) -> list[str]:
     return out
 
 
+def _cells(path: Path, name: str) -> Table:
+    """Every row of the file as data (header rows too); the index is the row a spreadsheet shows."""
+    return read_table(path, name, header=False)
+
+
+def _data_faults(cells: Table, name: str, header_rows: int) -> list[Fault]:
+    """The rows the reader could not take, all of them data rows: one among the header rows stops the file."""
+    for fault in cells.faults:
+        if fault.row <= header_rows:
+            raise InputFileError(name, f"its header row cannot be read: {fault.reason}", row=fault.row,
+                                 fix="export the file again from the survey tool")
+    return cells.faults
+
+
 def _body(cells: pd.DataFrame, header_rows: int, names: list[str]) -> tuple[pd.DataFrame, list[int]]:
     """Data rows under their names, and the positions of the columns kept.
 
-    Columns with no name and no value anywhere (a comma at the end of every line) are dropped.
+    Columns with no name and no value anywhere (a comma at the end of every line) are dropped. The
+    index becomes the 0-based position of the data row (rows the reader could not take leave gaps).
     """
     body = cells.iloc[header_rows:].copy()
     body.columns = unique_names([n if n else f"column {i + 1}" for i, n in enumerate(names)])
     keep = [i for i, (col, n) in enumerate(zip(body.columns, names, strict=True)) if n or (body[col] != "").any()]
     body = body.iloc[:, keep]
-    body.index = pd.RangeIndex(len(body))
+    body.index = pd.Index(body.index.to_numpy() - header_rows - 1, dtype="int64")
     return body, keep
 
 
@@ -98,8 +113,10 @@ def _unique_aliases(names: list[str], columns: list[str], taken: set[str]) -> di
 
 def read_qualtrics(path: Path, name: str) -> RawSurvey:
     """A Qualtrics CSV/TSV export, current (3 header rows) or legacy (2 header rows) layout."""
-    cells = read_cells(path, name, header=False)
+    table = _cells(path, name)
+    cells = table.frame
     rows = qualtrics_layout(cells)
+    faults = _data_faults(table, name, rows or 3)
     if not rows:
         raise InputFileError(name, "does not look like a Qualtrics export: row 3 holds no ImportId "
                              "({\"ImportId\": ...}) cells and row 1 does not start with V1, V2",
@@ -112,7 +129,7 @@ def read_qualtrics(path: Path, name: str) -> RawSurvey:
     if rows == 3:
         ids = [_import_id(str(cells.iloc[2, i])) for i in kept]
         aliases.update(_unique_aliases(ids, cols, set(cols)))
-    return RawSurvey(body, rows, aliases, parse_times)
+    return RawSurvey(body, rows, aliases, parse_times, faults)
 
 
 def monkey_names(top: list[str], sub: list[str]) -> tuple[list[str], dict[str, str]]:
@@ -152,14 +169,16 @@ def us_times(s: pd.Series) -> pd.Series:
 
 def read_surveymonkey(path: Path, name: str) -> RawSurvey:
     """A SurveyMonkey export (CSV/TSV/XLSX, "expanded" layout: 2 header rows)."""
-    cells = read_cells(path, name, header=False)
+    table = _cells(path, name)
+    cells = table.frame
+    faults = _data_faults(table, name, 2)
     if len(cells) < 2:
         raise InputFileError(name, "has fewer than the 2 header rows of a SurveyMonkey export",
                              fix="export the 'All responses data' as CSV (expanded) again")
     names, aliases = monkey_names(_header(cells, 0), _header(cells, 1))
     body, _ = _body(cells, 2, names)
     aliases = {a: c for a, c in aliases.items() if c in set(body.columns) and a not in set(body.columns)}
-    return RawSurvey(body, 2, aliases, us_times)
+    return RawSurvey(body, 2, aliases, us_times, faults)
 
 
 def _google_parts(s: pd.Series) -> pd.DataFrame:
@@ -201,10 +220,12 @@ def google_times(s: pd.Series) -> pd.Series:
 
 def read_google_forms(path: Path, name: str) -> RawSurvey:
     """A Google Forms response export (CSV from Forms or Sheets, or XLSX): one header row."""
-    cells = read_cells(path, name, header=False)
+    table = _cells(path, name)
+    cells = table.frame
+    faults = _data_faults(table, name, 1)
     if len(cells) < 1:
         raise InputFileError(name, "is empty: a Google Forms export has a header row",
                              fix="download the responses again (Responses > Download responses (.csv))")
     body = _body(cells, 1, _header(cells, 0))[0]
     body.insert(0, ROW_ID, name + "#" + (body.index + 2).astype(str))
-    return RawSurvey(body, 1, {}, google_times)
+    return RawSurvey(body, 1, {}, google_times, faults)

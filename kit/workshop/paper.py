@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +29,10 @@ EXPORT_COLUMNS = ["exhibit_id", "short_id", "title", "name", "department", "sour
 IMPORT_REQUIRED = ("short_id", "name", "department")
 IMPORT_OPTIONAL = ("votes", "severity", "note")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A room's paper votes are a few hundred rows: a larger file is not one. (The limits of the evidence
+# tables are in kit/evidence/limits.py; a name and a note keep the workshop's own MAX_NAME, MAX_NOTE.)
+MAX_PAPER_BYTES = 16 << 20
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def neutralise(cell: object) -> object:
@@ -83,15 +89,52 @@ def _int(value: str, lo: int, hi: int) -> int | None:
     return int(value)
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str] | None, str]]:
+    """(row, cells, problem) per row as a spreadsheet numbers them (header = row 1); cells None when unreadable."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    n = 0
+    while True:
+        n += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            why = "a quote is never closed" if "end of data" in str(exc) else f"its quoting is broken ({exc})"
+            yield n, None, f"{why}; write a cell holding a quote or a comma inside double quotes"
+            continue
+        yield n, cells, ""
+
+
+def _cell_problem(n: int, cells: list[str], names: list[str]) -> str:
+    """Why a row cannot be read as it stands (cell count, a control character), or ''."""
+    width = len(names)
+    if len(cells) > width and any(c.strip() for c in cells[width:]):
+        return f"row {n}: the row has {len(cells)} cells where the header has {width}; quote a cell that holds a comma"
+    if len(cells) < width:
+        return f"row {n}: the row has {len(cells)} cell(s) where the header has {width}"
+    for name, cell in zip(names, cells, strict=False):
+        found = _CONTROL.search(cell)
+        if found:
+            return (f"row {n}, column {name.strip()!r}: holds the control character U+{ord(found.group()):04X}; "
+                    "save the file again from the spreadsheet")
+    return ""
+
+
 def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list[PaperRow]:
     """Check a file of paper votes; every problem is listed with its row number (header = row 1)."""
     try:
+        if path.stat().st_size > MAX_PAPER_BYTES:
+            raise InputFileError(path, f"is {path.stat().st_size:,} bytes, more than the {MAX_PAPER_BYTES >> 20} MiB a "
+                                 "file of paper votes may be", fix="check that it is the file of paper votes")
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputFileError(path, f"cannot be read as UTF-8 text ({exc})",
                              fix="save it from the spreadsheet as CSV UTF-8") from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = {(h or "").strip().lower(): h for h in (reader.fieldnames or [])}
+    records = _records(text)
+    first = next(records, (1, [], ""))
+    names = [(h or "").strip().lower() for h in (first[1] or [])]
+    header = {h: i for i, h in enumerate(names)}               # a repeated name: its last column counts
     missing = [c for c in IMPORT_REQUIRED if c not in header]
     if missing:
         raise InputFileError(path, f"the header lacks {', '.join(missing)}",
@@ -101,10 +144,19 @@ def read_paper_csv(path: Path, short_to_id: dict[str, str], budget: int) -> list
     out: list[PaperRow] = []
     seen: dict[tuple[str, str, str], int] = {}
     read = 0
-    for n, raw in enumerate(reader, start=2):
-        cell = dict.fromkeys(IMPORT_REQUIRED + IMPORT_OPTIONAL, "") | {k: (raw.get(o) or "") for k, o in header.items()}
-        if not any(v.strip() for v in cell.values()):
+    for n, cells, unreadable in records:
+        if cells is None:
+            read += 1
+            problems.append(f"row {n}: {unreadable}")
             continue
+        if not any(v.strip() for v in cells):
+            continue
+        broken = _cell_problem(n, cells, names)
+        if broken:
+            read += 1
+            problems.append(broken)
+            continue
+        cell = dict.fromkeys(IMPORT_REQUIRED + IMPORT_OPTIONAL, "") | {k: cells[i] for k, i in header.items()}
         read += 1
         short = cell["short_id"].strip().upper().lstrip("'")
         ex_id = short_to_id.get(short)
