@@ -113,8 +113,7 @@ class OutputFolderError(KitError, OSError):
 
     def __init__(self, folder: str | Path, problem: str) -> None:
         self.folder, self.problem = str(folder), problem
-        super().__init__(f"cannot write runs into {self.folder}: {problem}; give another --out, "
-                         "or make that folder writable")
+        super().__init__(f"cannot write runs into {self.folder}: {problem}; give another --out")
 
 
 class RunInProgressError(KitError, RuntimeError):

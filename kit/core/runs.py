@@ -10,7 +10,8 @@ One run at a time writes into an output folder: it holds ``<out>/.cxkit-run.lock
 ``flock`` from before its partial folder is made until it is published or kept as failed. The
 kernel drops the lock when the process ends, however it ends (``kill -9`` too), so a lock is never
 left behind; a second run finds it held and stops at once with the first one's pid and start time
-(RunInProgressError, exit 2). The lock file itself stays; it is empty while no run holds it.
+(RunInProgressError, exit 2). The lock file itself stays: only the ``flock`` on it counts, and
+what it holds (pid, host, run id, start) is the last holder's, read only while the lock is held.
 
 A partial folder's manifest says ``status: running``, when it started, and the pid and host of
 the process writing it, from before the first step; only publishing or failing changes it. A run
@@ -137,7 +138,7 @@ def prepare_out(out: Path) -> Path:
     except OSError as exc:
         raise OutputFolderError(out, f"it cannot be created ({_reason(exc)})") from None
     if not os.access(out, os.W_OK | os.X_OK):
-        raise OutputFolderError(out, "it is read-only for this user")
+        raise OutputFolderError(out, "it is read-only for this user (make it writable)")
     return out
 
 

@@ -125,6 +125,19 @@ def test_a_read_only_output_folder_is_refused_by_name(tmp_path: Path) -> None:
         out.chmod(0o755)
 
 
+def test_a_folder_the_user_may_not_write_is_refused_by_name_even_as_root(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(runs.os, "access", lambda *_args, **_kw: False)     # what a user meets in a 0555 folder
+    with pytest.raises(OutputFolderError, match=f"{tmp_path}: it is read-only for this user"):
+        runs.prepare_out(tmp_path)
+
+
+def test_a_lock_file_that_cannot_be_opened_is_refused_by_name(tmp_path: Path) -> None:
+    (tmp_path / runs.LOCK_FILE).mkdir()
+    with pytest.raises(OutputFolderError, match=rf"{tmp_path}: its lock file \.cxkit-run\.lock cannot be opened"), \
+            runs.RunLock(tmp_path):
+        pass
+
+
 def test_stale_partials_are_listed_with_how_to_remove_them(tmp_path: Path) -> None:
     runs.publish(make_partial(tmp_path, "good"), tmp_path, "good")
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
