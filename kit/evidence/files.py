@@ -171,8 +171,17 @@ def _csv_options(path: Path, header: bool, on_invalid: Callable[[pacsv.InvalidRo
 
 
 def _column_names(path: Path, read: pacsv.ReadOptions, parse: pacsv.ParseOptions) -> list[str]:
-    with pacsv.open_csv(path, read_options=read, parse_options=parse) as reader:
-        return list(reader.schema.names)
+    """The header's names (or f0, f1... without one), from the first MiB (the whole first block if the row is longer)."""
+    head = pacsv.ReadOptions(encoding=read.encoding, autogenerate_column_names=read.autogenerate_column_names,
+                             block_size=min(read.block_size, 1 << 20), use_threads=False)
+    for options in (head, read):
+        try:
+            with pacsv.open_csv(path, read_options=options, parse_options=parse) as reader:
+                return list(reader.schema.names)
+        except pa.ArrowInvalid as exc:
+            if options is read or "straddl" not in str(exc):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _convert(names: list[str], columns: list[str] | None) -> pacsv.ConvertOptions:

@@ -100,11 +100,13 @@ def _may_hold_control(column: pa.Array | pa.ChunkedArray) -> bool:
         if len(buffers) < 3 or buffers[2] is None:
             continue
         b = np.frombuffer(buffers[2], dtype=np.uint8)
-        low = b < 0x20
-        if (low & (b != 9) & (b != 10) & (b != 13)).any() or (b == 0x7F).any():
+        low = np.flatnonzero(b < 0x20)                        # few in text: line breaks in quoted cells, tabs
+        if len(low) and np.isin(b[low], (9, 10, 13), invert=True).any():
             return True
-        lead = np.flatnonzero(b[:-1] == 0xC2)                 # U+0080-U+009F are C2 80 .. C2 9F in UTF-8
-        if len(lead) and ((b[lead + 1] >= 0x80) & (b[lead + 1] <= 0x9F)).any():
+        lead = np.flatnonzero((b[:-1] == 0xC2) | (b[:-1] == 0x7F))   # DEL; U+0080-U+009F are C2 80 .. C2 9F in UTF-8
+        if len(lead) and ((b[lead] == 0x7F) | ((b[lead + 1] >= 0x80) & (b[lead + 1] <= 0x9F))).any():
+            return True
+        if len(b) and b[-1] == 0x7F:
             return True
     return False
 
