@@ -46,6 +46,7 @@ ALONE_LOADS = 3
 PASSWORD = "visitor-pass-2026"
 LOAD_MS = 180_000
 GRACE_SECONDS = 10.0          # a page whose scripts failed to load gets this long before it counts as failed
+SOCKET_RETRIES = 5            # a page whose kernel socket closed this often has lost its kernel
 CULL_WAIT_SECONDS = 150.0
 GRID = ".cx-cardgrid .cx-card"
 VOTE_BUTTON = ".cx-ws-panel button.cx-ws-up"
@@ -116,6 +117,7 @@ class Visit:
         self.page_errors: list[str] = []
         self.broken: asyncio.Event | None = None
         self.fatal = ""
+        self.socket_closes = 0
 
     async def open(self, browser: Any) -> None:
         self.broken = asyncio.Event()
@@ -125,6 +127,16 @@ class Visit:
         self.page = await self.context.new_page()
         self.page.on("response", self._response)
         self.page.on("pageerror", self._page_error)
+        self.page.on("websocket", self._websocket)
+
+    def _websocket(self, socket: Any) -> None:
+        if "/channels" in socket.url:
+            socket.on("close", self._socket_closed)
+
+    def _socket_closed(self, _socket: Any) -> None:
+        self.socket_closes += 1
+        if self.socket_closes >= SOCKET_RETRIES and self.seconds is None:
+            self._break(f"its kernel socket closed {self.socket_closes} times (the kernel is gone)")
 
     def _response(self, response: Any) -> None:
         if response.status >= 500:
