@@ -22,6 +22,7 @@ from pathlib import Path
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
+from tornado.httpclient import AsyncHTTPClient
 from tornado.ioloop import IOLoop
 
 from kit.core.errors import KitError, UsersError
@@ -37,6 +38,7 @@ from kit.server.voila import voila_command, voila_env
 log = logging.getLogger("cxkit.server")
 KERNEL = r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
 BROWSER_MAX_MESSAGE = 4 * 1024 * 1024
+UPSTREAM_CONNECTIONS = 1000         # requests the gate may have open to Voilà at once
 
 
 @dataclass
@@ -98,6 +100,9 @@ def serve(catalog: Catalog, options: ServeOptions, say: Callable[[str], None] = 
           log_dir: Path | None = None) -> None:
     """Serve ``catalog`` until SIGTERM or SIGINT, then stop everything started here."""
     tls = _tls(options)
+    # Tornado's client lets 10 requests reach Voilà at once and fails the rest after connect_timeout
+    # in its queue; a page streams for as long as its kernel takes to start and pulls ~80 scripts.
+    AsyncHTTPClient.configure(None, max_clients=UPSTREAM_CONNECTIONS)
     gate = Gate(catalog=catalog, users_path=options.users_path, tls=tls is not None,
                 allowed_hosts=allowed_hosts(options.host, options.allow_hosts),
                 upstream_port=supervisor.free_port(), token=secrets.token_hex(24), key=secrets.token_bytes(32))

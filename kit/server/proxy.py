@@ -97,7 +97,7 @@ class Page(Upstream):
             response = await AsyncHTTPClient().fetch(request, raise_error=False)
         except (HTTPClientError, OSError) as exc:
             log.error("the page server could not be reached for %s: %s", page, exc)
-            return self.finish() if self._headers_written else self.refuse(502, "not_found", "not_found_text")
+            return self.finish() if self._headers_written else self.refuse(502, "busy", "busy_text")
         if response.code != 200:
             log.error("the page server answered %s for %s", response.code, page)
         self.finish()
@@ -115,7 +115,9 @@ class Static(Upstream):
         try:
             response = await AsyncHTTPClient().fetch(self.upstream_request(f"/voila/{path}{query}"), raise_error=False)
         except (HTTPClientError, OSError):
-            return self.refuse(502, "not_found", "not_found_text")
+            return self.refuse(502, "busy", "busy_text")
+        if response.code == 599:
+            return self.refuse(502, "busy", "busy_text")
         if response.code not in (200, 304):
             return self.refuse(404, "not_found", "not_found_text")
         self.set_status(response.code)
@@ -166,9 +168,15 @@ class Shutdown(Upstream):
 
 
 class KernelSocket(tornado.websocket.WebSocketHandler, Upstream):
-    """A page's websocket to its kernel, relayed both ways, with the browser's side filtered."""
+    """A page's websocket to its kernel, relayed both ways, with the browser's side filtered.
+
+    The kernel's socket is opened first: a kernel that is gone (culled, or Voilà restarted) gets a
+    refused handshake, so the page's client backs off as it does for a lost server, instead of
+    reconnecting at once to a socket that opens and closes again.
+    """
 
     upstream_ws: tornado.websocket.WebSocketClientConnection | None = None
+    protocol: str | None = None
 
     async def get(self, kernel_id: str) -> None:
         if not self.require_login(page=False):
@@ -176,28 +184,33 @@ class KernelSocket(tornado.websocket.WebSocketHandler, Upstream):
         if not self.own_kernel(kernel_id):
             log.warning("refused a websocket to kernel %s: not given to this visitor", kernel_id)
             return self.refuse(403, "forbidden", "forbidden_text")
-        await super().get(kernel_id)
-
-    def check_origin(self, origin: str) -> bool:
-        return origin_ok(origin, self.request.headers.get("Host"), self.gate.allowed_hosts)
-
-    def select_subprotocol(self, subprotocols: list[str]) -> str | None:
-        """The browser's v1 protocol when it offers it (Chromium refuses a socket that ignores its offer)."""
-        return kernelmsg.PROTOCOL_V1 if kernelmsg.PROTOCOL_V1 in subprotocols else None
-
-    async def open(self, kernel_id: str) -> None:
+        if not self.check_origin(self.request.headers.get("Origin", "")):
+            return self.refuse(403, "forbidden", "forbidden_text")
+        offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        self.protocol = kernelmsg.PROTOCOL_V1 if kernelmsg.PROTOCOL_V1 in offered else None
         session_id = self.get_argument("session_id", "")
         query = f"?{urlencode({'session_id': session_id})}" if re.fullmatch(r"[0-9a-f-]{1,64}", session_id) else ""
         request = self.upstream_request(f"/api/kernels/{kernel_id}/channels{query}")
         request.url = request.url.replace("http://", "ws://", 1)
         try:
             self.upstream_ws = await tornado.websocket.websocket_connect(
-                request, max_message_size=UPSTREAM_MAX_MESSAGE,
-                subprotocols=[self.selected_subprotocol] if self.selected_subprotocol else None)
+                request, max_message_size=UPSTREAM_MAX_MESSAGE, subprotocols=[self.protocol] if self.protocol else None)
         except (HTTPClientError, OSError, tornado.websocket.WebSocketError) as exc:
-            log.warning("kernel %s is not reachable: %s", kernel_id, exc)
-            self.close(1011)
-            return
+            log.info("kernel %s is not reachable (%s): handshake refused", kernel_id, exc)
+            return self.refuse(404, "not_found", "not_found_text")
+        await super().get(kernel_id)
+        if self.ws_connection is None and self.upstream_ws is not None:      # the browser's handshake failed
+            self.upstream_ws.close()
+            self.upstream_ws = None
+
+    def check_origin(self, origin: str) -> bool:
+        return origin_ok(origin, self.request.headers.get("Host"), self.gate.allowed_hosts)
+
+    def select_subprotocol(self, subprotocols: list[str]) -> str | None:
+        """The browser's v1 protocol when it offers it (Chromium refuses a socket that ignores its offer)."""
+        return self.protocol if self.protocol in subprotocols else None
+
+    def open(self, kernel_id: str) -> None:
         IOLoop.current().spawn_callback(self._relay)
 
     async def _relay(self) -> None:
@@ -212,13 +225,13 @@ class KernelSocket(tornado.websocket.WebSocketHandler, Upstream):
                 return
 
     def on_message(self, message: str | bytes) -> None:
-        why = kernelmsg.refusal(message, protocol=self.selected_subprotocol,
-                                may_upload=self.current_user.can("facilitate"))
+        if self.upstream_ws is None:
+            return                                  # closing: nothing left to relay to
+        why = kernelmsg.refusal(message, protocol=self.protocol, may_upload=self.current_user.can("facilitate"))
         if why:
             log.warning("refused a kernel message from %s: %s", self.current_user.name or "the open visitor", why)
             return
-        if self.upstream_ws is not None:
-            self.upstream_ws.write_message(message, binary=isinstance(message, bytes))
+        self.upstream_ws.write_message(message, binary=isinstance(message, bytes))
 
     def on_close(self) -> None:
         if self.upstream_ws is not None:

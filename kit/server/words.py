@@ -16,6 +16,7 @@ WORDS: dict[str, dict[str, str]] = {
         "back": "Back to the runs", "not_found": "Not here", "not_found_text": "There is no page at this address.",
         "forbidden": "Not for this login", "forbidden_text": "Your login does not give access to this page.",
         "host_text": "This server does not answer to that name.",
+        "busy": "Busy", "busy_text": "The page server did not answer in time. Reload the page in a moment.",
     },
     "fa": {
         "brand": "گالری تجربه", "login_title": "ورود", "log_in": "ورود", "log_out": "خروج",
@@ -28,6 +29,7 @@ WORDS: dict[str, dict[str, str]] = {
         "back": "بازگشت به اجراها", "not_found": "اینجا نیست", "not_found_text": "در این نشانی صفحه‌ای نیست.",
         "forbidden": "برای این ورود نیست", "forbidden_text": "ورود شما به این صفحه دسترسی نمی‌دهد.",
         "host_text": "این سرور به این نام پاسخ نمی‌دهد.",
+        "busy": "سرور مشغول است", "busy_text": "سرور صفحه‌ها به‌موقع پاسخ نداد. کمی بعد صفحه را دوباره باز کنید.",
     },
 }
 

@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
+import tornado.httpclient
 import tornado.httpserver
 import tornado.testing
 import tornado.web
@@ -902,6 +903,8 @@ def test_a_page_server_that_is_down_gives_a_plain_error(orphan_served: Served, c
             assert secret not in reply.body, (path, secret)
     shutdown = client.request("POST", f"/voila/api/shutdown/{kernel}", headers={"Origin": client.origin})
     assert shutdown.status == 200
-    assert client.socket(kernel).receive() is None              # the socket opens, then closes: no kernel behind it
+    with pytest.raises(tornado.httpclient.HTTPClientError) as refused:   # no kernel behind it: no handshake
+        client.socket(kernel)
+    assert refused.value.code == 404
     assert "could not be reached for overview" in caplog.text
     assert not [r for r in caplog.records if r.name == "tornado.application"], "an uncaught exception in the gate"
