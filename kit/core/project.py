@@ -191,13 +191,24 @@ def load(project_dir: str | Path) -> Project:
         raise ProjectError(f"{file} is missing; every project folder needs one "
                            "(copy data/sample/project.yaml as a template)")
     try:
-        raw = yaml.safe_load(file.read_text(encoding="utf-8-sig"))
+        raw = yaml.safe_load(file.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        line = exc.object[:exc.start].count(b"\n") + 1
+        raise ProjectError(f"{file}: is not UTF-8 text (line {line} holds bytes that are not); save it as UTF-8") from None
+    except OSError as exc:
+        raise ProjectError(f"{file}: cannot be read ({exc.strerror})") from None
+    except RecursionError:
+        raise ProjectError(f"{file}: not valid YAML (lists or mappings nested too deeply to read)") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise ProjectError(f"{file}{at}: not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if raw is None:
+        raise ProjectError(f"{file}: is empty; it needs at least name:, journey: and channels: "
+                           "(copy data/sample/project.yaml as a template)")
     if not isinstance(raw, dict):
-        raise ProjectError(f"{file}: expected a mapping of settings (name:, journey:, ...), found {type(raw).__name__}")
+        found = {list: "a list", str: "a text"}.get(type(raw), f"a single {type(raw).__name__} value")
+        raise ProjectError(f"{file}: expected a mapping of settings (name:, journey:, ...), found {found}")
     try:
         project = Project.model_validate({**raw, "root": root})
     except ValidationError as exc:
