@@ -57,12 +57,30 @@ def locate(path: str | os.PathLike[str]) -> Path:
     return from_root.resolve() if from_root.exists() else p.resolve()
 
 
+NAME_MAX = 255                   # bytes in one file or folder name, on every common file system
+
+
+def name_problem(relative: str | os.PathLike[str]) -> str:
+    """Why no file system could hold a file at ``relative`` (a NUL character, a name over ``NAME_MAX`` bytes), or ''."""
+    if "\x00" in str(relative):
+        return "holds a NUL character, which no file name can"
+    longest = max((len(os.fsencode(part)) for part in Path(relative).parts), default=0)
+    if longest > NAME_MAX:
+        return f"has a name of {longest:,} bytes, more than the {NAME_MAX} a file system allows"
+    return ""
+
+
 def inside(root: Path, relative: str | os.PathLike[str], *, key: str = "path") -> Path:
     """Join a configured path to the project folder, refusing any path that leaves it.
 
     The check is made on the resolved path (symlinks followed) before anything is opened, so a
     project.yaml or sidecar cannot make the kit read /etc/passwd or a neighbouring project.
     """
+    problem = name_problem(relative)
+    if problem:
+        shown = str(relative) if len(str(relative)) <= 80 else str(relative)[:77] + "..."
+        raise UnsafePathError(f"{key}: {shown!r} {problem}; give a path inside the project folder (relative to "
+                              "project.yaml)")
     rel = Path(relative)
     root = root.resolve()
     target = (root / rel).resolve()

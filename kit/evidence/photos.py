@@ -41,7 +41,7 @@ import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from kit.core.errors import InputFileError, UnsafePathError
-from kit.core.paths import inside
+from kit.core.paths import inside, name_problem
 from kit.core.rejects import RejectLog
 from kit.evidence import sniff
 from kit.evidence.files import read_text_table
@@ -116,6 +116,10 @@ def _label(value: str) -> str:
 
 def _target(project_dir: Path, root: Path, folder_rel: str, file: str) -> tuple[Path | None, str]:
     """The photo a sidecar row names, or why it is refused; decided on the path alone, nothing opened."""
+    problem = name_problem(file)
+    if problem:
+        shown = file if len(file) <= 60 else file[:57] + "..."
+        return None, f"column 'file': {shown!r} {problem}; the file was not opened"
     rel = Path(file)
     try:                                                    # an absolute path is refused by inside() itself
         target = inside(project_dir, rel if rel.is_absolute() else Path(folder_rel) / rel, key="file")
