@@ -40,6 +40,8 @@ _SNIFF_BYTES = 1 << 18
 LEGACY_ENCODINGS = ["cp1256", "cp1252", "iso8859_6", "latin_1"]
 ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}
 _FIX = "check that it is a CSV/TSV export with the same number of cells on every row"
+_FIXES = {".xlsx": "check that it is an Excel workbook, saved again from the spreadsheet as .xlsx",
+          ".parquet": "check that it is a Parquet file, written again by the program that made it"}
 
 
 @dataclass
@@ -90,19 +92,24 @@ def detect_encoding(path: Path) -> str:
     """The file's text encoding: its BOM, else UTF-8 if it decodes, else charset-normalizer's pick."""
     with path.open("rb") as fh:
         head = fh.read(_SNIFF_BYTES)
-    if head.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
+    bom = head.startswith(b"\xef\xbb\xbf")
     try:
         head.decode("utf-8")
-        return "utf-8"
+        return "utf-8-sig" if bom else "utf-8"
     except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4:      # a character cut at the end of the sample
-            return "utf-8"
+        if exc.start > len(head) - 4 and len(head) == _SNIFF_BYTES:     # a character cut at the end of the sample
+            return "utf-8-sig" if bom else "utf-8"
+        line = head[:exc.start].count(b"\n") + 1
+    if bom:
+        raise InputFileError(path, f"starts with the byte-order mark of UTF-8, but line {line} holds bytes that are not "
+                             "UTF-8 (text pasted in from another encoding?)",
+                             fix="save it again from the spreadsheet as CSV UTF-8")
     best = from_bytes(head, cp_isolation=LEGACY_ENCODINGS).best()
     if best is None:
-        raise InputFileError(path, "the text encoding could not be recognised",
+        raise InputFileError(path, f"the text encoding could not be recognised (line {line} is not UTF-8, and neither "
+                             "Windows-1256 nor Windows-1252 reads the file: mixed encodings, or not text at all)",
                              fix="save it as UTF-8 (in Excel: 'CSV UTF-8')")
     return best.encoding
 
@@ -244,6 +251,8 @@ def _frame_table(frame: pd.DataFrame, first: int, drop_blank: bool) -> Table:
 
 
 def _open_failed(name: str, exc: Exception) -> InputFileError:
+    if isinstance(exc, InputFileError):         # already says what is wrong: named as the user names the file
+        return InputFileError(name, exc.problem, row=exc.row, column=exc.column, fix=exc.fix)
     text = str(exc)
     if "straddl" in text:
         return InputFileError(name, f"has a row longer than {limits.size_text(limits.READ_BLOCK_BYTES)} (the reader's "
@@ -258,7 +267,7 @@ def _open_failed(name: str, exc: Exception) -> InputFileError:
     if "Empty CSV file" in text:
         return InputFileError(name, "is empty: not even a header row", fix="export the table again with its header")
     return InputFileError(name, f"cannot be read as a table ({text.splitlines()[0] if text else type(exc).__name__})",
-                          fix=_FIX)
+                          fix=_FIXES.get(Path(name).suffix.lower(), _FIX))
 
 
 def _check_file(path: Path, name: str, limit: int | None) -> str:

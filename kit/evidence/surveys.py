@@ -73,7 +73,8 @@ def resolve_columns(present: list[str], aliases: dict[str, str], survey: Survey)
     def one(key: str, col: str) -> str:
         if col in names:
             return names[col]
-        near = difflib.get_close_matches(col, list(names), n=1, cutoff=0.5)
+        same = [n for n in names if n.casefold() == col.casefold()]     # a name differing only in case first
+        near = same or difflib.get_close_matches(col, list(names), n=1, cutoff=0.5)
         hint = f" The closest column is {near[0]!r}." if near else ""
         other = f" (also addressable as: {', '.join(list(aliases)[:40])})" if aliases else ""
         raise InputFileError(survey.path, f"project.yaml maps {key} to column {col!r}, which the file "
