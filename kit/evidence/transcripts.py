@@ -31,7 +31,10 @@ CUSTOMER, INTERVIEWER, UNKNOWN = "customer", "interviewer", "unknown"
 # How each format writes a cue timing line, as the library itself recognises it.
 _TIMING = {"vtt": WebVTTCueBlock.CUE_TIMINGS_PATTERN, "srt": SRTCueBlock.CUE_TIMINGS_PATTERN,
            "sbv": SBVCueBlock.CUE_TIMINGS_PATTERN}
-_LOOKS_LIKE_TIMING = {"vtt": re.compile("-->"), "srt": re.compile("-->"),
+# A line with an arrow, or one that starts with a time stamp (a timing line whose arrow is mistyped:
+# an SRT parser would glue its cue, number and all, to the text of the cue before).
+_STAMP_FIRST = r"|^\s*(?:\d+:)?\d{1,2}:\d{2}[.,]\d+\s*(?:[-–—=>]|$)"
+_LOOKS_LIKE_TIMING = {"vtt": re.compile("-->" + _STAMP_FIRST), "srt": re.compile("-->" + _STAMP_FIRST),
                       "sbv": re.compile(r"^\s*\d+:\d+:\S*,\d+:")}
 
 # "Name: text". The name part is checked by _looks_like_name, not by this pattern.
@@ -98,7 +101,7 @@ def read_transcript(path: Path, name: str | None = None) -> Transcript:
     rejected += [("file", _SKIPPED)] * max(missing, 0)
     utterances = []
     for cap in captions:
-        problem = _cue_problem(cap)
+        problem = _cue_problem(cap, fmt)
         if problem:
             rejected.append((clock(cap.start_time.in_milliseconds() / 1000), problem))
         else:
@@ -145,7 +148,11 @@ def _unreadable_timings(lines: list[str], fmt: str) -> list[tuple[str, str]]:
             if _LOOKS_LIKE_TIMING[fmt].search(ln) and not _TIMING[fmt].match(ln)]
 
 
-def _cue_problem(cap: webvtt.Caption) -> str:
+def _cue_problem(cap: webvtt.Caption, fmt: str) -> str:
+    glued = next((ln for ln in cap.lines if _LOOKS_LIKE_TIMING[fmt].search(ln)), None)
+    if glued is not None:
+        return (f"the next cue ran into this one: its timing line {glued.strip()!r} cannot be read, "
+                "so both are left out")
     if cap.end_time < cap.start_time:
         return f"cue ends ({cap.end}) before it starts ({cap.start})"
     if not clean_text(cap.text):
