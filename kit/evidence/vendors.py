@@ -200,6 +200,8 @@ def google_times(s: pd.Series) -> pd.Series:
     when the first number is above 12 anywhere in the column, as in en-GB or fa locales), with
     12-hour clocks ("AM"/"PM", "ق.ظ."/"ب.ظ.") and "GMT+h:mm" offsets. Others go to parse_times.
     """
+    if s.empty:                                  # every row rejected by the reader, or a header alone
+        return pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns, UTC]")
     p = _google_parts(s)
     num = p.drop(columns=["ampm", "sign", "year_first"]).apply(pd.to_numeric, errors="coerce")
     day_first = bool(((num["first"] > 12) & ~p["year_first"]).any())
