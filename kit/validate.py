@@ -5,6 +5,11 @@ names a column the file lacks, a file over its size limit) stop ``cxkit run`` wi
 any work is done. Rows that would be rejected do not block: a run takes the good rows and writes
 the bad ones down. Warnings do not block either: an input with a header and no rows, a recording's
 markers file the run will set aside, a missing photos folder.
+
+``cxkit validate`` (``dry_run``) reads every input the way its step does, into a folder it then
+deletes: the tables are ingested; transcripts and markers are parsed and media probed as the
+recordings step does (no clip is cut; a recording without consent is not opened, as in a run);
+photos are sniffed and decoded as the photos step does (faces are not looked for).
 """
 
 from __future__ import annotations
@@ -20,8 +25,7 @@ from kit.core.errors import InputFileError, KitError, ValidationFailed
 from kit.core.paths import inside
 from kit.core.project import Project, Survey
 from kit.core.rejects import RejectLog
-from kit.evidence.files import TEXT_SUFFIXES, read_header, read_notes_table
-from kit.evidence.photos import SIDECAR, read_sidecar
+from kit.evidence.files import SUFFIXES, TEXT_SUFFIXES, read_header
 from kit.evidence.surveys import check_columns, reader_for, resolve_columns
 
 
@@ -75,30 +79,33 @@ def _no_rows(name: str) -> str:
     return f"{name} has a header but no rows; it adds nothing to the run"
 
 
-def _check_side_tables(project: Project, report: ValidationReport, rejects: RejectLog) -> None:
-    """Recording markers and photos.csv, read as their steps read them: warnings, counts, rejects."""
+def _check_side_tables(project: Project, report: ValidationReport, rejects: RejectLog, scratch: Path) -> None:
+    """Recordings and photos, read as their steps read them (module docstring): warnings, counts, rejects."""
+    from kit.steps import recordings as rec_step
+    from kit.steps.photos import process_photos
+    ctx = rec_step._Context(project.root, scratch, project.interviewers, False, False, project.privacy.require_consent,
+                            rejects, project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts))
     for rec in project.recordings:
-        path = project.path(rec.markers, key=f"recordings {rec.id}.markers") if rec.markers else None
-        if path is None or not path.is_file():
+        if project.privacy.require_consent and not rec.consent:
             continue
-        try:
-            if read_notes_table(path, rec.markers).empty:
-                report.warnings.append(_no_rows(rec.markers))
-        except InputFileError as exc:
-            report.warnings.append(f"recording {rec.id}: {exc}; the run sets the markers file aside and finds the "
-                                   "recording's moments itself")
-    if not project.photos:
+        files = {k: rel for k in ("media", "transcript", "markers") if (rel := getattr(rec, k))}
+        paths = {k: project.path(rel, key=f"recordings {rec.id}.{k}") for k, rel in files.items()}
+        utterances = rec_step._utterances(files.get("transcript"), paths.get("transcript"), ctx)
+        info = rec_step._media_info(files.get("media"), paths.get("media"), ctx)
+        if "markers" in files and rec_step._marker_moments(files["markers"], paths["markers"], utterances, info, ctx) is None:
+            report.warnings.append(f"recording {rec.id}: the run sets {files['markers']} aside (see its reject) and "
+                                   "finds the recording's moments itself")
+    report.counts.update(ctx.counts)
+    if not project.photos or not inside(project.root, project.photos.folder, key="photos.folder").is_dir():
         return
-    root = inside(project.root, project.photos.folder, key="photos.folder")
-    if not root.is_dir() or not (root / SIDECAR).is_file():
-        return
-    folder = root.relative_to(project.root.resolve()).as_posix()
     try:
-        sidecar = read_sidecar(project.root, folder, rejects, project.journey.stages, project.channels)
+        photos = process_photos(project.root, project.photos.folder, scratch, blur_faces=False, strip_location=True,
+                                require_consent=project.privacy.require_consent, redact=False, rejects=rejects,
+                                stages=project.journey.stages, channels=project.channels)
     except InputFileError as exc:
         report.problems.append(str(exc))
         return
-    report.counts[f"{folder}/{SIDECAR}"] = sidecar.counts
+    report.counts.update(photos.counts)
 
 
 def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationReport:
@@ -121,8 +128,9 @@ def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationR
                 report.problems.append(str(exc))
             report.counts = dict(step.counts)
             sides = RejectLog("validate")
-            _check_side_tables(project, report, sides)
-            report.warnings += [_no_rows(name) for name, c in report.counts.items() if c["in"] == 0]
+            _check_side_tables(project, report, sides, Path(tmp))
+            report.warnings += [_no_rows(name) for name, c in report.counts.items()
+                                if c["in"] == 0 and Path(name).suffix.lower() in SUFFIXES]
             frames = [f for f in (step.rejects.frame(), sides.frame()) if len(f)]
             report.rejects = pd.concat(frames, ignore_index=True) if frames else step.rejects.frame()
     return report
