@@ -53,6 +53,10 @@ def _chunks(path: Path, name: str, required: list[str], limit: int | None = None
         if missing:
             raise InputFileError(name, f"missing column(s) {', '.join(missing)}; the file has "
                                  f"{', '.join(table.frame.columns)}", row=1, fix=f"the header must be {','.join(required)}")
+        twice = [c for c in required if list(table.frame.columns).count(c) > 1] if first else []
+        if twice:
+            raise InputFileError(name, f"the header names column(s) {', '.join(twice)} more than once, so it is not "
+                                 "clear which one to read", row=1, fix=f"the header must be {','.join(required)}")
         first = False
         yield table
 
