@@ -300,11 +300,20 @@ def read_table(path: Path, name: str, *, header: bool = True, columns: list[str]
                 frame = pd.concat([pd.DataFrame([frame.columns], columns=frame.columns), frame], ignore_index=True)
             return _frame_table(frame, 2 if header else 1, drop_blank)
         if suffix == ".xlsx":
-            frame = pd.read_excel(path, dtype=str, keep_default_na=False, header=0 if header else None)
-            return _frame_table(frame, 2 if header else 1, drop_blank)
+            return _frame_table(_workbook(path, name, header), 2 if header else 1, drop_blank)
         return _csv_whole(path, header, columns, drop_blank)
     except _READ_ERRORS as exc:
         raise _open_failed(name, exc) from None
+
+
+def _workbook(path: Path, name: str, header: bool) -> pd.DataFrame:
+    """The first sheet of an XLSX file as text; a damaged workbook (its zip, its XML) is an InputFileError."""
+    try:
+        return pd.read_excel(path, dtype=str, keep_default_na=False, header=0 if header else None)
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook fails anywhere in zipfile, zlib or openpyxl
+        text = str(exc).splitlines()[0] if str(exc) else ""
+        raise InputFileError(name, f"cannot be read as an Excel workbook ({type(exc).__name__}{': ' + text if text else ''})",
+                             fix=_FIXES[".xlsx"]) from None
 
 
 def stream_table(path: Path, name: str, *, limit: int | None = None, drop_blank: bool = True) -> Iterator[Table]:
