@@ -104,6 +104,17 @@ class Catalog:
         runs = self.entries()
         return runs[0] if runs else None
 
+    def newest_language(self) -> str:
+        """The page language of the newest readable run (run ids sort by time), "en" when there is none."""
+        for run_id in self.ids():
+            path = self.path(run_id)
+            if path is not None:
+                try:
+                    return str(runfolder.read_summary(path).get("ui_language") or "en")
+                except Exception:  # noqa: BLE001 - an unreadable run is skipped, as the list skips it
+                    continue
+        return "en"
+
 
 def catalog_for(target: str | Path | None) -> Catalog:
     """What ``cxkit serve [RUN | REPORTS_DIR]`` serves: a run folder (or run id) alone, else every run in a folder.

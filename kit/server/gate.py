@@ -62,8 +62,8 @@ class Gate:
         return self._users[1]
 
     def language(self) -> str:
-        newest = self.catalog.newest()
-        return i18n.language(newest.language if newest else "en")
+        """The language of the gate's own pages: the newest run's (one summary read, not every run's)."""
+        return i18n.language(self.catalog.newest_language())
 
 
 def as_visitor(user: Any) -> Visitor:
@@ -139,14 +139,14 @@ class GateHandler(tornado.web.RequestHandler):
         self.clear()
         self.set_status(status)
         self.set_header("Content-Type", "text/html; charset=utf-8")
-        w = words(self.gate.language())
-        self.finish(self.page("server/refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=who))
+        lang = self.gate.language()
+        w = words(lang)
+        self.finish(self.page("server/refused.html.j2", lang, title=w[heading], heading=w[heading], text=w[text],
+                              who=who))
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
         heading, text = ("forbidden", "forbidden_text") if status_code in (401, 403) else ("not_found", "not_found_text")
-        self.set_header("Content-Type", "text/html; charset=utf-8")
-        w = words(self.gate.language())
-        self.finish(self.page("server/refused.html.j2", title=w[heading], heading=w[heading], text=w[text], who=False))
+        self.refuse(status_code, heading, text, who=False)
 
 
 class NoIcon(GateHandler):
