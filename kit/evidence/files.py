@@ -27,18 +27,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
-from charset_normalizer import from_bytes
 
 from kit.core.errors import InputFileError
 from kit.evidence import limits
+from kit.evidence.encodings import detect_encoding, separator, utf8_copy
 
 SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".parquet")
 TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-_SNIFF_BYTES = 1 << 18
-# Files that are not UTF-8/UTF-16 come from Excel on Windows: Persian (cp1256) or Western (cp1252).
-# Limiting the candidates keeps detection right on short files, where an open guess often is not.
-LEGACY_ENCODINGS = ["cp1256", "cp1252", "iso8859_6", "latin_1"]
-ARROW_ENCODINGS = {"utf-8": "utf8", "utf-8-sig": "utf8"}
 _FIX = "check that it is a CSV/TSV export with the same number of cells on every row"
 _FIXES = {".xlsx": "check that it is an Excel workbook, saved again from the spreadsheet as .xlsx",
           ".parquet": "check that it is a Parquet file, written again by the program that made it"}
@@ -86,37 +81,6 @@ class RawSurvey:
     aliases: dict[str, str] = field(default_factory=dict)
     parse_times: Callable[[pd.Series], pd.Series] | None = None
     faults: list[Fault] = field(default_factory=list)
-
-
-def detect_encoding(path: Path) -> str:
-    """The file's text encoding: its BOM, else UTF-8 if it decodes, else charset-normalizer's pick."""
-    with path.open("rb") as fh:
-        head = fh.read(_SNIFF_BYTES)
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    bom = head.startswith(b"\xef\xbb\xbf")
-    try:
-        head.decode("utf-8")
-        return "utf-8-sig" if bom else "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start > len(head) - 4 and len(head) == _SNIFF_BYTES:     # a character cut at the end of the sample
-            return "utf-8-sig" if bom else "utf-8"
-        line = head[:exc.start].count(b"\n") + 1
-    if bom:
-        raise InputFileError(path, f"starts with the byte-order mark of UTF-8, but line {line} holds bytes that are not "
-                             "UTF-8 (text pasted in from another encoding?)",
-                             fix="save it again from the spreadsheet as CSV UTF-8")
-    best = from_bytes(head, cp_isolation=LEGACY_ENCODINGS).best()
-    if best is None:
-        raise InputFileError(path, f"the text encoding could not be recognised (line {line} is not UTF-8, and neither "
-                             "Windows-1256 nor Windows-1252 reads the file: mixed encodings, or not text at all)",
-                             fix="save it as UTF-8 (in Excel: 'CSV UTF-8')")
-    return best.encoding
-
-
-def separator(path: Path, encoding: str) -> str:
-    """Tab for .tsv and for Excel's "Unicode text" (UTF-16, always tab-separated), else comma."""
-    return "\t" if path.suffix.lower() == ".tsv" or encoding == "utf-16" else ","
 
 
 def _cells_fault(row: pacsv.InvalidRow) -> str:
@@ -169,11 +133,11 @@ class _Numbering:
 
 def _csv_options(path: Path, header: bool, on_invalid: Callable[[pacsv.InvalidRow], str],
                  threads: bool = False) -> tuple[pacsv.ReadOptions, pacsv.ParseOptions]:
-    encoding = detect_encoding(path)
-    read = pacsv.ReadOptions(encoding=ARROW_ENCODINGS.get(encoding, encoding), autogenerate_column_names=not header,
+    """How to read ``path``'s UTF-8 copy (``utf8_copy``): its separator is told by the file itself."""
+    read = pacsv.ReadOptions(encoding="utf8", autogenerate_column_names=not header,
                              block_size=limits.READ_BLOCK_BYTES, use_threads=threads)
-    parse = pacsv.ParseOptions(delimiter=separator(path, encoding), newlines_in_values=True, ignore_empty_lines=False,
-                               invalid_row_handler=on_invalid)
+    parse = pacsv.ParseOptions(delimiter=separator(path, detect_encoding(path)), newlines_in_values=True,
+                               ignore_empty_lines=False, invalid_row_handler=on_invalid)
     return read, parse
 
 
@@ -210,12 +174,18 @@ def _checked(batch: pa.Table | pa.RecordBatch, rows: np.ndarray, faults: list[Fa
 
 
 def _csv_stream(path: Path, header: bool, columns: list[str] | None, drop_blank: bool) -> Iterator[Table]:
+    with utf8_copy(path) as text:
+        yield from _batches(path, text, header, columns, drop_blank)
+
+
+def _batches(path: Path, text: Path, header: bool, columns: list[str] | None, drop_blank: bool) -> Iterator[Table]:
+    """``path`` a block at a time, read from ``text`` (its UTF-8 copy)."""
     read, parse = _csv_options(path, header, lambda row: "skip")
     numbering = _Numbering(2 if header else 1, parse.delimiter)
     parse.invalid_row_handler = numbering.skip
-    names = _column_names(path, *_csv_options(path, header, lambda row: "skip"))
+    names = _column_names(text, *_csv_options(path, header, lambda row: "skip"))
     yielded = False
-    with pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=_convert(names, columns)) as reader:
+    with pacsv.open_csv(text, read_options=read, parse_options=parse, convert_options=_convert(names, columns)) as reader:
         for batch in reader:
             rows, skipped = numbering.take(batch.num_rows)
             yielded = True
@@ -229,11 +199,12 @@ def _csv_whole(path: Path, header: bool, columns: list[str] | None, drop_blank: 
     """The whole CSV: on all cores when every row parses, else once more on one, to number the bad rows."""
     invalid: list[int] = []
     read, parse = _csv_options(path, header, lambda row: invalid.append(1) or "skip", threads=True)
-    names = _column_names(path, *_csv_options(path, header, lambda row: "skip"))
-    table = pacsv.read_csv(path, read_options=read, parse_options=parse, convert_options=_convert(names, columns))
-    if not invalid:
-        return _checked(table, np.arange(table.num_rows, dtype=np.int64) + (2 if header else 1), [], drop_blank)
-    parts = list(_csv_stream(path, header, columns, drop_blank))
+    with utf8_copy(path) as text:
+        names = _column_names(text, *_csv_options(path, header, lambda row: "skip"))
+        table = pacsv.read_csv(text, read_options=read, parse_options=parse, convert_options=_convert(names, columns))
+        if not invalid:
+            return _checked(table, np.arange(table.num_rows, dtype=np.int64) + (2 if header else 1), [], drop_blank)
+        parts = list(_batches(path, text, header, columns, drop_blank))
     frame = pd.concat([p.frame for p in parts]) if parts else pd.DataFrame(columns=names)
     return Table(frame, [f for p in parts for f in p.faults])
 
@@ -336,7 +307,8 @@ def read_header(path: Path, display_name: str) -> list[str]:
     if path.suffix.lower() in TEXT_SUFFIXES and path.is_file():
         limits.check_size(path, display_name, limits.MAX_TABLE_BYTES)
         try:
-            return _column_names(path, *_csv_options(path, True, lambda row: "skip"))
+            with utf8_copy(path) as text:
+                return _column_names(text, *_csv_options(path, True, lambda row: "skip"))
         except _READ_ERRORS as exc:
             raise _open_failed(display_name, exc) from None
     return [str(c) for c in read_table(path, display_name).frame.columns]

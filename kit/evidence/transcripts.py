@@ -23,7 +23,7 @@ from webvtt.srt import SRTCueBlock
 from webvtt.vtt import WebVTTCueBlock
 
 from kit.core.errors import InputFileError
-from kit.evidence.files import detect_encoding
+from kit.evidence.encodings import detect_encoding
 
 FORMATS = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
 CUSTOMER, INTERVIEWER, UNKNOWN = "customer", "interviewer", "unknown"
