@@ -50,6 +50,9 @@ class Survey(_Strict):
     format: Literal["generic", "qualtrics", "surveymonkey", "google_forms"] = "generic"
     columns: dict[str, str] = Field(default_factory=dict, description="canonical field: source column")
     text: dict[str, str] = Field(default_factory=dict, description="open answer name: source column")
+    consent: Literal["all_respondents"] | None = Field(
+        None, description="all_respondents: the survey's own consent notice covered everyone who answered "
+                          "(recorded in the manifest); otherwise consent comes from the mapped consent column")
 
     @field_validator("columns")
     @classmethod
@@ -87,6 +90,8 @@ class Privacy(_Strict):
     blur_faces: bool = True
     strip_location: bool = True
     require_consent: bool = True
+    pseudonymize: bool = True                    # participants appear by their participant id, not their name
+    redact: list[str] = Field(default_factory=list, description="words or names removed from every later run")
 
 
 class Workshop(_Strict):
