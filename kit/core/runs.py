@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import exhibits as ex
-from kit.core import runfolder
+from kit.core import rejects, runfolder
 from kit.core.errors import OutputFolderError, RunInProgressError, RunNotFoundError
 from kit.core.paths import REPORTS_DIR, RUN_ENV_VAR, locate
 from kit.core.runfolder import MANIFEST
@@ -92,6 +92,21 @@ def write_manifest(run_dir: Path, manifest: dict[str, Any]) -> None:
     tmp = run_dir / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     os.replace(tmp, run_dir / MANIFEST)
+
+
+def evidence_account(run_dir: Path) -> dict[str, Any]:
+    """What the manifest says of evidence held back, read from the run folder once its steps have run.
+
+    ``held_back``: per input file, each kind (open answers withheld, no consent, consent unknown, file
+    not usable) with its count and reason; ``open_answers``: per survey file, accepted = shown +
+    withheld by reason, and where consent came from; ``consent_declared``: the surveys that declare
+    ``consent: all_respondents``. Withheld answers are not rejects: their rows are counted as accepted
+    in ``rows``. The pipeline adds it with ``manifest.update(runs.evidence_account(partial))``.
+    """
+    table = runfolder.read_table(run_dir, "rejects") if runfolder.has_table(run_dir, "rejects") else \
+        rejects.RejectLog("").frame()
+    answers = rejects.read_answers(run_dir)
+    return rejects.summary(rejects.held_back(table, answers), answers)
 
 
 def read_manifest(run_dir: Path) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from kit.core.errors import InputFileError, ProjectError
 from kit.core.project import Project, Survey
-from kit.core.rejects import RejectLog
+from kit.core.rejects import ALL_RESPONDENTS, AnswerCount, RejectLog
 from kit.core.schema import COMMENT_COLUMNS, RESPONSE_COLUMNS
 from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
 from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_header, read_table
@@ -52,6 +52,7 @@ class SurveyResult:
     responses: pd.DataFrame
     comments: pd.DataFrame
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    answers: dict[str, AnswerCount] = field(default_factory=dict)     # open answers shown / withheld per file
 
 
 def reader_for(survey: Survey) -> Reader:
@@ -190,6 +191,8 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
         out["consent"] = mapped.astype("boolean")
     else:
         out["consent"] = pd.array([pd.NA] * n, dtype="boolean")
+    if survey.consent == ALL_RESPONDENTS:          # the survey's own notice covered everyone; a "no" still counts
+        out["consent"] = out["consent"].fillna(True)
     ids = out["response_id"]
     dup = ids.ne("") & (ids.duplicated(keep="first") | (ids.isin(seen_ids) if seen_ids is not None else False))
     faults.add(dup, lambda rows: quoted("response_id")(rows) + " repeats an earlier response; the first copy is kept")
@@ -217,18 +220,63 @@ def redact(t: pd.Series) -> pd.Series:
     return out
 
 
+NO_CONSENT_COLUMN = "no consent column"
+
+
+def consent_source(survey: Survey, project: Project) -> str:
+    """Where a survey's consent comes from, as the manifest and the report say it."""
+    if not project.privacy.require_consent:
+        return "not required (privacy.require_consent: false)"
+    if survey.consent == ALL_RESPONDENTS:
+        return ALL_RESPONDENTS
+    return f"column {survey.columns['consent']!r}" if "consent" in survey.columns else NO_CONSENT_COLUMN
+
+
+def withheld_reasons(responses: pd.DataFrame, survey: Survey, project: Project) -> pd.Series:
+    """Why each accepted row's open answers are withheld; "" where they may be shown.
+
+    With ``require_consent`` on, only a respondent who consented (a yes in the consent column, or a
+    survey that declares ``consent: all_respondents``) has words that reach a page; a no, an empty
+    cell and a survey without a consent column each have their own reason. The row is still
+    accepted: its ratings count in the scores.
+    """
+    reasons = pd.Series("", index=responses.index, dtype=object)
+    if not project.privacy.require_consent:
+        return reasons
+    consent = responses["consent"]
+    col = survey.columns.get("consent")
+    reasons[consent.eq(False).fillna(False).to_numpy(dtype=bool)] = f"consent answered no (column {col!r})"
+    unknown = consent.isna().to_numpy(dtype=bool)
+    reasons[unknown] = f"consent cell empty (column {col!r})" if col else NO_CONSENT_COLUMN
+    return reasons
+
+
+def _answered(accepted_raw: pd.DataFrame, col: str) -> pd.Series:
+    return accepted_raw[col].astype(str).str.strip()
+
+
+def count_answers(accepted_raw: pd.DataFrame, reasons: pd.Series, survey: Survey, project: Project) -> AnswerCount:
+    """The survey's open answers (non-empty text cells of accepted rows): shown, and withheld by reason."""
+    given = sum(((_answered(accepted_raw, col) != "").astype(int) for col in survey.text.values()),
+                start=pd.Series(0, index=reasons.index))
+    by_reason = given.groupby(reasons).sum()
+    withheld = {str(why): int(n) for why, n in by_reason.items() if why and n}
+    unknown = [why for why in withheld if not why.startswith("consent answered no")]
+    return AnswerCount(accepted=int(given.sum()), shown=int(by_reason.get("", 0)), withheld=withheld,
+                       consent=consent_source(survey, project), unknown=unknown)
+
+
 def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: Survey,
-                  project: Project) -> pd.DataFrame:
+                  project: Project, reasons: pd.Series | None = None) -> pd.DataFrame:
     """Open answers of accepted rows, one per answer; redacted and normalised before being kept.
 
-    With ``require_consent`` on, answers of respondents who did not consent are left out: their
-    ratings still count in the scores, but their words never reach a page.
+    Answers with a reason to be withheld (``withheld_reasons``) are left out: their ratings still
+    count in the scores, but their words never reach a page.
     """
     frames = []
-    keep = responses["consent"].fillna(False).astype(bool) if project.privacy.require_consent else \
-        pd.Series(True, index=responses.index)
+    keep = (withheld_reasons(responses, survey, project) if reasons is None else reasons) == ""
     for name, col in survey.text.items():
-        text = accepted_raw[col].astype(str).str.strip()
+        text = _answered(accepted_raw, col)
         mask = (keep & (text != "")).to_numpy(dtype=bool)
         t = normalize_fa(text[mask])
         if project.privacy.redact_pii:
@@ -263,7 +311,7 @@ def read_surveys(project: Project, rejects: RejectLog) -> SurveyResult:
 
     A response id already accepted from an earlier file is a repeat, like one within a file.
     """
-    responses, comments, counts = [], [], {}
+    responses, comments, counts, answers = [], [], {}, {}
     seen = pd.Index([], dtype="string")
     for i, survey in enumerate(project.surveys):
         raw, resolved = load_survey(project, i, survey)
@@ -271,9 +319,13 @@ def read_surveys(project: Project, rejects: RejectLog) -> SurveyResult:
         accepted, accepted_raw = validate(raw, resolved, project, None, rejects, seen_ids=seen if len(seen) else None)
         counts[survey.path] = {"in": len(raw.frame) + len(raw.faults), "accepted": len(accepted),
                                "rejected": len(rejects) - before}
+        reasons = withheld_reasons(accepted, resolved, project)
+        answers[survey.path] = count_answers(accepted_raw, reasons, resolved, project)
+        rejects.account_answers(survey.path, answers[survey.path])
         responses.append(accepted)
-        comments.append(comments_from(accepted_raw, accepted, resolved, project))
+        comments.append(comments_from(accepted_raw, accepted, resolved, project, reasons))
         seen = seen.append(pd.Index(accepted["response_id"]))
     if not responses:
         return SurveyResult(pd.DataFrame(columns=RESPONSE_COLUMNS), pd.DataFrame(columns=COMMENT_COLUMNS), {})
-    return SurveyResult(pd.concat(responses, ignore_index=True), pd.concat(comments, ignore_index=True), counts)
+    return SurveyResult(pd.concat(responses, ignore_index=True), pd.concat(comments, ignore_index=True), counts,
+                        answers)
