@@ -1,4 +1,4 @@
-"""The ``cxkit`` command line: run, validate, serve, report, synth.
+"""The ``cxkit`` command line: run, validate, serve, report, redact, synth.
 
 Exit codes: 0 done, 2 bad input (the message says what and where), 1 internal fault. Errors the
 user can fix are printed as one plain message, never as a traceback.
@@ -139,6 +139,50 @@ def report(run: Annotated[Path | None, typer.Argument(help="run folder [default:
         t0 = time.perf_counter()
         path = makers[t](run_dir)
         out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s)")
+
+
+Terms = Annotated[list[str] | None, typer.Option("--text", metavar="TEXT",
+                                                 help="a word or phrase, as a whole word, any case (repeatable)")]
+Patterns = Annotated[list[str] | None, typer.Option("--pattern", metavar="REGEX",
+                                                    help="a Python regular expression, any case (repeatable)")]
+Speakers = Annotated[list[str] | None, typer.Option("--speaker", metavar="NAME",
+                                                    help="a speaker's name, as speaker and as a word (repeatable)")]
+Exhibits = Annotated[list[str] | None, typer.Option("--exhibit", metavar="ID",
+                                                    help="an exhibit to withdraw with its media (repeatable)")]
+
+
+@app.command()
+def redact(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
+           text: Terms = None, pattern: Patterns = None, speaker: Speakers = None, exhibit: Exhibits = None,
+           dry_run: Annotated[bool, typer.Option("--dry-run", help="list what would change; write nothing")] = False,
+           mute: Annotated[bool, typer.Option("--mute", help="silence spoken terms instead of a tone")] = False,
+           by: Annotated[str | None, typer.Option("--by", metavar="NAME",
+                                                  help="who redacts, for the manifest [default: the OS user]")] = None) -> None:
+    """Remove words, patterns, a speaker's name or whole exhibits from a finished run.
+
+    Rewrites the run's tables, JSON files, charts, executed notebooks and workshop notes (votes are
+    kept), bleeps the clips where a term is spoken, and makes report.html, gallery.html, report.pdf
+    and cards.pdf again (an export that cannot be made here is removed and listed as stale). The
+    manifest records each redaction with its terms only as salted SHA-256 hashes. Running the same
+    redaction again changes nothing.
+    """
+    from kit.core.runs import resolve_run
+    from kit.redaction import Spec, redact_run
+    run_dir = resolve_run(run)
+    spec = Spec(texts=tuple(text or ()), patterns=tuple(pattern or ()), speakers=tuple(speaker or ()),
+                exhibits=tuple(exhibit or ()), mute=mute)
+    result = redact_run(run_dir, spec, dry_run=dry_run, by=by, say=lambda m: out.print(m))
+    rows = result.plan.listing()
+    for rel, count, what in rows:
+        out.print(f"  {rel}: {count} place(s), {'would be ' if dry_run else ''}{what}")
+    if dry_run:
+        out.print(f"dry run: {result.places} place(s) in {len(rows)} file(s) of {run_dir.name} would change; "
+                  "nothing was written")
+    elif result.places == 0:
+        out.print(f"nothing to redact in {run_dir.name}: 0 changes, no file written")
+    else:
+        stale = f"; stale (removed, make again with cxkit report): {', '.join(result.stale)}" if result.stale else ""
+        out.print(f"redacted {result.places} place(s) in {run_dir.name} in {result.seconds:.1f} s{stale}")
 
 
 @app.command()
