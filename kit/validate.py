@@ -10,6 +10,12 @@ markers file the run will set aside, a missing photos folder.
 deletes: the tables are ingested; transcripts and markers are parsed and media probed as the
 recordings step does (no clip is cut; a recording without consent is not opened, as in a run);
 photos are sniffed and decoded as the photos step does (faces are not looked for).
+
+Nothing is withheld in silence: a survey with open answers but no consent column while
+``privacy.require_consent`` is on is a warning before anything is read (every open answer of it
+would be withheld), and the dry run lists, per input file and reason, every piece of evidence a run
+would hold back (open answers withheld for consent, photos and recordings without consent, files
+that cannot be used), each as a warning (``ValidationReport.held_back``).
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from kit.core import project as project_mod
 from kit.core.errors import InputFileError, KitError, ValidationFailed
 from kit.core.paths import inside
 from kit.core.project import Project, Survey
-from kit.core.rejects import RejectLog
+from kit.core.rejects import ALL_RESPONDENTS, HeldBack, RejectLog, held_back
 from kit.evidence.files import SUFFIXES, TEXT_SUFFIXES, read_header
 from kit.evidence.surveys import check_columns, reader_for, resolve_columns
 
@@ -36,6 +42,7 @@ class ValidationReport:
     warnings: list[str] = field(default_factory=list)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     rejects: pd.DataFrame = field(default_factory=pd.DataFrame)
+    held_back: list[HeldBack] = field(default_factory=list)     # what a run would keep off every page, and why
 
     def raise_if_blocking(self) -> None:
         if self.problems:
@@ -51,6 +58,19 @@ def _check_survey(project: Project, i: int, survey: Survey) -> None:
         check_columns(reader_for(survey)(path, survey.path), survey)
 
 
+def consent_warning(project: Project, survey: Survey) -> str | None:
+    """The warning for a survey whose open answers would all be withheld for want of a consent column."""
+    if not (project.privacy.require_consent and survey.text and "consent" not in survey.columns
+            and survey.consent != ALL_RESPONDENTS):
+        return None
+    return (f"{survey.path}: open answers ({', '.join(survey.text)}) but no consent column, and "
+            "privacy.require_consent is on: every open answer of this survey will be withheld from pages and "
+            "exports (its rows are accepted and their scores still count). Map the consent column under "
+            f"columns (consent: <column>), or add consent: {ALL_RESPONDENTS} to this survey in project.yaml "
+            "if its own consent notice covered everyone who answered, or set privacy.require_consent: false "
+            "knowingly")
+
+
 def _check_files(project: Project, report: ValidationReport) -> None:
     for i, survey in enumerate(project.surveys):
         path = project.path(survey.path, key=f"surveys[{i}].path")
@@ -61,6 +81,8 @@ def _check_files(project: Project, report: ValidationReport) -> None:
             _check_survey(project, i, survey)
         except KitError as exc:
             report.problems.append(str(exc))
+        if warning := consent_warning(project, survey):
+            report.warnings.append(warning)
     for key in ("contacts", "social"):
         rel = getattr(project, key)
         if rel and not project.path(rel, key=key).is_file():
@@ -87,6 +109,7 @@ def _check_side_tables(project: Project, report: ValidationReport, rejects: Reje
                             rejects, project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts))
     for rec in project.recordings:
         if project.privacy.require_consent and not rec.consent:
+            rec_step._process_one(rec.model_dump(), ctx)       # rejects and counts its files, opens none
             continue
         files = {k: rel for k in ("media", "transcript", "markers") if (rel := getattr(rec, k))}
         paths = {k: project.path(rel, key=f"recordings {rec.id}.{k}") for k, rel in files.items()}
@@ -133,4 +156,6 @@ def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationR
                                 if c["in"] == 0 and Path(name).suffix.lower() in SUFFIXES]
             frames = [f for f in (step.rejects.frame(), sides.frame()) if len(f)]
             report.rejects = pd.concat(frames, ignore_index=True) if frames else step.rejects.frame()
+            report.held_back = held_back(report.rejects, step.rejects.answers)
+            report.warnings += [h.sentence() for h in report.held_back]
     return report

@@ -75,7 +75,8 @@ class HeldBack:
             rule = f"; {UNKNOWN_IS_NO}" if self.unknown_is_no else ""
             return (f"{self.count:,} open answer{plural} withheld: {self.reason} in {self.source_file}{rule}; "
                     f"{ROWS_STILL_COUNT}")
-        return f"{self.source_file} not used ({self.kind}): {self.reason}"
+        why = "" if self.reason.startswith(self.kind) else f" ({self.kind})"
+        return f"{self.source_file} not used{why}: {self.reason}"
 
 
 @dataclass
