@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from kit.core import exhibits as ex
+from kit.core import rejects as rj
 from kit.core import runfolder
 from kit.core.runfolder import media_path
 from kit.core.step import Step
@@ -50,6 +51,9 @@ class ReportData:
     run_dir: Path = field(default_factory=Path)
     ideal: dict[str, dict[str, float]] = field(default_factory=dict)
     run_id: str = ""          # the published run's id (the pipeline runs the report in .partial-<id>)
+    answers: dict[str, rj.AnswerCount] = field(default_factory=dict)   # open answers shown / withheld per survey
+    held_back: list[rj.HeldBack] = field(default_factory=list)         # evidence kept off every page, and why
+    min_group_size: int = 0
 
 
 def load(step: Step) -> ReportData:
@@ -65,7 +69,11 @@ def load(step: Step) -> ReportData:
     trend = pd.DataFrame(summary.get("weekly") or [])
     if len(trend):
         trend["period"] = pd.to_datetime(trend["period"])
+    table = runfolder.read_table(step.run_dir, "rejects") if runfolder.has_table(step.run_dir, "rejects") else \
+        rj.RejectLog("").frame()
+    answers = rj.read_answers(step.run_dir)
     return ReportData(
+        answers=answers, held_back=rj.held_back(table, answers), min_group_size=int(summary.get("min_group_size") or 0),
         name=summary.get("name") or step.project.name, headline=summary["headline"],
         by_stage=pd.DataFrame(summary.get("by_stage") or []), trend=trend,
         bands=pd.DataFrame(summary.get("contact_bands") or []),
@@ -238,7 +246,31 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
 
 
 def counts_html(r: ReportData) -> str:
-    return render("report/counts.html.j2", counts=list(r.counts.items()), rejects=r.rejects)
+    """Rows in = accepted + rejected per input, then what was held back (``held_back_html``)."""
+    return render("report/counts.html.j2", counts=list(r.counts.items()), rejects=r.rejects) + held_back_html(r)
+
+
+def held_back_html(r: ReportData) -> str:
+    """Open answers per survey (accepted = shown + withheld), every file and reason held back, declared
+    consent, and the stages too small to rank: nothing is left out of a page without being said here."""
+    answers = [{"file": name, "consent": c.consent, "accepted": f"{c.accepted:,}", "shown": f"{c.shown:,}",
+                "withheld": f"{sum(c.withheld.values()):,}", "balanced": c.balanced}
+               for name, c in r.answers.items() if c.accepted or c.withheld]
+    declared = [name for name, c in r.answers.items() if c.consent == rj.ALL_RESPONDENTS]
+    return render("report/held_back.html.j2", answers=answers, held=[h.sentence() for h in r.held_back],
+                  declared=declared, small=small_groups_sentence(r))
+
+
+def small_groups_sentence(r: ReportData) -> str:
+    """The journey stages under ``min_group_size``: shown with their numbers, never ranked (nothing withheld)."""
+    if not len(r.by_stage) or "too_few" not in r.by_stage:
+        return ""
+    few = r.by_stage[r.by_stage["too_few"].astype(bool)]
+    if not len(few):
+        return ""
+    listed = ", ".join(f"{row.stage} ({int(row.responses):,})" for row in few.itertuples())
+    return (f"Stages with fewer than {r.min_group_size:,} answers (min_group_size) are shown with their numbers but "
+            f"never ranked or tested; none of their evidence is withheld: {listed}.")
 
 
 
