@@ -367,3 +367,19 @@ def publish_all(jobs: list[tuple[str, str, str, bool]], workers: int) -> list[di
         return list(pool.map(publish_one, *zip(*jobs, strict=True), chunksize=2))
 
 
+
+
+def sidecar_participants(project_dir: Path, folder: str) -> list[str]:
+    """The participant column of ``photos.csv`` as written (to know the names it may hold); an
+    unreadable or absent sidecar gives none, and is reported by ``read_sidecar`` in its own step."""
+    try:
+        root = inside(project_dir, folder, key="photos.folder")
+        path = root / SIDECAR
+        if not path.is_file():
+            return []
+        frame = read_text_table(path, SIDECAR).frame
+    except (InputFileError, UnsafePathError):
+        return []
+    if "participant" not in frame.columns:
+        return []
+    return [v for v in dict.fromkeys(x.strip() for x in frame["participant"] if isinstance(x, str)) if v]

@@ -23,7 +23,9 @@ from webvtt.srt import SRTCueBlock
 from webvtt.vtt import WebVTTCueBlock
 
 from kit.core.errors import InputFileError
+from kit.evidence import pseudonyms
 from kit.evidence.encodings import detect_encoding
+from kit.evidence.pseudonyms import Pseudonyms
 
 FORMATS = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
 CUSTOMER, INTERVIEWER, UNKNOWN = "customer", "interviewer", "unknown"
@@ -249,3 +251,28 @@ def clock(seconds: float) -> str:
     h, rest = divmod(ms, 3_600_000)
     m, rest = divmod(rest, 60_000)
     return f"{h:02d}:{m:02d}:{rest / 1000:06.3f}"
+
+
+def speakers_of(utts: list[Utterance], interviewers: list[str]) -> tuple[list[str], list[str]]:
+    """Role-marked utterances' customer speakers in the order they first speak, and the speakers
+    taken for the interviewer without being listed as one (what pseudonyms are given for)."""
+    listed = {n.strip().casefold() for n in interviewers}
+    customers = [u.speaker for u in utts if u.speaker and u.role == CUSTOMER]
+    others = [u.speaker for u in utts if u.speaker and u.role == INTERVIEWER and u.speaker.casefold() not in listed]
+    return list(dict.fromkeys(customers)), list(dict.fromkeys(others))
+
+
+def pseudonymise(utts: list[Utterance], names: Pseudonyms, recording: str) -> list[Utterance]:
+    """Each line's speaker by pseudonym, and the names it speaks replaced (``kit.evidence.pseudonyms``)."""
+    context = pseudonyms.scope(names, recording)
+    return [replace(u, speaker=pseudonyms.speaker(names, u.speaker, recording),
+                    text=pseudonyms.text(names, u.text, context)) for u in utts]
+
+
+def speakers_by_role(path: Path, interviewers: list[str]) -> tuple[list[str], list[str]]:
+    """``speakers_of`` a transcript file; an unreadable one names nobody (its reject comes later)."""
+    try:
+        transcript = read_transcript(path)
+    except InputFileError:
+        return [], []
+    return speakers_of(assign_roles(transcript.utterances, interviewers), interviewers)

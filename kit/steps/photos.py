@@ -1,5 +1,6 @@
 """The photos step: consent checked, each photo published (upright, clean, faces blurred), and its
-moments and exhibits made.
+moments and exhibits made. Participants are credited by pseudonym, and a participant's known name
+in a caption is replaced by it (``kit.evidence.pseudonyms``).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from kit.core.paths import inside
 from kit.core.rejects import RejectLog
 from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
+from kit.evidence import pseudonyms
 from kit.evidence.photos import (
     DIGITAL_CHANNELS,
     IMAGE_SUFFIXES,
@@ -32,6 +34,7 @@ from kit.evidence.photos import (
     slug,
 )
 from kit.evidence.privacy import redact_pii
+from kit.evidence.pseudonyms import Pseudonyms
 
 
 @dataclass
@@ -107,10 +110,12 @@ def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces: bool, strip_location: bool,
                    require_consent: bool, redact: bool, rejects: RejectLog, stages: list[str],
-                   channels: list[str], workers: int = 2) -> PhotosResult:
+                   channels: list[str], workers: int = 2, names: Pseudonyms | None = None) -> PhotosResult:
     """Publish every usable photo of ``folder`` with its exhibit; everything else is a reject.
 
     ``strip_location`` needs no branch: published copies only ever hold pixels (module docstring).
+    ``names`` is the project's pseudonym mapping (``pseudonyms.for_project``); by default the
+    sidecar's own participants written as names are given pseudonyms.
     """
     del strip_location
     root = inside(project_dir, folder, key="photos.folder")
@@ -118,6 +123,8 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
         raise InputFileError(folder, "the photos folder does not exist", fix="check photos.folder in project.yaml")
     folder_rel = root.relative_to(project_dir.resolve()).as_posix()
     sidecar = read_sidecar(project_dir, folder_rel, rejects, stages, channels)
+    if names is None:
+        names = pseudonyms.build(pseudonyms.photo_people([r.participant for r in sidecar.rows.values() if r.participant], ""))
     media = run_dir / runfolder.MEDIA
     media.mkdir(parents=True, exist_ok=True)
     files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != SIDECAR and not p.name.startswith("."))
@@ -149,9 +156,11 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
             rejected += 1
             continue
         meta = row or UNDESCRIBED
+        who = pseudonyms.participant(names, meta.participant)
+        caption = pseudonyms.text(names, redact_pii(meta.caption) if redact else meta.caption, [who or ""])
         photos.append({
-            "photo_id": pid, "file": rel, "caption": redact_pii(meta.caption) if redact else meta.caption,
-            "stage": meta.stage, "channel": meta.channel, "valence": meta.valence, "participant": meta.participant,
+            "photo_id": pid, "file": rel, "caption": caption,
+            "stage": meta.stage, "channel": meta.channel, "valence": meta.valence, "participant": who,
             "consent": meta.consent, **res,
             "thumb": thumb.relative_to(run_dir).as_posix(), "display": display.relative_to(run_dir).as_posix()})
     table, moments = _tables(photos)
@@ -171,7 +180,7 @@ def run(step: Step) -> PhotosResult:
         result = process_photos(p.root, p.photos.folder, step.run_dir, blur_faces=p.privacy.blur_faces,
                                 strip_location=p.privacy.strip_location, require_consent=p.privacy.require_consent,
                                 redact=p.privacy.redact_pii, rejects=step.rejects, stages=p.journey.stages,
-                                channels=p.channels)
+                                channels=p.channels, names=pseudonyms.for_project(p))
         step.counts.update(result.counts)
         step.save_table("photos", result.photos)
         step.save_moments(result.moments)

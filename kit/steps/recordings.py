@@ -4,9 +4,9 @@ A researcher's markers are taken as given; without them, moments are proposed fr
 customer (never the interviewer) says: friction cues in English and Persian, and the negative
 peaks of the customer's sentiment over time (``kit.analysis.timeline``, scored as survey answers are, by
 ``kit.analysis.sentiment``). Privacy comes
-first in the order of work: consent is checked before a file is opened, text is redacted as soon
-as it is parsed, and faces are blurred before a frame is written, so nothing unprotected ever
-reaches the run folder.
+first in the order of work: consent is checked before a file is opened, text is redacted and
+speakers take their pseudonyms as soon as it is parsed, and faces are blurred before a frame is
+written, so nothing unprotected ever reaches the run folder.
 """
 
 from __future__ import annotations
@@ -31,10 +31,11 @@ from kit.core.rejects import RejectLog
 from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 from kit.core.step import Step
 from kit.core.text import ascii_digits, detect_lang, hms
-from kit.evidence import media
+from kit.evidence import media, pseudonyms
 from kit.evidence.files import read_notes_table
 from kit.evidence.privacy import redact_pii
-from kit.evidence.transcripts import Utterance, assign_roles, clock, read_transcript
+from kit.evidence.pseudonyms import Pseudonyms
+from kit.evidence.transcripts import Utterance, assign_roles, clock, pseudonymise, read_transcript, speakers_of
 
 MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in
@@ -74,6 +75,8 @@ class _Context:
     stages: list[str]
     channels: list[str]
     scorer: Scorer
+    names: Pseudonyms                          # the project's; while a recording is processed, with its speakers
+    recording: str = ""                        # the recording being processed (whose speakers names refer to)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     windows: list[pd.DataFrame] = field(default_factory=list)
@@ -84,21 +87,26 @@ class _Context:
         c = self.counts.setdefault(file, {"in": 0, "accepted": 0, "rejected": 0})
         c["in"], c["accepted"], c["rejected"] = c["in"] + rows_in, c["accepted"] + accepted, c["rejected"] + rows_in - accepted
 
-    def text(self, s: str) -> str:
+    def pii(self, s: str) -> str:
         return redact_pii(s) if self.redact else s
+
+    def text(self, s: str) -> str:
+        """Free text as published: PII redacted if asked, known names by their pseudonyms."""
+        return pseudonyms.text(self.names, self.pii(s), pseudonyms.scope(self.names, self.recording))
 
 
 def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_dir: Path, *,
                        interviewers: list[str], redact: bool, blur_faces: bool, require_consent: bool,
                        rejects: RejectLog, stages: list[str], channels: list[str],
-                       scorer: Scorer | None = None) -> RecordingsResult:
+                       scorer: Scorer | None = None, names: Pseudonyms | None = None) -> RecordingsResult:
     """Turn each configured recording into utterances, moments and exhibits (clips under run_dir/media).
 
     ``scorer(texts, langs)`` gives sentiment -1..1 per text; by default the survey's own method
     (``kit.analysis.sentiment.score``), so a complaint weighs the same in a survey and in a session.
+    ``names``: the project's pseudonyms (``pseudonyms.for_project``); by default only each recording's own.
     """
     ctx = _Context(Path(project_dir), Path(run_dir), interviewers, redact, blur_faces, require_consent,
-                   rejects, stages, channels, scorer or _survey_scorer())
+                   rejects, stages, channels, scorer or _survey_scorer(), names or pseudonyms.build(interviewers=interviewers))
     utterances, moments, exhibits = [], [], []
     for rec in recordings:
         utts, found, made = _process_one(rec, ctx)
@@ -130,7 +138,8 @@ def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], l
             ctx.count(rel, 1, 0)
         return [], [], []
     paths = {k: inside(ctx.project_dir, rel, key=f"recordings {rec['id']}.{k}") for k, rel in files.items()}
-    utts = score_customer_lines(_utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx.scorer)
+    utts = score_customer_lines(_named(rec, _utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx),
+                                ctx.scorer)
     info = _media_info(files.get("media"), paths.get("media"), ctx)
     duration = info.duration_s if info else None
     ctx.durations[rec["id"]] = duration if duration is not None else max((u.end_s for u in utts), default=0.0)
@@ -157,8 +166,15 @@ def _utterances(rel: str | None, path: Path | None, ctx: _Context) -> list[Utter
     for locator, reason in transcript.rejected:
         ctx.rejects.add(rel, locator, reason)
     ctx.count(rel, transcript.cues_in, len(transcript.utterances))
-    redacted = [replace(u, text=ctx.text(u.text)) for u in transcript.utterances]
+    redacted = [replace(u, text=ctx.pii(u.text)) for u in transcript.utterances]
     return assign_roles(redacted, ctx.interviewers)
+
+
+def _named(rec: dict[str, Any], utts: list[Utterance], ctx: _Context) -> list[Utterance]:
+    """The recording's speakers given pseudonyms (kept for its marker notes) and its lines renamed."""
+    ctx.names = pseudonyms.for_recording(ctx.names, rec["id"], rec.get("participant"), *speakers_of(utts, ctx.interviewers))
+    ctx.recording = rec["id"]
+    return pseudonymise(utts, ctx.names, rec["id"]) if ctx.names.enabled else utts
 
 
 def _media_info(rel: str | None, path: Path | None, ctx: _Context) -> media.MediaInfo | None:
@@ -275,7 +291,7 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
     eid = _unique_id(f"rec-{rec['id']}-{int(m.start_s):04d}", ctx.ids)
     clip = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else {}
     source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
-    who = rec.get("participant") or "A customer"
+    who = pseudonyms.participant(ctx.names, rec.get("participant")) or "A customer"
     where = " · ".join(x for x in (m.stage, m.channel) if x)
     caption = f"{who}, {hms(m.start_s)}-{hms(m.end_s)}" + (f" ({where})" if where else "")
     return Exhibit(
@@ -369,11 +385,12 @@ def run(step: Step) -> RecordingsResult:
     """Every recording of the project, with its privacy settings: utterances, timelines, moments and
     exhibits written to the run folder, and the step finished."""
     p = step.project
-    recordings = [r.model_dump() for r in p.recordings]
+    names = pseudonyms.for_project(p)
+    recordings = [{**r.model_dump(), "participant": pseudonyms.participant(names, r.participant)} for r in p.recordings]
     result = process_recordings(p.root, recordings, step.run_dir, interviewers=p.interviewers,
                                 redact=p.privacy.redact_pii, blur_faces=p.privacy.blur_faces,
                                 require_consent=p.privacy.require_consent, rejects=step.rejects,
-                                stages=p.journey.stages, channels=p.channels)
+                                stages=p.journey.stages, channels=p.channels, names=names)
     result.recordings, result.charts = recordings, timeline_charts(result, recordings, step.run_dir)
     step.counts.update(result.counts)
     step.save_table("utterances", result.utterances)
