@@ -43,9 +43,16 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> N
                            "argument and the output folder with --out")
 
 
+# Redacts project.yaml's ``privacy.redact`` words from a run being built and returns the manifest's
+# record of it: ``kit.redaction.project_list``, which sits beside this module and is handed in by the
+# caller (``cxkit run``), as the layers of kit/ keep siblings apart.
+Redactor = Callable[..., dict[str, Any] | None]
+REDACTIONS = "redactions"        # the manifest's list of redactions (kit.redaction.MANIFEST_KEY)
+
+
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
-        say: Callable[[str], None] = print) -> Path:
+        say: Callable[[str], None] = print, redact: Redactor | None = None) -> Path:
     """Validate, run every notebook into a new run folder, publish it; returns its path.
 
     Everything that can refuse the run (the project, the parameters, an output folder that cannot
@@ -55,6 +62,11 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     project_dir = locate(project)
     report = validate_project(project_dir)
     report.raise_if_blocking()
+    listed = list(report.project.privacy.redact) if report.project else []
+    if listed and redact is None:
+        raise ProjectError(f"project.yaml lists {len(listed)} word(s) under privacy.redact, but this run was "
+                           "started without a redactor; start it with `cxkit run`, or pass "
+                           "redact=kit.redaction.project_list to kit.pipeline.run")
     notebooks = pipeline_notebooks()
     declared = declared_parameters(notebooks)
     check_parameters(parameters or {}, declared)
@@ -75,18 +87,37 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
             "versions": runs.versions(), "steps": [],
         }
         runs.start_partial(partial, manifest)
-        _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say)
+        listed_redact = (lambda run_dir: redact(run_dir, listed, say=say)) if listed and redact else None
+        _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)
         return runs.publish(partial, out_dir, run_id)
 
 
+def _redact_listed(partial: Path, redact: Callable[[Path], dict[str, Any] | None], manifest: dict[str, Any],
+                   say: Callable[[str], None]) -> None:
+    """Apply project.yaml's ``privacy.redact`` to the run's data before the report and the exports read it."""
+    entry = redact(partial)
+    if entry is not None:
+        manifest.setdefault(REDACTIONS, []).append(entry)
+        say(f"privacy.redact: {entry.get('places', 0)} place(s) redacted")
+
+
 def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[str, Any], partial: Path,
-           manifest: dict[str, Any], out_dir: Path, progress: bool, say: Callable[[str], None]) -> None:
-    """Execute the notebooks into ``partial`` and write its exports; a failure keeps it as ``failed-<id>``."""
+           manifest: dict[str, Any], out_dir: Path, progress: bool, say: Callable[[str], None],
+           redact: Callable[[Path], dict[str, Any] | None] | None = None) -> None:
+    """Execute the notebooks into ``partial`` and write its exports; a failure keeps it as ``failed-<id>``.
+
+    Words listed in project.yaml's ``privacy.redact`` are redacted from what the steps made just before
+    the report notebook runs (or after the last step, without one), so the report and exports never see them.
+    """
     run_id = manifest["run_id"]
+    pending = redact is not None
     for i, nb in enumerate(notebooks, 1):
         say(f"[{i}/{len(notebooks)}] {nb.stem} ...")
         t0 = time.perf_counter()
         try:
+            if redact is not None and pending and nb.stem.endswith("report"):
+                _redact_listed(partial, redact, manifest, say)
+                pending = False
             own = {k: v for k, v in params.items() if k in declared[nb]}
             execute(nb, partial / runfolder.NOTEBOOKS / nb.name, own, progress=progress,
                     renderer=REPORT_RENDERER if nb.stem.endswith("report") else None)
@@ -100,6 +131,8 @@ def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[s
         seconds = round(time.perf_counter() - t0, 2)
         manifest["steps"].append({"notebook": nb.name, "seconds": seconds})
         say(f"[{i}/{len(notebooks)}] {nb.stem} done in {seconds:.1f} s")
+    if redact is not None and pending:
+        _redact_listed(partial, redact, manifest, say)
     from kit.exports import report as export
     export.report_html(partial)
     gallery_file.gallery_html(partial)
