@@ -1,67 +1,56 @@
-"""The kit's one face detector and blurrer, for photos and video frames alike.
+"""The kit's one face detector and blurrer, for photos, thumbnails and video frames alike.
 
-The detector is OpenCV's Haar cascades, which ship inside the ``opencv-python-headless`` 4.x
-wheel (5.x ships none): nothing is downloaded at run time. Measured on the real photos beside the
-project, the frontal ``alt2`` cascade found the one real face there (a three-quarter view) with
-1 false hit on 44 face-free photos, where ``default`` missed it and fired 16-18 times on rock,
-foliage and lettering; the profile cascade runs on the image and on its mirror, since it only
-knows faces turned one way.
+The detector is CenterFace (``kit.evidence.centerface``): a small network, MIT-licensed, run on
+the CPU by ``onnxruntime``. OpenCV's Haar cascades (``kit.evidence.haar``) remain the fallback
+for a machine where the model cannot load; the fallback is logged, since it finds fewer faces.
+On the labelled scenes of ``bench/faces_recall.py`` CenterFace finds faces the cascades miss
+(small, turned, in profile, dark, blurred or partly covered) with fewer stray boxes; the figures
+are in that benchmark's output.
 
 Privacy asks for recall over precision: blurring a patch of wall costs nothing, a missed face
-exposes a person. Boxes are padded generously and the blur is destructive: the padded box is
-reduced to ``CELLS`` cells across whatever its size (a 400 px face and a 40 px face keep the
-same, too small, amount of detail), then smoothed so no block edges remain.
-
-Detection runs on a grey copy reduced to at most ``DETECT_SIDE`` on its longest side, so a 12 MP
-photo costs about what a 960 px one does; the smallest face found is about ``MIN_FACE`` px there
-(2 % of a large photo's longest side). Smaller frames are not enlarged: on 320x240 video frames
-that made detection ~6x slower and found no face more among the samples. On the labelled scenes
-of ``bench/faces_recall.py`` (first 14 scenes), 960 px found 70 % of faces of 3 % and more
-against 55 % at 640 px (small faces of 3-6 %: 57 % against 14 %), with no more stray boxes, for
-about 2.3x the detection time. Frontal passes on copies turned 15 degrees either way then raised
-it to 85 % (faces tilted 10-20 degrees: 91 % against 64 %) for 4 stray boxes in 14 scenes
-instead of 1, and about 1.6x the time again; on 320x240 video frames that is 5 passes instead of 3.
+exposes a person. So the score threshold is low (``THRESHOLD``), small frames are enlarged to
+``MIN_SIDE`` before detection (a face of 1 % of a 320 px frame is 3 px, below what the network
+sees), large ones reduced to ``DETECT_SIDE`` (a 12 MP photo costs about what a 1280 px one does).
+Boxes are padded generously and the blur is destructive: the padded box is reduced to ``CELLS``
+cells across whatever its size (a 400 px face and a 40 px face keep the same, too small, amount
+of detail), then smoothed so no block edges remain.
 """
 
 from __future__ import annotations
 
+import logging
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
+from kit.core.errors import MissingDependencyError
+
 Box = tuple[int, int, int, int]              # x, y, width, height
-CASCADES = ("haarcascade_frontalface_alt2.xml", "haarcascade_profileface.xml")
-DETECT_SIDE = 960
-MIN_FACE = 20                                # pixels, at DETECT_SIDE
-TURNS = (0, -15, 15)                         # degrees the grey image is also turned for the frontal cascade
-SCALE_FACTOR = 1.1
-MIN_NEIGHBORS = 5
+DETECT_SIDE = 1280                           # larger pictures are reduced to this longest side
+MIN_SIDE = 640                               # smaller ones are enlarged to this
+MIN_FACE = 12                                # pixels at detection scale: the smallest face CenterFace finds
+THRESHOLD = 0.3                              # heatmap score above which a face is taken
 PAD = 0.25                                   # blur a quarter of the box beyond it on every side
 CELLS = 6                                    # pixelation cells across a padded box
 SAME_FACE = 0.5                              # overlap (of the smaller box) above which two boxes are one face
+DETECTORS = ("centerface", "haar")
+
+log = logging.getLogger(__name__)
 
 
-@cache
-def _detectors() -> list[object]:
-    """Frontal and profile cascades, loaded once per process (each pool worker loads its own)."""
-    import cv2
-    found = []
-    for name in CASCADES:
-        path = Path(cv2.data.haarcascades) / name
-        clf = cv2.CascadeClassifier(str(path))
-        if clf.empty():
-            from kit.core.errors import MissingDependencyError
-            raise MissingDependencyError(f"the face detector {path} could not be loaded; "
-                                         "reinstall with pip install 'opencv-python-headless<5'")
-        found.append(clf)
-    return found
-
-
-def _check_rgb(frame: np.ndarray) -> None:
-    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
-        raise ValueError(f"expected an HxWx3 uint8 RGB array, got shape {frame.shape} and dtype {frame.dtype}")
+def _as_rgb(frame: np.ndarray) -> np.ndarray:
+    """An HxWx3 uint8 view or copy of an RGB, RGBA or grey uint8 frame; anything else is refused."""
+    if not isinstance(frame, np.ndarray) or frame.dtype != np.uint8 or frame.ndim not in (2, 3) \
+            or (frame.ndim == 3 and frame.shape[2] not in (1, 3, 4)):
+        shape, dtype = getattr(frame, "shape", None), getattr(frame, "dtype", type(frame).__name__)
+        raise ValueError(f"expected an HxWx3 uint8 RGB array (or HxW grey, HxWx4 RGBA), got shape {shape} "
+                         f"and dtype {dtype}; convert the picture with PIL's .convert('RGB') first")
+    if frame.ndim == 2:
+        return np.repeat(frame[:, :, None], 3, axis=2)
+    if frame.shape[2] == 1:
+        return np.repeat(frame, 3, axis=2)
+    return frame[:, :, :3]
 
 
 def _overlap(a: Box, b: Box) -> float:
@@ -72,7 +61,7 @@ def _overlap(a: Box, b: Box) -> float:
 
 
 def _merge(boxes: list[Box]) -> list[Box]:
-    """One box per face: a face found by two cascades is counted once (the larger box is kept)."""
+    """One box per face: a face found twice (two passes, two cascades) is counted once, the larger box kept."""
     kept: list[Box] = []
     for box in sorted(boxes, key=lambda b: b[2] * b[3], reverse=True):
         if all(_overlap(box, k) < SAME_FACE for k in kept):
@@ -80,64 +69,60 @@ def _merge(boxes: list[Box]) -> list[Box]:
     return kept
 
 
-def _find(clf: object, gray: np.ndarray) -> list[Box]:
-    return [tuple(int(v) for v in b) for b in clf.detectMultiScale(  # type: ignore[attr-defined]
-        gray, scaleFactor=SCALE_FACTOR, minNeighbors=MIN_NEIGHBORS, minSize=(MIN_FACE, MIN_FACE))]
+@cache
+def active_detector() -> str:
+    """``centerface`` when its model and an engine load, else ``haar`` (logged once per process)."""
+    from kit.evidence import centerface
+    try:
+        centerface.runner()
+        return "centerface"
+    except MissingDependencyError as exc:
+        log.warning("face blurring falls back to OpenCV's Haar cascades, which find fewer faces: %s", exc)
+        return "haar"
 
 
-def _find_turned(clf: object, gray: np.ndarray, angle: float) -> list[Box]:
-    """Faces tilted by about ``angle`` degrees: look on a copy turned upright, map the centres back.
-
-    The copy is enlarged to hold the whole turned picture, so no corner (and no face in it) is cut.
-    """
-    import cv2
-    h, w = gray.shape
-    turn = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    cos, sin = abs(turn[0, 0]), abs(turn[0, 1])
-    nw, nh = int(h * sin + w * cos) + 1, int(h * cos + w * sin) + 1
-    turn[0, 2] += nw / 2 - w / 2
-    turn[1, 2] += nh / 2 - h / 2
-    turned = cv2.warpAffine(gray, turn, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    back = cv2.invertAffineTransform(turn)
+def _centerface(rgb: np.ndarray, side: int, threshold: float) -> list[Box]:
+    from kit.evidence import centerface
+    h, w = rgb.shape[:2]
+    longest = max(h, w)
+    scale = side / longest if longest > side else max(1.0, MIN_SIDE / longest)
     out = []
-    for x, y, bw, bh in _find(clf, turned):
-        cx, cy = back @ np.array([x + bw / 2, y + bh / 2, 1.0])
-        out.append((int(cx - bw / 2), int(cy - bh / 2), int(bw), int(bh)))
+    for x0, y0, x1, y1, _ in centerface.detect(rgb, scale, threshold):
+        x0, y0, x1, y1 = max(0.0, x0), max(0.0, y0), min(float(w), x1), min(float(h), y1)
+        if x1 - x0 >= 1 and y1 - y0 >= 1:
+            out.append((round(x0), round(y0), max(1, round(x1 - x0)), max(1, round(y1 - y0))))
     return out
 
 
-def detect_faces(rgb: np.ndarray, *, detect_side: int | None = None, turns: tuple[float, ...] | None = None) -> list[Box]:
-    """Boxes of faces in an HxWx3 uint8 RGB image (profiles looked for both ways round).
+def detect_faces(rgb: np.ndarray, *, detect_side: int | None = None, turns: tuple[float, ...] | None = None,
+                 detector: str | None = None, threshold: float | None = None) -> list[Box]:
+    """Boxes of faces in an HxWx3 uint8 RGB image (grey and RGBA are taken too).
 
-    ``detect_side`` and ``turns`` default to ``DETECT_SIDE`` and ``TURNS``; the recall benchmark
-    passes other values to measure what each costs and finds.
+    ``detector`` is ``centerface`` or ``haar`` (default: ``active_detector()``); ``detect_side``,
+    ``turns`` (Haar only) and ``threshold`` (CenterFace only) default to the module's settings.
+    The recall benchmark passes other values to measure what each costs and finds.
     """
-    import cv2
-    _check_rgb(rgb)
-    side = DETECT_SIDE if detect_side is None else detect_side
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    scale = min(1.0, side / max(gray.shape))
-    if scale < 1.0:
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    gray = cv2.equalizeHist(gray)
-    w = gray.shape[1]
-    boxes: list[Box] = []
-    frontal, profile = _detectors()
-    for clf, flipped in ((frontal, False), (profile, False), (profile, True)):
-        img = cv2.flip(gray, 1) if flipped else gray
-        for x, y, bw, bh in _find(clf, img):
-            boxes.append((int(w - x - bw) if flipped else int(x), int(y), int(bw), int(bh)))
-    for angle in TURNS if turns is None else turns:
-        if angle:
-            boxes += _find_turned(frontal, gray, angle)
-    return _merge([(round(x / scale), round(y / scale), round(bw / scale), round(bh / scale))
-                   for x, y, bw, bh in boxes])
+    rgb = _as_rgb(rgb)
+    if rgb.size == 0:
+        return []
+    name = detector or active_detector()
+    if name == "centerface":
+        boxes = _centerface(rgb, detect_side or DETECT_SIDE, THRESHOLD if threshold is None else threshold)
+    elif name == "haar":
+        from kit.evidence import haar
+        boxes = haar.detect(rgb, detect_side=detect_side, turns=turns)
+    else:
+        raise ValueError(f"unknown face detector {name!r}; choose one of {', '.join(DETECTORS)}")
+    return _merge(boxes)
 
 
 def blur_boxes(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
-    """A copy with each padded box pixelated to ``CELLS`` across, then smoothed: no face left to read."""
+    """A copy with each padded box pixelated to ``CELLS`` across, then smoothed: no face left to read.
+
+    Works on RGB, RGBA and grey uint8 frames alike; the copy has the frame's own shape.
+    """
     import cv2
-    _check_rgb(rgb)
+    _as_rgb(rgb)
     out = rgb.copy()
     h, w = out.shape[:2]
     for x, y, bw, bh in boxes:
@@ -148,7 +133,8 @@ def blur_boxes(rgb: np.ndarray, boxes: list[Box]) -> np.ndarray:
         rows = max(1, round(CELLS * (y1 - y0) / (x1 - x0)))
         cells = cv2.resize(out[y0:y1, x0:x1], (CELLS, rows), interpolation=cv2.INTER_AREA)
         coarse = cv2.resize(cells, (x1 - x0, y1 - y0), interpolation=cv2.INTER_NEAREST)
-        out[y0:y1, x0:x1] = cv2.GaussianBlur(coarse, (0, 0), sigmaX=max(1.0, (x1 - x0) / CELLS / 2))
+        smooth = cv2.GaussianBlur(coarse, (0, 0), sigmaX=max(1.0, (x1 - x0) / CELLS / 2))
+        out[y0:y1, x0:x1] = smooth.reshape(out[y0:y1, x0:x1].shape)
     return out
 
 
