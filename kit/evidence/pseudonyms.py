@@ -49,6 +49,7 @@ _MARKS = "\u064b-\u065f\u0670\u0640"  # Arabic diacritics and tatweel: written o
 _SEPARATORS = re.compile(r"[\s\u200c\u200d\u00a0]+")
 _TITLES = frozenset(["dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "prof", "prof.",
                      "آقای", "آقا", "خانم", "دکتر", "جناب", "سرکار"])
+_SURNAME_TITLES = ("mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "آقای", "خانم", "دکتر")
 # Labels that say what someone is, not who: they get a pseudonym as speakers, but "speaker" in a
 # sentence is no name to remove.
 _GENERIC = re.compile(r"^(?:speaker|participant|customer|guest|user|caller|agent|client|unknown|"
@@ -156,7 +157,8 @@ def build(people: Iterable[Person] = (), *, interviewers: Iterable[str] = (), sa
 
 
 def _aliases_of(name: str) -> list[str]:
-    """The full name (with and without a title), the first name, and the other script's spelling."""
+    """The full name (with and without a title), the first name, the other script's spelling of it,
+    and the surname after a title ("Ms Berg", "خانم کریمی"): a surname alone is too often a word."""
     full = normalise(name)
     if not full or _GENERIC.match(full) or not looks_like_name(full):
         return []
@@ -165,6 +167,7 @@ def _aliases_of(name: str) -> list[str]:
         words = words[1:]
     out = [full, " ".join(words), words[0]]
     out += [other for w in (words[0],) for other in _CROSS_SCRIPT.get(w.rstrip("."), ())]
+    out += [f"{title} {words[-1]}" for title in _SURNAME_TITLES if len(words) > 1]
     return [a for a in dict.fromkeys(out) if len(a) > 1 and a not in _TITLES]
 
 
