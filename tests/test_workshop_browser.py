@@ -150,3 +150,33 @@ def test_three_departments_vote_on_one_exhibit(browser, voila: str, run: Path, t
     assert "design rates it severe (4.0 of 4), business does not (0.0)" in html
     assert "3 participants (design 1, engineering 1, business 1) spent 3 of 15 dots" in html
     assert "&lt;img src=x onerror=" in html and "<img src=x onerror" not in html        # the note is text there too
+
+
+def test_the_overview_shows_votes_cast_after_its_page_was_preheated(browser, run: Path, tmp_path: Path) -> None:
+    """A preheated overview is drawn before anyone opens it; its tallies must still be those of the visit."""
+    import json
+    import time
+
+    from kit.pages.page import READY_MARK
+    copy = tmp_path / run.name
+    shutil.copytree(run, copy, symlinks=True)
+    (copy / workshop.DB_NAME).unlink(missing_ok=True)
+    exhibit_id = json.loads((copy / "exhibits.json").read_text())[0]["id"]
+    home = tmp_path / "home"
+    with voila_server(copy, home) as (url, _):
+        deadline = time.monotonic() + LOAD_MS / 1000
+        while f"{READY_MARK} overview.ipynb" not in (home / "voila.log").read_text():
+            assert time.monotonic() < deadline, "the overview was never preheated"
+            time.sleep(0.5)
+        room = workshop.Workshop(copy)
+        for name, department in (("Mina", "design"), ("Arash", "engineering")):
+            who = room.join(name, department)
+            room.vote(who.token, exhibit_id, 2)
+        ctx, page = open_gallery(browser, f"{url}/voila/render/overview.ipynb")
+        try:
+            page.wait_for_selector(".cx-tile", timeout=LOAD_MS)
+            page.wait_for_function("document.body.innerText.includes('4 dots')", timeout=60_000)
+            text = page.inner_text("body")
+        finally:
+            ctx.close()
+    assert "2 participants" in text, text[-2000:]

@@ -1,6 +1,10 @@
 """The overview page: headline scores with their trend, the journey curve against the designed one,
 the five worst experiences, this run's workshop tallies and links on. Everything is read from the
 run folder.
+
+The workshop tallies are drawn by the page's last cell (``workshop_tallies``), after the visitor
+has arrived: a preheated page runs long before anyone opens it, and tallies drawn then would miss
+every vote cast in between.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from kit.core.errors import RunFileError
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.templates import Markup, render
 from kit.pages import plotly as page_plotly
-from kit.pages.page import _lang, _load, _message, log
+from kit.pages.page import _lang, _load, _message, log, visitor_arrived
 from kit.views import html as pages
 
 NEGATIVE_PAGE = "negative.ipynb"
+_shown: dict[str, Any] = {}                  # what ``overview`` drew: the run and language the tallies belong to
 
 
 def _read_journey(run_dir: Path) -> pd.DataFrame | None:
@@ -88,6 +93,7 @@ def overview() -> None:
         return
     run_dir, summary, records = loaded
     lang = _lang(summary)
+    _shown.update(run_dir=run_dir, summary=summary, lang=lang)
     try:
         _overview(run_dir, summary, records, lang)
     except Exception:  # noqa: BLE001
@@ -124,9 +130,20 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
     else:
         top = (render("gallery/message.html.j2", text=t("negatives_missing"))
                + pages.grid_html(_worst_exhibits(records, summary), run_dir))
-    workshops = _workshops_html(run_dir, summary, lang)
-    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top), workshops=Markup(workshops))
+    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top))
     display(HTML(pages.page_open(lang) + body + "</div>"))
+
+
+def workshop_tallies() -> None:
+    """The workshop tallies as they are when the visitor arrives (waits for a preheated page's visitor first)."""
+    visitor_arrived("overview.ipynb")
+    if not _shown:
+        return
+    lang = _shown["lang"]
+    workshops = _workshops_html(_shown["run_dir"], _shown["summary"], lang)
+    if workshops:
+        body = render("overview/workshops.html.j2", lang=lang, workshops=Markup(workshops))
+        display(HTML(pages.page_open(lang) + body + "</div>"))
 
 
 def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
