@@ -93,6 +93,12 @@ LABELS: dict[str, dict[str, str]] = {
     "source": {"en": "source", "fa": "منبع"},
     "id": {"en": "id", "fa": "شناسه"},
     "valence": {"en": "valence", "fa": "حس"},
+    "feel_very_negative": {"en": "very negative", "fa": "خیلی منفی"},
+    "feel_negative": {"en": "negative", "fa": "منفی"},
+    "feel_neutral": {"en": "neutral", "fa": "خنثی"},
+    "feel_positive": {"en": "positive", "fa": "مثبت"},
+    "feel_very_positive": {"en": "very positive", "fa": "خیلی مثبت"},
+    "feel_unrated": {"en": "not rated", "fa": "بی‌ارزیابی"},
     "visitor_unknown": {"en": "This page did not come through the kit's server as it should. Open it again from the "
                                "server's front page.",
                          "fa": "این صفحه از راه سرور کیت باز نشده است. آن را دوباره از صفحهٔ اول سرور باز کنید."},

@@ -11,7 +11,6 @@ by Chromium (kit.exports.printing).
 from __future__ import annotations
 
 import base64
-import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from kit.core import exhibits as ex
 from kit.core import runfolder
 from kit.core.exhibits import band
+from kit.core.feelings import feeling
 from kit.core.paths import ASSETS_DIR
 from kit.core.templates import Markup, render
 from kit.views.html import data_uri
@@ -27,21 +27,6 @@ ASSETS = ASSETS_DIR
 CARDS_CSS = ASSETS / "cards" / "cards.css"
 FONTS_DIR = ASSETS / "fonts"
 FONT_FILES = {400: "Vazirmatn-NL-Regular.woff2", 700: "Vazirmatn-NL-Bold.woff2"}
-
-# (upper bound of valence, words, mark): the mark is a shape, so it needs no colour to be read.
-FEELINGS = [(-0.6, "very negative", "▼▼"), (-0.2, "negative", "▼"), (0.2, "neutral", "◆"),
-            (0.6, "positive", "▲"), (math.inf, "very positive", "▲▲")]
-
-
-def feeling(valence: float | None) -> tuple[str, str]:
-    """Words and mark for a valence; the thresholds match the gallery's bands (-0.2 / 0.2)."""
-    if valence is None:
-        return "not rated", "○"
-    for upper, words, mark in FEELINGS:
-        if valence <= upper if upper < 0 else valence < upper:
-            return words, mark
-    return FEELINGS[-1][1], FEELINGS[-1][2]
-
 
 def order(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Most severe first; then the most negative; unrated severity last; ties by id so print runs repeat."""

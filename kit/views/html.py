@@ -15,6 +15,7 @@ from typing import Any
 
 from kit.core import i18n
 from kit.core.exhibits import band
+from kit.core.feelings import feeling_text
 from kit.core.paths import ASSETS_DIR
 from kit.core.runfolder import media_path
 from kit.core.templates import Markup, render
@@ -110,11 +111,11 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
 
 
 def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
-    """Kind, stage, channel and valence of a card, as the page language writes them."""
+    """Kind, stage, channel and feeling (words and a mark, not a number) of a card, in the page language."""
     kind = i18n.t(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in i18n.LABELS else rec["kind"]
     tags = [kind, rec.get("stage"), rec.get("channel")]
     if rec.get("valence") is not None:
-        tags.append(f"{i18n.t('valence', lang)} {i18n.number(rec['valence'], lang, 1, sign=True)}")
+        tags.append(feeling_text(rec["valence"], lang))
     return [str(t).replace("_", " ") for t in tags if t]
 
 

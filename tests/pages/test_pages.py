@@ -92,7 +92,7 @@ def test_card_data_inlines_only_its_own_thumb(tmp_path: Path) -> None:
     r = rec("a", kind="photo", media={"thumb": "media/a.png"}, valence=-0.5, stage="purchase", lang="fa")
     data = card_data(r, tmp_path, lang="fa")
     assert data["thumb"].startswith("data:image/png;base64,")
-    assert data["tags"] == ["عکس", "purchase", "حس -۰٫۵"]
+    assert data["tags"] == ["عکس", "purchase", "▼ منفی"]          # a feeling in words and a mark, not a number
     assert data["band"] == "neg" and data["dir"] == "rtl"
     outside = rec("b", media={"thumb": "../../etc/passwd"})
     assert card_data(outside, tmp_path)["thumb"] == ""

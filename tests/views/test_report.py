@@ -166,3 +166,11 @@ def test_chart_views_read_only_files_inside_the_run(tmp_path: Path) -> None:
     assert [v["record"]["id"] for v in views] == ["c2", "c1"]
     assert views[0]["figure"] is None and views[1]["figure"] == (tmp_path / "charts" / "c1.json").resolve()
     assert views[1]["thumb"] is None                                   # the PNG does not exist
+
+
+def test_a_feeling_reads_the_same_in_both_languages_and_never_as_a_number() -> None:
+    from kit.core.feelings import feeling, feeling_text
+    assert feeling_text(-0.9) == "▼▼ very negative"
+    assert feeling_text(-0.04) == "◆ neutral"                  # never "valence -0.0"
+    assert feeling(0.7, "fa") == ("خیلی مثبت", "▲▲")
+    assert feeling_text(float("nan"), "fa") == "○ بی‌ارزیابی"
