@@ -221,14 +221,15 @@ def _continues(prev: Utterance, cur: Utterance) -> bool:
 def assign_roles(utts: list[Utterance], interviewers: list[str]) -> list[Utterance]:
     """Mark each utterance interviewer or customer.
 
-    Listed interviewers (case-insensitive) win. If no speaker is listed, the speaker who asks the
-    most questions is taken for the interviewer, as in any research interview. Unnamed cues in a
+    Listed interviewers (case-insensitive, Arabic or Persian yeh and kaf alike) win. If no speaker
+    is listed, the speaker who asks the most questions is taken for the interviewer, as in any
+    research interview. Unnamed cues in a
     transcript that names its speakers are 'unknown', so an interviewer's line is never mistaken
     for customer evidence; a transcript with no names at all is taken as the customer's words.
     """
     speakers = [u.speaker for u in utts if u.speaker]
-    listed = {n.strip().casefold() for n in interviewers}
-    chosen = {s for s in speakers if s.casefold() in listed} or _most_questions(utts)
+    listed = {pseudonyms.normalise(n) for n in interviewers}
+    chosen = {s for s in speakers if pseudonyms.normalise(s) in listed} or _most_questions(utts)
     def role(u: Utterance) -> str:
         if u.speaker in chosen:
             return INTERVIEWER
@@ -256,9 +257,9 @@ def clock(seconds: float) -> str:
 def speakers_of(utts: list[Utterance], interviewers: list[str]) -> tuple[list[str], list[str]]:
     """Role-marked utterances' customer speakers in the order they first speak, and the speakers
     taken for the interviewer without being listed as one (what pseudonyms are given for)."""
-    listed = {n.strip().casefold() for n in interviewers}
+    listed = {pseudonyms.normalise(n) for n in interviewers}
     customers = [u.speaker for u in utts if u.speaker and u.role == CUSTOMER]
-    others = [u.speaker for u in utts if u.speaker and u.role == INTERVIEWER and u.speaker.casefold() not in listed]
+    others = [u.speaker for u in utts if u.speaker and u.role == INTERVIEWER and pseudonyms.normalise(u.speaker) not in listed]
     return list(dict.fromkeys(customers)), list(dict.fromkeys(others))
 
 

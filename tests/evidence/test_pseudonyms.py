@@ -146,3 +146,11 @@ def test_for_project_reads_consented_transcripts_and_the_sidecar(tmp_path: Path)
     assert ps.text(m, "Bruno") == "Bruno"                  # a recording without consent is never opened
     (tmp_path / "project.yaml").write_text(yaml + "privacy: {pseudonymize: false}\n", encoding="utf-8")
     assert not ps.for_project(project_mod.load(tmp_path)).enabled
+
+
+def test_a_declared_interviewer_is_known_in_either_yeh_and_keeps_the_name_as_written() -> None:
+    from kit.evidence.transcripts import INTERVIEWER, Utterance, assign_roles, speakers_of
+    utts = assign_roles([Utterance(0, 1, "کیمیا", "سلام؟"), Utterance(1, 2, "Sam", "سلام")], ["كيميا"])
+    assert [u.role for u in utts][0] == INTERVIEWER and speakers_of(utts, ["كيميا"]) == (["Sam"], [])
+    m = ps.build(ps.recording_people("s01", "P01", ["Sam"], salt=""), interviewers=["كيميا"])
+    assert ps.speaker(m, "کیمیا", "s01") == "کیمیا" and ps.speaker(m, "Sam", "s01") == "P01"
