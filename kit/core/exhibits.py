@@ -173,7 +173,7 @@ SOURCE_KINDS = ("recording", "photo", "survey", "contact", "social")
 
 
 def source_kind(rec: dict[str, Any]) -> str:
-    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social), for the source filter.
+    """What kind of evidence an exhibit comes from (recording, photo, survey, contact, social, analysis), for the source filter.
 
     Read from the source file's folder or name (``recordings/s01.mp4`` -> recording); anything
     else is named by its file, so no exhibit falls outside the filter's choices.
@@ -184,4 +184,6 @@ def source_kind(rec: dict[str, Any]) -> str:
             return kind
     if rec.get("kind") == "clip":
         return "recording"
+    if rec.get("kind") in ("chart", "metric"):
+        return "analysis"                       # computed from several sources (data/..., negatives.json)
     return src.split("/")[0] or "other"

@@ -78,6 +78,7 @@ class GalleryPage:
         if i18n.direction(lang) == "rtl":
             self.detail.add_class("cx-rtl")
         self.tools = w.VBox()            # the facilitator's tools, once the visitor is known (kit.pages.facilitator)
+        self.analyst = False             # ids and file names in the detail: for roles that curate, once known
         self.shown: list[dict[str, Any]] = []
         self._quiet = False              # presetting the query: the caller redraws once afterwards
         self._drawing = False            # render() clamps the page itself: no second drawing
@@ -94,7 +95,10 @@ class GalleryPage:
         return [v for v in (order or []) if v in values] + sorted(values - set(order or []))
 
     def _options(self, key: str, order: list[str] | None, everything: str) -> list[tuple[str, str]]:
-        return [(everything, "")] + [(v.replace("_", " "), v) for v in self._values(key, order)]
+        def label(v: str) -> str:
+            named = f"source_{v}" if key == "source" else ""
+            return i18n.t(named, self.lang) if named in i18n.LABELS else v.replace("_", " ")
+        return [(everything, "")] + [(label(v), v) for v in self._values(key, order)]
 
     def _choices(self) -> dict[str, list[tuple[str, str]]]:
         """Each filter's (label, value) options, "any" first; only values some exhibit has."""
@@ -213,7 +217,8 @@ class GalleryPage:
         else:
             d = i18n.text_dir(rec.get("lang"))
             head = w.HTML(render("gallery/detail_heading.html.j2", dir=d, title=rec.get("title") or ""))
-            parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(pages.detail_html(rec, self.run_dir, lang=self.lang))]
+            detail = pages.detail_html(rec, self.run_dir, lang=self.lang, analyst=self.analyst)
+            parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(detail)]
             figure = self._figure(rec)
             if figure is not None:
                 parts.insert(2, figure)
@@ -250,6 +255,7 @@ class GalleryPage:
 
     def welcome(self, who: Visitor | None) -> None:
         """The visitor is known (``kit.pages.page.current_visitor``): the workshop learns who votes, and their tools show."""
+        self.analyst = who is None or who.can("curate")        # no gate: whoever serves is the analyst
         try:
             from kit.pages import facilitator
             tools = facilitator.welcome(self.run_dir, who, self.lang)

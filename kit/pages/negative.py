@@ -62,7 +62,8 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, l
         facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
         items.append({"too_few": bool(e.get("too_few")), "rank": i18n.number(e.get("rank", 0), lang),
                       "thumb": pages.media_uri(run_dir, e.get("thumb")), "href": href, "title": e.get("title", ""),
-                      "facts": facts, "links": [(i, gallery_link(exhibit=i)) for i in ids[:6]]})
+                      "facts": facts, "links": [(i18n.t("nr_evidence_n", lang, n=i18n.number(n, lang)), gallery_link(exhibit=i))
+                                for n, i in enumerate(ids[:6], start=1)]})
     return render("negative/ranked.html.j2", entries=items)
 
 

@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import i18n
-from kit.core.exhibits import band
+from kit.core.exhibits import band, source_kind
 from kit.core.feelings import feeling_text
 from kit.core.paths import ASSETS_DIR
 from kit.core.runfolder import media_path
 from kit.core.templates import Markup, render
+from kit.views.evidence import evidence_text
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 
@@ -107,7 +108,7 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
     return render("gallery/card.html.j2", id=rec["id"], band=band(rec.get("valence")), title=rec["title"],
                   thumb=media_uri(run_dir, media.get("thumb")), quote=rec.get("quote"), caption=rec.get("caption") or "",
                   dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
-                  label=label, tags=card_tags(rec, lang), detail=Markup(detail_html(rec, run_dir)) if detail else "")
+                  label=label, tags=card_tags(rec, lang), detail=Markup(detail_html(rec, run_dir, lang=lang)) if detail else "")
 
 
 def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
@@ -119,23 +120,36 @@ def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
     return [str(t).replace("_", " ") for t in tags if t]
 
 
-def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en") -> str:
-    """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence and source."""
+def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst: bool = False) -> str:
+    """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence in words and where it comes from.
+
+    Ids and file names are for the people who work with the files (``analyst``); everyone else
+    reads the kind of source and the place in it ("recording, 00:00:19").
+    """
     media = rec.get("media") or {}
     clip = media_uri(run_dir, media.get("clip"))
     image = None
     if not clip and (media.get("image") or (rec["kind"] == "photo" and media.get("thumb"))):
         image = media_uri(run_dir, media.get("image") or media.get("thumb"))
-    src = rec.get("source") or {}
     severity = rec.get("severity")
     facts = [("segment", rec.get("segment")), ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
-             ("lenses", ", ".join(rec.get("lenses") or [])),
-             ("evidence", ", ".join(f"{k}: {v}" for k, v in (rec.get("evidence") or {}).items())),
-             ("source", f"{src.get('file', '')} @ {src.get('locator', '')}"), ("id", rec["id"])]
+             ("lenses", i18n.t("comma", lang).join(rec.get("lenses") or [])),
+             ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, analyst)),
+             ("id", rec["id"] if analyst else None)]
     return render("gallery/detail.html.j2", clip=clip, clip_tag="audio" if str(media.get("clip")).endswith(".m4a") else "video",
                   image=image, title=rec["title"], quote=rec.get("quote"), caption=rec.get("caption"),
                   dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
                   facts=[(i18n.t(k, lang), v) for k, v in facts if v not in (None, "")])
+
+
+def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:
+    src = rec.get("source") or {}
+    locator = str(src.get("locator") or "")
+    if analyst:
+        return " @ ".join(x for x in (str(src.get("file") or ""), locator) if x)
+    kind = source_kind(rec)
+    words = i18n.t(f"source_{kind}", lang) if f"source_{kind}" in i18n.LABELS else ""
+    return i18n.t("comma", lang).join(x for x in (words, locator) if x)
 
 
 def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:
