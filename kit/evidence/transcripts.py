@@ -223,9 +223,9 @@ def assign_roles(utts: list[Utterance], interviewers: list[str]) -> list[Utteran
 
     Listed interviewers (case-insensitive, Arabic or Persian yeh and kaf alike) win. If no speaker
     is listed, the speaker who asks the most questions is taken for the interviewer, as in any
-    research interview. Unnamed cues in a
-    transcript that names its speakers are 'unknown', so an interviewer's line is never mistaken
-    for customer evidence; a transcript with no names at all is taken as the customer's words.
+    research interview. Unnamed cues in a transcript that names its speakers are 'unknown', so an
+    interviewer's line is never mistaken for customer evidence; a transcript with no names at all
+    is taken as the customer's words.
     """
     speakers = [u.speaker for u in utts if u.speaker]
     listed = {pseudonyms.normalise(n) for n in interviewers}
