@@ -24,6 +24,14 @@ capitalised word that does not open a sentence ("Thanks, Will."), or one next to
 ("Hi Will"); in Persian, which has no capitals, only next to an address word ("ندا خانم", "سلام ندا").
 "will" and "امید دارم" are left as they are.
 
+A surname alone is left (too many are words: Baker, Young, کریمی in "کریمی‌ها"), but after a title
+("Ms Berg", "آقای کریمی") it is replaced. A first name two known people share is given to the one in
+context (the recording's speakers, the photo's participant), else written ``[name]``.
+
+The salt is the project's name: stable from run to run with nothing to store, but shown on every
+page, so whoever guesses a name can recompute its generated pseudonym. Participant ids from
+project.yaml or photos.csv carry no such risk; give them where it matters.
+
 Everything here is pure but ``for_project``, which reads the speaker labels of the project's
 consented transcripts and the participants of its photo sidecar to build the project's mapping.
 """
