@@ -34,7 +34,7 @@ channels: [email, app]
 min_group_size: 5
 surveys:
   - path: surveys/a.csv
-    columns: {response_id: Id, nps: Q1, stage: Stage, consent: Consent}
+    columns: {response_id: Id, submitted_at: When, nps: Q1, stage: Stage, channel: Channel, consent: Consent}
     text: {liked_most: Q4, disliked_most: Q5}
   - path: surveys/b.csv
     columns: {response_id: Id, nps: Q1, stage: Stage}
@@ -46,15 +46,16 @@ surveys:
 recordings:
   - {id: s01, transcript: recordings/s01.vtt, consent: false}
 photos: {folder: photos/}
+contacts: contacts.csv
 """
 SURVEYS = {
-    "a.csv": "Id,Q1,Stage,Consent,Q4,Q5\n"
-             "a1,9,purchase,yes,great,slow\n"        # 2 shown
-             "a2,3,support,no,,awful\n"               # 1 withheld: said no
-             "a3,7,support,,ok,meh\n"                 # 2 withheld: consent cell empty
-             "a4,10,purchase,yes,,\n"                 # no open answer
-             "a5,11,purchase,yes,bad row,x\n"         # rejected row (NPS 11): its answers are not accepted
-             "a6,8,purchase,No,fine,\n",              # 1 withheld: said no
+    "a.csv": "Id,When,Q1,Stage,Channel,Consent,Q4,Q5\n"
+             "a1,2026-07-01,9,purchase,app,yes,great,slow\n"    # 2 shown
+             "a2,2026-07-02,3,support,email,no,,awful\n"        # 1 withheld: said no
+             "a3,2026-07-08,7,support,app,,ok,meh\n"            # 2 withheld: consent cell empty
+             "a4,2026-07-09,10,purchase,app,yes,,\n"            # no open answer
+             "a5,2026-07-10,11,purchase,app,yes,bad row,x\n"    # rejected row (NPS 11): its answers are not accepted
+             "a6,2026-07-15,8,purchase,email,No,fine,\n",       # 1 withheld: said no
     "b.csv": "Id,Q1,Stage,Q5\n"
              "b1,2,support,too many emails\n"
              "b2,6,support,\n"
@@ -69,12 +70,16 @@ SURVEYS = {
 SIDECAR = "file,caption,stage,channel,valence,participant,consent\n" \
           "ok.png,fine,purchase,app,0.5,P1,yes\nno.png,declined,support,app,-0.5,P2,no\n" \
           "blank.png,unknown,support,app,-0.5,P3,\nbroken.png,corrupt,support,app,-0.5,P4,yes\n"
+CONTACTS = "customer_id,at,channel,direction,kind,cost,outcome\n" \
+           "k1,2026-07-01T08:00:00Z,email,outbound,reminder,0.01,opened\n" \
+           "k1,2026-07-03T08:00:00Z,app,outbound,reminder,0.01,opened\n" \
+           "k2,2026-07-02T09:00:00Z,phone,inbound,complaint,2.5,resolved\n"
 VTT = "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Customer>I waited a long time.\n"
 NO_COLUMN = "3 open answers withheld: no consent column in surveys/b.csv"
 
 
 def write_project(root: Path) -> Path:
-    """The project of this module in ``root``: three surveys, four photos, one recording."""
+    """The project of this module in ``root``: three surveys, four photos, one recording, a contact log."""
     for folder in ("surveys", "photos", "recordings"):
         (root / folder).mkdir(parents=True)
     (root / "project.yaml").write_text(YAML, encoding="utf-8")
@@ -85,6 +90,7 @@ def write_project(root: Path) -> Path:
     (root / "photos" / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)
     (root / "photos" / "photos.csv").write_text(SIDECAR, encoding="utf-8")
     (root / "recordings" / "s01.vtt").write_text(VTT, encoding="utf-8")
+    (root / "contacts.csv").write_text(CONTACTS, encoding="utf-8")
     return root
 
 
