@@ -97,6 +97,21 @@ def _check_files(project: Project, report: ValidationReport) -> None:
         report.warnings.append(f"photos.folder: {project.photos.folder} is not a folder; no photos will be shown")
 
 
+def small_groups(responses: pd.DataFrame, min_group_size: int, listed: int = 12) -> str | None:
+    """The stages, channels and segments with fewer NPS answers than ``min_group_size``: shown, never ranked.
+
+    Nothing of theirs is withheld; the line says so, so a group missing from a ranking is not a surprise.
+    """
+    answered = responses[responses["nps"].notna()] if "nps" in responses else responses.iloc[:0]
+    few = [f"{key} {value} ({n})" for key in ("stage", "channel", "segment") if key in answered
+           for value, n in answered[key].dropna().value_counts().sort_index().items() if n < min_group_size]
+    if not few:
+        return None
+    more = f" and {len(few) - listed} more" if len(few) > listed else ""
+    return (f"groups with fewer than {min_group_size} answers (min_group_size) are shown with their numbers but never "
+            f"ranked or tested; nothing of theirs is withheld: {', '.join(few[:listed])}{more}")
+
+
 def _no_rows(name: str) -> str:
     return f"{name} has a header but no rows; it adds nothing to the run"
 
@@ -158,4 +173,6 @@ def validate_project(project_dir: Path, *, dry_run: bool = False) -> ValidationR
             report.rejects = pd.concat(frames, ignore_index=True) if frames else step.rejects.frame()
             report.held_back = held_back(report.rejects, step.rejects.answers)
             report.warnings += [h.sentence() for h in report.held_back]
+            if step.has_table("responses") and (few := small_groups(step.load_table("responses"), project.min_group_size)):
+                report.warnings.append(few)
     return report

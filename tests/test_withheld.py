@@ -158,6 +158,8 @@ def test_validate_warns_of_a_survey_without_consent_column_and_lists_what_is_hel
                  "warning: photos/broken.png not used (file not usable):",
                  "warning: recordings/s01.vtt not used: no consent: recording 's01'"):
         assert line in said, said
+    assert ("warning: groups with fewer than 5 answers (min_group_size) are shown with their numbers but never "
+            "ranked or tested; nothing of theirs is withheld: channel app (3), channel email (2)") in said
     assert "recordings/s01.vtt: 1 rows in, 0 accepted, 1 rejected" in said     # counted as the run counts it
     assert "surveys/b.csv: 5 rows in, 4 accepted, 1 rejected" in said
 
