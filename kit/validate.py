@@ -118,10 +118,12 @@ def _no_rows(name: str) -> str:
 
 def _check_side_tables(project: Project, report: ValidationReport, rejects: RejectLog, scratch: Path) -> None:
     """Recordings and photos, read as their steps read them (module docstring): warnings, counts, rejects."""
+    from kit.evidence import pseudonyms
     from kit.steps import recordings as rec_step
     from kit.steps.photos import process_photos
     ctx = rec_step._Context(project.root, scratch, project.interviewers, False, False, project.privacy.require_consent,
-                            rejects, project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts))
+                            rejects, project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts),
+                            pseudonyms.for_project(project))
     for rec in project.recordings:
         if project.privacy.require_consent and not rec.consent:
             rec_step._process_one(rec.model_dump(), ctx)       # rejects and counts its files, opens none
