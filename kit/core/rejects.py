@@ -51,7 +51,7 @@ class AnswerCount:
     shown: int
     withheld: dict[str, int] = field(default_factory=dict)
     consent: str = ""       # where consent comes from: "column 'X'", all_respondents, "no consent column", "not required"
-    unknown: list[str] = field(default_factory=list)   # the reasons that are unknown consent (counted as no)
+    unknown_consent: list[str] = field(default_factory=list)   # reasons that are unknown consent (counted as no)
 
     @property
     def balanced(self) -> bool:
@@ -147,7 +147,7 @@ def held_back(rejects: pd.DataFrame, answers: dict[str, AnswerCount]) -> list[He
 
     Rejected rows are not listed here: they are counted as rejected with the rest of their file.
     """
-    items = [HeldBack(name, ANSWERS_WITHHELD, n, why, why in c.unknown)
+    items = [HeldBack(name, ANSWERS_WITHHELD, n, why, why in c.unknown_consent)
              for name, c in answers.items() for why, n in c.withheld.items() if n]
     if len(rejects):
         files = rejects[rejects["locator"] == "file"]

@@ -263,7 +263,7 @@ def count_answers(accepted_raw: pd.DataFrame, reasons: pd.Series, survey: Survey
     withheld = {str(why): int(n) for why, n in by_reason.items() if why and n}
     unknown = [why for why in withheld if not why.startswith("consent answered no")]
     return AnswerCount(accepted=int(given.sum()), shown=int(by_reason.get("", 0)), withheld=withheld,
-                       consent=consent_source(survey, project), unknown=unknown)
+                       consent=consent_source(survey, project), unknown_consent=unknown)
 
 
 def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: Survey,
