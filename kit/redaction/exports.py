@@ -10,6 +10,7 @@ manifest lists it as stale with the command that makes it again.
 
 from __future__ import annotations
 
+import html
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,7 @@ from pathlib import Path
 from kit.core import runfolder
 from kit.exports import gallery_file
 from kit.exports import report as export
+from kit.redaction.files import Withdrawal
 from kit.redaction.terms import DATA_URI, Matcher
 
 log = logging.getLogger("cxkit.redaction")
@@ -31,15 +33,19 @@ def readable_text(path: Path) -> str:
         from pypdf import PdfReader
         return "\n".join(page.extract_text() or "" for page in PdfReader(path).pages)
     text = path.read_text(encoding="utf-8", errors="replace")
-    return DATA_URI.sub("", text) if "base64," in text else text
+    return html.unescape(DATA_URI.sub("", text) if "base64," in text else text)
 
 
-def places(path: Path, matcher: Matcher, ids: frozenset[str]) -> int:
-    """How often the terms, or the ids of withdrawn exhibits, appear in an export."""
+def places(path: Path, matcher: Matcher, gone: Withdrawal) -> int:
+    """How often the terms, or the titles and quotes of withdrawn exhibits, appear in an export.
+
+    A withdrawn exhibit's bare id is not counted: the workshop findings still list the votes it was
+    given (kept, as every vote is), under its id, without its title, picture or words.
+    """
     if not path.is_file():
         return 0
     text = readable_text(path)
-    return matcher.count(text) + sum(text.count(i) for i in ids)
+    return matcher.count(text) + sum(text.count(m) for m in gone.marks)
 
 
 def present(run_dir: Path) -> list[str]:
@@ -66,30 +72,41 @@ MAKERS: dict[str, Callable[[Path], Path]] = {
 }
 
 
-def remake(run_dir: Path, names: list[str], matcher: Matcher, ids: frozenset[str],
+def _make(name: str, run_dir: Path, say: Callable[[str], None]) -> bool:
+    """Make one export, trying twice: printing with a browser on a busy machine fails now and then."""
+    for attempt in (1, 2):
+        try:
+            MAKERS[name](run_dir)
+            return True
+        except Exception as exc:  # noqa: BLE001 - any failure leaves the export stale, never unredacted
+            say(f"could not make {name} again ({type(exc).__name__}: {exc})" + ("; trying once more" if attempt == 1
+                else f"; removed it: make it with {REMAKE}"))
+    return False
+
+
+def remake(run_dir: Path, names: list[str], matcher: Matcher, gone: Withdrawal,
            say: Callable[[str], None] = lambda _: None) -> tuple[list[str], list[str]]:
     """Make each export in ``names`` again; returns (made, stale). A stale export is removed.
 
     Each export is checked after it is made: one that still shows a term or a withdrawn exhibit
-    (something outside the kit's reach put it there) is removed too, never kept.
+    (something outside the kit's reach put it there) is removed too, never kept. report.pdf is
+    printed from report.html, so it is stale when that is.
     """
     made, stale = [], []
     for name in EXPORTS:
         if name not in names:
             continue
         path = run_dir / name
-        try:
-            MAKERS[name](run_dir)
-        except Exception as exc:  # noqa: BLE001 - any failure leaves the export stale, never unredacted
-            say(f"could not make {name} again ({type(exc).__name__}: {exc}); removed it: make it with {REMAKE}")
-            path.unlink(missing_ok=True)
+        if name == runfolder.REPORT_PDF and runfolder.REPORT_HTML in stale:
             stale.append(name)
             continue
-        left = places(path, matcher, ids)
-        if left:
+        if not _make(name, run_dir, say):
+            stale.append(name)
+        elif left := places(path, matcher, gone):
             say(f"{name} still shows {left} redacted place(s) after it was made again; removed it")
-            path.unlink(missing_ok=True)
             stale.append(name)
         else:
             made.append(name)
+    for name in stale:
+        (run_dir / name).unlink(missing_ok=True)
     return made, stale

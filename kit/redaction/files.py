@@ -188,9 +188,13 @@ def _strings(values: list[Any], matcher: Matcher) -> tuple[list[Any], int]:
     return out, total
 
 
+def _is_text(kind: pa.DataType) -> bool:
+    return bool(pa.types.is_string(kind) or pa.types.is_large_string(kind))
+
+
 def _may_match(column: pa.ChunkedArray, prefilter: str | None) -> bool:
     """Arrow's regex search (RE2, fast) says whether any row could match; True when it cannot tell."""
-    if prefilter is None or not pa.types.is_string(column.type) and not pa.types.is_large_string(column.type):
+    if prefilter is None or not _is_text(column.type):
         return True
     hits = pc.match_substring_regex(column, pattern=prefilter, ignore_case=True)
     return bool(pc.any(hits).as_py())
@@ -200,23 +204,23 @@ def _withdraw_rows(table: pa.Table, gone: Withdrawal) -> tuple[pa.Table, int]:
     """Rows keyed by a withdrawn exhibit dropped; links to one cleared."""
     if not gone:
         return table, 0
-    ids = pa.array(sorted(gone.ids), type=pa.string())
     total = 0
     for key in ROW_KEYS:
-        if key in table.column_names and pa.types.is_string(table.schema.field(key).type):
+        if key in table.column_names and _is_text(table.schema.field(key).type):
+            ids = pa.array(sorted(gone.ids), type=table.schema.field(key).type)
             mask = pc.fill_null(pc.is_in(table[key], value_set=ids), False)
             n = pc.sum(mask).as_py() or 0
             if n:
                 table = table.filter(pc.invert(mask))
                 total += n
     for col in LINK_COLUMNS:
-        if col in table.column_names and pa.types.is_string(table.schema.field(col).type):
+        if col in table.column_names and _is_text(table.schema.field(col).type):
             values = table[col].to_pylist()
             n = sum(v in gone.ids for v in values)
             if n:
                 i = table.column_names.index(col)
-                table = table.set_column(i, table.schema.field(i),
-                                         pa.array(["" if v in gone.ids else v for v in values], type=pa.string()))
+                fld = table.schema.field(i)
+                table = table.set_column(i, fld, pa.array(["" if v in gone.ids else v for v in values], type=fld.type))
                 total += n
     return table, total
 
@@ -230,8 +234,8 @@ def parquet_change(run_dir: Path, path: Path, matcher: Matcher, gone: Withdrawal
     table = pq.read_table(path)
     table, total = _withdraw_rows(table, gone)
     for i, fld in enumerate(table.schema):
-        texty = pa.types.is_string(fld.type) or pa.types.is_large_string(fld.type)
-        listy = pa.types.is_list(fld.type) and pa.types.is_string(fld.type.value_type)
+        texty = _is_text(fld.type)
+        listy = (pa.types.is_list(fld.type) or pa.types.is_large_list(fld.type)) and _is_text(fld.type.value_type)
         if not (texty or listy) or not matcher.active or not _may_match(table.column(i), prefilter):
             continue
         values, n = _strings(table.column(i).to_pylist(), matcher)

@@ -100,6 +100,7 @@ def _withdrawal(run_dir: Path, records: list[dict[str, Any]], wanted: tuple[str,
     media = {str(v) for r in chosen for k, v in (r.get("media") or {}).items() if k in MEDIA_KEYS and v}
     media |= {runfolder.chart_rel(r["id"], s) for r in chosen if r.get("kind") == "chart" for s in ("json", "png")}
     marks = {str(r.get(k)) for r in chosen for k in ("title", "quote") if len(str(r.get(k) or "")) >= MIN_MARK}
+    marks -= {str(r.get(k)) for r in records if r["id"] not in wanted for k in ("title", "quote")}   # shown by another
     return Withdrawal(frozenset(by_id) & frozenset(wanted), frozenset(media), frozenset(marks))
 
 
@@ -138,7 +139,7 @@ def plan(run_dir: Path, spec: Spec) -> Plan:
         path = runfolder.media_path(run_dir, rel)
         if path is not None:
             p.changes.append(files.removal(run_dir, path, "removed (withdrawn exhibit)"))
-    p.exports = {name: exports.places(run_dir / name, matcher, gone.ids) for name in exports.present(run_dir)}
+    p.exports = {name: exports.places(run_dir / name, matcher, gone) for name in exports.present(run_dir)}
     return p
 
 
@@ -173,7 +174,7 @@ def apply(p: Plan, *, remake_exports: bool = True, say: Callable[[str], None] = 
     stale = _chart_images(p.run_dir, p.changes, say)
     made: list[str] = []
     if remake_exports and not p.empty:
-        made, stale_exports = exports.remake(p.run_dir, list(p.exports), p.matcher, p.gone.ids, say)
+        made, stale_exports = exports.remake(p.run_dir, list(p.exports), p.matcher, p.gone, say)
         stale += stale_exports
     return made, stale
 
