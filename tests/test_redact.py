@@ -34,11 +34,11 @@ from kit.workshop.store import Workshop
 
 pytestmark = pytest.mark.browser          # the PDFs are printed by Chromium
 
-NAME = "Maryam"                                   # a customer's name: speaker of s01, and said in its clips
+NAME = "Golnaz"                                   # a customer's name: speaker of s01, and said in its clips
 NUMBER = "4821 3957"                              # a member number planted in a spoken line and an answer
 NUMBER_RX = re.compile(r"4\W{0,2}8\W{0,2}2\W{0,2}1\W{0,2}3\W{0,2}9\W{0,2}5\W{0,2}7")
 NAME_RX = re.compile(NAME, re.IGNORECASE)
-NAME_CLIP = "rec-s01-0156"                        # "Did you have your breakfast, Maryam?" (s01 160.3-164.0 s)
+NAME_CLIP = "rec-s01-0156"                        # "Did you have your breakfast, <name>?" (s01 160.3-164.0 s)
 NUMBER_CLIP = "rec-s04-0133"                      # the planted line is in this clip (s04 131-143 s)
 WITHDRAWN = "rec-s04-0229"                        # withdrawn in the last test, with its votes kept
 DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s]+")
@@ -66,31 +66,49 @@ def base_run(request: pytest.FixtureRequest) -> Path:
 
 
 # ---- planting ---------------------------------------------------------------------------------
+# The sample's customers appear by their participant ids (privacy.pseudonymize), so the test gives
+# the s01 customer a name back, the way a name the pseudonyms missed would stand in a run.
 
-def _plant_line(run: Path) -> None:
-    """The member number said in a line of s04 inside NUMBER_CLIP, and in that clip's quote."""
+BREAKFAST = re.compile(r"breakfast, [^?\"]+\?")
+
+
+def _plant_lines(run: Path) -> None:
+    """NAME as the s01 customer's speaker name and said in NAME_CLIP; NUMBER said in a line inside NUMBER_CLIP."""
     path = run / "data" / "utterances.parquet"
     lines = pd.read_parquet(path)
+    s01 = lines["recording_id"] == "s01"
+    lines.loc[s01 & (lines["role"] == "customer"), "speaker"] = NAME
+    said = s01 & lines["text"].str.contains(BREAKFAST.pattern, regex=True)
+    assert said.sum() == 1
+    lines.loc[said, "text"] = lines.loc[said, "text"].str.replace(BREAKFAST.pattern, f"breakfast, {NAME}?", regex=True)
     inside = lines.index[(lines["recording_id"] == "s04") & (lines["start_s"] >= 132) & (lines["end_s"] <= 142)]
     assert len(inside), "no s04 line inside 131-143 s to plant the number in"
     lines.loc[inside[0], "text"] = f"My member number is {NUMBER}, by the way."
     lines.to_parquet(path, index=False)
+    for moments in (run / "data" / "moments.parquet", run / "parts" / "moments-recordings.parquet"):
+        table = pd.read_parquet(moments)
+        table.loc[(table["source"] == "recording") & (table["ref"] == "s01"), "speaker"] = NAME
+        table["quote"] = table["quote"].str.replace(BREAKFAST.pattern, f"breakfast, {NAME}?", regex=True)
+        table.to_parquet(moments, index=False)
 
 
 def _plant_exhibits(run: Path) -> str:
-    """The number in NUMBER_CLIP's quote and in a survey quote (and its answer); returns that quote's id."""
+    """NAME in NAME_CLIP's quote, NUMBER in NUMBER_CLIP's and a survey quote's (and its answer); returns that id."""
     records = json.loads((run / "exhibits.json").read_text(encoding="utf-8"))
     quote = next(r for r in records if r["kind"] == "quote" and r["id"].startswith("survey-") and r.get("lang") == "en")
-    for r in records:
+
+    def edit(r: dict[str, object]) -> None:
+        if r["id"] == NAME_CLIP:
+            assert BREAKFAST.search(str(r["quote"]))
+            r["quote"] = BREAKFAST.sub(f"breakfast, {NAME}?", str(r["quote"]))
         if r["id"] in (NUMBER_CLIP, quote["id"]):
             r["quote"] = f"{r.get('quote') or ''} Member {NUMBER}."
-    (run / "exhibits.json").write_text(json.dumps(records, ensure_ascii=False, indent=1), encoding="utf-8")
-    for part in (run / "exhibits").glob("*.json"):
-        own = json.loads(part.read_text(encoding="utf-8"))
+
+    for path in [run / "exhibits.json", *(run / "exhibits").glob("*.json")]:
+        own = json.loads(path.read_text(encoding="utf-8"))
         for r in own:
-            if r["id"] in (NUMBER_CLIP, quote["id"]):
-                r["quote"] = next(x for x in records if x["id"] == r["id"])["quote"]
-        part.write_text(json.dumps(own, ensure_ascii=False, indent=1), encoding="utf-8")
+            edit(r)
+        path.write_text(json.dumps(own, ensure_ascii=False, indent=1), encoding="utf-8")
     comments = pd.read_parquet(run / "data" / "comments.parquet")
     response, field = quote["id"].removeprefix("survey-").rsplit("-", 1)
     hit = comments["comment_id"] == f"{response}:{field}"
@@ -123,7 +141,7 @@ def planted(base_run: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     _needs_chromium()
     run = tmp_path_factory.mktemp("redact") / "run"
     shutil.copytree(base_run, run, symlinks=True)
-    _plant_line(run)
+    _plant_lines(run)
     quote_id = _plant_exhibits(run)
     votes = _plant_workshop(run)
     done = cxkit("report", str(run))
@@ -171,8 +189,9 @@ def _texts(run: Path) -> dict[str, str]:
             found[path.relative_to(run).as_posix()] = html.unescape(DATA_URI.sub("", text))
     for path in sorted(run.rglob("*.pdf")):
         found[path.relative_to(run).as_posix()] = _squeeze("\n".join(p.extract_text() or "" for p in PdfReader(path).pages))
-    with sqlite3.connect(f"file:{run / 'workshop.sqlite'}?mode=ro", uri=True) as db:
-        found["workshop.sqlite notes"] = "\n".join(t for (t,) in db.execute("SELECT text FROM notes"))
+    if (run / "workshop.sqlite").is_file():
+        with sqlite3.connect(f"file:{run / 'workshop.sqlite'}?mode=ro", uri=True) as db:
+            found["workshop.sqlite notes"] = "\n".join(t for (t,) in db.execute("SELECT text FROM notes"))
     return found
 
 
@@ -222,7 +241,7 @@ def redacted(planted: dict[str, object]) -> dict[str, object]:
     run = planted["run"]
     assert isinstance(run, Path)
     before = _where(run)
-    lines = {NAME_CLIP: _line_in_clip(run, NAME_CLIP, re.compile("breakfast, Maryam")),
+    lines = {NAME_CLIP: _line_in_clip(run, NAME_CLIP, re.compile(f"breakfast, {NAME}")),
              NUMBER_CLIP: _line_in_clip(run, NUMBER_CLIP, re.compile("member number"))}
     prints = _fingerprint(run)
     dry = cxkit("redact", str(run), "--speaker", NAME, "--text", NUMBER, "--dry-run")
@@ -240,7 +259,7 @@ def test_the_planted_words_were_everywhere_before(redacted: dict[str, object]) -
                 "report.html", "gallery.html", "cards.pdf", "workshop.sqlite notes"):
         assert rel in before["name"] + before["number"], rel
     assert {"report.pdf", "cards.pdf", "gallery.html"} <= set(before["number"])
-    assert {"data/utterances.parquet", "notebooks/02_recordings.ipynb"} <= set(before["name"])
+    assert {"data/utterances.parquet", "parts/moments-recordings.parquet", "gallery.html"} <= set(before["name"])
 
 
 def test_a_dry_run_lists_the_files_and_writes_nothing(redacted: dict[str, object]) -> None:
@@ -249,7 +268,7 @@ def test_a_dry_run_lists_the_files_and_writes_nothing(redacted: dict[str, object
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert redacted["dry_kept"] is True
     listed = dict(re.findall(r"^\s+(\S+): (\d+) place", dry.stdout, re.MULTILINE))
-    assert int(listed["data/utterances.parquet"]) >= 40           # Maryam's lines as speaker, and her name said
+    assert int(listed["data/utterances.parquet"]) >= 40           # her lines as speaker, and her name said
     assert int(listed[f"media/{NAME_CLIP}.mp4"]) == 1
     assert int(listed[f"media/{NUMBER_CLIP}.mp4"]) == 1
     assert {"exhibits.json", "workshop.sqlite", "cards.pdf", "report.pdf"} <= set(listed)
