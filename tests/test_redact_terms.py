@@ -4,6 +4,7 @@ numbers, never inside a label or an embedded picture; and where in a clip a word
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pytest
 
@@ -91,3 +92,33 @@ def test_withdrawing_drops_records_ids_and_keys_but_keeps_chart_points() -> None
     nb = {"cells": [{"outputs": [{"text": ["A long title here\n"]}]}, {"outputs": [{"text": ["fine"]}]}]}
     out_nb, cleared = withdraw_notebook(nb, gone)
     assert cleared == 1 and out_nb["cells"][1]["outputs"] == [{"text": ["fine"]}]
+
+
+def test_a_tone_or_silence_covers_exactly_the_spans() -> None:
+    import numpy as np
+
+    from kit.evidence.bleep import TONE_HZ, cover
+    rate = 16000
+    speech = np.full((rate * 3, 2), 0.1, dtype=np.float32)
+    muted = speech.copy()
+    assert cover(muted, rate, [(1.0, 1.5)], mute=True) == 1
+    assert not muted[rate:rate * 3 // 2].any() and np.all(muted[:rate] == speech[:rate])
+    toned = speech.copy()
+    cover(toned, rate, [(1.0, 2.0)])
+    part = toned[rate:2 * rate, 0]
+    peak = np.fft.rfftfreq(len(part), 1 / rate)[np.argmax(np.abs(np.fft.rfft(part - part.mean())))]
+    assert abs(peak - TONE_HZ) < 2 and np.all(toned[2 * rate:] == speech[2 * rate:])
+
+
+def test_a_second_redaction_of_the_same_run_at_once_is_refused(tmp_path: Path) -> None:
+    import fcntl
+    import os
+
+    from kit.redaction import redact_run
+    fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        with pytest.raises(RedactionError, match="another redaction"):
+            redact_run(tmp_path, Spec(texts=("x",)))
+    finally:
+        os.close(fd)

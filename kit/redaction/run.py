@@ -12,9 +12,12 @@ never rewritten, so a second redaction with the same terms finds nothing and cha
 from __future__ import annotations
 
 import difflib
+import fcntl
 import getpass
+import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -206,15 +209,38 @@ def redact_run(run_dir: Path, spec: Spec, *, dry_run: bool = False, by: str | No
     """
     t0 = time.perf_counter()
     run_dir = Path(run_dir)
-    p = plan(run_dir, spec)
-    if dry_run or p.empty:
+    if dry_run:
+        p = plan(run_dir, spec)
         return Result(p, dry_run, seconds=time.perf_counter() - t0)
-    made, stale = apply(p, remake_exports=remake_exports, say=say)
-    seconds = time.perf_counter() - t0
-    item = entry(p, by or _user(), made, stale, seconds)
-    if write_manifest:
-        record(run_dir, item)
+    with _only_one(run_dir):
+        p = plan(run_dir, spec)
+        if p.empty:
+            return Result(p, dry_run, seconds=time.perf_counter() - t0)
+        made, stale = apply(p, remake_exports=remake_exports, say=say)
+        seconds = time.perf_counter() - t0
+        item = entry(p, by or _user(), made, stale, seconds)
+        if write_manifest:
+            record(run_dir, item)
     return Result(p, dry_run, made, stale, item, seconds)
+
+
+@contextmanager
+def _only_one(run_dir: Path) -> Iterator[None]:
+    """Hold the run folder (an flock on the folder itself: no file is added to it) while redacting it.
+
+    Two redactions of one run at once would each plan from the files the other is rewriting; the
+    second is refused at once and can simply be run again.
+    """
+    fd = os.open(run_dir, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RedactionError(f"another redaction of {run_dir} is running; run this one again when it "
+                                 "has finished") from None
+        yield
+    finally:
+        os.close(fd)                     # closing the folder drops the lock
 
 
 def _user() -> str:
