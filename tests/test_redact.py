@@ -387,3 +387,14 @@ def test_bad_input_exits_2_with_a_message(redacted: dict[str, object], args: tup
 def test_a_missing_run_exits_2(tmp_path: Path) -> None:
     done = cxkit("redact", str(tmp_path / "nowhere"), "--text", "x")
     assert done.returncode == 2 and "no run folder" in done.stderr
+
+
+def test_every_json_file_is_written_back_in_its_own_layout(base_run: Path) -> None:
+    """A rewritten file differs from its original only where a term was: each is re-written as its writer wrote it."""
+    from kit.redaction.run import _json_files
+    files = _json_files(base_run)
+    assert {"exhibits.json", "lenses.json", "notebooks/06_report.ipynb"} <= {p.relative_to(base_run).as_posix()
+                                                                              for p, _, _ in files}
+    for path, dump, _ in files:
+        text = path.read_text(encoding="utf-8")
+        assert dump(json.loads(text)) == text, path.name

@@ -155,13 +155,15 @@ def dump_compact(data: Any) -> str:
 
 
 def dump_plotly(data: Any) -> str:
-    """The layout of plotly's ``Figure.to_json`` (ASCII, no spaces), as chart files are written."""
-    return json.dumps(data, separators=(",", ":"))
+    """A chart file as ``Figure.to_json`` writes it (plotly's own writer: ``<``, ``>``, ``/`` escaped for
+    HTML), so a chart that is read and written back unchanged keeps every byte."""
+    from plotly.io.json import to_json_plotly
+    return str(to_json_plotly(data))
 
 
 def dump_notebook(data: Any) -> str:
-    """nbformat's own layout: one-space indent, sorted keys, a final newline."""
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    """The layout papermill writes an executed notebook in: one-space indent, sorted keys, no final newline."""
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True)
 
 
 def text_change(run_dir: Path, path: Path, matcher: Matcher) -> Change | None:
