@@ -13,6 +13,7 @@ paths to their media.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Callable
@@ -65,6 +66,21 @@ def _token(exhibit_id: str) -> re.Pattern[str]:
 
 def _rel(run_dir: Path, path: Path) -> str:
     return path.relative_to(run_dir).as_posix()
+
+
+def _replace(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` through a file beside it renamed into place: a page reading the run meanwhile
+    sees the old file or the new one, never half of one."""
+    tmp = path.with_name(f".{path.name}.redacting")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _text_writer(path: Path, text: str) -> Callable[[], None]:
+    return lambda: _replace(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 # ---- JSON --------------------------------------------------------------------------------------
@@ -140,8 +156,7 @@ def json_change(run_dir: Path, path: Path, matcher: Matcher, gone: Withdrawal,
     data, replaced = matcher.walk(data)
     if not withdrawn and not replaced:
         return None
-    new = dump(data)
-    return Change(_rel(run_dir, path), withdrawn + replaced, lambda: path.write_text(new, encoding="utf-8"))
+    return Change(_rel(run_dir, path), withdrawn + replaced, _text_writer(path, dump(data)))
 
 
 def dump_indented(data: Any) -> str:
@@ -172,7 +187,7 @@ def text_change(run_dir: Path, path: Path, matcher: Matcher) -> Change | None:
     new, n = matcher.sub(text)
     if not n:
         return None
-    return Change(_rel(run_dir, path), n, lambda: path.write_text(new, encoding="utf-8"))
+    return Change(_rel(run_dir, path), n, _text_writer(path, new))
 
 
 # ---- Parquet -----------------------------------------------------------------------------------
@@ -246,7 +261,7 @@ def parquet_change(run_dir: Path, path: Path, matcher: Matcher, gone: Withdrawal
             total += n
     if not total:
         return None
-    return Change(_rel(run_dir, path), total, lambda: pq.write_table(table, path))
+    return Change(_rel(run_dir, path), total, lambda: _replace(path, lambda tmp: pq.write_table(table, tmp)))
 
 
 # ---- the workshop store ------------------------------------------------------------------------
