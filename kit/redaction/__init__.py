@@ -6,7 +6,7 @@ exports again and records the redaction, its terms hashed, in the manifest. ``pr
 project.yaml's ``privacy.redact`` to a run the pipeline is building.
 """
 
-from kit.redaction.run import Plan, Result, plan, project_list, redact_run
+from kit.redaction.run import MANIFEST_KEY, Plan, Result, plan, project_list, redact_run
 from kit.redaction.terms import Matcher, RedactionError, Spec
 
-__all__ = ["Matcher", "Plan", "RedactionError", "Result", "Spec", "plan", "project_list", "redact_run"]
+__all__ = ["MANIFEST_KEY", "Matcher", "Plan", "RedactionError", "Result", "Spec", "plan", "project_list", "redact_run"]
