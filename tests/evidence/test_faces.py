@@ -13,7 +13,7 @@ from PIL import Image, ImageOps
 
 from kit.evidence.faces import blur_boxes, blur_faces_array, blur_faces_image, detect_faces
 
-# The only two photos with a visible face among the real samples, and where the face is
+# Two photos with one visible face among the real samples, and where the face is
 # (x0, y0, x1, y1 of the face itself, checked by eye).
 REAL_FACES = {"exif-samples/jpg/xmp/no_exif.jpg": (205, 20, 240, 67),           # three-quarter view
               "exif-samples/jpg/invalid/image01137.jpg": (15, 22, 42, 55)}      # frontal, 88x64 px
@@ -40,6 +40,14 @@ def test_finds_each_real_face_once_either_way_round(shared_data: Path, name: str
         x0, x1 = frame.shape[1] - x1, frame.shape[1] - x0
     boxes = detect_faces(frame)
     assert len(boxes) == 1 and covers(boxes[0], (x0, y0, x1, y1)), boxes
+
+
+def test_finds_the_faces_the_cascades_missed(shared_data: Path) -> None:
+    """Two more real photos hold faces: a laughing child among adults, and a face cut by the top edge."""
+    child = detect_faces(rgb(shared_data / "exif-samples/jpg/invalid/image00971.jpg"))
+    assert any(covers(b, (505, 55, 550, 110)) for b in child), child
+    cut = detect_faces(rgb(shared_data / "exif-samples/jpg/invalid/image01088.jpg"))
+    assert any(covers(b, (275, 0, 325, 35)) for b in cut), cut
 
 
 def test_no_face_found_in_the_face_free_samples(shared_data: Path) -> None:
