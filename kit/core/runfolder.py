@@ -208,6 +208,12 @@ def read_counts(run_dir: str | Path) -> dict[str, dict[str, int]]:
 
 # ---- tables -----------------------------------------------------------------------------------
 
+def table_files(run_dir: str | Path) -> list[Path]:
+    """Every Parquet table of the run: the tables in ``data/``, then the steps' parts in ``parts/``."""
+    run_dir = Path(run_dir)
+    return sorted((run_dir / DATA).glob("*.parquet")) + sorted((run_dir / MOMENT_PARTS).glob("*.parquet"))
+
+
 def table_rel(table: str) -> str:
     """How a record names a table of the run: ``data/<table>.parquet``."""
     return f"{DATA}/{table}.parquet"

@@ -57,6 +57,16 @@ def plain(text: Any) -> str:
     return html.escape(str(text))
 
 
+def escaped_forms(text: str) -> list[str]:
+    """The ways markup may write ``text`` other than as it is (``&amp;``, ``&#x27;``, ``&#39;``).
+
+    For finding a customer's words again in HTML already written (an executed notebook's outputs):
+    searching for ``text`` alone would miss them wherever they were escaped.
+    """
+    forms = {html.escape(text, quote=True), html.escape(text, quote=False), text.replace("'", "&#39;")}
+    return sorted(f for f in forms if f != text)
+
+
 def _finalize(value: Any) -> Any:
     """Every value a template writes, escaped as ``plain`` escapes it; rendered markup stays as it is."""
     if hasattr(value, "__html__"):

@@ -128,7 +128,7 @@ def plan(run_dir: Path, spec: Spec) -> Plan:
     p = Plan(run_dir, spec, matcher, gone)
     p.clips = audio.spoken_terms(run_dir, records, matcher, gone.ids)
     prefilter = matcher.prefilter()
-    tables = sorted((run_dir / runfolder.DATA).glob("*.parquet")) + sorted((run_dir / runfolder.MOMENT_PARTS).glob("*.parquet"))
+    tables = runfolder.table_files(run_dir)
     found = [files.parquet_change(run_dir, t, matcher, gone, prefilter) for t in tables]
     chart_files = {runfolder.chart_rel(i) for i in gone.ids}
     found += [files.json_change(run_dir, path, matcher, gone, dump, kind) for path, dump, kind in _json_files(run_dir)

@@ -13,13 +13,13 @@ redaction with the same terms finds nothing (and "redacted" can itself be a term
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from kit.core.errors import KitError
+from kit.core.templates import escaped_forms
 
 TEXT_LABEL = "[redacted]"          # a word or a pattern removed after the fact
 NAME_LABEL = "[name]"              # a speaker's name, as a speaker and as a word
@@ -101,12 +101,6 @@ def _word_pattern(term: str) -> str:
     return rf"(?<!\w){body}(?!\w)"
 
 
-def _escaped_forms(term: str) -> list[str]:
-    """The term as HTML writes it (``&amp;``, ``&#x27;``): executed notebooks keep text in HTML outputs."""
-    forms = {html.escape(term, quote=True), html.escape(term, quote=False), term.replace("'", "&#39;")}
-    return sorted(f for f in forms if f != term)
-
-
 @dataclass
 class Matcher:
     """Finds and replaces the terms of a ``Spec`` in text; one compiled regex per label."""
@@ -118,10 +112,10 @@ class Matcher:
     def build(cls, spec: Spec) -> Matcher:
         rules: list[tuple[re.Pattern[str], str]] = []
         names = [_word_pattern(s) for s in spec.speakers]
-        names += [re.escape(f) for s in spec.speakers for f in _escaped_forms(s)]
+        names += [re.escape(f) for s in spec.speakers for f in escaped_forms(s)]
         if names:
             rules.append((re.compile("|".join(names), re.IGNORECASE), NAME_LABEL))
-        words = [_word_pattern(t) for t in spec.texts] + [re.escape(f) for t in spec.texts for f in _escaped_forms(t)]
+        words = [_word_pattern(t) for t in spec.texts] + [re.escape(f) for t in spec.texts for f in escaped_forms(t)]
         for p in spec.patterns:
             try:
                 re.compile(p)
