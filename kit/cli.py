@@ -43,10 +43,10 @@ def run(project: Annotated[Path, typer.Argument(help="project folder holding pro
                          typer.Option("-p", "--param", help="notebook parameter KEY=VALUE (repeatable)")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", help="no per-cell progress bars")] = False) -> None:
     """Validate the project, then run the whole pipeline into a new run folder."""
-    from kit import pipeline, redaction
+    from kit import pipeline
     from kit.core import runfolder
     final = pipeline.run(project, out_dir, run_id, _params(param or []), progress=not quiet,
-                         say=lambda m: out.print(m), redact=redaction.project_list)
+                         say=lambda m: out.print(m))
     out.print(f"Run finished: {final}")
     out.print(f"  report:  {final / runfolder.REPORT_HTML}\n  gallery: {final / runfolder.GALLERY_HTML}")
     out.print("  serve it: cxkit serve")

@@ -17,6 +17,7 @@ from kit.core.errors import KitError, PipelineError, ProjectError
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
 from kit.exports import gallery_file
+from kit.redaction import project_list
 from kit.validate import validate_project
 
 
@@ -43,16 +44,12 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> N
                            "argument and the output folder with --out")
 
 
-# Redacts project.yaml's ``privacy.redact`` words from a run being built and returns the manifest's
-# record of it: ``kit.redaction.project_list``, which sits beside this module and is handed in by the
-# caller (``cxkit run``), as the layers of kit/ keep siblings apart.
-Redactor = Callable[..., dict[str, Any] | None]
 REDACTIONS = "redactions"        # the manifest's list of redactions (kit.redaction.MANIFEST_KEY)
 
 
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
-        say: Callable[[str], None] = print, redact: Redactor | None = None) -> Path:
+        say: Callable[[str], None] = print) -> Path:
     """Validate, run every notebook into a new run folder, publish it; returns its path.
 
     Everything that can refuse the run (the project, the parameters, an output folder that cannot
@@ -63,10 +60,6 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     report = validate_project(project_dir)
     report.raise_if_blocking()
     listed = list(report.project.privacy.redact) if report.project else []
-    if listed and redact is None:
-        raise ProjectError(f"project.yaml lists {len(listed)} word(s) under privacy.redact, but this run was "
-                           "started without a redactor; start it with `cxkit run`, or pass "
-                           "redact=kit.redaction.project_list to kit.pipeline.run")
     notebooks = pipeline_notebooks()
     declared = declared_parameters(notebooks)
     check_parameters(parameters or {}, declared)
@@ -87,7 +80,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
             "versions": runs.versions(), "steps": [],
         }
         runs.start_partial(partial, manifest)
-        listed_redact = (lambda run_dir: redact(run_dir, listed, say=say)) if listed and redact else None
+        listed_redact = (lambda run_dir: project_list(run_dir, listed, say=say)) if listed else None
         _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)
         return runs.publish(partial, out_dir, run_id)
 
@@ -137,5 +130,6 @@ def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[s
     export.report_html(partial)
     gallery_file.gallery_html(partial)
     manifest["rows"] = runfolder.read_counts(partial)
+    manifest.update(runs.evidence_account(partial))
     manifest.update(status="succeeded", finished=runs.now())
     runs.write_manifest(partial, manifest)
