@@ -16,11 +16,17 @@ import pandas as pd
 from kit.analysis import scores
 
 
+COLUMNS = ["channel", "contacts", "inbound", "outbound", "customers", "purchases", "purchase_share", "complaints",
+           "responses", "nps", "csat", "ces", "too_few", "cost", "cost_per_contact", "cost_per_purchase", "posts",
+           "post_sentiment"]
+
+
 def scorecard(channel_contacts: pd.DataFrame, responses: pd.DataFrame, comments: pd.DataFrame,
               channels: list[str], min_n: int) -> pd.DataFrame:
     """One row per channel (project.yaml order): volume, purchases, satisfaction, effort, cost, social posts."""
     cc = channel_contacts.set_index("channel") if len(channel_contacts) else pd.DataFrame()
-    survey = scores.by_group(responses, "channel", min_n).set_index("channel") if len(responses) else pd.DataFrame()
+    by_channel = scores.by_group(responses, "channel", min_n) if len(responses) else pd.DataFrame()
+    survey = by_channel.set_index("channel") if len(by_channel) else pd.DataFrame()   # no channel column: no rows
     posts = comments[comments["field"] == "social_post"] if len(comments) else comments
     total_purchases = float(cc["purchases"].sum()) if len(cc) else 0.0
     names = [c for c in channels if c in cc.index or c in survey.index]
@@ -47,7 +53,7 @@ def scorecard(channel_contacts: pd.DataFrame, responses: pd.DataFrame, comments:
                "posts": len(posts) if ch == "social" else 0,
                "post_sentiment": float(posts["sentiment"].mean()) if ch == "social" and len(posts) else math.nan}
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=COLUMNS)          # no channel at all: no rows, but every column
 
 
 def _best(table: pd.DataFrame, col: str, lowest: bool = False, enough: bool = False) -> str | None:

@@ -204,7 +204,7 @@ class NegativeResult:
     """Every view the step made; figures are keyed by their exhibit id (``kit.core.exhibits``)."""
 
     inputs: Inputs
-    figures: dict[str, go.Figure]
+    figures: dict[str, go.Figure]       # the waterfall only with a contact log
     exhibits: list[Exhibit]
     waterfall: list[Exhibit]            # the waterfall chart and the overload metric
     overload: dict[str, float]          # kit.analysis.overload.overload_summary
@@ -221,7 +221,8 @@ class NegativeResult:
 def run(step: Step, tolerance_per_week: float = 14) -> NegativeResult:
     """Every view of the negative experiences, stored as chart exhibits, the ranking written, the step finished."""
     inp = load_inputs(step)             # the contact log is aggregated by DuckDB, never loaded whole
-    water_fig, made, overload = waterfall(step, inp, tolerance_per_week)
+    # The waterfall needs a contact log; without one there is nothing to say about overload
+    water_fig, made, overload = waterfall(step, inp, tolerance_per_week) if len(inp.customers) else (None, [], {})
     journey_fig, journey_ex, journey_table = journey_view(step, inp)
     pain_fig, pain_ex, matrix, obs = pain_view(step, inp)
     wall_fig, wall_ex, quotes = wall_view(step, inp)
@@ -229,7 +230,8 @@ def run(step: Step, tolerance_per_week: float = 14) -> NegativeResult:
     exhibits = made + [journey_ex, pain_ex, wall_ex, card_ex]
     ranked_fig, ranked_ex, ranked = ranking(step, inp, obs, overload, tolerance_per_week, exhibits)
     exhibits.append(ranked_ex)
-    figures = {WATERFALL_ID: water_fig, JOURNEY_ID: journey_fig, PAIN_ID: pain_fig, WALL_ID: wall_fig,
-               SCORECARD_ID: card_fig, RANKED_ID: ranked_fig}
+    drawn = {WATERFALL_ID: water_fig, JOURNEY_ID: journey_fig, PAIN_ID: pain_fig, WALL_ID: wall_fig,
+             SCORECARD_ID: card_fig, RANKED_ID: ranked_fig}
+    figures = {key: fig for key, fig in drawn.items() if fig is not None}
     return NegativeResult(inp, figures, exhibits, made, overload, journey_table, matrix, obs, quotes, card, ans, ranked,
                           step.finish(exhibits))

@@ -167,9 +167,12 @@ def run(step: Step, min_group_size: int = 0, *, png: bool = True) -> SurveyResul
     drivers = key_drivers(comments, responses, themes, min_n)
     figures = {key: charts.distribution(scores.distribution(responses, score), score)
                for score, key in DISTRIBUTIONS.items()}
-    figures[NPS_STAGE] = charts.score_by_group(groups["stage"], "stage", "nps", p.journey.ideal)
-    figures[NPS_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "nps")
-    figures[CSAT_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "csat")
+    # A chart per group only where the surveys map that group (a survey without a channel column has no channels)
+    if len(groups["stage"]):
+        figures[NPS_STAGE] = charts.score_by_group(groups["stage"], "stage", "nps", p.journey.ideal)
+    if len(groups["channel"]):
+        figures[NPS_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "nps")
+        figures[CSAT_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "csat")
     figures[NPS_TREND] = charts.nps_trend(weekly, freq_word="week")
     figures[NPS_TREND_MONTH] = charts.nps_trend(monthly, freq_word="month")
     if len(groups["segment"]):

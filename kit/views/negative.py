@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from kit.analysis.scorecard import answers_text
-from kit.core.exhibits import gallery_link
+from kit.core.exhibits import WATERFALL_ID, gallery_link
 from kit.core.templates import render
 from kit.steps.negative import NegativeResult
 
@@ -35,6 +35,15 @@ def inputs(result: NegativeResult) -> str:
     i = result.inputs
     return (f"{len(i.customers):,} customers in the contact log, {len(i.responses):,} answers, "
             f"{len(i.moments):,} moments, {len(i.records):,} exhibits from earlier steps")
+
+
+def waterfall(result: NegativeResult) -> list[str]:
+    """Show the paper waterfall; its findings as sentences (or why there is none: it needs a contact log)."""
+    fig = result.figures.get(WATERFALL_ID)
+    if fig is None:
+        return ["No contact log in project.yaml (contacts:), so there is no waterfall of messages per week."]
+    fig.show()
+    return [e.caption for e in result.waterfall]
 
 
 def scorecard_text(result: NegativeResult) -> str:

@@ -142,3 +142,27 @@ def test_recordings_run_reads_the_project_and_writes_tables_moments_and_charts(
     assert recording_views.summary(res, res.recordings)["recording"].tolist() == ["s01", "s02", "s04"]
     moments = pd.read_parquet(runfolder.moment_part_path(tmp_path / "run", "recordings"))
     assert moments["moment_id"].tolist() == res.moments["moment_id"].tolist()
+
+
+def test_survey_and_negative_runs_without_a_channel_column_or_a_contact_log(
+        project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both are optional in project.yaml: the charts that need them are left out, every other view is made."""
+    bare = tmp_path / "bare"
+    shutil.copytree(project, bare)
+    yaml = bare / "project.yaml"
+    text = yaml.read_text(encoding="utf-8")
+    assert "      channel: Channel\n" in text and "\ncontacts: contacts.csv\n" in text
+    yaml.write_text(text.replace("      channel: Channel\n", "").replace("\ncontacts: contacts.csv\n", "\n"),
+                    encoding="utf-8")
+    monkeypatch.setenv("CXKIT_NO_PNG", "1")
+    run = tmp_path / "run"
+    ingest.run(open_step("ingest", bare, run))
+    scored = survey.run(open_step("survey", bare, run), png=False)
+    assert survey.NPS_CHANNEL not in scored.figures and survey.CSAT_CHANNEL not in scored.figures
+    assert survey.NPS_STAGE in scored.figures and scored.groups["channel"].empty
+    res = negative.run(open_step("negative", bare, run), 14)
+    assert set(res.figures) == {ex.JOURNEY_ID, ex.PAIN_ID, ex.WALL_ID, ex.SCORECARD_ID, ex.RANKED_ID}
+    assert res.waterfall == [] and res.overload == {}
+    assert ex.WATERFALL_ID not in [e.id for e in res.exhibits] and len(res.ranked) >= 1
+    assert negative_views.waterfall(res) == ["No contact log in project.yaml (contacts:), so there is no waterfall "
+                                             "of messages per week."]
