@@ -113,7 +113,7 @@ def test_recall_set_labels_sit_on_the_pasted_faces(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(fr, "_tile", lambda name: tile.copy())
     monkeypatch.setattr(fr, "FACES", {"stand-in": (60, 50, 140, 150)})
     checked = 0
-    for i in range(12):
+    for i in range(8):
         rgb, faces = fr.scene(i)
         for face in faces:
             x, y, w, h = face.box
@@ -122,4 +122,4 @@ def test_recall_set_labels_sit_on_the_pasted_faces(monkeypatch: pytest.MonkeyPat
             r, g, _ = rgb[y + h // 2, x + w // 2].astype(int)
             assert r > 2 * g, (i, face, r, g)
             checked += 1
-    assert checked >= 10
+    assert checked >= 8
