@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from PIL import Image
+from PIL import Image, ImageOps
 
 import kit.evidence.photos
 import kit.views.photos
@@ -139,8 +139,24 @@ def test_faces_are_blurred_in_published_copies(shared_data: Path, tmp_path: Path
     assert res.photos["faces_blurred"].tolist() == [1, 1]
     assert [e.evidence["faces_blurred"] for e in res.exhibits] == [1, 1]
     for rec in res.photos.itertuples():
+        with Image.open(project / rec.file) as img:
+            original = np.asarray(ImageOps.exif_transpose(img).convert("RGB"))
         with Image.open(run_dir / rec.display) as img:
-            assert detect_faces(np.asarray(img)) == []
+            published = np.asarray(img.convert("RGB"))
+        assert published.shape == original.shape                              # both small: published as they are
+        boxes = detect_faces(original)
+        assert len(boxes) == 1
+        # A detector may still find a head where a face was blurred (CenterFace does, as it should);
+        # what must be gone is the face's detail: eyes, mouth, the edges a person recognises
+        for x, y, w, h in boxes:
+            before, after = (_detail(a[y:y + h, x:x + w]) for a in (original, published))
+            assert after < 0.1 * before, (rec.file, before, after)
+
+
+def _detail(patch: np.ndarray) -> float:
+    """How much fine detail a patch holds: the variance of its grey Laplacian."""
+    import cv2
+    return float(cv2.Laplacian(cv2.cvtColor(patch, cv2.COLOR_RGB2GRAY), cv2.CV_64F).var())
 
 
 def colours_published(run_dir: Path) -> list[tuple[int, ...]]:
