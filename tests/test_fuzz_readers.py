@@ -284,8 +284,10 @@ def test_social_posts_broken_anywhere(generic: Project, data: bytes) -> None:
 # ---- recordings: markers and transcripts -------------------------------------------------------
 
 def recording_context(project: Project, rejects: RejectLog) -> recordings_step._Context:
+    from kit.evidence import pseudonyms
     return recordings_step._Context(project.root, project.root, ["Researcher"], False, False, True, rejects,
-                                    project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts))
+                                    project.journey.stages, project.channels, lambda texts, langs: [0.0] * len(texts),
+                                    pseudonyms.build(interviewers=["Researcher"]))
 
 
 @FUZZ
