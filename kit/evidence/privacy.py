@@ -6,6 +6,9 @@ What is found, and by what:
 - IBANs (Iranian Sheba numbers included), by ``stdnum.iban`` and the ISO 7064 mod 97-10 check;
 - payment cards (13-19 digits), by the Luhn check of ``stdnum.luhn``;
 - Iranian national ids (10 digits), by their own check digit;
+- postal codes and street addresses (UK postcodes by their layout; Iranian, US and German codes
+  and Iranian addresses only next to a context word such as "zip", "PLZ", "کد پستی", "آدرس"), by
+  ``kit.evidence.addresses``, whose docstring says what is and is not caught;
 - phone numbers of 8 digits or more, by ``phonenumbers``: a number written with its country code
   (``+98 …``, ``0044 …``) needs only a possible length for that country; a number written the
   national way (``0912 …``, ``(212) 555-0123``, ``020 7946 0958``) must be a valid number of one
@@ -29,6 +32,7 @@ from stdnum import iban, luhn
 from stdnum.iso7064 import mod_97_10
 
 from kit.core.text import ascii_digits_text
+from kit.evidence import addresses
 
 # Where a number written without its country code may be from: the kit's Persian projects, then the
 # English-speaking and European numbers its English projects meet. Tried in this order, fastest first.
@@ -195,8 +199,9 @@ def _phones(text: str) -> Iterator[tuple[int, int]]:
 def _spans(text: str) -> list[tuple[int, int, str]]:
     """Labelled spans of personal data in ``text`` (ASCII digits), each kind searched where no earlier kind was found.
 
-    Order matters: IBANs, cards and national ids are checked before the looser phone search, so a
-    card number is labelled as a card and not as a phone.
+    Order matters: postal codes and addresses come first, so a postal code after "کد پستی" is not
+    taken for a national id; IBANs, cards and national ids are checked before the looser phone
+    search, so a card number is labelled as a card and not as a phone.
     """
     spans: list[tuple[int, int, str]] = []
     work = text
@@ -211,6 +216,9 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     if "@" in work:
         keep([m.span() for m in EMAIL.finditer(work)], "[email]")
     digits = sum(map(work.count, "0123456789"))       # each search runs only where there are digits enough for it
+    if digits:
+        for start, end, label in addresses.find(work):
+            keep([(start, end)], label)
     if digits >= 12:
         ibans = [(m, _longest_valid(work, m.start(), m.end(), iban_ok)) for m in IBAN.finditer(work)]
         keep([s for _, s in ibans if s], "[iban]")
@@ -227,7 +235,7 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
 
 
 def redact_pii(text: str) -> str:
-    """Replace e-mail addresses, IBANs, payment cards, national ids and phone numbers with labels."""
+    """Replace e-mail addresses, postal codes, addresses, IBANs, cards, national ids and phone numbers with labels."""
     if not text:
         return text
     spans = _spans(ascii_digits_text(text))

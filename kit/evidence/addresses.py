@@ -1,0 +1,163 @@
+"""Postal codes and street addresses in free text, for ``privacy.redact_pii``.
+
+What is found (the text has ASCII digits here; ``redact_pii`` has converted Persian ones):
+
+- UK postcodes anywhere, by their layout (``SW1A 1AA``, ``M1 1AE``) written in capitals, with an
+  outward code from a real postcode area, so a product code such as ``PS5 1TB`` stays; after a
+  context word in any case (``postcode: sw1a 1aa``);
+- Iranian postal codes (10 digits, often ``12345-67890``), US ZIP and ZIP+4 codes and German PLZ
+  (5 digits) only right after a context word: "zip", "ZIP code", "postal code", "post code",
+  "postcode", "PLZ", "Postleitzahl", "کد پستی" / "کدپستی"; and a US ZIP after "City, ST";
+- English street addresses: a house number, up to four capitalised words (or ``5th``) and a
+  street type (Street, St, Road, Rd, Avenue, Ave, Lane, Ln, Drive, Boulevard, Way, Court, Place,
+  Close, ...), with a flat, apartment, suite or unit before or after; German ones written
+  ``Hauptstraße 5`` / ``Musterstr. 12`` / ``Kiefernweg 3a``, and a 5-digit code right after either
+  when a capitalised place name follows it (``Hauptstraße 5, 10115 Berlin``);
+- Iranian addresses after "آدرس" / "ادرس" / "نشانی": the city or district words before the first
+  part, then the chain of parts (خیابان، کوچه، بلوار، میدان، پلاک، واحد، طبقه، بلوک ...) each with
+  its name or number, up to the last part; what follows it ("... پلاک ۵ است ولی بسته نرسید") stays.
+
+What is not: an English address whose street is written in small letters or has no street type
+("12 baker street", "Flat 3, The Old Mill"), an English or German address with no house number, a
+Persian address with no "آدرس"/"نشانی" before it or none of the parts above, a 5-digit or
+10-digit postal code with no context word (it cannot be told from an order number or an amount),
+a context word after the code ("10115 is my PLZ"), and city names on their own.
+
+Every search but the UK postcode one runs only where a cheap test finds a context word or a street
+word, so the million answers of a survey pay almost nothing for it.
+"""
+
+from __future__ import annotations
+
+import re
+
+POSTAL_LABEL = "[postal-code]"
+ADDRESS_LABEL = "[address]"
+
+# The postcode areas of the UK (the letters before the first digit), so a look-alike code is not taken.
+UK_AREAS = frozenset(
+    "AB AL B BA BB BD BH BL BN BR BS BT CA CB CF CH CM CO CR CT CV CW DA DD DE DG DH DL DN DT DY E EC EH EN EX "
+    "FK FY G GL GU HA HD HG HP HR HS HU HX IG IP IV JE GY IM KA KT KW KY L LA LD LE LL LN LS LU M ME MK ML N NE "
+    "NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ "
+    "TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE".split())
+_UK = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
+UK_POSTCODE = re.compile(rf"(?<![A-Za-z\d]){_UK}(?![A-Za-z\d])")
+UK_AREA = re.compile(r"[A-Z]+")
+
+# A context word, a few words at most with no digit and no sentence end, then the code.
+POSTAL_WORD = re.compile(r"\b(?:zip(?:[ -]?code)?|post(?:al)?[ -]?code|postcode|plz|postleitzahl)\b"
+                         r"|[کك][دذ][\s\u200c]*پست[یي]", re.IGNORECASE)
+POSTAL_AFTER_WORD = re.compile(rf"[^\d\n.!?؟]{{0,24}}?(?<![A-Za-z\d])(\d{{5}}[ -]?\d{{5}}|\d{{5}}(?:-\d{{4}})?|{_UK})"
+                               r"(?![A-Za-z\d]|[ -]\d)", re.IGNORECASE)
+US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
+             "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
+# ", NY 10001" after a place name (the letter before the comma is checked apart: the search starts at a comma, fast)
+CITY_STATE_ZIP = re.compile(rf", ?(?:{'|'.join(US_STATES)}) (\d{{5}}(?:-\d{{4}})?)(?![\d-])")
+
+# English street addresses. The words must be capitalised: "I paid 5 euros on the way" is no address.
+STREET_TYPES = ("Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|"
+                "Close|Crescent|Square|Sq|Parkway|Pkwy|Highway|Hwy|Gardens|Mews|Grove")
+_UNIT = r"(?:Apt|Apartment|Flat|Suite|Unit)\.?\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?"
+_NAME = r"(?:[A-Z][\w'’-]*|\d{1,3}(?:st|nd|rd|th))"
+ENGLISH_ADDRESS = re.compile(
+    rf"(?<![\w.,/$£€#-])\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?,?\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+"
+    rf"(?:{STREET_TYPES})\b\.?(?:,?\s*(?:{_UNIT}|#\s*\d{{1,5}}))?")
+GERMAN_ADDRESS = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|allee|gasse|platz)\s*\d{1,4}[a-z]?\b")
+# A German or American code right after an address: "Hauptstraße 5, 10115 Berlin".
+CODE_AFTER_ADDRESS = re.compile(r",?\s*(\d{5}(?:-\d{4})?)(?=\s+[A-ZÄÖÜ][a-zäöüß])")
+UNIT_BEFORE = re.compile(rf"{_UNIT},?\s+$")
+GERMAN_HINTS = ("str", "weg", "allee", "gasse", "platz")
+
+# Persian addresses: the word that starts one, its parts, and the words that end one.
+ADDRESS_WORD_FA = re.compile(r"(?:آدرس|ادرس|نشانی)(?:[\u200c ]?(?:م|ام|من|ما|مون|شون|ش))?(?![\w])\s*:?")
+NUMBERED_PARTS = {"پلاک", "پ", "واحد", "طبقه", "بلوک", "ورودی", "زنگ"}
+NAMED_PARTS = {"خیابان", "خیابون", "خ", "کوچه", "ک", "بلوار", "میدان", "بزرگراه", "جاده", "محله", "شهرک", "کوی",
+               "برج", "ساختمان", "مجتمع", "نبش", "جنب", "روبروی", "روبه‌روی", "انتهای", "بن‌بست", "بنبست", "کوچهٔ",
+               "منطقه", "فاز"}
+ORDINALS = {"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم", "همکف", "زیرزمین", "یک",
+            "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "شمالی", "جنوبی", "شرقی", "غربی"}
+ENDS = {"است", "هست", "بود", "و", "ولی", "اما", "که", "را", "رو", "لطفا", "لطفاً", "بفرستید", "ارسال", "بیاورید",
+        "نرسید", "رسید", "تحویل", "می‌باشد", "میباشد", "هستش", "ه"}
+FA_TOKEN = re.compile(r"[،,]|[^\s،,]+")
+STOP = ".!?؟\n;؛"
+NUMBER = re.compile(r"\d{1,5}(?:[/-]\d{1,4})?[A-Za-z]?")
+LEAD_MAX = 4            # words before the first part: city, district
+NAME_MAX = 3            # words of a street's name
+# Plain substring tests, far cheaper than a search with a pattern: only a text holding one is searched further.
+CONTEXT_HINTS = ("zip", "post", "plz", "پست", "آدرس", "ادرس", "نشانی")
+
+
+def _part(word: str) -> str:
+    """"numbered", "named" or "" for a Persian address word (a trailing "." of an abbreviation is dropped)."""
+    w = word.rstrip(".:")
+    return "numbered" if w in NUMBERED_PARTS else "named" if w in NAMED_PARTS else ""
+
+
+def _persian_address(text: str, start: int) -> tuple[int, int] | None:
+    """The address after an "آدرس"/"نشانی" ending at ``start``: up to the last of its parts, with its name or number."""
+    stop = min((i for i in (text.find(c, start) for c in STOP) if i >= 0), default=len(text))
+    tokens = [(m.group(), m.start(), m.end()) for m in FA_TOKEN.finditer(text, start, stop)]
+    end, lead, i, seen_part = None, 0, 0, False
+    while i < len(tokens):
+        word, _, w_end = tokens[i]
+        kind = _part(word)
+        if word in "،,":
+            i += 1
+            continue
+        if not kind:
+            if seen_part or lead >= LEAD_MAX or word in ENDS or NUMBER.fullmatch(word):
+                break
+            lead += 1                      # a city or district name before the first part
+            i += 1
+            continue
+        seen_part, end, i = True, w_end, i + 1
+        if kind == "numbered":
+            if i < len(tokens) and (NUMBER.fullmatch(tokens[i][0].rstrip(".")) or tokens[i][0] in ORDINALS):
+                end, i = tokens[i][2], i + 1
+            continue
+        taken = 0
+        while i < len(tokens) and taken < NAME_MAX:
+            name = tokens[i][0]
+            if name in "،," or _part(name) or name in ENDS:
+                break
+            end, i, taken = tokens[i][2], i + 1, taken + 1
+    if end is None:
+        return None
+    return start, end
+
+
+def find(text: str) -> list[tuple[int, int, str]]:
+    """Labelled spans of postal codes and addresses in ``text`` (ASCII digits), none overlapping another."""
+    spans: list[tuple[int, int, str]] = []
+
+    def add(start: int, end: int, label: str) -> None:
+        if all(end <= s or start >= e for s, e, _ in spans):
+            spans.append((start, end, label))
+
+    low = text.lower()
+    if any(hint in low for hint in CONTEXT_HINTS):
+        for word in POSTAL_WORD.finditer(text):
+            m = POSTAL_AFTER_WORD.match(text, word.end())
+            if m:
+                add(*m.span(1), POSTAL_LABEL)
+        for word in ADDRESS_WORD_FA.finditer(text):
+            found = _persian_address(text, word.end())
+            if found:
+                lo = found[0] + len(text[found[0]:found[1]]) - len(text[found[0]:found[1]].lstrip())
+                add(lo, found[1], ADDRESS_LABEL)
+    for m in UK_POSTCODE.finditer(text):
+        area = UK_AREA.match(m.group())
+        if area and area.group() in UK_AREAS:
+            add(*m.span(), POSTAL_LABEL)
+    if "," in text:
+        for m in CITY_STATE_ZIP.finditer(text):
+            if text[m.start() - 1:m.start()].isalpha():
+                add(*m.span(1), POSTAL_LABEL)
+    patterns = [ENGLISH_ADDRESS] + ([GERMAN_ADDRESS] if any(hint in low for hint in GERMAN_HINTS) else [])
+    for pattern in patterns:
+        for m in pattern.finditer(text):
+            unit = UNIT_BEFORE.search(text, max(0, m.start() - 20), m.start())
+            add(unit.start() if unit else m.start(), m.end(), ADDRESS_LABEL)
+            if code := CODE_AFTER_ADDRESS.match(text, m.end()):
+                add(*code.span(1), POSTAL_LABEL)
+    return sorted(spans)
