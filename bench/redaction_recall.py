@@ -8,16 +8,22 @@ one, so the truth needs no judgement:
   landlines) in the national and international ways people write them (spaces, dashes, dots,
   slashes, brackets, ``+``/``00``, ``(0)``); payment cards (Iranian and international prefixes,
   Luhn-valid); IBANs (Iranian Sheba, British, German); Iranian national ids;
+- postal codes (Iranian after "کد پستی"/"postal code", UK postcodes, US ZIP and ZIP+4, German PLZ after
+  their context words) and street addresses (English, German, Iranian after "آدرس"/"نشانی");
 - look-alikes: order and ticket numbers (6-12 digits), dates (Gregorian and Jalali), amounts (rials,
   tomans, dollars, euros, with and without separators), years and year ranges, and card numbers,
-  IBANs and national ids whose check digit is wrong.
+  IBANs and national ids whose check digit is wrong; and, drawn after the rest from their own random
+  stream (so the sentences above stay as they were), prices with currency, times, quantities,
+  percentages, tracking numbers, 5-digit order and customer numbers, and sentences with street
+  words and numbers that are no address ("Gate 5 at Terminal 2", "طبقه ۳ فروشگاه").
 
 Persian sentences write their numbers in Persian digits half the time. The numbers are drawn from
 each country's numbering plan (real area codes and mobile prefixes, random subscriber digits), not
 from the library under test.
 
 A piece of personal data counts as removed when none of its digits (an e-mail: its @) is left in
-the sentence; a look-alike counts as wrongly removed when it is no longer there exactly as written.
+the sentence, and for a postal code or an address none of its words that the rest of the sentence does
+not hold either; a look-alike counts as wrongly removed when it is no longer there exactly as written.
 Look-alikes with a wrong check digit are counted as ordinary numbers here, though a mistyped national
 id is still someone's; ``false_redactions_plain_numbers`` leaves them out.
 
@@ -45,6 +51,7 @@ SEED = 20260614
 PER_FORMAT = 12                        # sentences per way of writing a number, per language
 FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 ANY_DIGIT = re.compile(r"\d")          # every Unicode decimal digit, Persian ones too
+WORD = re.compile(r"\w+")
 
 
 # --- the reference: the kit's regular-expression redaction as it was --------------------------------
@@ -327,6 +334,131 @@ def labelled_set(seed: int = SEED, per_format: int = PER_FORMAT) -> list[Case]:
                 other, persian = persianize(look_alikes(r, kind, lang), r, lang)
                 text = r.choice(other_templates[lang][kind]).format(y=other)
                 cases.append(Case(text, lang, "", "", "", kind, other))
+    return cases + places_set(seed, per_format)
+
+
+# --- postal codes and addresses, and more look-alikes (their own random stream, so the sets above stay as they were)
+
+STREETS = ["Baker", "Kings", "Station", "High", "Church", "Mill", "Victoria", "Park", "Maple", "Oak Tree", "Elm",
+           "Washington", "Lincoln", "Queen Elizabeth", "5th", "Market", "Bridge", "Green Lane"]
+STREET_TYPES = ["Street", "St", "St.", "Road", "Rd", "Avenue", "Ave", "Lane", "Drive", "Close", "Way", "Boulevard"]
+GERMAN_STREETS = ["Hauptstraße", "Bahnhofstraße", "Goethestr.", "Schillerstraße", "Kiefernweg", "Lindenallee",
+                  "Marktplatz", "Gartenstrasse"]
+FA_CITIES = ["تهران", "اصفهان", "مشهد", "شیراز", "تبریز", "کرج", "تهران، سعادت‌آباد", "تهران، منطقه ۵"]
+FA_STREETS = ["ولیعصر", "آزادی", "انقلاب", "شریعتی", "بهار", "فردوسی", "نیلوفر", "شهید بهشتی", "پاسداران"]
+FA_ALLEYS = ["بهار", "یاس", "دوازدهم", "سوم", "لاله", "شهید رضایی"]
+UK_POSTCODES = ["SW1A 1AA", "M1 1AE", "EC1A 1BB", "W1A 0AX", "B33 8TH", "CR2 6XH", "DN55 1PT", "NW1 6XE", "LS1 4AP",
+                "G2 3BZ", "EH1 1YZ", "BS1 5TR"]
+US_CITIES = [("New York", "NY"), ("Boston", "MA"), ("Seattle", "WA"), ("Austin", "TX"), ("Chicago", "IL")]
+
+PLACE_KINDS = ("postal_code", "address")
+POSTAL_TEMPLATES = {
+    ("en", "ir"): ["My postal code is {x}, the parcel went elsewhere.", "Postal code: {x}"],
+    ("fa", "ir"): ["کد پستی {x} است.", "کدپستی من {x} هست و بسته نرسید.", "کد پستی: {x} لطفاً اصلاح کنید"],
+    ("en", "gb"): ["Send it to London {x} please.", "My postcode is {x}.", "Deliver to {x}, not the old flat."],
+    ("en", "us"): ["Zip code {x}, and they said it was outside the area.", "My ZIP is {x}.", "zip: {x}"],
+    ("en", "de"): ["PLZ {x}, the courier never came.", "My post code is {x} in Berlin.", "Postleitzahl {x}"],
+}
+ADDRESS_TEMPLATES = {
+    "en": ["I live at {x} and the parcel went next door.", "Please deliver to {x} instead.", "My address is {x}."],
+    "fa": ["آدرس: {x}، لطفاً پیگیری کنید.", "آدرسم {x} است ولی بسته نرسید.", "به نشانی {x} بفرستید.",
+           "آدرس من {x} هست."],
+}
+OTHER_MORE_EN = {
+    "price": ["It cost {y} and broke in a week.", "They charged me {y} for delivery."],
+    "time": ["The courier came at {y}, far too late.", "I called at {y} and waited."],
+    "quantity": ["I ordered {y} and got half.", "The box said {y}."],
+    "percentage": ["Prices went up {y} this year.", "Only {y} of the battery was left."],
+    "tracking number": ["Tracking number {y} shows nothing.", "The parcel {y} is stuck."],
+    "five-digit number": ["Order {y} arrived broken.", "My customer number is {y}.", "Invoice {y} is wrong."],
+    "street words": ["{y}"],
+}
+OTHER_MORE_FA = {
+    "price": ["{y} پول دادم و یک هفته بعد خراب شد.", "هزینه ارسال {y} شد."],
+    "time": ["پیک ساعت {y} آمد.", "ساعت {y} زنگ زدم."],
+    "quantity": ["{y} سفارش دادم و نصفش رسید.", "روی جعبه {y} نوشته بود."],
+    "percentage": ["قیمت‌ها {y} بالا رفت.", "فقط {y} باتری مانده بود."],
+    "tracking number": ["کد رهگیری {y} هیچ چیزی نشان نمی‌دهد.", "مرسوله {y} گیر کرده است."],
+    "five-digit number": ["سفارش {y} شکسته رسید.", "شماره مشتری من {y} است.", "فاکتور {y} اشتباه است."],
+    "street words": ["{y}"],
+}
+STREET_WORDS = {"en": ["I waited 2 hours on the road.", "We drove 40 miles down the High Street for nothing.",
+                       "Gate 5 at Terminal 2 was closed.", "I bought a PS5 1TB and an A4 printer.",
+                       "Version 3 of the app is worse.", "Room 12 had no towels."],
+                "fa": ["۲ ساعت در خیابان منتظر ماندم.", "کوچه ما ۳ بار آسفالت شد.", "آدرس سایت را ۵ بار عوض کردید.",
+                       "طبقه ۳ فروشگاه بسته بود.", "پلاک ماشین پیک را ندیدم.", "در آدرس ایمیل ۲ اشتباه بود."]}
+
+
+def postal_code(r: random.Random, region: str) -> str:
+    if region == "ir":
+        code = "".join(r.choice("13456789") for _ in range(5)) + _n(r, 5)
+        return r.choice([f"{code[:5]}-{code[5:]}", code, f"{code[:5]} {code[5:]}"])
+    if region == "gb":
+        return r.choice(UK_POSTCODES)
+    if region == "us":
+        return _nz(r, 5) + (f"-{_n(r, 4)}" if r.random() < 0.4 else "")
+    return _nz(r, 5)
+
+
+def address(r: random.Random, lang: str) -> tuple[str, str]:
+    """An address and how it is written."""
+    if lang == "fa":
+        parts = [r.choice(FA_CITIES), f"خیابان {r.choice(FA_STREETS)}", f"کوچه {r.choice(FA_ALLEYS)}",
+                 f"پلاک {r.randrange(1, 300)}"] + r.choice([[], [f"واحد {r.randrange(1, 40)}"], ["طبقه دوم"]])
+        if r.random() < 0.3:
+            del parts[2]
+        sep = r.choice(["، ", " "])
+        return sep.join(parts), "comma-separated" if sep != " " else "spaces only"
+    if r.random() < 0.2:
+        return f"{r.choice(GERMAN_STREETS)} {r.randrange(1, 120)}{r.choice(['', '', 'a'])}", "German"
+    street = f"{r.randrange(1, 2500)} {r.choice(STREETS)} {r.choice(STREET_TYPES)}"
+    pick = r.random()
+    if pick < 0.25:
+        return f"{street}, Apt {r.randrange(1, 40)}", "with Apt"
+    if pick < 0.4:
+        return f"Flat {r.randrange(1, 20)}, {street}", "with Flat"
+    return street, "number, name, type"
+
+
+def look_alikes_more(r: random.Random, kind: str, lang: str) -> str:
+    fa = lang == "fa"
+    if kind == "price":
+        v = r.randrange(1, 5000)
+        return r.choice([f"${v}.{r.randrange(100):02d}", f"€{v},{r.randrange(100):02d}", f"£{v}", f"{v * 1000:,} تومان"
+                         if fa else f"{v:,} EUR", f"{v * 10000} ریال" if fa else f"USD {v}"])
+    if kind == "time":
+        return r.choice([f"{r.randrange(8, 24)}:{r.randrange(60):02d}", f"{r.randrange(1, 13)}:{r.randrange(60):02d} pm"])
+    if kind == "quantity":
+        return f"{r.randrange(2, 60)} " + r.choice(["کیلو", "بسته", "عدد"] if fa else ["kg", "boxes", "bottles", "items"])
+    if kind == "percentage":
+        return f"{r.randrange(1, 100)}٪" if fa and r.random() < 0.5 else f"{r.randrange(1, 100)}%"
+    if kind == "tracking number":
+        return r.choice([f"1Z{_n(r, 3)}AA1{_n(r, 8)}", f"JJD{_n(r, 18)}", f"RR{_n(r, 9)}IR", _nz(r, 12)])
+    if kind == "five-digit number":
+        return _nz(r, 5)
+    return r.choice(STREET_WORDS[lang])
+
+
+def places_set(seed: int, per_format: int) -> list[Case]:
+    """Postal codes and addresses in sentences, and the look-alikes that must stay."""
+    r = random.Random(seed + 1)
+    cases = []
+    for (lang, region), templates in POSTAL_TEMPLATES.items():
+        for _ in range(per_format * 2):
+            code, persian = persianize(postal_code(r, region), r, lang)
+            cases.append(Case(r.choice(templates).format(x=code), lang, f"postal_code {region}", code,
+                              "persian digits" if persian else region, "", ""))
+    for lang in ("en", "fa"):
+        for _ in range(per_format * 4):
+            (value, form) = address(r, lang)
+            value, persian = persianize(value, r, lang)
+            cases.append(Case(r.choice(ADDRESS_TEMPLATES[lang]).format(x=value), lang, f"address {lang}", value,
+                              "persian digits" if persian else form, "", ""))
+        templates = OTHER_MORE_FA if lang == "fa" else OTHER_MORE_EN
+        for kind in templates:
+            for _ in range(per_format * 2):
+                other, _ = persianize(look_alikes_more(r, kind, lang), r, lang)
+                cases.append(Case(r.choice(templates[kind]).format(y=other), lang, "", "", "", kind, other))
     return cases
 
 
@@ -354,9 +486,16 @@ def score(cases: list[Case], redact: Callable[[str], str]) -> Outcome:
         if c.kind:
             rest = out.replace(c.other, "", 1) if kept_other else out
             gone = "@" not in rest if c.kind == "email" else not ANY_DIGIT.search(rest)
+            if c.kind.startswith(("address", "postal")):      # its words must go too, not only its numbers
+                gone = gone and not (WORD.findall(c.pii) and set(WORD.findall(rest)) & leftover_words(c))
             removed[c.kind].append(gone)
             by_form[f"{c.kind} / {c.form}"].append(gone)
     return Outcome(dict(removed), dict(by_form), dict(wrong), seconds)
+
+
+def leftover_words(c: Case) -> set[str]:
+    """The words of the personal data that the rest of its sentence does not hold: none may be left."""
+    return set(WORD.findall(c.pii)) - set(WORD.findall(c.text.replace(c.pii, " ", 1)))
 
 
 def share(flags: list[list[bool]]) -> tuple[float, int]:
@@ -384,10 +523,14 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
            record(f"redaction_recall.false_redactions ({n_other} look-alikes)", 100 * wrong, "%", 100 * wrong_ref,
                   "<= the regex reference", wrong <= wrong_ref)]
     # the same on common ground: the kinds the reference looked for too, and numbers with no check digit
-    old_kinds = [k for k in kit.removed if k != "iban"]
+    old_kinds = [k for k in kit.removed if k != "iban" and not k.startswith(PLACE_KINDS)]
     plain = [k for k in kit.wrongly_removed if not k.startswith("bad ")]
+    places = [k for k in kit.removed if k.startswith(PLACE_KINDS)]
+    more = [k for k in kit.wrongly_removed if k in OTHER_MORE_EN]
     for label, group, flags in (("recall_without_iban", old_kinds, "removed"), ("false_redactions_plain_numbers", plain,
-                                                                             "wrongly_removed")):
+                                                                             "wrongly_removed"),
+                                ("recall_postal_codes_and_addresses", places, "removed"),
+                                ("false_redactions_prices_times_quantities_tracking", more, "wrongly_removed")):
         r, n = share([getattr(kit, flags)[k] for k in group])
         ref, _ = share([getattr(regex, flags)[k] for k in group])
         out.append(record(f"redaction_recall.{label} ({n})", 100 * r, "%", 100 * ref, "", None))
