@@ -6,6 +6,13 @@ the same input limits as every other read), the stretches are overwritten by a 1
 listener recognises as "something was taken out") or by silence, and the sound is encoded again
 beside the untouched picture (stream copy: no second loss of image quality, no new face-blurring
 pass). The new file replaces the old one only once it is complete.
+
+A transcript gives each line's start and end, not each word's, so where a word is said is
+estimated (``spoken_at``): from its place in the line (characters before it / characters in the
+line, spoken at an even pace), widened by ``PAD_S`` or a tenth of the line, whichever is more,
+either side, as speech is not even and a name half-heard is still heard. The recordings step
+(words its text functions took out) and ``cxkit redact`` (words taken out later) share it, so a
+word is covered the same way whenever it is taken out.
 """
 
 from __future__ import annotations
@@ -23,8 +30,21 @@ from kit.evidence import media
 TONE_HZ = 1000.0
 TONE_LEVEL = 0.25                 # of full scale: clearly heard, never louder than speech peaks
 FADE_S = 0.005                    # a 5 ms ramp at each edge, so the cut does not click
+PAD_S = 0.35                      # least widening of a word's estimated time, either side
 _AUDIO = re.compile(r"Stream #\d+:\d+[^:]*: Audio: [^,]+(?:\([^)]*\))*, (\d+) Hz, ([^,]+)")
 _LAYOUTS = {"mono": 1, "stereo": 2, "2.1": 3, "quad": 4, "5.0": 5, "5.1": 6, "7.1": 8}
+
+
+def spoken_at(start_s: float, end_s: float, length: int,
+              chars: list[tuple[int, int]]) -> list[tuple[float, float]]:
+    """Where, in recording time, each (start, end) character range of a line of ``length`` characters,
+    spoken from start_s to end_s, is said; a span never leaves the line's time plus its margin."""
+    if not chars or end_s <= start_s:
+        return []
+    length, dur = max(length, 1), end_s - start_s
+    pad = max(PAD_S, dur / 10)
+    return [(max(start_s + dur * s / length - pad, start_s - pad), min(start_s + dur * e / length + pad, end_s + pad))
+            for s, e in chars]
 
 
 def audio_format(path: Path) -> tuple[int, int] | None:

@@ -1,10 +1,9 @@
 """Where in a clip a redacted word is heard, from the transcript lines it was cut with.
 
 A transcript gives each line's start and end, not each word's. A word's time is estimated from its
-place in the line (characters before it / characters in the line, spoken at an even pace), then
-widened by ``PAD_S`` or a tenth of the line, whichever is more, either side: speech is not even,
-and a name half-heard is still heard. The span never leaves the line's own time plus that margin.
-Spans are found before the transcript's text is redacted, so a second redaction finds none.
+place in the line and widened either side (``kit.evidence.bleep.spoken_at``, shared with the
+recordings step, which covers what it redacts when it cuts a clip). Spans are found before the
+transcript's text is redacted, so a second redaction finds none.
 """
 
 from __future__ import annotations
@@ -16,9 +15,10 @@ from typing import Any
 import pandas as pd
 
 from kit.core import runfolder
+from kit.evidence.bleep import PAD_S, spoken_at
 from kit.redaction.terms import Matcher
 
-PAD_S = 0.35
+__all__ = ["PAD_S", "Spoken", "line_spans", "spoken_terms"]
 
 
 @dataclass(frozen=True)
@@ -31,17 +31,7 @@ class Spoken:
 
 def line_spans(start_s: float, end_s: float, text: str, matcher: Matcher) -> list[tuple[float, float]]:
     """Where, in recording time, each term of ``text`` (a line spoken from start_s to end_s) is said."""
-    found = matcher.spans(text)
-    if not found or end_s <= start_s:
-        return []
-    length, dur = max(len(text), 1), end_s - start_s
-    pad = max(PAD_S, dur / 10)
-    out = []
-    for s, e, _ in found:
-        t0 = start_s + dur * s / length - pad
-        t1 = start_s + dur * e / length + pad
-        out.append((max(t0, start_s - pad), min(t1, end_s + pad)))
-    return out
+    return spoken_at(start_s, end_s, len(text), [(s, e) for s, e, _ in matcher.spans(text)])
 
 
 def _recording(rec: dict[str, Any]) -> str | None:

@@ -5,13 +5,13 @@ customer (never the interviewer) says: friction cues in English and Persian, and
 peaks of the customer's sentiment over time (``kit.analysis.timeline``, scored as survey answers are, by
 ``kit.analysis.sentiment``). Privacy comes
 first in the order of work: consent is checked before a file is opened, text is redacted and
-speakers take their pseudonyms as soon as it is parsed, and faces are blurred before a frame is
-written, so nothing unprotected ever reaches the run folder.
+speakers take their pseudonyms as soon as it is parsed, faces are blurred before a frame is
+written, and what the text lost is covered by a tone in a clip's sound before the clip is published
+(``kit.evidence.clips``), so nothing unprotected ever reaches the run folder.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import pandas as pd
 
 from kit.analysis import moments as moment_text
 from kit.analysis import timeline
-from kit.analysis.moments import Moment, Scorer, customer_words, find_moments, friction_cues, score_customer_lines, telling_time
+from kit.analysis.moments import Moment, Scorer, find_moments, score_customer_lines, telling_time
 from kit.charts import timeline as timeline_chart
 from kit.core import runfolder
 from kit.core.errors import InputFileError
@@ -30,16 +30,16 @@ from kit.core.paths import inside
 from kit.core.rejects import RejectLog
 from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 from kit.core.step import Step
-from kit.core.text import ascii_digits, detect_lang, hms
-from kit.evidence import media, pseudonyms
-from kit.evidence.files import read_notes_table
+from kit.core.text import detect_lang, hms
+from kit.evidence import clips, media, pseudonyms
 from kit.evidence.privacy import redact_pii
 from kit.evidence.pseudonyms import Pseudonyms
 from kit.evidence.transcripts import Utterance, assign_roles, clock, pseudonymise, read_transcript, speakers_of
+from kit.steps.markers import MARKER_COLUMNS as MARKER_COLUMNS  # still importable from the step, as before
+from kit.steps.markers import marker_moments as _marker_moments
+from kit.steps.markers import seconds as seconds
 
-MARKER_COLUMNS = ["start", "end", "stage", "channel", "valence", "note"]
 CLIP_PAD_S = 2.0            # a clip starts and ends this much beyond its moment, as a viewer needs a lead-in
-DURATION_SLACK_S = 0.5      # container durations are rounded; markers at the very end are fine
 
 
 @dataclass
@@ -81,6 +81,8 @@ class _Context:
     ids: set[str] = field(default_factory=set)
     windows: list[pd.DataFrame] = field(default_factory=list)
     durations: dict[str, float] = field(default_factory=dict)
+    spoken: list[Utterance] = field(default_factory=list)          # the recording's lines as said, never written
+    said: list[tuple[float, float]] = field(default_factory=list)  # where it says what its text lost
 
     def count(self, file: str, rows_in: int, accepted: int) -> None:
         """Add to a file's counts (two recordings may share one media file)."""
@@ -138,8 +140,10 @@ def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], l
             ctx.count(rel, 1, 0)
         return [], [], []
     paths = {k: inside(ctx.project_dir, rel, key=f"recordings {rec['id']}.{k}") for k, rel in files.items()}
+    ctx.spoken = []
     utts = score_customer_lines(_named(rec, _utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx),
                                 ctx.scorer)
+    ctx.said = clips.taken_out(ctx.spoken, utts) if ctx.spoken else []
     info = _media_info(files.get("media"), paths.get("media"), ctx)
     duration = info.duration_s if info else None
     ctx.durations[rec["id"]] = duration if duration is not None else max((u.end_s for u in utts), default=0.0)
@@ -166,6 +170,7 @@ def _utterances(rel: str | None, path: Path | None, ctx: _Context) -> list[Utter
     for locator, reason in transcript.rejected:
         ctx.rejects.add(rel, locator, reason)
     ctx.count(rel, transcript.cues_in, len(transcript.utterances))
+    ctx.spoken = transcript.utterances
     redacted = [replace(u, text=ctx.pii(u.text)) for u in transcript.utterances]
     return assign_roles(redacted, ctx.interviewers)
 
@@ -207,89 +212,14 @@ def _utterance_frame(recording_id: str, utts: list[Utterance]) -> pd.DataFrame:
     return frame
 
 
-# ---- markers ---------------------------------------------------------------------------------
-
-def _marker_moments(rel: str, path: Path, utts: list[Utterance], info: media.MediaInfo | None,
-                    ctx: _Context) -> list[Moment] | None:
-    """Moments as the researcher marked them; None when the file is unusable (then found instead)."""
-    try:
-        raw = read_notes_table(path, rel)
-        missing = [c for c in MARKER_COLUMNS[:5] if c not in raw.columns]
-        if missing:
-            raise InputFileError(rel, f"missing column(s) {', '.join(missing)}",
-                                 fix=f"the header must be {','.join(MARKER_COLUMNS)}")
-    except InputFileError as exc:
-        ctx.rejects.add(rel, "file", exc.problem + (f". {exc.fix}" if exc.fix else ""))
-        ctx.count(rel, 1, 0)
-        return None
-    moments = []
-    for i, row in enumerate(raw.to_dict("records")):
-        moment, problems = _marker(row, utts, info, ctx)
-        if problems:
-            ctx.rejects.add(rel, f"row {i + 2}", "; ".join(problems))
-        else:
-            moments.append(moment)
-    ctx.count(rel, len(raw), len(moments))
-    return moments
-
-
-def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | None,
-            ctx: _Context) -> tuple[Moment | None, list[str]]:
-    """One marker row as a moment, or the list of everything wrong with it."""
-    start, end = seconds(row["start"]), seconds(row["end"])
-    valence = _number(row["valence"])
-    stage, channel = row["stage"].strip() or None, row["channel"].strip() or None
-    problems = [f"{name} {row[name]!r} is not a time (seconds, or hh:mm:ss)"
-                for name, v in (("start", start), ("end", end)) if v is None]
-    if start is not None and end is not None and end <= start:
-        problems.append(f"end {row['end']!r} is not after start {row['start']!r}")
-    if end is not None and info and end > info.duration_s + DURATION_SLACK_S:
-        problems.append(f"end {row['end']!r} is after the end of the media ({clock(info.duration_s)})")
-    if stage and stage not in ctx.stages:
-        problems.append(f"unknown stage {stage!r}; use one of {', '.join(ctx.stages)}")
-    if channel and channel not in ctx.channels:
-        problems.append(f"unknown channel {channel!r}; use one of {', '.join(ctx.channels)}")
-    if valence is None or not -1 <= valence <= 1:
-        problems.append(f"valence {row['valence']!r} is not a number from -1 to 1")
-    if problems:
-        return None, problems
-    assert start is not None and end is not None and valence is not None
-    note = ctx.text(row.get("note", "").strip())
-    quote, speaker = customer_words(utts, start, end)
-    tags = list(friction_cues(f"{note} {quote}"))
-    return Moment(start, end, speaker, quote, valence, round(max(0.0, -valence), 2), "person", tags,
-                  stage, channel, note), []
-
-
-def seconds(value: str) -> float | None:
-    """Seconds from '12.5', '06:52', '00:06:52.5' (Persian digits too); None when it is no time."""
-    text = ascii_digits(pd.Series([value.strip()])).iloc[0]
-    try:
-        number = float(text)
-    except ValueError:
-        if text.count(":") not in (1, 2):
-            return None
-        try:
-            number = pd.to_timedelta(text if text.count(":") == 2 else f"00:{text}").total_seconds()
-        except ValueError:
-            return None
-    return number if math.isfinite(number) and number >= 0 else None
-
-
-def _number(value: str) -> float | None:
-    try:
-        number = float(ascii_digits(pd.Series([value.strip()])).iloc[0])
-    except ValueError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 # ---- exhibits ------------------------------------------------------------------------------------
 
 def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[str, Path],
              info: media.MediaInfo | None, utts: list[Utterance], ctx: _Context) -> Exhibit:
     eid = _unique_id(f"rec-{rec['id']}-{int(m.start_s):04d}", ctx.ids)
-    clip = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else {}
+    made = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else None
+    clip = made.media if made else {}
+    bleeped = {"bleeped": made.bleeped} if made and made.bleeped else {}     # stretches of its sound covered
     source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
     who = pseudonyms.participant(ctx.names, rec.get("participant")) or "A customer"
     where = " · ".join(x for x in (m.stage, m.channel) if x)
@@ -299,30 +229,22 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
         stage=m.stage, channel=m.channel, valence=m.valence, severity=m.severity,
         lenses=moment_text.lenses(m), tags=m.tags, media=clip, quote=m.quote,
         source={"file": source_file, "locator": hms(m.start_s)},
-        evidence={"recording": rec["id"], "coded_by": m.coded_by},
+        evidence={"recording": rec["id"], "coded_by": m.coded_by, **bleeped},
         lang=str(detect_lang(pd.Series([m.quote or m.note])).iloc[0]))
 
 
 def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
-               ctx: _Context) -> dict[str, Any]:
-    """Clip (the moment padded by CLIP_PAD_S) and thumbnail (its most telling frame) under
-    run_dir/media; {} (and a reject) when ffmpeg cannot make them. ``start_s``/``end_s`` say what
-    the clip file covers."""
+               ctx: _Context) -> clips.Clip | None:
+    """Clip (the moment padded by CLIP_PAD_S, its sound covered where the text lost words) and thumbnail
+    (its most telling frame) under run_dir/media; None (and a reject) when ffmpeg cannot make them."""
     assert path is not None
-    folder = ctx.run_dir / runfolder.MEDIA
     start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
     try:
-        clip = media.cut_clip(path, start, end, folder / eid, info=info, blur_faces=ctx.blur_faces)
-        if info.has_video:
-            thumb = media.thumbnail(path, min(telling_s, info.duration_s - 0.05), folder / f"{eid}.jpg",
-                                    blur_faces=ctx.blur_faces)
-        else:
-            thumb = media.waveform_png(path, start, end, folder / f"{eid}.png")
+        return clips.make(path, info, start, end, ctx.run_dir / runfolder.MEDIA, eid, telling_s=telling_s,
+                          blur_faces=ctx.blur_faces, said=ctx.said)
     except (InputFileError, ValueError) as exc:
         ctx.rejects.add(rel, clock(m.start_s), f"no clip made: {exc}; shown as a quote")
-        return {}
-    return {"thumb": runfolder.media_rel(thumb.name), "clip": runfolder.media_rel(clip.name), "start_s": round(start, 3),
-            "end_s": round(end, 3)}
+        return None
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
