@@ -215,6 +215,27 @@ def test_pii_redacted_everywhere(result: tuple[RecordingsResult, RejectLog, Path
     assert not any("example.com" in t or "912 345" in t or "6037" in t for t in texts)
 
 
+def test_pii_is_not_heard_in_the_clips_either(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
+    """The e-mail and number of s01 and the Persian card number of s02 are covered by the tone; the
+    number's span, widened past the end of its line, reaches into s01's second clip."""
+    from kit.evidence.bleep import TONE_HZ, audio_format, decode_audio, spoken_at
+    res, _, run_dir = result
+    clips = {e.id: e for e in res.exhibits if e.kind == "clip"}
+    assert {eid: e.evidence.get("bleeped", 0) for eid, e in clips.items()} == {
+        "rec-s01-0002": 1, "rec-s01-0009": 1, "rec-s02-0001": 1}
+    path = run_dir / clips["rec-s02-0001"].media["clip"]
+    fmt = audio_format(path)
+    assert fmt is not None and clips["rec-s02-0001"].media["start_s"] == 0.0
+    sound, rate = decode_audio(path, *fmt).mean(axis=1), fmt[0]
+    line = "کارتم ۶۰۳۷۹۹۷۵۹۹۹۹۹۹۹۳ است"
+    (said,) = spoken_at(5.0, 6.0, len(line), [(6, 22)])
+    for (s, e), tone in ((said, True), ((0.5, 4.5), False)):
+        part = sound[int((s + 0.05) * rate):int((e - 0.05) * rate)]
+        spectrum = np.abs(np.fft.rfft(part * np.hanning(len(part)))) ** 2
+        share = spectrum[np.abs(np.fft.rfftfreq(len(part), 1 / rate) - TONE_HZ) < 30].sum() / spectrum.sum()
+        assert (share > 0.9) if tone else (share < 0.01), (s, e, share)
+
+
 def test_interviewer_lines_never_make_moments(result: tuple[RecordingsResult, RejectLog, Path]) -> None:
     res, _, _ = result
     s03 = res.utterances[res.utterances["recording_id"] == "s03"]
