@@ -15,6 +15,7 @@ whose sound could not be covered is removed, never left with the words in it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -25,7 +26,8 @@ from kit.core import runfolder
 from kit.evidence import bleep, media
 from kit.evidence.transcripts import Utterance
 
-ANCHOR = 3      # unchanged runs shorter than this, between two changes, belong to the change
+ANCHOR = 3      # unchanged runs shorter than this (characters), between two changes, belong to the change
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -40,21 +42,26 @@ class Clip:
 def replaced(spoken: str, published: str) -> list[tuple[int, int]]:
     """The character ranges of ``spoken`` that ``published`` does not keep, each taken out whole.
 
-    A label or pseudonym may share a letter with what it replaced ("Tom" and "[name]" share the
-    m), which a character diff reads as kept; a run shorter than ``ANCHOR`` between two changes is
-    therefore part of them, so each replaced word comes out as one range.
+    Lines are compared word by word (a word, a space or a sign at a time): labels and pseudonyms
+    replace whole words and stretches, and a character diff would read the letters a label shares
+    with what it replaced ("mail" in "[email]" and "gmail.com") as kept. Unchanged runs shorter than
+    ``ANCHOR`` characters between two changes ("Tom, Anna") are part of them.
     """
     if spoken == published:
         return []
+    before, after = _TOKEN.findall(spoken), _TOKEN.findall(published)
+    at = [0]
+    for token in before:
+        at.append(at[-1] + len(token))
     out: list[tuple[int, int]] = []
-    for tag, i1, i2, _, _ in SequenceMatcher(None, spoken, published, autojunk=False).get_opcodes():
+    for tag, i1, i2, _, _ in SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
         if tag == "equal":
             continue
-        if out and i1 - out[-1][1] < ANCHOR:
-            out[-1] = (out[-1][0], i2)
+        if out and at[i1] - out[-1][1] < ANCHOR:
+            out[-1] = (out[-1][0], at[i2])
         else:
-            out.append((i1, i2))
-    return out
+            out.append((at[i1], at[i2]))
+    return [(s, e) for s, e in out if e > s]          # words added, none taken out: nothing to cover
 
 
 def taken_out(spoken: list[Utterance], published: list[Utterance]) -> list[tuple[float, float]]:

@@ -143,6 +143,9 @@ def test_a_clip_whose_sound_cannot_be_covered_is_not_published(project: Path, tm
 @pytest.mark.parametrize(("spoken", "published", "taken"), [
     ("Hi Tom, call 0912 345 6789", "Hi [name], call [phone]", ["Tom", "0912 345 6789"]),
     ("mail anna.berg@example.com now", "mail [email] now", ["anna.berg@example.com"]),
+    ("my email, maryam.h.1987@gmail.com, twice", "my email, [email], twice", ["maryam.h.1987@gmail.com"]),
+    ("Okay. Tom, Anna, thanks", "Okay. P02-1, P02-2, thanks", ["Tom, Anna"]),
+    ("گفتم ۰۹۱۲۳۴۵۶۷۸۹، ولی", "گفتم [phone]، ولی", ["۰۹۱۲۳۴۵۶۷۸۹"]),
     ("Maryam said so", "P07 said so", ["Maryam"]),
     ("Lena asked twice", "Lena asked twice", []),
 ])
