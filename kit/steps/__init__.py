@@ -1,3 +1,3 @@
 """One module per pipeline notebook: `run(step)` reads the run folder, writes tables and exhibits. No
-step imports another.
+step imports another; a step's helpers (``markers``, read for the recordings step) sit beside it.
 """

@@ -36,6 +36,7 @@ PHRASES: dict[str, tuple[str, str]] = {
     "top2box": ("{v}% top-two-box", "{v}٪ دو گزینهٔ بالا"),
     "nps_of_author": ("the author's score {v} of 10", "امتیاز نویسنده {v} از ۱۰"),
     "faces_blurred": ("{v} faces blurred", "{v} چهره محو شد"),
+    "bleeped": ("{v} stretches of sound covered by a tone", "{v} بخش از صدا با بوق پوشانده شد"),
     "recording": ("recording {v}", "ضبط {v}"),
     "reach": ("reached by {v}", "از راه {v}"),
     "buy": ("buy in {v}", "خرید در {v}"),
