@@ -23,8 +23,10 @@ Persian address with no "آدرس"/"نشانی" before it or none of the parts a
 10-digit postal code with no context word (it cannot be told from an order number or an amount),
 a context word after the code ("10115 is my PLZ"), and city names on their own.
 
-Every search but the UK postcode one runs only where a cheap test finds a context word or a street
-word, so the million answers of a survey pay almost nothing for it.
+The searches after context words run only where a plain substring test finds one ("zip", "post",
+"plz", "پست", "آدرس", "ادرس", "نشانی"); the others only where the text has a digit, the German one
+only where it also has "str", "weg", "allee", "gasse" or "platz". So the many answers with neither
+pay two cheap tests.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ UK_AREAS = frozenset(
     "NG NN NP NR NW OL OX PA PE PH PL PO PR RG RH RM S SA SE SG SK SL SM SN SO SP SR SS ST SW SY TA TD TF TN TQ "
     "TR TS TW UB W WA WC WD WF WN WR WS WV YO ZE".split())
 _UK = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
-UK_POSTCODE = re.compile(rf"(?<![A-Za-z\d]){_UK}(?![A-Za-z\d])")
+# No look-behind at the start of this pattern and the next: a pattern that starts with a character class is
+# searched for by a fast scan; the character before a match is checked apart (``_starts_free``).
+UK_POSTCODE = re.compile(rf"{_UK}(?![A-Za-z\d])")
 UK_AREA = re.compile(r"[A-Z]+")
 
 # A context word, a few words at most with no digit and no sentence end, then the code.
@@ -51,8 +55,9 @@ POSTAL_AFTER_WORD = re.compile(rf"[^\d\n.!?؟]{{0,24}}?(?<![A-Za-z\d])(\d{{5}}[ 
                                r"(?![A-Za-z\d]|[ -]\d)", re.IGNORECASE)
 US_STATES = ("AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM "
              "NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY").split()
-# ", NY 10001" after a place name (the letter before the comma is checked apart: the search starts at a comma, fast)
-CITY_STATE_ZIP = re.compile(rf", ?(?:{'|'.join(US_STATES)}) (\d{{5}}(?:-\d{{4}})?)(?![\d-])")
+# ", NY 10001" or " NY 10001" after a place name (checked apart, so the search starts at a comma or a space)
+CITY_STATE_ZIP = re.compile(rf"[, ] ?(?:{'|'.join(US_STATES)}) (\d{{5}}(?:-\d{{4}})?)(?![\d-])")
+PLACE_NAME_END = re.compile(r"\b[A-Z][a-z]+$")
 
 # English street addresses. The words must be capitalised: "I paid 5 euros on the way" is no address.
 STREET_TYPES = ("Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Way|Court|Ct|Place|Pl|Terrace|"
@@ -60,82 +65,96 @@ STREET_TYPES = ("Street|St|Road|Rd|Avenue|Ave|Lane|Ln|Drive|Dr|Boulevard|Blvd|Wa
 _UNIT = r"(?:Apt|Apartment|Flat|Suite|Unit)\.?\s*#?\s*[A-Za-z]?\d{1,5}[A-Za-z]?"
 _NAME = r"(?:[A-Z][\w'’-]*|\d{1,3}(?:st|nd|rd|th))"
 ENGLISH_ADDRESS = re.compile(
-    rf"(?<![\w.,/$£€#-])\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?,?\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+"
+    rf"\d{{1,5}}[A-Za-z]?(?:[-/]\d{{1,5}})?,?\s+(?:{_NAME}\s+){{0,3}}{_NAME}\s+"
     rf"(?:{STREET_TYPES})\b\.?(?:,?\s*(?:{_UNIT}|#\s*\d{{1,5}}))?")
 GERMAN_ADDRESS = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|allee|gasse|platz)\s*\d{1,4}[a-z]?\b")
 # A German or American code right after an address: "Hauptstraße 5, 10115 Berlin".
 CODE_AFTER_ADDRESS = re.compile(r",?\s*(\d{5}(?:-\d{4})?)(?=\s+[A-ZÄÖÜ][a-zäöüß])")
 UNIT_BEFORE = re.compile(rf"{_UNIT},?\s+$")
-GERMAN_HINTS = ("str", "weg", "allee", "gasse", "platz")
+# A number after one of these counts things ("the 3 Main Street shops", "Top 10 Best Road Bikes"): no house number.
+COUNTING_WORD = re.compile(r"\b(?:the|top|these|those|all|first|last|best|over|under|about|around|nearly)\s+$",
+                           re.IGNORECASE)
 
 # Persian addresses: the word that starts one, its parts, and the words that end one.
 ADDRESS_WORD_FA = re.compile(r"(?:آدرس|ادرس|نشانی)(?:[\u200c ]?(?:م|ام|من|ما|مون|شون|ش))?(?![\w])\s*:?")
 NUMBERED_PARTS = {"پلاک", "پ", "واحد", "طبقه", "بلوک", "ورودی", "زنگ"}
 NAMED_PARTS = {"خیابان", "خیابون", "خ", "کوچه", "ک", "بلوار", "میدان", "بزرگراه", "جاده", "محله", "شهرک", "کوی",
-               "برج", "ساختمان", "مجتمع", "نبش", "جنب", "روبروی", "روبه‌روی", "انتهای", "بن‌بست", "بنبست", "کوچهٔ",
-               "منطقه", "فاز"}
+               "برج", "ساختمان", "مجتمع", "نبش", "جنب", "روبروی", "روبه‌روی", "انتهای", "بن‌بست", "بنبست", "کوچهٔ", "کوچه‌ی",
+               "منطقه", "فاز", "استان", "شهر", "شهرستان", "روستای"}
 ORDINALS = {"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم", "همکف", "زیرزمین", "یک",
             "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "شمالی", "جنوبی", "شرقی", "غربی"}
 ENDS = {"است", "هست", "بود", "و", "ولی", "اما", "که", "را", "رو", "لطفا", "لطفاً", "بفرستید", "ارسال", "بیاورید",
         "نرسید", "رسید", "تحویل", "می‌باشد", "میباشد", "هستش", "ه"}
-FA_TOKEN = re.compile(r"[،,]|[^\s،,]+")
-STOP = ".!?؟\n;؛"
+# Separators, numbers (a Persian writer may glue one to its word: پلاک۱۲), a lone full stop, words.
+FA_TOKEN = re.compile(r"[،,\-–/]|\d{1,5}(?:/\d{1,4})?[A-Za-z]?|\.|[^\s،,\-–/.\d]+\.?")
+SEPARATORS = {"،", ",", "-", "–", "/"}
+ARABIC_LETTERS = str.maketrans("يكة", "یکه")
+STOP = "!?؟\n;؛"
 NUMBER = re.compile(r"\d{1,5}(?:[/-]\d{1,4})?[A-Za-z]?")
 LEAD_MAX = 4            # words before the first part: city, district
 NAME_MAX = 3            # words of a street's name
-# Plain substring tests, far cheaper than a search with a pattern: only a text holding one is searched further.
-CONTEXT_HINTS = ("zip", "post", "plz", "پست", "آدرس", "ادرس", "نشانی")
+
+
+def _starts_free(text: str, at: int, glue: str = "") -> bool:
+    """True when the character before ``at`` is no letter, digit or one of ``glue``: a match starts a word there."""
+    return at == 0 or not (text[at - 1].isalnum() or text[at - 1] in glue)
 
 
 def _part(word: str) -> str:
-    """"numbered", "named" or "" for a Persian address word (a trailing "." of an abbreviation is dropped)."""
-    w = word.rstrip(".:")
+    """"numbered", "named" or "" for a Persian address word (Arabic ي and ك read as Persian ی and ک)."""
+    w = word.translate(ARABIC_LETTERS)
     return "numbered" if w in NUMBERED_PARTS else "named" if w in NAMED_PARTS else ""
 
 
 def _persian_address(text: str, start: int) -> tuple[int, int] | None:
-    """The address after an "آدرس"/"نشانی" ending at ``start``: up to the last of its parts, with its name or number."""
+    """The address after an "آدرس"/"نشانی" ending at ``start``: up to the last of its parts, with its name or number.
+
+    A "." ends it, except after a part written short ("خ." for خیابان, "پ." for پلاک).
+    """
     stop = min((i for i in (text.find(c, start) for c in STOP) if i >= 0), default=len(text))
-    tokens = [(m.group(), m.start(), m.end()) for m in FA_TOKEN.finditer(text, start, stop)]
-    end, lead, i, seen_part = None, 0, 0, False
+    tokens = []
+    for m in FA_TOKEN.finditer(text, start, stop):
+        word = m.group()
+        if word in SEPARATORS:
+            continue
+        bare = word.rstrip(".")
+        last = bare != word and not _part(bare)        # a full stop after a word that is no short part
+        tokens.append((bare, m.start() + len(bare), last or word == "."))
+    end, lead, i, kind = None, 0, 0, ""
     while i < len(tokens):
-        word, _, w_end = tokens[i]
-        kind = _part(word)
-        if word in "،,":
-            i += 1
-            continue
-        if not kind:
-            if seen_part or lead >= LEAD_MAX or word in ENDS or NUMBER.fullmatch(word):
+        word, w_end, last = tokens[i]
+        i += 1
+        if _part(word):
+            kind, end = _part(word), w_end
+            if kind == "numbered" and i < len(tokens) and (NUMBER.fullmatch(tokens[i][0]) or tokens[i][0] in ORDINALS):
+                end, last, i = tokens[i][1], tokens[i][2], i + 1
+            taken = 0
+            while kind == "named" and not last and i < len(tokens) and taken < NAME_MAX \
+                    and not _part(tokens[i][0]) and tokens[i][0] not in ENDS and tokens[i][0] != ".":
+                end, last, i, taken = tokens[i][1], tokens[i][2], i + 1, taken + 1
+            if last:
                 break
-            lead += 1                      # a city or district name before the first part
-            i += 1
             continue
-        seen_part, end, i = True, w_end, i + 1
-        if kind == "numbered":
-            if i < len(tokens) and (NUMBER.fullmatch(tokens[i][0].rstrip(".")) or tokens[i][0] in ORDINALS):
-                end, i = tokens[i][2], i + 1
-            continue
-        taken = 0
-        while i < len(tokens) and taken < NAME_MAX:
-            name = tokens[i][0]
-            if name in "،," or _part(name) or name in ENDS:
-                break
-            end, i, taken = tokens[i][2], i + 1, taken + 1
-    if end is None:
-        return None
-    return start, end
+        if kind or lead >= LEAD_MAX or word in ENDS or last or not word or NUMBER.fullmatch(word):
+            break                          # the end of the address, or no address after all
+        lead += 1                          # a province, city or district name before the first part
+    return (start, end) if end is not None else None
 
 
-def find(text: str) -> list[tuple[int, int, str]]:
-    """Labelled spans of postal codes and addresses in ``text`` (ASCII digits), none overlapping another."""
+def find(text: str, digits: int) -> list[tuple[int, int, str]]:
+    """Labelled spans of postal codes and addresses in ``text`` (ASCII digits, ``digits`` of them), none overlapping."""
+    low = text.lower()
+    context = ("zip" in low or "post" in low or "plz" in low or "پست" in text or "آدرس" in text or "ادرس" in text
+               or "نشانی" in text)
+    if not (context or digits):
+        return []
     spans: list[tuple[int, int, str]] = []
 
     def add(start: int, end: int, label: str) -> None:
         if all(end <= s or start >= e for s, e, _ in spans):
             spans.append((start, end, label))
 
-    low = text.lower()
-    if any(hint in low for hint in CONTEXT_HINTS):
+    if context:
         for word in POSTAL_WORD.finditer(text):
             m = POSTAL_AFTER_WORD.match(text, word.end())
             if m:
@@ -145,17 +164,22 @@ def find(text: str) -> list[tuple[int, int, str]]:
             if found:
                 lo = found[0] + len(text[found[0]:found[1]]) - len(text[found[0]:found[1]].lstrip())
                 add(lo, found[1], ADDRESS_LABEL)
+    if not digits:
+        return sorted(spans)
     for m in UK_POSTCODE.finditer(text):
         area = UK_AREA.match(m.group())
-        if area and area.group() in UK_AREAS:
+        if area and area.group() in UK_AREAS and _starts_free(text, m.start()):
             add(*m.span(), POSTAL_LABEL)
-    if "," in text:
+    if digits >= 5:
         for m in CITY_STATE_ZIP.finditer(text):
-            if text[m.start() - 1:m.start()].isalpha():
+            if PLACE_NAME_END.search(text, max(0, m.start() - 30), m.start()):
                 add(*m.span(1), POSTAL_LABEL)
-    patterns = [ENGLISH_ADDRESS] + ([GERMAN_ADDRESS] if any(hint in low for hint in GERMAN_HINTS) else [])
-    for pattern in patterns:
+    german = "str" in low or "weg" in low or "allee" in low or "gasse" in low or "platz" in low
+    for pattern in (ENGLISH_ADDRESS, GERMAN_ADDRESS) if german else (ENGLISH_ADDRESS,):
         for m in pattern.finditer(text):
+            if pattern is ENGLISH_ADDRESS and (not _starts_free(text, m.start(), "_.,/$£€#-")
+                                               or COUNTING_WORD.search(text, max(0, m.start() - 10), m.start())):
+                continue
             unit = UNIT_BEFORE.search(text, max(0, m.start() - 20), m.start())
             add(unit.start() if unit else m.start(), m.end(), ADDRESS_LABEL)
             if code := CODE_AFTER_ADDRESS.match(text, m.end()):

@@ -45,8 +45,9 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # Two letters, two check digits, then 11-30 letters or digits, optionally grouped by spaces or dashes.
 IBAN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ -]?[A-Za-z0-9]){11,30}")
 SHEBA_DIGITS = re.compile(r"(?<!\d)\d{24}(?!\d)")          # an Iranian IBAN written without its "IR"
-# 13-19 digits, optionally grouped by spaces or dashes (payment cards).
-CARD = re.compile(r"(?<!\d)\d(?:[ -]?\d){12,18}(?!\d)")
+# 13-19 digits, optionally grouped by spaces or dashes (payment cards); digits glued to a Latin letter
+# are a reference (a parcel's 1Z7944906685768048), not a card.
+CARD = re.compile(r"(?<![\dA-Za-z])\d(?:[ -]?\d){12,18}(?!\d)")
 # 10 digits standing alone (not the tail of a grouped number such as +49-171-7290795)
 NATIONAL_ID = re.compile(r"(?<![\d+])(?<!\d[ -])\d{3}-?\d{6}-?\d(?![ -]?\d)")
 # Dates are no phone numbers: 2024-05-01, 1403/02/15, 15.05.2024, 05/15/24.
@@ -216,9 +217,8 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
     if "@" in work:
         keep([m.span() for m in EMAIL.finditer(work)], "[email]")
     digits = sum(map(work.count, "0123456789"))       # each search runs only where there are digits enough for it
-    if digits:
-        for start, end, label in addresses.find(work):
-            keep([(start, end)], label)
+    for start, end, label in addresses.find(work, digits):    # a context word or a digit first, else nothing
+        keep([(start, end)], label)
     if digits >= 12:
         ibans = [(m, _longest_valid(work, m.start(), m.end(), iban_ok)) for m in IBAN.finditer(work)]
         keep([s for _, s in ibans if s], "[iban]")
