@@ -5,7 +5,8 @@ What is found, and by what:
 - e-mail addresses, by pattern;
 - IBANs (Iranian Sheba numbers included), by ``stdnum.iban`` and the ISO 7064 mod 97-10 check;
 - payment cards (13-19 digits), by the Luhn check of ``stdnum.luhn``;
-- Iranian national ids (10 digits), by their own check digit;
+- Iranian national ids (10 digits), by their own check digit, unless right after a word such as
+  "order", "ticket", "invoice", "tracking", "سفارش", "رهگیری" (then they are a reference);
 - postal codes and street addresses (UK postcodes by their layout; Iranian, US and German codes
   and Iranian addresses only next to a context word such as "zip", "PLZ", "کد پستی", "آدرس"), by
   ``kit.evidence.addresses``, whose docstring says what is and is not caught;
@@ -50,6 +51,11 @@ SHEBA_DIGITS = re.compile(r"(?<!\d)\d{24}(?!\d)")          # an Iranian IBAN wri
 CARD = re.compile(r"(?<![\dA-Za-z])\d(?:[ -]?\d){12,18}(?!\d)")
 # 10 digits standing alone (not the tail of a grouped number such as +49-171-7290795)
 NATIONAL_ID = re.compile(r"(?<![\d+])(?<!\d[ -])\d{3}-?\d{6}-?\d(?![ -]?\d)")
+# Right after one of these words, 10 digits are a reference even when their last one passes the id check
+# (one in ten does): "order number 1828926655", "شماره سفارش ۱۸۲۸۹۲۶۶۵۵".
+REFERENCE_WORD = re.compile(r"(?:order|ticket|invoice|tracking|reference|ref|case|سفارش|فاکتور|رهگیری|پیگیری|تیکت)"
+                            r"(?:\u200c?(?:م|ام|تان|مان))?(?:\s*(?:number|no\.?|id|شماره|کد))?\s*[:#]?\s*$",
+                            re.IGNORECASE)
 # Dates are no phone numbers: 2024-05-01, 1403/02/15, 15.05.2024, 05/15/24.
 DATE = re.compile(r"(?<![\d/.-])(?:(\d{4})[./-](\d{1,2})[./-](\d{1,2})|(\d{1,2})[./-](\d{1,2})[./-](?:\d{4}|\d{2}))(?![./-]?\d)")
 # A stretch that could hold a phone number: digits with short runs of spaces, dots, dashes, slashes
@@ -227,7 +233,10 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
         keep([m.span() for m in SHEBA_DIGITS.finditer(work) if iban_ok("IR" + m.group())], "[iban]")
         keep([s for m in CARD.finditer(work) if (s := _longest_valid(work, m.start(), m.end(), luhn_ok))], "[card]")
     if digits >= 10:
-        keep([m.span() for m in NATIONAL_ID.finditer(work) if iran_national_id_ok(m.group())], "[national-id]")
+        ids = [m.span() for m in NATIONAL_ID.finditer(work) if iran_national_id_ok(m.group())]
+        references = [s for s in ids if REFERENCE_WORD.search(work, max(0, s[0] - 30), s[0])]
+        keep(references, "")                # no phone number either
+        keep([s for s in ids if s not in references], "[national-id]")
     if digits >= PHONE_MIN_DIGITS:
         keep([m.span() for m in DATE.finditer(work) if _is_date(m)], "")
         keep(list(_phones(work)), "[phone]")
