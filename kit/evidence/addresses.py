@@ -47,6 +47,7 @@ _UK = r"[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}"
 # searched for by a fast scan; the character before a match is checked apart (``_starts_free``).
 UK_POSTCODE = re.compile(rf"{_UK}(?![A-Za-z\d])")
 UK_AREA = re.compile(r"[A-Z]+")
+SIZES = {"GB", "TB", "MB", "KB"}    # "MacBook Air M2 8GB": a size, though a postcode's layout (one after a context word is taken)
 
 # A context word, a few words at most with no digit and no sentence end, then the code.
 POSTAL_WORD = re.compile(r"\b(?:zip(?:[ -]?code)?|post(?:al)?[ -]?code|postcode|plz|postleitzahl)\b"
@@ -70,6 +71,9 @@ ENGLISH_ADDRESS = re.compile(
 GERMAN_ADDRESS = re.compile(r"\b[A-ZÄÖÜ][\wäöüß-]*(?:straße|strasse|str\.|weg|allee|gasse|platz)\s*\d{1,4}[a-z]?\b")
 # A German or American code right after an address: "Hauptstraße 5, 10115 Berlin".
 CODE_AFTER_ADDRESS = re.compile(r",?\s*(\d{5}(?:-\d{4})?)(?=\s+[A-ZÄÖÜ][a-zäöüß])")
+# "Open 24 Hours Drive Thru", "Rated 5 Stars Way better": a number of things, then words that look like a street.
+COUNTED = re.compile(r"\d+\s+(?:Hours?|Days?|Weeks?|Months?|Years?|Minutes?|Times?|Items?|Stars?|Pieces?|Boxes|Bottles?|"
+                     r"Orders?|Points?|People|Persons?)\b")
 UNIT_BEFORE = re.compile(rf"{_UNIT},?\s+$")
 # A number after one of these counts things ("the 3 Main Street shops", "Top 10 Best Road Bikes"): no house number.
 COUNTING_WORD = re.compile(r"\b(?:the|top|these|those|all|first|last|best|over|under|about|around|nearly)\s+$",
@@ -83,14 +87,15 @@ NAMED_PARTS = {"خیابان", "خیابون", "خ", "کوچه", "ک", "بلوا
                "منطقه", "فاز", "استان", "شهر", "شهرستان", "روستای"}
 ORDINALS = {"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم", "همکف", "زیرزمین", "یک",
             "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "شمالی", "جنوبی", "شرقی", "غربی"}
-ENDS = {"است", "هست", "بود", "و", "ولی", "اما", "که", "را", "رو", "لطفا", "لطفاً", "بفرستید", "ارسال", "بیاورید",
-        "نرسید", "رسید", "تحویل", "می‌باشد", "میباشد", "هستش", "ه"}
+ENDS = {"است", "هست", "بود", "نبود", "و", "ولی", "اما", "که", "را", "رو", "لطفا", "لطفاً", "بفرستید", "ارسال",
+        "بیاورید", "نرسید", "رسید", "تحویل", "می‌باشد", "میباشد", "هستش", "ه", "شد", "شده", "کرد", "کردم", "کردید",
+        "کردند", "دادم", "دادید", "ثبت", "اشتباه", "غلط", "عوض", "تغییر", "هم", "تلفن", "شماره", "موبایل"}
 # Separators, numbers (a Persian writer may glue one to its word: پلاک۱۲), a lone full stop, words.
-FA_TOKEN = re.compile(r"[،,\-–/]|\d{1,5}(?:/\d{1,4})?[A-Za-z]?|\.|[^\s،,\-–/.\d]+\.?")
+FA_TOKEN = re.compile(r"[،,\-–/]|\d+(?:/\d+)?[A-Za-z]?|\.|[^\s،,\-–/.\d]+\.?")
 SEPARATORS = {"،", ",", "-", "–", "/"}
 ARABIC_LETTERS = str.maketrans("يكة", "یکه")
 STOP = "!?؟\n;؛"
-NUMBER = re.compile(r"\d{1,5}(?:[/-]\d{1,4})?[A-Za-z]?")
+NUMBER = re.compile(r"\d{1,5}(?:/\d{1,4})?[A-Za-z]?")     # a house, flat or floor number; longer is something else
 LEAD_MAX = 4            # words before the first part: city, district
 NAME_MAX = 3            # words of a street's name
 
@@ -130,7 +135,8 @@ def _persian_address(text: str, start: int) -> tuple[int, int] | None:
                 end, last, i = tokens[i][1], tokens[i][2], i + 1
             taken = 0
             while kind == "named" and not last and i < len(tokens) and taken < NAME_MAX \
-                    and not _part(tokens[i][0]) and tokens[i][0] not in ENDS and tokens[i][0] != ".":
+                    and not _part(tokens[i][0]) and tokens[i][0] not in ENDS and tokens[i][0] != "." \
+                    and (NUMBER.fullmatch(tokens[i][0]) or not tokens[i][0][0].isdigit()):
                 end, last, i, taken = tokens[i][1], tokens[i][2], i + 1, taken + 1
             if last:
                 break
@@ -168,7 +174,7 @@ def find(text: str, digits: int) -> list[tuple[int, int, str]]:
         return sorted(spans)
     for m in UK_POSTCODE.finditer(text):
         area = UK_AREA.match(m.group())
-        if area and area.group() in UK_AREAS and _starts_free(text, m.start()):
+        if area and area.group() in UK_AREAS and _starts_free(text, m.start()) and m.group()[-2:] not in SIZES:
             add(*m.span(), POSTAL_LABEL)
     if digits >= 5:
         for m in CITY_STATE_ZIP.finditer(text):
@@ -178,7 +184,8 @@ def find(text: str, digits: int) -> list[tuple[int, int, str]]:
     for pattern in (ENGLISH_ADDRESS, GERMAN_ADDRESS) if german else (ENGLISH_ADDRESS,):
         for m in pattern.finditer(text):
             if pattern is ENGLISH_ADDRESS and (not _starts_free(text, m.start(), "_.,/$£€#-")
-                                               or COUNTING_WORD.search(text, max(0, m.start() - 10), m.start())):
+                                               or COUNTING_WORD.search(text, max(0, m.start() - 10), m.start())
+                                               or COUNTED.match(text, m.start())):
                 continue
             unit = UNIT_BEFORE.search(text, max(0, m.start() - 20), m.start())
             add(unit.start() if unit else m.start(), m.end(), ADDRESS_LABEL)

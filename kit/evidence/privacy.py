@@ -6,7 +6,8 @@ What is found, and by what:
 - IBANs (Iranian Sheba numbers included), by ``stdnum.iban`` and the ISO 7064 mod 97-10 check;
 - payment cards (13-19 digits), by the Luhn check of ``stdnum.luhn``;
 - Iranian national ids (10 digits), by their own check digit, unless right after a word such as
-  "order", "ticket", "invoice", "tracking", "سفارش", "رهگیری" (then they are a reference);
+  "order", "ticket", "invoice", "tracking", "سفارش", "رهگیری" (then they are a reference, as is
+  a phone number written the national way there; one with its country code is still taken);
 - postal codes and street addresses (UK postcodes by their layout; Iranian, US and German codes
   and Iranian addresses only next to a context word such as "zip", "PLZ", "کد پستی", "آدرس"), by
   ``kit.evidence.addresses``, whose docstring says what is and is not caught;
@@ -52,7 +53,8 @@ CARD = re.compile(r"(?<![\dA-Za-z])\d(?:[ -]?\d){12,18}(?!\d)")
 # 10 digits standing alone (not the tail of a grouped number such as +49-171-7290795)
 NATIONAL_ID = re.compile(r"(?<![\d+])(?<!\d[ -])\d{3}-?\d{6}-?\d(?![ -]?\d)")
 # Right after one of these words, 10 digits are a reference even when their last one passes the id check
-# (one in ten does): "order number 1828926655", "شماره سفارش ۱۸۲۸۹۲۶۶۵۵".
+# (one in ten does): "order number 1828926655", "شماره سفارش ۱۸۲۸۹۲۶۶۵۵"; and so is a number that would be
+# a valid phone number written the national way ("order 6413344596", a valid US number).
 REFERENCE_WORD = re.compile(r"(?:order|ticket|invoice|tracking|reference|ref|case|سفارش|فاکتور|رهگیری|پیگیری|تیکت)"
                             r"(?:\u200c?(?:م|ام|تان|مان))?(?:\s*(?:number|no\.?|id|شماره|کد))?\s*[:#]?\s*$",
                             re.IGNORECASE)
@@ -112,6 +114,11 @@ def _longest_valid(text: str, start: int, end: int, ok: Callable[[str], bool]) -
             return None
         cut = start + len(text[start:gap].rstrip(" -"))
     return start, cut
+
+
+def _after_reference(text: str, at: int) -> bool:
+    """True when the number at ``at`` comes right after "order", "ticket", "سفارش" or the like."""
+    return REFERENCE_WORD.search(text, max(0, at - 30), at) is not None
 
 
 def _is_date(m: re.Match[str]) -> bool:
@@ -234,12 +241,17 @@ def _spans(text: str) -> list[tuple[int, int, str]]:
         keep([s for m in CARD.finditer(work) if (s := _longest_valid(work, m.start(), m.end(), luhn_ok))], "[card]")
     if digits >= 10:
         ids = [m.span() for m in NATIONAL_ID.finditer(work) if iran_national_id_ok(m.group())]
-        references = [s for s in ids if REFERENCE_WORD.search(work, max(0, s[0] - 30), s[0])]
+        references = [s for s in ids if _after_reference(work, s[0])]
         keep(references, "")                # no phone number either
         keep([s for s in ids if s not in references], "[national-id]")
     if digits >= PHONE_MIN_DIGITS:
         keep([m.span() for m in DATE.finditer(work) if _is_date(m)], "")
-        keep(list(_phones(work)), "[phone]")
+        phones = list(_phones(work))
+        # written the national way right after "order" or "سفارش", 8 digits or more are an order's number
+        references = [p for p in phones if not INTERNATIONAL.match(work, p[0] + (work[p[0]] == "("))
+                      and _after_reference(work, p[0])]
+        keep(references, "")
+        keep([p for p in phones if p not in references], "[phone]")
     return sorted(s for s in spans if s[2])
 
 

@@ -106,6 +106,8 @@ def test_ten_digits_after_an_order_word_are_a_reference_not_an_id() -> None:
     for text in ("Order number 1828926655 is still pending.", "شماره سفارشم ۱۸۲۸۹۲۶۶۵۵ است", "ticket #1828926655"):
         assert redact_pii(text) == text
     assert redact_pii("order 1828926655, national code 1828926655") == "order 1828926655, national code [national-id]"
+    assert redact_pii("order 4158675309 late") == "order 4158675309 late"          # a valid US number, written as one
+    assert redact_pii("order: (+1) 415 867 5309") == "order: [phone]"               # with its country code: a phone
 
 
 def test_iban_check() -> None:
@@ -142,6 +144,8 @@ def test_the_fast_path_finds_what_the_matcher_finds(monkeypatch: pytest.MonkeyPa
      "آدرس: [address] کد پستی [postal-code]"),
     ("آدرسم تهران خیابان آزادی کوچه بهار پلاک ۱۲ طبقه دوم است ولی بسته نرسید.", "آدرسم [address] است ولی بسته نرسید."),
     ("آدرس: تهران، خیابان ولیعصر. بسته نرسید", "آدرس: [address]. بسته نرسید"),
+    ("آدرس: خیابان ولیعصر ۰۹۱۲۳۴۵۶۷۸۹", "آدرس: [address] [phone]"),     # a street's name takes no phone number
+    ("ادرس تهران خ. شریعتی ک. گلستان پ. ۷ لطفا زودتر", "ادرس [address] لطفا زودتر"),
 ])
 def test_postal_codes_and_addresses_are_replaced_by_a_label(text: str, expected: str) -> None:
     assert redact_pii(text) == expected
@@ -151,6 +155,8 @@ def test_postal_codes_and_addresses_are_replaced_by_a_label(text: str, expected:
     "order 48213 arrived broken", "I paid 10115 rials", "I bought a PS5 1TB", "room b2 2nd floor",
     "I waited 2 hours on the road", "The 3 Main Street shops all stock it", "I read the Top 10 Best Road Bikes list",
     "آدرس ایمیل من را ندارید", "۲ ساعت در خیابان منتظر ماندم", "طبقه ۳ فروشگاه بسته بود", "my zip broke after 3 days",
+    "MacBook Air M2 8GB was slow", "Open 24 Hours Drive Thru", "آدرس اشتباه ثبت شد، کوچه را پیدا نکردند",
+    "آدرسم عوض شده، خیابان جدید است",
     "10115 is my PLZ",                  # the context word after the code: not caught (the docstring says so)
     "12 baker street",                  # a street in small letters: not caught either
 ])
