@@ -150,8 +150,8 @@ def _persian_address(text: str, start: int) -> tuple[int, int] | None:
 def find(text: str, digits: int) -> list[tuple[int, int, str]]:
     """Labelled spans of postal codes and addresses in ``text`` (ASCII digits, ``digits`` of them), none overlapping."""
     low = text.lower()
-    context = ("zip" in low or "post" in low or "plz" in low or "پست" in text or "آدرس" in text or "ادرس" in text
-               or "نشانی" in text)
+    context = "zip" in low or "post" in low or "plz" in low or not text.isascii() and (
+        "پست" in text or "آدرس" in text or "ادرس" in text or "نشانی" in text)
     if not (context or digits):
         return []
     spans: list[tuple[int, int, str]] = []
