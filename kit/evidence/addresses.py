@@ -3,25 +3,31 @@
 What is found (the text has ASCII digits here; ``redact_pii`` has converted Persian ones):
 
 - UK postcodes anywhere, by their layout (``SW1A 1AA``, ``M1 1AE``) written in capitals, with an
-  outward code from a real postcode area, so a product code such as ``PS5 1TB`` stays; after a
-  context word in any case (``postcode: sw1a 1aa``);
+  outward code from a real postcode area, so a product code such as ``PS5 1TB`` stays, and not
+  ending in GB, TB, MB or KB (``MacBook Air M2 8GB``); after a context word in any case and any
+  ending (``postcode: sw1a 1aa``);
 - Iranian postal codes (10 digits, often ``12345-67890``), US ZIP and ZIP+4 codes and German PLZ
   (5 digits) only right after a context word: "zip", "ZIP code", "postal code", "post code",
   "postcode", "PLZ", "Postleitzahl", "کد پستی" / "کدپستی"; and a US ZIP after "City, ST";
 - English street addresses: a house number, up to four capitalised words (or ``5th``) and a
   street type (Street, St, Road, Rd, Avenue, Ave, Lane, Ln, Drive, Boulevard, Way, Court, Place,
-  Close, ...), with a flat, apartment, suite or unit before or after; German ones written
-  ``Hauptstraße 5`` / ``Musterstr. 12`` / ``Kiefernweg 3a``, and a 5-digit code right after either
-  when a capitalised place name follows it (``Hauptstraße 5, 10115 Berlin``);
+  Close, ...), with a flat, apartment, suite or unit before or after, unless the number counts
+  things ("the 3 Main Street shops", "Top 10 Best Road Bikes", "Open 24 Hours Drive Thru");
+  German ones written ``Hauptstraße 5`` / ``Musterstr. 12`` / ``Kiefernweg 3a``; and a 5-digit
+  code right after either when a capitalised place name follows it (``Hauptstraße 5, 10115 Berlin``);
 - Iranian addresses after "آدرس" / "ادرس" / "نشانی": the city or district words before the first
   part, then the chain of parts (خیابان، کوچه، بلوار، میدان، پلاک، واحد، طبقه، بلوک ...) each with
-  its name or number, up to the last part; what follows it ("... پلاک ۵ است ولی بسته نرسید") stays.
+  its name (at most three words, no verb such as است, شد, کردید) or number, up to the last part;
+  what follows it ("... پلاک ۵ است ولی بسته نرسید") stays, and so does a complaint about an address
+  ("آدرس اشتباه ثبت شد، کوچه را پیدا نکردند").
 
 What is not: an English address whose street is written in small letters or has no street type
 ("12 baker street", "Flat 3, The Old Mill"), an English or German address with no house number, a
 Persian address with no "آدرس"/"نشانی" before it or none of the parts above, a 5-digit or
 10-digit postal code with no context word (it cannot be told from an order number or an amount),
-a context word after the code ("10115 is my PLZ"), and city names on their own.
+a context word after the code ("10115 is my PLZ"), a PO box, and city names on their own. A
+sentence may still be taken for an address when a number counts capitalised things that end in a
+street type ("I bought 2 Apple Magic Way..."): the clean sentences of tests/fixtures/pii/ bound how often.
 
 The searches after context words run only where a plain substring test finds one ("zip", "post",
 "plz", "پست", "آدرس", "ادرس", "نشانی"); the others only where the text has a digit, the German one
