@@ -169,8 +169,8 @@ def test_look_alikes_of_places_are_left_as_they_are(text: str) -> None:
 PII = Path(__file__).resolve().parents[1] / "fixtures" / "pii"
 KINDS = {"email", "card", "iban", "national_id", "address en", "address fa"} | {
     f"phone {c}" for c in ("ir", "gb", "us", "de")} | {f"postal_code {c}" for c in ("ir", "gb", "us", "de")}
-# Measured on clean.jsonl: none (before 10 digits after "order" were taken for a reference, 1 in 196: an order
-# number whose last digit passed the national-id check).
+# Measured on clean.jsonl's 217 sentences: none touched. (Before 8-10 digits right after "order" or "سفارش" were
+# taken for a reference, an order number passing the national-id check and one that is a valid US number were.)
 CLEAN_FALSE_POSITIVE_RATE = 0.0
 WORD = re.compile(r"\w+")
 
