@@ -15,6 +15,8 @@ What is found (the text has ASCII digits here; ``redact_pii`` has converted Pers
   things ("the 3 Main Street shops", "Top 10 Best Road Bikes", "Open 24 Hours Drive Thru");
   German ones written ``Hauptstraße 5`` / ``Musterstr. 12`` / ``Kiefernweg 3a``; and a 5-digit
   code right after either when a capitalised place name follows it (``Hauptstraße 5, 10115 Berlin``);
+- Iranian addresses without a context word when they start at a street, an alley or a square and
+  run on to a پلاک with its number ("خیابان ولیعصر، کوچه ۱۲، پلاک ۵": the city before stays);
 - Iranian addresses after "آدرس" / "ادرس" / "نشانی": the city or district words before the first
   part, then the chain of parts (خیابان، کوچه، بلوار، میدان، پلاک، واحد، طبقه، بلوک ...) each with
   its name (at most three words, no verb such as است, شد, کردید) or number, up to the last part;
@@ -23,7 +25,7 @@ What is found (the text has ASCII digits here; ``redact_pii`` has converted Pers
 
 What is not: an English address whose street is written in small letters or has no street type
 ("12 baker street", "Flat 3, The Old Mill"), an English or German address with no house number, a
-Persian address with no "آدرس"/"نشانی" before it or none of the parts above, a 5-digit or
+Persian address with no "آدرس"/"نشانی" before it and no پلاک number, or with none of the parts above, a 5-digit or
 10-digit postal code with no context word (it cannot be told from an order number or an amount),
 a context word after the code ("10115 is my PLZ"), a PO box, and city names on their own. A
 sentence may still be taken for an address when a number counts capitalised things that end in a
@@ -91,6 +93,8 @@ NUMBERED_PARTS = {"پلاک", "پ", "واحد", "طبقه", "بلوک", "ورو�
 NAMED_PARTS = {"خیابان", "خیابون", "خ", "کوچه", "ک", "بلوار", "میدان", "بزرگراه", "جاده", "محله", "شهرک", "کوی",
                "برج", "ساختمان", "مجتمع", "نبش", "جنب", "روبروی", "روبه‌روی", "انتهای", "بن‌بست", "بنبست", "کوچهٔ", "کوچه‌ی",
                "منطقه", "فاز", "استان", "شهر", "شهرستان", "روستای"}
+PLATE = {"پلاک", "پ"}
+STREET_FA = re.compile(r"(?<!\w)(?:خیابان|خیابون|کوچه|بلوار|میدان|بزرگراه|جاده|شهرک|کوی|بن‌بست|خيابان|كوچه)(?!\w)")
 ORDINALS = {"اول", "دوم", "سوم", "چهارم", "پنجم", "ششم", "هفتم", "هشتم", "نهم", "دهم", "همکف", "زیرزمین", "یک",
             "دو", "سه", "چهار", "پنج", "شش", "هفت", "هشت", "نه", "ده", "شمالی", "جنوبی", "شرقی", "غربی"}
 ENDS = {"است", "هست", "بود", "نبود", "و", "ولی", "اما", "که", "را", "رو", "لطفا", "لطفاً", "بفرستید", "ارسال",
@@ -117,10 +121,11 @@ def _part(word: str) -> str:
     return "numbered" if w in NUMBERED_PARTS else "named" if w in NAMED_PARTS else ""
 
 
-def _persian_address(text: str, start: int) -> tuple[int, int] | None:
-    """The address after an "آدرس"/"نشانی" ending at ``start``: up to the last of its parts, with its name or number.
+def _persian_address(text: str, start: int) -> tuple[int, int, int, bool] | None:
+    """The address from ``start`` (after an "آدرس"/"نشانی"): up to the last of its parts, with its name or number.
 
-    A "." ends it, except after a part written short ("خ." for خیابان, "پ." for پلاک).
+    Returns the span, how many parts it has, and whether a پلاک with its number is one of them. A "."
+    ends it, except after a part written short ("خ." for خیابان, "پ." for پلاک).
     """
     stop = min((i for i in (text.find(c, start) for c in STOP) if i >= 0), default=len(text))
     tokens = []
@@ -131,13 +136,14 @@ def _persian_address(text: str, start: int) -> tuple[int, int] | None:
         bare = word.rstrip(".")
         last = bare != word and not _part(bare)        # a full stop after a word that is no short part
         tokens.append((bare, m.start() + len(bare), last or word == "."))
-    end, lead, i, kind = None, 0, 0, ""
+    end, lead, i, kind, parts, plate = None, 0, 0, "", 0, False
     while i < len(tokens):
         word, w_end, last = tokens[i]
         i += 1
         if _part(word):
-            kind, end = _part(word), w_end
+            kind, end, parts = _part(word), w_end, parts + 1
             if kind == "numbered" and i < len(tokens) and (NUMBER.fullmatch(tokens[i][0]) or tokens[i][0] in ORDINALS):
+                plate = plate or word in PLATE and tokens[i][0][0].isdigit()
                 end, last, i = tokens[i][1], tokens[i][2], i + 1
             taken = 0
             while kind == "named" and not last and i < len(tokens) and taken < NAME_MAX \
@@ -150,7 +156,7 @@ def _persian_address(text: str, start: int) -> tuple[int, int] | None:
         if kind or lead >= LEAD_MAX or word in ENDS or last or not word or NUMBER.fullmatch(word):
             break                          # the end of the address, or no address after all
         lead += 1                          # a province, city or district name before the first part
-    return (start, end) if end is not None else None
+    return (start, end, parts, plate) if end is not None else None
 
 
 def find(text: str, digits: int) -> list[tuple[int, int, str]]:
@@ -172,10 +178,15 @@ def find(text: str, digits: int) -> list[tuple[int, int, str]]:
             if m:
                 add(*m.span(1), POSTAL_LABEL)
         for word in ADDRESS_WORD_FA.finditer(text):
-            found = _persian_address(text, word.end())
-            if found:
+            if found := _persian_address(text, word.end()):
                 lo = found[0] + len(text[found[0]:found[1]]) - len(text[found[0]:found[1]].lstrip())
                 add(lo, found[1], ADDRESS_LABEL)
+    if "پلاک" in text or "پلاك" in text:
+        # no context word: a street or an alley, then more parts, one of them a پلاک with its number
+        for street in STREET_FA.finditer(text):
+            found = _persian_address(text, street.start())
+            if found and found[2] >= 2 and found[3]:
+                add(found[0], found[1], ADDRESS_LABEL)
     if not digits:
         return sorted(spans)
     for m in UK_POSTCODE.finditer(text):
