@@ -42,10 +42,17 @@ class _Connection:
         self.kernel_id, self.websocket_handler = kernel_id, _Handler(socket)
 
 
+def _run(coroutine: object) -> None:
+    """Run a coroutine to its end in a thread of its own: the browser tests' Playwright keeps an event
+    loop running in this thread for the whole session, where ``asyncio.run`` refuses to start."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_cull_check_counts_only_sockets_still_open(monkeypatch) -> None:
     """A connection counted after its tab had gone (its socket already closed) does not pin the kernel."""
-    import asyncio
-
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
     live = [_Connection("k", _Socket(False)), _Connection("k", None), _Connection("k", _Socket(True)),
             _Connection("other", _Socket(False))]
@@ -57,9 +64,9 @@ def test_the_cull_check_counts_only_sockets_still_open(monkeypatch) -> None:
     monkeypatch.setattr(KernelManager.__mro__[1], "cull_kernel_if_idle", parent_check)
     km = KernelManager()
     km._kernel_connections["k"] = 3                 # one real socket, one gone mid-handshake, one closing
-    asyncio.run(km.cull_kernel_if_idle("k"))
+    _run(km.cull_kernel_if_idle("k"))
     assert seen == [1]
     live.pop(0)
     monkeypatch.setattr(ZMQChannelsWebsocketConnection, "_open_sockets", set(live))
-    asyncio.run(km.cull_kernel_if_idle("k"))
+    _run(km.cull_kernel_if_idle("k"))
     assert seen == [1, 0]                           # nobody left: the culler may take it
