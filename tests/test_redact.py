@@ -244,10 +244,11 @@ def redacted(planted: dict[str, object]) -> dict[str, object]:
     lines = {NAME_CLIP: _line_in_clip(run, NAME_CLIP, re.compile(f"breakfast, {NAME}")),
              NUMBER_CLIP: _line_in_clip(run, NUMBER_CLIP, re.compile("member number"))}
     prints = _fingerprint(run)
+    marked = int(pd.read_parquet(run / "data" / "utterances.parquet")["text"].str.contains(r"\[redacted\]").sum())
     dry = cxkit("redact", str(run), "--speaker", NAME, "--text", NUMBER, "--dry-run")
     after_dry = _fingerprint(run)
     done = cxkit("redact", str(run), "--speaker", NAME.lower(), "--text", NUMBER, "--by", "Data Protection Officer")
-    return {**planted, "before": before, "lines": lines, "dry": dry, "dry_kept": prints == after_dry,
+    return {**planted, "before": before, "lines": lines, "dry": dry, "dry_kept": prints == after_dry, "marked": marked,
             "done": done, "after": _where(run)}
 
 
@@ -286,7 +287,8 @@ def test_the_name_and_number_are_gone_from_every_file(redacted: dict[str, object
         assert (run / name).is_file(), f"{name} was not made again: {done.stdout}"
     lines = pd.read_parquet(run / "data" / "utterances.parquet")
     assert "[name]" in set(lines["speaker"])                       # her lines are kept, her name is not
-    assert lines["text"].str.contains(r"\[redacted\]", regex=True).sum() == 1
+    # one line more says [redacted]: the number's (the sample's own privacy.redact marks the coach's name already)
+    assert lines["text"].str.contains(r"\[redacted\]", regex=True).sum() == redacted["marked"] + 1
 
 
 def test_the_clips_play_a_tone_where_the_words_were_said(redacted: dict[str, object]) -> None:
@@ -299,7 +301,12 @@ def test_the_clips_play_a_tone_where_the_words_were_said(redacted: dict[str, obj
         window = slice(int(max(0.0, said_from - 0.5) * rate), int((said_to + 0.5) * rate))
         # within the line the tone takes a good share of the sound; before it, almost none
         share_old, share_new = _tone_share(old[window], rate), _tone_share(new[window], rate)
-        assert share_new > 0.2 and share_new > 10 * share_old, (clip, share_old, share_new)
+        if clip == NAME_CLIP:
+            # the run itself covered the customer's real name there (a name the pseudonyms replace is
+            # bleeped when the clip is cut); redacting keeps it covered
+            assert share_old > 0.2 and share_new > 0.2, (clip, share_old, share_new)
+        else:
+            assert share_new > 0.2 and share_new > 10 * share_old, (clip, share_old, share_new)
         # away from the line the sound is as it was (re-encoded: level within 10 %)
         quiet = slice(0, int(max(0.0, said_from - 1.5) * rate))
         if quiet.stop > rate:
