@@ -20,7 +20,7 @@ from kit.core.errors import InputFileError, ProjectError
 from kit.core.project import Project, Survey
 from kit.core.rejects import ALL_RESPONDENTS, AnswerCount, RejectLog
 from kit.core.schema import COMMENT_COLUMNS, RESPONSE_COLUMNS
-from kit.core.text import ascii_digits, count_matches, detect_lang, has_match, normalize_fa, parse_times
+from kit.core.text import ascii_digits, detect_lang, has_match, normalize_fa, parse_times
 from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_header, read_table
 from kit.evidence.limits import outside_window, window_text
 from kit.evidence.privacy import redact_pii
@@ -207,14 +207,15 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
     return out.loc[good, RESPONSE_COLUMNS].reset_index(drop=True), frame.loc[good].reset_index(drop=True)
 
 
-DIGIT = r"[0-9\u06f0-\u06f9\u0660-\u0669]"
-PII_MIN_DIGITS = 8      # the shortest number redact_pii removes (a phone number) has 8 digits
+# What a text needs to hold personal data redact_pii removes: an @ (e-mail), a digit (phone, card, id,
+# postcode, house number) or a word that introduces an address or a postal code
+MAY_HOLD_PII = r"(?i)@|zip|post|plz|پست|آدرس|ادرس|نشانی|[0-9\u06f0-\u06f9\u0660-\u0669]"
 
 
 def redact(t: pd.Series) -> pd.Series:
-    """``redact_pii`` on the texts that could hold personal data (an @, or 8 digits or more), the rest as they are."""
+    """``redact_pii`` on the texts that could hold personal data (``MAY_HOLD_PII``), the rest as they are."""
     out = t.copy()
-    maybe = has_match(t, "@") | (count_matches(t, DIGIT) >= PII_MIN_DIGITS)
+    maybe = has_match(t, MAY_HOLD_PII)
     if maybe.any():
         out[maybe] = t[maybe].map(redact_pii)
     return out

@@ -225,3 +225,16 @@ def test_few_clean_sentences_are_touched() -> None:
     rate = len(touched) / len(rows)
     print(f"\nfalse positives on {len(rows)} clean sentences: {len(touched)} ({100 * rate:.1f}%) {touched}")
     assert rate <= CLEAN_FALSE_POSITIVE_RATE, touched
+
+
+def test_survey_answers_with_only_a_postcode_or_an_address_are_redacted_too() -> None:
+    """The survey reader sends only answers that may hold personal data to redact_pii; these may."""
+    import pandas as pd
+
+    from kit.evidence.surveys import redact
+    said = pd.Series(["Send it to SW1A 1AA please", "آدرس: خیابان ولیعصر، کوچه بهار، پلاک ۱۲", "great coaching"],
+                     dtype="string")
+    out = redact(said).tolist()
+    assert "SW1A 1AA" not in out[0] and "[postal-code]" in out[0]
+    assert "[address]" in out[1] and "بهار" not in out[1]
+    assert out[2] == "great coaching"
