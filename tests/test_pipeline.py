@@ -84,6 +84,27 @@ def test_static_exports_open_offline(sample_run: Path) -> None:
     assert '"exhibits":' in gallery
 
 
+# The sample's customers as their transcripts name them (s05, without consent, is never published)
+CUSTOMERS = ["Maryam", "Neda", "Laura", "Daniel", "Reza", "Priya", "Anna", "Tom", "مریم", "ندا", "رضا"]
+
+
+def test_no_customer_is_named_in_any_table_record_or_export(sample_run: Path) -> None:
+    """Pseudonyms by default: every table, JSON record and HTML export names customers by their ids."""
+    import pyarrow.parquet as pq
+    name = re.compile(r"(?<!\w)(?:" + "|".join(CUSTOMERS) + r")(?!\w)")
+    hits = set()
+    for path in sorted(sample_run.rglob("*")):
+        texts: list[str] = []
+        if path.suffix == ".parquet":
+            texts = [v for row in pq.read_table(path).to_pylist() for v in row.values() if isinstance(v, str)]
+        elif path.suffix in (".json", ".html") and path.parent.name != "notebooks":
+            texts = [path.read_text(encoding="utf-8")]
+        hits |= {(path.relative_to(sample_run).as_posix(), m.group(0)) for t in texts for m in name.finditer(t)}
+    assert not hits
+    speakers = set(pd.read_parquet(sample_run / "data" / "utterances.parquet")["speaker"])
+    assert {"P01", "Researcher", "Interviewer"} <= speakers
+
+
 def test_raw_inputs_are_untouched(sample_run: Path, sample_hashes: dict[str, str]) -> None:
     assert hash_inputs(SAMPLE_PROJECT) == sample_hashes
 
