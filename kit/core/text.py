@@ -6,6 +6,7 @@ Vectorised over pandas Series, because a survey export may hold a million answer
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import numpy as np
 import pandas as pd
@@ -93,3 +94,20 @@ def hms(seconds_: float) -> str:
     """hh:mm:ss, the locator an exhibit shows for a point in a recording."""
     s = int(seconds_)
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+
+
+YEH, KAF = "یيى", "کك"               # Persian yeh, Arabic yeh, alef maksura; Persian keheh, Arabic kaf
+ARABIC_MARKS = "\u064b-\u065f\u0670\u0640"   # Arabic diacritics and tatweel: written or not, the same word
+_NAME_SEPARATORS = re.compile(r"[\s\u200c\u200d\u00a0]+")
+
+
+def name_key(name: str) -> str:
+    """A name as compared: NFKC, case-folded, one Persian yeh and kaf, no diacritics, ZWNJ as space.
+
+    Transcripts label speakers and project.yaml lists interviewers in whatever spelling their
+    keyboard gave; two spellings of one name must compare equal.
+    """
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = re.sub(f"[{YEH}]", "ی", re.sub(f"[{KAF}]", "ک", text))
+    text = re.sub(f"[{ARABIC_MARKS}]", "", text)
+    return _NAME_SEPARATORS.sub(" ", text).strip()

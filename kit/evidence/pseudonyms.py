@@ -40,21 +40,22 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
+
+from kit.core.text import ARABIC_MARKS, KAF, YEH, name_key
 
 if TYPE_CHECKING:
     from kit.core.project import Project
+    from kit.evidence.transcripts import Utterance
 
 GENERATED_PREFIX = "P-"
 INTERVIEWER_LABEL = "Interviewer"
 AMBIGUOUS = "[name]"                  # a first name two known people share, with nothing to tell them apart
 
-_YEH, _KAF = "یيى", "کك"              # Persian yeh, Arabic yeh, alef maksura; Persian keheh, Arabic kaf
-_MARKS = "\u064b-\u065f\u0670\u0640"  # Arabic diacritics and tatweel: written or not, the same name
-_SEPARATORS = re.compile(r"[\s\u200c\u200d\u00a0]+")
+_YEH, _KAF, _MARKS = YEH, KAF, ARABIC_MARKS
+normalise = name_key                  # a name as compared (kit.core.text.name_key)
 _TITLES = frozenset(["dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "prof", "prof.",
                      "آقای", "آقا", "خانم", "دکتر", "جناب", "سرکار"])
 _SURNAME_TITLES = ("mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "dr", "dr.", "آقای", "خانم", "دکتر")
@@ -102,14 +103,6 @@ for _fa, _latin in _FA_NAMES.items():
     _CROSS_SCRIPT[_fa] = tuple(_latin.split())
     for _l in _latin.split():
         _CROSS_SCRIPT[_l] = (_fa,)
-
-
-def normalise(name: str) -> str:
-    """A name as compared: NFKC, case-folded, one Persian yeh and kaf, no diacritics, ZWNJ as space."""
-    text = unicodedata.normalize("NFKC", name).casefold()
-    text = re.sub(f"[{_YEH}]", "ی", re.sub(f"[{_KAF}]", "ک", text))
-    text = re.sub(f"[{_MARKS}]", "", text)
-    return _SEPARATORS.sub(" ", text).strip()
 
 
 def generated(name: str, salt: str) -> str:
@@ -335,3 +328,9 @@ def for_project(project: Project) -> Pseudonyms:
         known = build(people, interviewers=project.interviewers, salt=salt)
         people += photo_people(sidecar_participants(project.root, project.photos.folder), salt, known)
     return build(people, interviewers=project.interviewers, salt=salt, enabled=privacy.pseudonymize)
+
+
+def utterances(names: Pseudonyms, utts: list[Utterance], recording: str) -> list[Utterance]:
+    """Each transcript line's speaker by pseudonym, and the names it speaks replaced."""
+    context = scope(names, recording)
+    return [replace(u, speaker=speaker(names, u.speaker, recording), text=text(names, u.text, context)) for u in utts]

@@ -23,9 +23,8 @@ from webvtt.srt import SRTCueBlock
 from webvtt.vtt import WebVTTCueBlock
 
 from kit.core.errors import InputFileError
-from kit.evidence import pseudonyms
+from kit.core.text import name_key
 from kit.evidence.encodings import detect_encoding
-from kit.evidence.pseudonyms import Pseudonyms
 
 FORMATS = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
 CUSTOMER, INTERVIEWER, UNKNOWN = "customer", "interviewer", "unknown"
@@ -228,8 +227,8 @@ def assign_roles(utts: list[Utterance], interviewers: list[str]) -> list[Utteran
     is taken as the customer's words.
     """
     speakers = [u.speaker for u in utts if u.speaker]
-    listed = {pseudonyms.normalise(n) for n in interviewers}
-    chosen = {s for s in speakers if pseudonyms.normalise(s) in listed} or _most_questions(utts)
+    listed = {name_key(n) for n in interviewers}
+    chosen = {s for s in speakers if name_key(s) in listed} or _most_questions(utts)
     def role(u: Utterance) -> str:
         if u.speaker in chosen:
             return INTERVIEWER
@@ -257,17 +256,10 @@ def clock(seconds: float) -> str:
 def speakers_of(utts: list[Utterance], interviewers: list[str]) -> tuple[list[str], list[str]]:
     """Role-marked utterances' customer speakers in the order they first speak, and the speakers
     taken for the interviewer without being listed as one (what pseudonyms are given for)."""
-    listed = {pseudonyms.normalise(n) for n in interviewers}
+    listed = {name_key(n) for n in interviewers}
     customers = [u.speaker for u in utts if u.speaker and u.role == CUSTOMER]
-    others = [u.speaker for u in utts if u.speaker and u.role == INTERVIEWER and pseudonyms.normalise(u.speaker) not in listed]
+    others = [u.speaker for u in utts if u.speaker and u.role == INTERVIEWER and name_key(u.speaker) not in listed]
     return list(dict.fromkeys(customers)), list(dict.fromkeys(others))
-
-
-def pseudonymise(utts: list[Utterance], names: Pseudonyms, recording: str) -> list[Utterance]:
-    """Each line's speaker by pseudonym, and the names it speaks replaced (``kit.evidence.pseudonyms``)."""
-    context = pseudonyms.scope(names, recording)
-    return [replace(u, speaker=pseudonyms.speaker(names, u.speaker, recording),
-                    text=pseudonyms.text(names, u.text, context)) for u in utts]
 
 
 def speakers_by_role(path: Path, interviewers: list[str]) -> tuple[list[str], list[str]]:

@@ -34,7 +34,7 @@ from kit.core.text import detect_lang, hms
 from kit.evidence import clips, media, pseudonyms
 from kit.evidence.privacy import redact_pii
 from kit.evidence.pseudonyms import Pseudonyms
-from kit.evidence.transcripts import Utterance, assign_roles, clock, pseudonymise, read_transcript, speakers_of
+from kit.evidence.transcripts import Utterance, assign_roles, clock, read_transcript, speakers_of
 from kit.steps.markers import MARKER_COLUMNS as MARKER_COLUMNS  # still importable from the step, as before
 from kit.steps.markers import marker_moments as _marker_moments
 from kit.steps.markers import seconds as seconds
@@ -179,7 +179,7 @@ def _named(rec: dict[str, Any], utts: list[Utterance], ctx: _Context) -> list[Ut
     """The recording's speakers given pseudonyms (kept for its marker notes) and its lines renamed."""
     ctx.names = pseudonyms.for_recording(ctx.names, rec["id"], rec.get("participant"), *speakers_of(utts, ctx.interviewers))
     ctx.recording = rec["id"]
-    return pseudonymise(utts, ctx.names, rec["id"]) if ctx.names.enabled else utts
+    return pseudonyms.utterances(ctx.names, utts, rec["id"]) if ctx.names.enabled else utts
 
 
 def _media_info(rel: str | None, path: Path | None, ctx: _Context) -> media.MediaInfo | None:
