@@ -23,39 +23,13 @@ from kit.views.evidence import evidence_text
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 
-CSS = """
-<style>
-.cx-grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:14px}
-.cx-card{background:#fff;border-radius:10px;box-shadow:0 1px 3px rgba(0,0,0,.15);overflow:hidden;border-top:5px solid #7f8c8d}
-.cx-card.neg{border-top-color:#c0392b}.cx-card.pos{border-top-color:#1e8449}
-.cx-card summary{list-style:none;cursor:pointer}.cx-card summary::-webkit-details-marker{display:none}
-.cx-card img.thumb{width:100%;height:140px;object-fit:cover;
-display:block;background:#eee}
-.cx-card .q{padding:10px 12px 0;font-style:italic;max-height:140px;overflow:hidden}
-.cx-card .b{padding:8px 12px 10px}.cx-card .q.fig{font-style:normal;font-weight:600}.cx-card h4{margin:0 0 6px;font-size:14px}
-.cx-tag{display:inline-block;font-size:11px;background:#eef2f5;border-radius:99px;padding:1px 8px;margin:0 3px 3px 0}
-.cx-tag.kind{background:#1c2833;color:#fff}
-.cx-detail{padding:8px 12px 12px;font-size:13px;border-top:1px solid #eee}
-.cx-detail video,.cx-detail img{width:100%;margin-bottom:6px}.cx-detail audio{width:100%}
-.cx-facts{border-collapse:collapse;font-size:13px}.cx-facts th{color:#566573;font-weight:normal;text-align:start;
-padding:2px 12px 2px 0;vertical-align:top;white-space:nowrap}.cx-facts td{padding:2px 0;overflow-wrap:anywhere}
-.cx-tiles{display:flex;gap:12px;flex-wrap:wrap}
-.cx-tile{flex:1;min-width:180px;padding:12px 16px;border-radius:10px;background:#f4f6f7}
-.cx-tile .v{font-size:30px;font-weight:600}.cx-tile .l,.cx-tile .s{color:#566573}.cx-tile .s{font-size:12px}
-.cx-msg{padding:16px;background:#fdf2e9;border-radius:8px}
-.cx-tile .t{font-size:12px;margin-top:4px}.cx-tile .t.up{color:#1e8449}.cx-tile .t.down{color:#c0392b}
-.cx-lens{display:block;font-size:11px;color:#1c2833;background:#fcf3cf;border-radius:4px;padding:2px 6px;margin:4px 0}
-.cx-page[dir=rtl] p,.cx-page[dir=rtl] h2,.cx-page[dir=rtl] h3{text-align:right}
-.cx-journey{margin:16px 0 8px}.cx-journey img{display:block;width:100%;max-width:1100px;height:auto}
-.cx-journey figcaption{font-size:13px;margin-top:2px}
-.cx-links{display:flex;gap:18px;flex-wrap:wrap;margin:6px 0 12px}.cx-links a{font-weight:600}
-.cx-neg{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:12px}
-.cx-neg a{color:inherit;text-decoration:none}.cx-neg .cx-card{height:100%}
-.cx-neg .rank{font-size:22px;font-weight:700;color:#c0392b;margin-inline-end:6px}
-body,.cx-page,.jupyter-widgets,.widget-dropdown select,.widget-text input
-{font-family:Vazirmatn,system-ui,"Segoe UI",Roboto,"DejaVu Sans",sans-serif}
-</style>
-"""
+THEME_DIR = ASSETS_DIR / "theme"
+
+
+@lru_cache(maxsize=1)
+def theme_css() -> str:
+    """The kit's stylesheets (kit/assets/theme/*.css, in name order) as one <style>: one look for every page."""
+    return "<style>" + "\n".join(p.read_text(encoding="utf-8") for p in sorted(THEME_DIR.glob("*.css"))) + "</style>"
 
 
 # Persian glyphs only (the Vazirmatn "Non-Latin" cut): Latin text keeps the page's own font.
@@ -77,7 +51,7 @@ def page_css(lang: str = "en") -> str:
     """Everything a page needs once: the card styles, the Persian font, and the mirrored layout for RTL."""
     mirror = ("<style>body,.jp-OutputArea-output,.widget-box{direction:rtl;text-align:right}"
               ".jp-OutputArea-output .js-plotly-plot{direction:ltr}</style>" if i18n.direction(lang) == "rtl" else "")
-    return CSS + font_css() + mirror
+    return theme_css() + font_css() + mirror
 
 
 def page_open(lang: str = "en") -> str:

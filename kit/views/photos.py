@@ -11,7 +11,7 @@ import pandas as pd
 from kit.core.exhibits import Exhibit
 from kit.core.templates import Markup, render
 from kit.steps.photos import PhotosResult
-from kit.views.html import CSS, media_uri
+from kit.views.html import media_uri, theme_css
 
 
 def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str:
@@ -20,7 +20,7 @@ def contact_sheet(photos: pd.DataFrame, run_dir: Path, stages: list[str]) -> str
         return render("report/paragraph.html.j2", text="No photo was published.")
     order = stages + sorted(set(photos["stage"].dropna()) - set(stages))
     groups = [(s, photos[photos["stage"] == s]) for s in order] + [("(no stage)", photos[photos["stage"].isna()])]
-    return CSS + render("photos/contact_sheet.html.j2", groups=[
+    return theme_css() + render("photos/contact_sheet.html.j2", groups=[
         (stage, [(media_uri(run_dir, r.thumb) or "", r.caption or "") for r in g.itertuples()])
         for stage, g in groups if not g.empty])
 
@@ -39,14 +39,14 @@ def strongest(photos: pd.DataFrame, n: int = 3) -> tuple[pd.DataFrame, pd.DataFr
 
 def strongest_html(photos: pd.DataFrame, exhibits: list[Exhibit], run_dir: Path, n: int = 3) -> str:
     """Cards of the strongest negative and positive photos, as the gallery draws them."""
-    from kit.views.html import CSS, grid_html
+    from kit.views.html import grid_html, theme_css
     by_id = {e.id: e.to_dict() for e in exhibits}
     negative, positive = strongest(photos, n)
     groups = []
     for heading, chosen in (("Most negative", negative), ("Most positive", positive)):
         records = [by_id[i] for i in chosen["photo_id"] if i in by_id]
         groups.append((heading, len(records), Markup(grid_html(records, run_dir)) if records else None))
-    return CSS + render("photos/strongest.html.j2", groups=groups)
+    return theme_css() + render("photos/strongest.html.j2", groups=groups)
 
 
 def exhibit_table(exhibits: list[Exhibit]) -> pd.DataFrame:
