@@ -15,7 +15,6 @@ import pandas as pd
 
 from kit.analysis import scores
 
-
 COLUMNS = ["channel", "contacts", "inbound", "outbound", "customers", "purchases", "purchase_share", "complaints",
            "responses", "nps", "csat", "ces", "too_few", "cost", "cost_per_contact", "cost_per_purchase", "posts",
            "post_sentiment"]
