@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -98,6 +99,13 @@ class Workshop(_Strict):
     votes_per_person: int = Field(5, ge=1, le=100, description="dot votes each workshop participant may spend")
 
 
+class Targets(_Strict):
+    """The scores the company aims for: the pages judge each headline score against them."""
+    nps: float | None = Field(None, ge=-100, le=100, description="net promoter score aimed for (-100..100)")
+    csat: float | None = Field(None, ge=1, le=5, description="mean satisfaction aimed for (1-5)")
+    ces: float | None = Field(None, ge=1, le=7, description="mean customer effort score aimed for (1-7, 7 = very easy)")
+
+
 class Project(_Strict):
     name: str
     languages: list[Literal["en", "fa"]] = Field(default_factory=lambda: ["en"])
@@ -113,6 +121,12 @@ class Project(_Strict):
     social: str | None = None
     privacy: Privacy = Field(default_factory=Privacy)
     workshop: Workshop = Field(default_factory=Workshop)
+    targets: Targets = Field(default_factory=Targets)
+    currency: str | None = Field(None, pattern=r"^[A-Z]{3}$",
+                                 description="ISO 4217 code of the contact log's costs, e.g. EUR")
+    timezone: str = Field("UTC", description="IANA time zone of date-times written without one, e.g. Asia/Tehran")
+    calendar: Literal["gregorian", "jalali"] | None = Field(
+        None, description="calendar of trends and dates; default jalali when ui_language is fa, else gregorian")
 
     # Set by load(); not part of the YAML.
     root: Path = Field(default=Path("."), exclude=True)
@@ -124,6 +138,21 @@ class Project(_Strict):
         if dupes:
             raise ValueError(f"recording ids must be unique; repeated: {', '.join(dupes)}")
         return self
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"timezone {value!r} is not an IANA time zone name; write one such as UTC, "
+                             "Europe/London or Asia/Tehran") from None
+        return value
+
+    @property
+    def trend_calendar(self) -> str:
+        """The calendar trends and dates are shown in: the declared one, else Jalali for a Persian project."""
+        return self.calendar or ("jalali" if self.ui_language == "fa" else "gregorian")
 
     def path(self, relative: str, key: str = "path") -> Path:
         """The absolute path of a configured file, refused if it leaves the project folder."""

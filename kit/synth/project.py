@@ -40,6 +40,14 @@ journey:
     support: {{nps: 30, csat: 4.0}}
     renewal: {{nps: 40, csat: 4.2}}
 
+# The headline scores the company aims for; the pages judge each score against its target.
+targets: {{nps: 30, csat: 4.2, ces: 5.5}}
+
+# Currency of the contact log's cost column (ISO 4217 code), written with every cost.
+currency: EUR
+# Time zone of date-times written without one (IANA name, e.g. Europe/London, Asia/Tehran).
+timezone: UTC
+
 # Channels through which the company and its customers meet.
 channels: [{channels}]
 
