@@ -54,6 +54,8 @@ class Survey(_Strict):
     consent: Literal["all_respondents"] | None = Field(
         None, description="all_respondents: the survey's own consent notice covered everyone who answered "
                           "(recorded in the manifest); otherwise consent comes from the mapped consent column")
+    dates: Literal["auto", "jalali", "gregorian"] | None = Field(
+        None, description="calendar of this file's date cells; default: the project's dates:")
 
     @field_validator("columns")
     @classmethod
@@ -127,6 +129,8 @@ class Project(_Strict):
     timezone: str = Field("UTC", description="IANA time zone of date-times written without one, e.g. Asia/Tehran")
     calendar: Literal["gregorian", "jalali"] | None = Field(
         None, description="calendar of trends and dates; default jalali when ui_language is fa, else gregorian")
+    dates: Literal["auto", "jalali", "gregorian"] = Field(
+        "auto", description="calendar of the inputs' date cells: auto reads a year 1300-1499 as Jalali")
 
     # Set by load(); not part of the YAML.
     root: Path = Field(default=Path("."), exclude=True)
