@@ -38,7 +38,8 @@ def trend(responses: pd.DataFrame, freq: str = "M") -> dict[str, Any]:
     for p, g in r.groupby(period):
         n_, c, e = scores.nps(g["nps"]), scores.mean_ci(g["csat"]), scores.mean_ci(g["ces"])
         rows.append({"period": p.date().isoformat(), "responses": len(g), "nps": _num(n_["value"]),
-                     "nps_lo": _num(n_["lo"]), "nps_hi": _num(n_["hi"]), "csat": _num(c["value"]), "ces": _num(e["value"])})
+                     "nps_lo": _num(n_["lo"]), "nps_hi": _num(n_["hi"]), "csat": _num(c["value"]), "ces": _num(e["value"]),
+                     "csat_lo": _num(c["lo"]), "csat_hi": _num(c["hi"]), "ces_lo": _num(e["lo"]), "ces_hi": _num(e["hi"])})
     return {"freq": freq, "periods": rows}
 
 
@@ -61,7 +62,7 @@ def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": p.name, "run_id": step.run_dir.name.removeprefix(".partial-"), "ui_language": p.ui_language,
         "languages": p.languages, "stages": p.journey.stages, "channels": p.channels,
-        "ideal": p.journey.ideal, "min_group_size": p.min_group_size, "headline": head,
+        "ideal": p.journey.ideal, "targets": p.targets.model_dump(), "min_group_size": p.min_group_size, "headline": head,
         "by_stage": scores.by_group(responses, "stage", p.min_group_size, p.journey.stages).to_dict("records"),
         "trend": trend(responses), "worst": worst(records), "exhibits": len(records),
         "weekly": scores.by_period(responses, "W").to_dict("records"),

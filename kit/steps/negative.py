@@ -188,7 +188,8 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
                         "evidence_strength": round(pain.evidence_strength(len(kinds), int(overload["over"])), 3),
                         "sources": kinds, "observations": int(overload["over"]),
                         "exhibits": [WATERFALL_ID, "metric-contact-overload"],
-                        "thumb": (own[0].media.get("thumb") if own else None), "too_few": False})
+                        "thumb": (own[0].media.get("thumb") if own else None), "too_few": False,
+                        "evidence": {"tolerance_per_week": tolerance, "lost": int(overload["lost_over"])}})
     ranked = pain.rank(entries)
     runfolder.write_negatives(step.run_dir, ranked)
     fig = nc.ranked_bars(ranked)
