@@ -125,3 +125,9 @@ class RunInProgressError(KitError, RuntimeError):
         self.folder, self.holder = str(folder), holder
         super().__init__(f"another cxkit run is writing into {self.folder} ({holder}); wait until it "
                          "has finished, or give another --out")
+
+
+class CurationError(KitError, ValueError):
+    """A curation edit that cannot be made or read: names the journal line or the field and says what to fix."""
+
+    exit_code = 2

@@ -1,0 +1,177 @@
+"""The curation journal: every hand edit to the gallery, one JSON line each, in the project folder.
+
+Edits are appended, never rewritten, so the file can be read, reviewed and versioned like any
+project file, and a later run replays it (``kit.curation.replay``) on top of what the steps made.
+Each line names who made the edit, when, what it changed (before and after) and why. Undo is an
+edit too (``op: undo`` naming the edit it cancels), so nothing is ever lost.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import unicodedata
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kit.core.errors import CurationError
+
+JOURNAL = "curation.jsonl"
+EXHIBIT_OPS = ("hide", "show", "pin", "unpin", "edit", "recode", "merge")
+TAG_OPS = ("tag_create", "tag_rename", "tag_merge")
+OPS = (*EXHIBIT_OPS, *TAG_OPS, "undo")
+EDITABLE = ("title", "caption")
+RECODABLE = ("stage", "channel", "valence", "lenses", "tags")
+LIMITS = {"title": 200, "caption": 2000, "reason": 500, "tag": 80, "who": 80}
+KEEP = {"\n", "\u200c", "\u200d"}       # new lines, and the zero-width (non-)joiners Persian words need
+
+
+def clean(text: object, limit: int, what: str) -> str:
+    """Text as a person typed it, minus control and format characters (bidi overrides included), within a limit."""
+    kept = "".join(ch for ch in str(text) if ch in KEEP or unicodedata.category(ch)[0] != "C").strip()
+    if len(kept) > limit:
+        raise CurationError(f"the {what} is {len(kept)} characters long; keep it to {limit}")
+    return kept
+
+
+class Edit(BaseModel):
+    """One line of the journal."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    at: datetime
+    who: str = Field(min_length=1, max_length=LIMITS["who"])
+    role: Literal["analyst", "facilitator", "owner"]
+    op: Literal[OPS]  # type: ignore[valid-type]
+    exhibit: str | None = None
+    field: str | None = None
+    before: Any = None
+    after: Any = None
+    reason: str = ""
+    undoes: str | None = None
+
+    @model_validator(mode="after")
+    def _fits_its_op(self) -> Edit:
+        problem = _op_problem(self)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+
+def _op_problem(e: Edit) -> str:
+    """What is missing or wrong for this edit's operation ('' when it is whole)."""
+    if e.op in EXHIBIT_OPS and not e.exhibit:
+        return f"a {e.op} edit names the exhibit it changes"
+    if e.op == "hide" and not e.reason.strip():
+        return "say why the exhibit is hidden (reason)"
+    if e.op == "edit" and e.field not in EDITABLE:
+        return f"an edit changes one of {', '.join(EDITABLE)}, not {e.field!r}"
+    if e.op == "recode" and e.field not in RECODABLE:
+        return f"a recode changes one of {', '.join(RECODABLE)}, not {e.field!r}"
+    if e.op == "recode" and e.field == "valence" and not _valence_ok(e.after):
+        return f"valence must be a number from -1 to 1, not {e.after!r}"
+    if e.op == "recode" and e.field in ("lenses", "tags") and not _names_ok(e.after):
+        return f"{e.field} is a list of names"
+    if e.op == "merge" and not (_names_ok(e.after) and e.after):
+        return "a merge lists the exhibits merged into this one (after)"
+    if e.op == "pin" and not (isinstance(e.after, int) and not isinstance(e.after, bool) and e.after >= 0):
+        return "a pin gives the position, 0 first (after)"
+    if e.op in TAG_OPS and not _tag_values_ok(e):
+        return f"{e.op} needs the tag names: before (the old name{'s' if e.op == 'tag_merge' else ''}) and after"
+    if e.op == "undo" and not e.undoes:
+        return "an undo names the edit it cancels (undoes)"
+    return ""
+
+
+def _valence_ok(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and -1.0 <= float(value) <= 1.0
+
+
+def _names_ok(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _tag_values_ok(e: Edit) -> bool:
+    if not (isinstance(e.after, str) and e.after.strip()):
+        return False
+    if e.op == "tag_create":
+        return True
+    return _names_ok(e.before) if e.op == "tag_merge" else isinstance(e.before, str) and bool(e.before.strip())
+
+
+def make(*, who: str, role: str, op: str, **fields: Any) -> Edit:
+    """A new edit with its id and time, its texts cleaned; refused with the reason when it does not hold."""
+    if "reason" in fields:
+        fields["reason"] = clean(fields["reason"], LIMITS["reason"], "reason")
+    if op == "edit" and isinstance(fields.get("after"), str):
+        field = fields.get("field") or ""
+        fields["after"] = clean(fields["after"], LIMITS.get(field, LIMITS["caption"]), field or "text")
+    if op in TAG_OPS:
+        fields = _clean_tags(fields)
+    try:
+        return Edit(id=uuid.uuid4().hex, at=datetime.now(UTC), who=clean(who, LIMITS["who"], "name"), role=role,
+                    op=op, **fields)
+    except ValidationError as exc:
+        raise CurationError(f"this {op} cannot be kept: {_first(exc)}") from None
+
+
+def _clean_tags(fields: dict[str, Any]) -> dict[str, Any]:
+    out = dict(fields)
+    for key in ("before", "after"):
+        value = out.get(key)
+        if isinstance(value, str):
+            out[key] = clean(value, LIMITS["tag"], "tag")
+        elif isinstance(value, list):
+            out[key] = [clean(v, LIMITS["tag"], "tag") for v in value]
+    return out
+
+
+def _first(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    where = ".".join(str(p) for p in err.get("loc") or ())
+    return f"{where}: {err['msg']}" if where else str(err["msg"]).removeprefix("Value error, ")
+
+
+def append(path: Path, edit: Edit) -> None:
+    """Add one edit at the end of the journal, whole or not at all (one locked write, flushed to disk)."""
+    line = json.dumps(edit.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) + "\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a", encoding="utf-8") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def read(path: Path) -> list[Edit]:
+    """Every edit of the journal in the order made; a line that is not an edit stops with its line number."""
+    if not path.is_file():
+        return []
+    edits: list[Edit] = []
+    with open(path, encoding="utf-8") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                edits.append(Edit.model_validate(json.loads(line)))
+            except json.JSONDecodeError as exc:
+                raise CurationError(f"{path}, line {number}: not JSON ({exc.msg}); "
+                                    "fix or remove that line (the journal is one edit per line)") from None
+            except ValidationError as exc:
+                raise CurationError(f"{path}, line {number}: {_first(exc)}") from None
+    return edits
+
+
+def digest(path: Path) -> str | None:
+    """The journal's sha256, for the run's manifest (None when the project has no journal)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
