@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from kit.core import schema
+from kit.core.calendars import read_times
 from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
 from kit.core.schema import CONTACT_COLUMNS
-from kit.core.text import parse_times
 from kit.evidence import limits
 from kit.evidence.files import Fault, Table, stream_table
 from kit.evidence.limits import outside_window, window_text
@@ -68,11 +68,16 @@ def _log(rejects: RejectLog, name: str, rows: pd.Series, reasons: pd.Series, fau
         rejects.add(name, f"row {row}", why)
 
 
-def dated(text: pd.Series, column: str) -> tuple[pd.Series, pd.Series]:
-    """UTC times of a column (NaT where not a time, or outside the date window) and the reason per row ('' if none)."""
-    at = parse_times(text)
+def dated(text: pd.Series, column: str, project: Project | None = None) -> tuple[pd.Series, pd.Series]:
+    """UTC times of a column (NaT where not a time, or outside the date window) and the reason per row ('' if none).
+
+    Jalali or Gregorian as the project's ``dates:`` says; zone-less times in its ``timezone:`` (UTC without a project).
+    """
+    read = read_times(text, dates=project.dates if project else "auto", tz=project.timezone if project else "UTC")
+    at, why = read.at, read.not_a_day.astype("string")
     reason = pd.Series("", index=text.index, dtype="string")
     reason = reason.where(~at.isna(), f"column '{column}': '" + text + "' is not a date and time; ")
+    reason = reason.where(why == "", f"column '{column}': '" + text + "' is not a Jalali date: " + why + "; ")
     far = outside_window(at)
     if far.any():
         reason[far] = f"column '{column}': '" + text[far] + "' is " + window_text() + "; "
@@ -95,7 +100,7 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
             chunk = table.frame
             counts.rows_in += table.rows_in
             c = {k: chunk[k].astype("string").str.strip() for k in CONTACT_COLUMNS}
-            at, reason = dated(c["at"], "at")
+            at, reason = dated(c["at"], "at", project)
             channel = c["channel"].str.lower()
             bad = ~channel.isin(project.channels)
             reason = reason.where(~bad, reason + "column 'channel': '" + c["channel"] + "' is not one of "

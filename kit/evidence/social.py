@@ -31,7 +31,7 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
         chunk = table.frame
         counts.rows_in += table.rows_in
         text = chunk["text"].astype("string").str.strip()
-        at, reason = dated(chunk["at"].astype("string").str.strip(), "at")
+        at, reason = dated(chunk["at"].astype("string").str.strip(), "at", project)
         rows = pd.Series(chunk.index.to_numpy(dtype=np.int64), index=chunk.index)
         reason = ("column 'text' is empty; " + reason).where(text == "", reason)
         ok = reason == ""

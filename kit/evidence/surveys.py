@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kit.core.calendars import read_times
 from kit.core.errors import InputFileError, ProjectError
 from kit.core.project import Project, Survey
 from kit.core.rejects import ALL_RESPONDENTS, AnswerCount, RejectLog
@@ -140,7 +141,9 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
     A rating present but not valid rejects its row; an empty rating is a missing answer. A response
     id seen before (earlier in the file or in an earlier survey file, ``seen_ids``) rejects the
     later copy, and a time outside ``kit.evidence.limits.date_window`` rejects its row. Rows the
-    reader could not take (``raw.faults``) are logged too, in row order with the rest. ``survey``
+    reader could not take (``raw.faults``) are logged too, in row order with the rest. Times are read
+    by ``kit.core.calendars.read_times`` (Jalali or Gregorian per the survey's ``dates:``, zone-less
+    ones in the project's ``timezone:``) and stored in UTC. ``survey``
     must already name the file's columns (see ``resolve_columns``).
     """
     table = raw if isinstance(raw, RawSurvey) else RawSurvey(raw, header_rows or 1)
@@ -170,8 +173,10 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
         out[key] = num.where(num >= 0).astype("Float64").astype("Int8")
     if "submitted_at" in cell:
         s = cell["submitted_at"]
-        at = to_times(s)
-        faults.add(at.isna() & (s != ""), lambda rows: quoted("submitted_at")(rows) + " is not a date and time")
+        read = read_times(s, dates=survey.dates or project.dates, tz=project.timezone, other=to_times)
+        at, no_day = read.at, read.not_a_day != ""
+        faults.add(no_day, lambda rows: quoted("submitted_at")(rows) + " is not a Jalali date: " + read.not_a_day[rows])
+        faults.add(at.isna() & (s != "") & ~no_day, lambda rows: quoted("submitted_at")(rows) + " is not a date and time")
         far = pd.Series(outside_window(at), index=frame.index)
         faults.add(far, lambda rows: quoted("submitted_at")(rows) + " is " + window_text())
         at = at.where(~far)
