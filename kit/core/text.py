@@ -111,3 +111,70 @@ def name_key(name: str) -> str:
     text = re.sub(f"[{YEH}]", "ی", re.sub(f"[{KAF}]", "ک", text))
     text = re.sub(f"[{ARABIC_MARKS}]", "", text)
     return _NAME_SEPARATORS.sub(" ", text).strip()
+
+
+# ---- matching what people typed against what project.yaml says ------------------------------------
+# Teh marbuta and heh with yeh above fold to heh: Persian writes its Arabic loanwords either way
+# ("ملاحظة"/"ملاحظه", "خانۀ"/"خانه") and no two names of one project differ by that alone. Alef
+# variants (آ أ إ) stay apart: they are different letters to a Persian reader.
+_MATCH_LETTERS = str.maketrans({"\u0629": "\u0647", "\u06c0": "\u0647", "\u06c1": "\u0647", "\u06d5": "\u0647"})
+_MATCH_SEPARATORS = re.compile(r"[\s\u200c\u200d\u00a0]+")
+
+
+def match_key(text: str) -> str:
+    """A name or value as compared with project.yaml: ``name_key`` plus one heh, ASCII digits and no
+    separators at all, so "پیام‌ها", "پیام ها" and "پيامها" are one key.
+
+    Only ever compared, never stored or shown: what the user wrote stays as written. ``name_key``
+    keeps word boundaries (pseudonyms find names word by word and hash them, so it must not move).
+    """
+    key = name_key(text).translate(_MATCH_LETTERS).translate(_DIGITS)
+    return _MATCH_SEPARATORS.sub("", key)
+
+
+# ---- cleaning text people typed: ZWNJ kept, what can spoof or break a page taken out ----------------
+ZWNJ, ZWJ = "\u200c", "\u200d"
+_BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"        # embeddings, overrides, isolates: the "Trojan source" set
+
+
+# Every format (Cf) character but ZWNJ and ZWJ, and the surrogates (Unicode 15, as Python 3.11 knows it;
+# tests/core/test_text_matching.py checks the list against the running Python's tables).
+_FORMAT = ("\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b\u200e-\u200f"
+           "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+           "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f")
+
+
+def format_characters() -> set[str]:
+    """The characters ``_FORMAT`` should hold, read from the running Python's Unicode tables."""
+    return {chr(c) for c in range(0x110000)
+            if unicodedata.category(chr(c)) in ("Cf", "Cs") and c not in (0x200C, 0x200D)}
+
+
+def _unsafe(keep: str) -> re.Pattern[str]:
+    controls = "".join(f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)] if chr(c) not in keep)
+    return re.compile(f"[{controls}{_FORMAT}]|(?<!\\S){ZWJ}|{ZWJ}(?!\\S)")
+
+
+_UNSAFE = {keep: _unsafe(keep) for keep in ("", "\n", "\t\n\r")}
+
+
+def strip_unsafe(text: str, keep: str = "") -> str:
+    """Text as typed, minus what is invisible and dangerous: C0/C1 controls (but those in ``keep``:
+    "", "\\n" or "\\t\\n\\r"), bidi embeddings, overrides and isolates (they make text read other
+    than it is stored), U+FEFF and every other format character. ZWNJ is kept everywhere (Persian
+    spells with it: "می‌خواهم"), ZWJ between two visible characters (joined letters, emoji).
+    """
+    return _UNSAFE[keep].sub("", text)
+
+
+def strip_unsafe_series(s: pd.Series, keep: str = "\t\n\r") -> pd.Series:
+    """``strip_unsafe`` over a column, touching only the texts that hold something to take out."""
+    if not len(s):
+        return s
+    pattern = _UNSAFE[keep]
+    hit = s.str.contains(pattern, regex=True, na=False).to_numpy(dtype=bool)
+    if not hit.any():
+        return s
+    out = s.copy()
+    out[hit] = s[hit].str.replace(pattern, "", regex=True)
+    return out

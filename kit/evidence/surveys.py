@@ -8,7 +8,6 @@ the row (as a spreadsheet shows it: the header is row 1) and the column at fault
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,8 @@ from kit.core.errors import InputFileError, ProjectError
 from kit.core.project import Project, Survey
 from kit.core.rejects import ALL_RESPONDENTS, AnswerCount, RejectLog
 from kit.core.schema import COMMENT_COLUMNS, RESPONSE_COLUMNS
-from kit.core.text import ascii_digits, detect_lang, has_match, normalize_fa, parse_times
+from kit.core.spelling import Vocabulary, closest, consent, difference, one_spelling
+from kit.core.text import ascii_digits, detect_lang, has_match, match_key, normalize_fa, parse_times, strip_unsafe_series
 from kit.evidence.files import TEXT_SUFFIXES, RawSurvey, read_header, read_table
 from kit.evidence.limits import outside_window, window_text
 from kit.evidence.privacy import redact_pii
@@ -29,8 +29,6 @@ from kit.evidence.vendors import read_google_forms, read_qualtrics, read_surveym
 
 Reader = Callable[[Path, str], RawSurvey]
 RATINGS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
-CONSENT_VALUES = {"yes": True, "y": True, "true": True, "1": True, "agree": True,
-                  "no": False, "n": False, "false": False, "0": False, "disagree": False}
 
 
 def read_generic(path: Path, name: str, columns: list[str] | None = None) -> RawSurvey:
@@ -68,20 +66,31 @@ def reader_for(survey: Survey) -> Reader:
 def resolve_columns(present: list[str], aliases: dict[str, str], survey: Survey) -> Survey:
     """The survey with every mapped name turned into the file's column name (via the vendor's aliases).
 
-    Stops when the mapping names a column the file lacks, listing what exists and the nearest name.
+    Names match as written, else once both are ``match_key``-ed: a Windows-1256 export's "تاريخ"
+    (Arabic yeh) is project.yaml's "تاریخ", and "پیام‌ها" is "پیام ها". Stops when the mapping names a
+    column the file lacks, listing what exists and the nearest name with the characters they differ by.
     """
     names = {**aliases, **{c: c for c in present}}
+    by_key: dict[str, set[str]] = {}
+    for name, target in names.items():
+        by_key.setdefault(match_key(name), set()).add(target)
 
     def one(key: str, col: str) -> str:
         if col in names:
             return names[col]
-        same = [n for n in names if n.casefold() == col.casefold()]     # a name differing only in case first
-        near = same or difflib.get_close_matches(col, list(names), n=1, cutoff=0.5)
-        hint = f" The closest column is {near[0]!r}." if near else ""
+        found = sorted(by_key.get(match_key(col), ()))
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise InputFileError(survey.path, f"project.yaml maps {key} to column {col!r}, and the file has "
+                                 f"{len(found)} columns spelled alike: {', '.join(map(repr, found))}", column=col,
+                                 fix="Rename one of them in the file, or map the column exactly as the file writes it")
+        near = closest(col, names)
+        hint = f" The closest column is {near!r}: {difference(near, col)}." if near else ""
         other = f" (also addressable as: {', '.join(list(aliases)[:40])})" if aliases else ""
         raise InputFileError(survey.path, f"project.yaml maps {key} to column {col!r}, which the file "
                              f"does not have.{hint} Columns in the file: {', '.join(present)}{other}",
-                             column=col, fix="Correct the name in project.yaml (names are case-sensitive)")
+                             column=col, fix="Correct the name in project.yaml")
 
     return survey.model_copy(update={"columns": {k: one(k, c) for k, c in survey.columns.items()},
                                      "text": {k: one(k, c) for k, c in survey.text.items()}})
@@ -98,10 +107,6 @@ def _by_unique(s: pd.Series, fn: Callable[[pd.Series], pd.Series]) -> pd.Series:
     codes, uniques = pd.factorize(s, use_na_sentinel=False)
     done = fn(pd.Series(uniques, dtype=s.dtype))
     return pd.Series(done.to_numpy()[codes], index=s.index, dtype=done.dtype)
-
-
-def _slug(s: pd.Series) -> pd.Series:
-    return s.str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
 
 
 def _rating(lo: int, hi: int) -> Callable[[pd.Series], pd.Series]:
@@ -184,14 +189,17 @@ def validate(raw: pd.DataFrame | RawSurvey, survey: Survey, project: Project, he
     else:
         out["submitted_at"] = pd.Series(pd.NaT, index=frame.index, dtype="datetime64[ns, UTC]")
     for key, allowed in (("stage", project.journey.stages), ("channel", project.channels)):
-        s = _by_unique(cell[key], _slug) if key in cell else empty_str
-        faults.add((s != "") & ~s.isin(allowed),
-                   lambda rows, k=key, a=allowed: quoted(k)(rows) + f" is not one of {', '.join(a)}")
+        words = Vocabulary(allowed)               # matched however typed, kept as project.yaml spells it
+        s = words.series(cell[key]) if key in cell else empty_str.astype("string")
+        unknown = s.isna().to_numpy(dtype=bool)
+        faults.add(pd.Series(unknown, index=frame.index),
+                   lambda rows, k=key, w=words: quoted(k)(rows) + " " + _by_unique(cell[k][rows], w.why_nots))
         out[key] = s.replace("", pd.NA).astype("string")
     for key in ("customer_id", "segment"):
         out[key] = (cell[key] if key in cell else empty_str).replace("", pd.NA).astype("string")
+    out["segment"] = one_spelling(out["segment"])
     if "consent" in cell:
-        mapped = _by_unique(cell["consent"], lambda u: u.str.lower().map(CONSENT_VALUES).astype("boolean"))
+        mapped = _by_unique(cell["consent"], lambda u: pd.Series([consent(v) for v in u], dtype="boolean"))
         faults.add((cell["consent"] != "") & mapped.isna(), lambda rows: quoted("consent")(rows) + " is not yes/no")
         out["consent"] = mapped.astype("boolean")
     else:
@@ -284,7 +292,7 @@ def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: S
     for name, col in survey.text.items():
         text = _answered(accepted_raw, col)
         mask = (keep & (text != "")).to_numpy(dtype=bool)
-        t = normalize_fa(text[mask])
+        t = normalize_fa(strip_unsafe_series(text[mask]))
         if project.privacy.redact_pii:
             t = redact(t)
         ids = responses["response_id"][mask]
@@ -333,5 +341,6 @@ def read_surveys(project: Project, rejects: RejectLog) -> SurveyResult:
         seen = seen.append(pd.Index(accepted["response_id"]))
     if not responses:
         return SurveyResult(pd.DataFrame(columns=RESPONSE_COLUMNS), pd.DataFrame(columns=COMMENT_COLUMNS), {})
-    return SurveyResult(pd.concat(responses, ignore_index=True), pd.concat(comments, ignore_index=True), counts,
-                        answers)
+    table = pd.concat(responses, ignore_index=True)
+    table["segment"] = one_spelling(table["segment"])         # one segment, however each file spelled it
+    return SurveyResult(table, pd.concat(comments, ignore_index=True), counts, answers)
