@@ -24,6 +24,8 @@ from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
 from kit.core.schema import CONTACT_COLUMNS
+from kit.core.spelling import Vocabulary, closest, near_miss
+from kit.core.text import match_key
 from kit.evidence import limits
 from kit.evidence.files import Fault, Table, stream_table
 from kit.evidence.limits import outside_window, window_text
@@ -48,17 +50,27 @@ def _chunks(path: Path, name: str, required: list[str], limit: int | None = None
     """The file in chunks (``kit.evidence.files.stream_table``), its header checked for ``required`` first."""
     first = True
     for table in stream_table(path, name, limit=limit):
-        table.frame.columns = [str(c).strip() for c in table.frame.columns]
+        written = [str(c).strip() for c in table.frame.columns]
+        table.frame.columns = header_names(written, required)
         missing = [c for c in required if c not in table.frame.columns] if first else []
         if missing:
+            near = "".join(f"; for {c!r}" + near_miss(c, written, "the kit", "the file") for c in missing
+                           if closest(c, written))
             raise InputFileError(name, f"missing column(s) {', '.join(missing)}; the file has "
-                                 f"{', '.join(table.frame.columns)}", row=1, fix=f"the header must be {','.join(required)}")
+                                 f"{', '.join(written)}{near}", row=1, fix=f"the header must be {','.join(required)}")
         twice = [c for c in required if list(table.frame.columns).count(c) > 1] if first else []
         if twice:
             raise InputFileError(name, f"the header names column(s) {', '.join(twice)} more than once, so it is not "
                                  "clear which one to read", row=1, fix=f"the header must be {','.join(required)}")
         first = False
         yield table
+
+
+def header_names(written: list[str], required: list[str]) -> list[str]:
+    """The file's column names, each one that matches a required name however typed (case, Arabic or
+    Persian letters, ZWNJ or space: ``kit.core.text.match_key``) given that name."""
+    wanted = {match_key(c): c for c in required}
+    return [c if c in required else wanted.get(match_key(c), c) for c in written]
 
 
 def _log(rejects: RejectLog, name: str, rows: pd.Series, reasons: pd.Series, faults: list[Fault]) -> None:
@@ -101,12 +113,14 @@ def read_contacts(project: Project, out: Path, rejects: RejectLog) -> Counts:
             counts.rows_in += table.rows_in
             c = {k: chunk[k].astype("string").str.strip() for k in CONTACT_COLUMNS}
             at, reason = dated(c["at"], "at", project)
-            channel = c["channel"].str.lower()
-            bad = ~channel.isin(project.channels)
-            reason = reason.where(~bad, reason + "column 'channel': '" + c["channel"] + "' is not one of "
-                                  + ", ".join(project.channels) + "; ")
-            direction = c["direction"].str.lower()
-            bad = ~direction.isin(DIRECTIONS)
+            channels = Vocabulary(project.channels)            # kept as project.yaml spells them
+            channel = channels.series(c["channel"])
+            bad = (channel.isna() | (channel == "")).fillna(True).to_numpy(dtype=bool)
+            if bad.any():
+                why = c["channel"][bad].map({v: channels.why_not(v) for v in c["channel"][bad].unique()})
+                reason[bad] = reason[bad] + "column 'channel': '" + c["channel"][bad] + "' " + why + "; "
+            direction = Vocabulary(DIRECTIONS).series(c["direction"])
+            bad = (direction.isna() | (direction == "")).fillna(True).to_numpy(dtype=bool)
             reason = reason.where(~bad, reason + "column 'direction': '" + c["direction"] + "' is not inbound/outbound; ")
             cost = pd.to_numeric(c["cost"], errors="coerce")
             bad = (((c["cost"] != "") & cost.isna()) | (cost < 0)).fillna(False)   # a blank cost is allowed

@@ -12,7 +12,7 @@ import pandas as pd
 from kit.core.errors import InputFileError
 from kit.core.project import Project
 from kit.core.rejects import RejectLog
-from kit.core.text import detect_lang, normalize_fa
+from kit.core.text import detect_lang, normalize_fa, strip_unsafe_series
 from kit.evidence.contacts import Counts, _chunks, _log, dated
 from kit.evidence.privacy import redact_pii
 
@@ -36,7 +36,7 @@ def read_social(project: Project, rejects: RejectLog) -> tuple[pd.DataFrame, Cou
         reason = ("column 'text' is empty; " + reason).where(text == "", reason)
         ok = reason == ""
         _log(rejects, name, rows[~ok], reason[~ok], table.faults)
-        t = normalize_fa(text[ok])
+        t = normalize_fa(strip_unsafe_series(text[ok]))
         if project.privacy.redact_pii:
             t = t.map(redact_pii).astype("string")
         frames.append(pd.DataFrame({
