@@ -38,6 +38,7 @@ _JALALI = re.compile(
     r"\s*(?P<ampm>ق\.?\s?ظ\.?|ب\.?\s?ظ\.?|[AaPp]\.?[Mm]\.?)?\s*" + _ZONE + r"?$")
 # A Gregorian stamp that names its own zone: an offset or Z right after the time, or GMT/UTC anywhere
 _HAS_ZONE = r"(?i)\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}(?::?\d{2})?)\s*$|\b(?:gmt|utc)\b"
+_NS_RANGE = (pd.Timestamp.min.ceil("s").tz_localize("UTC"), pd.Timestamp.max.floor("s").tz_localize("UTC"))
 _OFFSET = re.compile(r"^(?:GMT|UTC)?\s*(?P<sign>[+-])(?P<h>\d{1,2}):?(?P<m>\d{2})?$")
 
 
@@ -135,7 +136,9 @@ def _jalali(p: pd.DataFrame, tz: str) -> Stamps:
 
 def _gregorian(text: pd.Series, norm: pd.Series, tz: str, other: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``other``'s UTC times, re-read as ``tz`` wall-clock times where the cell named no zone of its own."""
-    at = other(text).astype("datetime64[ns, UTC]")
+    at = other(text)
+    if at.dtype != "datetime64[ns, UTC]":     # a far year (1299) read at a coarser unit: kept far, so the window rejects it
+        at = at.clip(_NS_RANGE[0], _NS_RANGE[1]).astype("datetime64[ns, UTC]")
     if tz == "UTC":
         return at
     naive = at.notna() & ~norm.str.contains(_HAS_ZONE, regex=True)
