@@ -43,6 +43,9 @@ from PIL import Image, ImageCms, UnidentifiedImageError
 from kit.core.errors import InputFileError, UnsafePathError
 from kit.core.paths import inside, name_problem
 from kit.core.rejects import RejectLog
+from kit.core.spelling import Vocabulary
+from kit.core.spelling import consent as consent_word
+from kit.core.text import strip_unsafe
 from kit.evidence import sniff
 from kit.evidence.files import read_text_table
 
@@ -59,7 +62,6 @@ DISPLAY_SIDE, THUMB_SIDE = 1000, 480
 JPEG_QUALITY = 85
 REDUCING_GAP = 1.0                           # box-average by the whole factor first, then filter the rest
 POOL_THRESHOLD = 12                          # fewer photos than this: in-process (a spawned pool costs ~2 s)
-CONSENT = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
 EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_DATETIME = 0x8769, 0x9003, 0x0132
 EXIF_MAKE, EXIF_MODEL, EXIF_ORIENTATION = 0x010F, 0x0110, 0x0112
 # EXIF orientation -> the turn that shows the picture upright (the same table as ImageOps.exif_transpose).
@@ -109,11 +111,6 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:48] or "photo"
 
 
-def _label(value: str) -> str:
-    """Stage and channel spelled the way survey ingest spells them ('In store' -> 'in_store')."""
-    return re.sub(r"[\s-]+", "_", value.strip().lower())
-
-
 def _target(project_dir: Path, root: Path, folder_rel: str, file: str) -> tuple[Path | None, str]:
     """The photo a sidecar row names, or why it is refused; decided on the path alone, nothing opened."""
     problem = name_problem(file)
@@ -133,11 +130,13 @@ def _target(project_dir: Path, root: Path, folder_rel: str, file: str) -> tuple[
 def _check_row(get: dict[str, str], stages: list[str], channels: list[str]) -> tuple[list[str], dict[str, Any]]:
     """Problems with one row's values, and the values as the kit keeps them."""
     problems: list[str] = []
-    stage, channel = _label(get["stage"]) or None, _label(get["channel"]) or None
-    if stage and stage not in stages:
-        problems.append(f"column 'stage': '{get['stage']}' is not one of {', '.join(stages)}")
-    if channel and channel not in channels:
-        problems.append(f"column 'channel': '{get['channel']}' is not one of {', '.join(channels)}")
+    found: dict[str, str | None] = {}
+    for key, allowed in (("stage", stages), ("channel", channels)):    # kept as project.yaml spells them
+        words = Vocabulary(allowed)
+        found[key] = words.get(get[key]) if get[key] else None
+        if get[key] and found[key] is None:
+            problems.append(f"column {key!r}: '{get[key]}' {words.why_not(get[key])}")
+    stage, channel = found["stage"], found["channel"]
     valence = None
     if get["valence"]:
         try:
@@ -146,9 +145,9 @@ def _check_row(get: dict[str, str], stages: list[str], channels: list[str]) -> t
             valence = math.nan
         if not -1 <= valence <= 1:
             problems.append(f"column 'valence': '{get['valence']}' is not a number from -1 to 1")
-    consent = CONSENT.get(get["consent"].lower()) if get["consent"] else None
+    consent = consent_word(get["consent"]) if get["consent"] else None
     if get["consent"] and consent is None:
-        problems.append(f"column 'consent': '{get['consent']}' is not one of yes/no/true/false/1/0")
+        problems.append(f"column 'consent': '{get['consent']}' is not one of yes/no/true/false/1/0/بله/خیر")
     return problems, {"stage": stage, "channel": channel, "valence": valence, "consent": consent}
 
 
@@ -179,6 +178,8 @@ def read_sidecar(project_dir: Path, folder_rel: str, rejects: RejectLog, stages:
             continue
         rec = records[row]
         get = {c: str(rec.get(c, "") or "").strip() for c in SIDECAR_COLUMNS}
+        for c in ("caption", "participant"):           # bidi overrides and other format characters out, ZWNJ kept
+            get[c] = strip_unsafe(get[c], keep="\t\n\r").strip()
         target, unsafe = _target(project_dir, root, folder_rel, get["file"]) if get["file"] else (None, "")
         if unsafe:
             rejects.add(name, f"row {row}, column 'file'", unsafe)
@@ -382,4 +383,5 @@ def sidecar_participants(project_dir: Path, folder: str) -> list[str]:
         return []
     if "participant" not in frame.columns:
         return []
-    return [v for v in dict.fromkeys(x.strip() for x in frame["participant"] if isinstance(x, str)) if v]
+    cleaned = (strip_unsafe(x, keep="\t\n\r").strip() for x in frame["participant"] if isinstance(x, str))
+    return [v for v in dict.fromkeys(cleaned) if v]                 # cleaned as read_sidecar cleans them

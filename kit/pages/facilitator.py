@@ -1,4 +1,5 @@
-"""The facilitator's tools above the gallery: open or close voting, merge paper votes, export the workshop.
+"""The facilitator's tools above the gallery: open or close voting, run a timed round, the room's join link
+and QR code, who may have been counted twice, merge paper votes, export the workshop.
 
 They are shown to a visitor whose role has them (``kit.core.visitor``): a facilitator gets all
 three, an analyst the export; on a single-user page the one person is the facilitator. Every click
@@ -21,13 +22,18 @@ from kit.core import i18n, templates
 from kit.core.errors import InputFileError
 from kit.core.visitor import Visitor
 from kit.pages.workshop_session import Session, _attempt, log, session
+from kit.views.board import join_html, same_people_html
+from kit.workshop.board import same_people
 from kit.workshop.fields import WorkshopError
+from kit.workshop.join import gallery_url
 from kit.workshop.paper import PaperFileError, export_csv, import_csv
 from kit.workshop.store import DB_NAME
 
 MAX_UPLOAD_MB = 2
 MAX_UPLOAD = MAX_UPLOAD_MB * 1024 * 1024
 MAX_REASONS = 30                # problems listed under a refused file; the rest are counted
+ROUND_CHOICES = (1, 2, 3, 5, 10, 15, 20, 30)    # minutes offered for a round
+DEFAULT_ROUND = 5
 
 
 def welcome(run_dir: Path, who: Visitor | None, lang: str = "en") -> w.Widget | None:
@@ -45,7 +51,8 @@ def tools(s: Session) -> w.Widget | None:
     status.add_class("cx-ws-status")
     parts: list[w.Widget] = [w.Label(i18n.t("ws_tools", s.lang))]
     if s.may("facilitate"):
-        parts += [_voting_switch(s, status), _paper_upload(s)]
+        parts += [w.HBox([_voting_switch(s, status), _round_controls(s, status)]), _join_link(s), _same_people(s),
+                  _paper_upload(s)]
     parts += [_export(s, status), status]
     box = w.VBox(parts)
     box.add_class("cx-ws-tools")
@@ -83,6 +90,63 @@ def _voting_switch(s: Session, status: w.HTML) -> w.ToggleButton:
     s.listen(sync, keep=True)
     sync()
     return toggle
+
+
+def _round_controls(s: Session, status: w.HTML) -> w.Widget:
+    """Minutes, "start a round" and "stop the timer": every screen counts down to the round's end."""
+    minutes = w.Dropdown(options=[(i18n.number(m, s.lang), m) for m in ROUND_CHOICES], value=DEFAULT_ROUND,
+                         description=i18n.t("ws_round_length", s.lang), layout=w.Layout(width="170px"))
+    start = w.Button(description=i18n.t("ws_round_start", s.lang), button_style="info", layout=w.Layout(width="auto"))
+    stop = w.Button(description=i18n.t("ws_round_stop", s.lang), layout=w.Layout(width="auto"))
+    for widget, cls in ((minutes, "cx-ws-round-minutes"), (start, "cx-ws-round-start"), (stop, "cx-ws-round-stop")):
+        widget.add_class(cls)
+
+    def act(action: Any) -> None:
+        _, error = _attempt(action, s.lang)
+        status.value = _error_html(error)
+
+    start.on_click(lambda _: act(lambda: s.start_round(int(minutes.value))))
+    stop.on_click(lambda _: act(s.stop_round))
+    return w.HBox([minutes, start, stop])
+
+
+def join_address(s: Session) -> str:
+    """The gallery's address as this page's browser reached it ("" before the browser said, or when it makes no sense)."""
+    try:
+        return gallery_url(s.page_url) if s.page_url else ""
+    except WorkshopError:
+        return ""
+
+
+def _join_link(s: Session) -> w.HTML:
+    """The join link and its QR code, once the browser has told the kernel where it is."""
+    box = w.HTML()
+    box.add_class("cx-ws-join-box")
+    shown = {"url": None}
+
+    def sync() -> None:
+        url = join_address(s)
+        if url != shown["url"]:
+            shown["url"], box.value = url, join_html(url, s.lang)
+
+    s.listen(sync, keep=True)
+    sync()
+    return box
+
+
+def _same_people(s: Session) -> w.HTML:
+    """A warning listing participants who share a name and department (empty when there are none)."""
+    box = w.HTML()
+    box.add_class("cx-ws-same-box")
+
+    def sync() -> None:
+        html = same_people_html(same_people(s.shop()), s.lang)
+        if html != box.value:
+            box.value = html
+
+    s.listen(sync, keep=True)
+    sync()
+    return box
 
 
 def _paper_upload(s: Session) -> w.Widget:

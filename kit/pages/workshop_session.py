@@ -33,8 +33,10 @@ from typing import Any
 from kit.core import i18n, visitor
 from kit.core.visitor import Visitor
 from kit.pages.workshopbar import BAR_LABELS, LOGIN, NOBODY, OPEN, WAITING, WorkshopBar
+from kit.workshop.board import round_payload
 from kit.workshop.fields import DEPARTMENTS, MAX_NAME, WorkshopError, participant_fields
-from kit.workshop.store import CLOSED, DB_NAME, RESERVED, Participant, Workshop, budget_from_run, login_token
+from kit.workshop.reading import closed_by
+from kit.workshop.store import CLOSED, DB_NAME, RESERVED, TIME_UP, Participant, Workshop, budget_from_run, login_token
 
 log = logging.getLogger("cxkit.workshop")
 MAX_PANELS = 24
@@ -56,6 +58,7 @@ class Session:
         self.mode = WAITING if behind_gate else OPEN
         self._joined = False                           # a login's participant was brought up to date this visit
         self._stored: dict[str, Any] | None = None     # what localStorage held, while the visitor is not known yet
+        self.page_url = ""                             # window.location of this page, as its browser reports it
         self.memory = WorkshopBar(mode=self.mode)      # the bar is also what talks to this browser's localStorage
         self.memory.observe(self._from_browser, names="stored")
         self.memory.on_msg(self._from_page)
@@ -160,6 +163,9 @@ class Session:
             return
         if "tick" in content:
             self.notify()
+        elif "here" in content:
+            self.page_url = content["here"] if isinstance(content["here"], str) else ""
+            self.notify()
         elif self.mode != OPEN:
             what = next((k for k in ("join", "leave", "token") if k in content), "unknown")
             log.warning("workshop: ignored a %s message from the browser (%s mode)", what, self.mode)
@@ -216,8 +222,9 @@ class Session:
                                 "ws_join_first")
         shop = self.shop(create=True)
         try:
-            if not shop.voting_open():
-                raise WorkshopError(CLOSED, "ws_voting_closed")
+            why = closed_by(shop.meta())
+            if why:
+                raise WorkshopError(*((CLOSED, "ws_voting_closed") if why == "closed" else (TIME_UP, "ws_time_up")))
             if self.mode == LOGIN and not self._joined:
                 who = self.visitor
                 assert who is not None
@@ -237,6 +244,32 @@ class Session:
         who = self.visitor
         self.shop(create=True).set_voting(open, by=(who.name if who and who.name else "facilitator"))
         self.notify()
+
+    def start_round(self, minutes: int) -> str:
+        """Start the facilitator's round: voting open for ``minutes``, counted down on every screen; when it ends."""
+        self._facilitating("start a round")
+        ends = self.shop(create=True).start_round(minutes, by=self._by())
+        self.notify()
+        return ends
+
+    def stop_round(self) -> None:
+        """Stop the round timer (voting stays open): the facilitator's."""
+        self._facilitating("stop the round")
+        self.shop(create=True).stop_round(by=self._by())
+        self.notify()
+
+    def _facilitating(self, what: str) -> None:
+        if not self.may("facilitate"):
+            log.warning("workshop: refused to %s for a visitor who is not the facilitator", what)
+            raise WorkshopError(f"only the facilitator may {what}", "ws_facilitator_only")
+
+    def _by(self) -> str:
+        who = self.visitor
+        return who.name if who and who.name else "facilitator"
+
+    def round(self) -> dict[str, Any]:
+        """The round timer for the bar (``kit.workshop.board.round_payload``)."""
+        return round_payload(self.shop())
 
     # -- what the page shows -----------------------------------------------------------------------
 
@@ -277,6 +310,7 @@ class Session:
             bar.participant = {}
             return
         bar.voting_open = self.voting_open()
+        bar.round = self.round()
         if self.mode == LOGIN:
             name, dept = self.login_identity()
             look = not self.may("vote")

@@ -17,7 +17,7 @@ TICK_MS = 3000
 STORAGE_KEY = "cxkit-workshop"
 OPEN, LOGIN, NOBODY, WAITING = "open", "login", "none", "waiting"    # the bar's modes (kit.pages.workshop_session)
 BAR_LABELS = ("ws_workshop", "ws_intro", "ws_name", "ws_department", "ws_join", "ws_you_are", "ws_left", "ws_switch",
-              "ws_look_only", "ws_voting_closed", "sep")
+              "ws_look_only", "ws_voting_closed", "sep", "ws_round", "ws_round_left", "ws_round_over")
 
 STYLE = """
 .cx-ws-bar{background:#f4f6fa;border:1px solid #d7dce5;border-radius:6px;padding:6px 10px;margin:4px 0 10px}
@@ -71,4 +71,5 @@ class WorkshopBar(anywidget.AnyWidget):
     direction = traitlets.Unicode("ltr").tag(sync=True)
     participant = traitlets.Dict().tag(sync=True)   # kernel -> browser: who is signed in here, and their dots
     voting_open = traitlets.Bool(True).tag(sync=True)
+    round = traitlets.Dict().tag(sync=True)         # kernel -> browser: the round timer ({ends, now, minutes}; ends "" none)
     error = traitlets.Unicode("").tag(sync=True)    # kernel -> browser: why the last join did not work

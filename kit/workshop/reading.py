@@ -6,6 +6,7 @@ snapshots and queries. A store opened for reading (``readonly=True``) uses only 
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
@@ -14,6 +15,32 @@ from typing import Any
 
 BUSY_MS = 30_000
 VOTING = "voting"                       # meta key: "open" or "closed" (no key: open)
+ROUND_ENDS = "round_ends"               # meta key: when the facilitator's round ends (UTC, ISO); no key: no round
+ROUND_MINUTES = "round_minutes"         # meta key: how long that round was meant to last
+
+
+def round_state(meta: dict[str, str], at: dt.datetime | None = None) -> dict[str, Any]:
+    """The round timer as the meta table holds it: ``ends`` (ISO, "" without a round), ``minutes``, ``left`` (whole
+    seconds, 0 once over) and ``over``. Every screen counts down from ``ends`` itself; this is the kernel's own view,
+    which is what decides whether a vote is still taken.
+    """
+    ends = meta.get(ROUND_ENDS, "")
+    if not ends:
+        return {"ends": "", "minutes": 0, "left": 0, "over": False}
+    try:
+        end = dt.datetime.fromisoformat(ends)
+    except ValueError:
+        return {"ends": "", "minutes": 0, "left": 0, "over": False}
+    left = (end - (at or dt.datetime.now(dt.UTC))).total_seconds()
+    return {"ends": ends, "minutes": int(meta.get(ROUND_MINUTES, "0") or 0), "left": max(0, int(left + 0.999)),
+            "over": left <= 0}
+
+
+def closed_by(meta: dict[str, str]) -> str:
+    """Why votes are refused now: "closed" (the facilitator's switch), "time_up" (the round is over) or "" (open)."""
+    if meta.get(VOTING, "open") == "closed":
+        return "closed"
+    return "time_up" if round_state(meta)["over"] else ""
 
 
 class Reading:
@@ -52,8 +79,12 @@ class Reading:
             return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
     def voting_open(self) -> bool:
-        """Whether participants may vote, rate and write notes now (a facilitator can close it)."""
-        return self.meta().get(VOTING, "open") != "closed"
+        """Whether participants may vote, rate and write notes now (a facilitator can close it; a round's end does)."""
+        return not closed_by(self.meta())
+
+    def round(self) -> dict[str, Any]:
+        """The facilitator's round timer now (see ``round_state``)."""
+        return round_state(self.meta())
 
     # -- one participant ---------------------------------------------------------------------------
 

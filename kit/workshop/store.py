@@ -33,7 +33,7 @@ from kit.core import i18n, runfolder
 from kit.core.runfolder import WORKSHOP_DB as DB_NAME
 from kit.workshop.fields import DEPARTMENTS, MAX_NAME, MAX_NOTE, WorkshopError, clean_text, participant_fields
 from kit.workshop.reading import BUSY_MS as BUSY_MS
-from kit.workshop.reading import VOTING, Reading
+from kit.workshop.reading import ROUND_ENDS, ROUND_MINUTES, VOTING, Reading, closed_by
 
 DEFAULT_VOTES = 5
 SEVERITY = {level: i18n.t(f"severity_{level}") for level in range(5)}    # 0 not a problem ... 4 critical
@@ -43,6 +43,8 @@ LOGIN = "login:"        # the token of a person logged in through the team serve
 PAPER = "paper:"        # the token of a person counted from paper cards (kit.workshop.paper.paper_token)
 RESERVED = (LOGIN, PAPER)    # given by the kit only: a browser never brings one
 CLOSED = "Voting is closed; the facilitator can open it again."
+TIME_UP = "The round is over; the facilitator can start another one."
+ROUND_LIMITS = (1, 120)     # minutes a round may last
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -196,16 +198,44 @@ class Workshop(Reading):
         return int(row[0])
 
     def set_voting(self, open: bool, by: str) -> None:
-        """Open or close voting for everybody (a facilitator's switch); ``by`` is kept with the time."""
+        """Open or close voting for everybody (a facilitator's switch); ``by`` is kept with the time.
+
+        The switch ends any round: voting opened by hand stays open until it is closed by hand.
+        """
         with self._write() as db:
             db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                            [(VOTING, "open" if open else "closed"), ("voting_by", str(by)), ("voting_at", now())])
+            db.execute("DELETE FROM meta WHERE key IN (?, ?)", (ROUND_ENDS, ROUND_MINUTES))
+
+    def start_round(self, minutes: int, by: str) -> str:
+        """Open voting for ``minutes`` from now (a facilitator's round): returns when it ends (UTC, ISO).
+
+        Every screen counts down to that moment; once it has passed, votes, ratings and notes are
+        refused as if voting were closed, until another round starts or voting is opened by hand.
+        """
+        low, high = ROUND_LIMITS
+        if not isinstance(minutes, int) or isinstance(minutes, bool) or not low <= minutes <= high:
+            raise WorkshopError(f"a round lasts {low} to {high} minutes, not {minutes!r}", "ws_round_minutes",
+                                low=low, high=high)
+        ends = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)).isoformat(timespec="seconds")
+        with self._write() as db:
+            db.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                           [(VOTING, "open"), (ROUND_ENDS, ends), (ROUND_MINUTES, str(minutes)),
+                            ("voting_by", str(by)), ("voting_at", now())])
+        return ends
+
+    def stop_round(self, by: str) -> None:
+        """End the round timer now and leave voting open (the facilitator stopped the clock, not the room)."""
+        self.set_voting(True, by)
 
     def _open(self, db: sqlite3.Connection) -> None:
-        """Refuse a vote, rating or note while voting is closed (read inside the change's own transaction)."""
-        row = db.execute("SELECT value FROM meta WHERE key = ?", (VOTING,)).fetchone()
-        if row is not None and row[0] == "closed":
+        """Refuse a vote, rating or note while voting is closed or the round is over (read inside the change's transaction)."""
+        why = closed_by(dict(db.execute("SELECT key, value FROM meta WHERE key IN (?, ?, ?)",
+                                        (VOTING, ROUND_ENDS, ROUND_MINUTES)).fetchall()))
+        if why == "closed":
             raise WorkshopError(CLOSED, "ws_voting_closed")
+        if why == "time_up":
+            raise WorkshopError(TIME_UP, "ws_time_up")
 
     def _exhibit(self, exhibit_id: str) -> str:
         if self._known is None and (self.run_dir / runfolder.EXHIBITS).exists():

@@ -40,6 +40,19 @@ function fill(box, items) {
   return box;
 }
 
+// The round timer: counts down to the kernel's `round.ends` on this browser's clock, corrected by
+// how far it is from the kernel's (`round.now`); "" when no round is running.
+function roundLeft(round, receivedAt) {
+  if (!round || !round.ends) return null;
+  const skew = Date.parse(round.now) - receivedAt;
+  return Math.max(0, Math.ceil((Date.parse(round.ends) - (Date.now() + skew)) / 1000));
+}
+
+function clockText(seconds, lang) {
+  const two = (n) => Number(n).toLocaleString(lang, { minimumIntegerDigits: 2, useGrouping: false });
+  return `${Number(Math.floor(seconds / 60)).toLocaleString(lang)}:${two(seconds % 60)}`;
+}
+
 function readSaved(key) {
   try {
     const value = JSON.parse(window.localStorage.getItem(key) || "{}");
@@ -73,6 +86,7 @@ function initialize({ model }) {
   tell();
   model.on("change:mode", tell);
   model.on("change:save", () => { if (isOpen()) writeSaved(key, model.get("save")); });
+  model.send({ here: window.location.href });     // the join link is built from the address people see
   const timer = setInterval(() => model.send({ tick: Date.now() }), model.get("interval_ms"));
   return () => clearInterval(timer);
 }
@@ -120,8 +134,25 @@ function render({ model, el: root }) {
   });
   const signed = row("cx-ws-signed", [whoBox, leave]);
   const closed = el("div", "cx-ws-closed", words(model)("ws_voting_closed"));
+  const clock = el("div", "cx-ws-clock");
   const status = el("div", "cx-ws-status");
-  root.replaceChildren(joinForm, signed, closed, status);
+  root.replaceChildren(joinForm, signed, clock, closed, status);
+  let receivedAt = Date.now();
+  const tickClock = () => {
+    const say = words(model);
+    const round = model.get("round") || {};
+    const left = roundLeft(round, receivedAt);
+    clock.style.display = left === null ? "none" : "";
+    clock.classList.toggle("cx-ws-over", left === 0);
+    if (left === null) return;
+    fill(clock, left === 0 ? [["b", "", say("ws_round_over")]]
+      : [say("ws_round"), ["b", "cx-ws-left-time", clockText(left, model.get("lang") || "en")], say("ws_round_left")]);
+    const timeUp = left === 0 && !round.closed;
+    closed.style.display = model.get("voting_open") === false && !timeUp ? "" : "none";
+  };
+  const clockTimer = setInterval(tickClock, 1000);
+  const newRound = () => { receivedAt = Date.now(); tickClock(); };
+  model.on("change:round", newRound);
   const draw = () => {
     const mode = model.get("mode");
     const p = model.get("participant") || {};
@@ -132,6 +163,7 @@ function render({ model, el: root }) {
     leave.style.display = mode === "open" ? "" : "none";
     closed.style.display = model.get("voting_open") === false ? "" : "none";
     if (joined) who(whoBox, model, p);
+    tickClock();
   };
   const drawError = () => {
     const text = model.get("error");
@@ -143,6 +175,8 @@ function render({ model, el: root }) {
   draw();
   drawError();
   return () => {
+    clearInterval(clockTimer);
+    model.off("change:round", newRound);
     redraws.forEach((event) => model.off(event, draw));
     model.off("change:error", drawError);
   };
