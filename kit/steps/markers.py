@@ -19,7 +19,8 @@ import pandas as pd
 from kit.analysis.moments import Moment, customer_words, friction_cues
 from kit.core.errors import InputFileError
 from kit.core.rejects import RejectLog
-from kit.core.text import ascii_digits
+from kit.core.spelling import Vocabulary, near_miss
+from kit.core.text import ascii_digits, strip_unsafe
 from kit.evidence import media
 from kit.evidence.files import read_notes_table
 from kit.evidence.transcripts import Utterance, clock
@@ -71,6 +72,7 @@ def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | 
     """One marker row as a moment, or the list of everything wrong with it."""
     start, end = seconds(row["start"]), seconds(row["end"])
     valence = _number(row["valence"])
+    stages, channels = Vocabulary(ctx.stages), Vocabulary(ctx.channels)     # kept as project.yaml spells them
     stage, channel = row["stage"].strip() or None, row["channel"].strip() or None
     problems = [f"{name} {row[name]!r} is not a time (seconds, or hh:mm:ss)"
                 for name, v in (("start", start), ("end", end)) if v is None]
@@ -78,16 +80,18 @@ def _marker(row: dict[str, str], utts: list[Utterance], info: media.MediaInfo | 
         problems.append(f"end {row['end']!r} is not after start {row['start']!r}")
     if end is not None and info and end > info.duration_s + DURATION_SLACK_S:
         problems.append(f"end {row['end']!r} is after the end of the media ({clock(info.duration_s)})")
-    if stage and stage not in ctx.stages:
-        problems.append(f"unknown stage {stage!r}; use one of {', '.join(ctx.stages)}")
-    if channel and channel not in ctx.channels:
-        problems.append(f"unknown channel {channel!r}; use one of {', '.join(ctx.channels)}")
+    if stage and stages.get(stage) is None:
+        problems.append(f"unknown stage {stage!r}; use one of {', '.join(ctx.stages)}{near_miss(stage, ctx.stages)}")
+    if channel and channels.get(channel) is None:
+        problems.append(f"unknown channel {channel!r}; use one of {', '.join(ctx.channels)}"
+                        f"{near_miss(channel, ctx.channels)}")
     if valence is None or not -1 <= valence <= 1:
         problems.append(f"valence {row['valence']!r} is not a number from -1 to 1")
     if problems:
         return None, problems
     assert start is not None and end is not None and valence is not None
-    note = ctx.text(row.get("note", "").strip())
+    stage, channel = stage and stages.get(stage), channel and channels.get(channel)
+    note = ctx.text(strip_unsafe(row.get("note", ""), keep="\t\n\r").strip())     # ZWNJ kept
     quote, speaker = customer_words(utts, start, end)
     tags = list(friction_cues(f"{note} {quote}"))
     return Moment(start, end, speaker, quote, valence, round(max(0.0, -valence), 2), "person", tags,
