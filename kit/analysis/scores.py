@@ -30,6 +30,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from kit.core import periods as calendar_periods
+
 Z95 = 1.959963984540054
 SMALL_N = 30
 ALPHA = 0.05
@@ -305,25 +307,33 @@ def by_group(responses: pd.DataFrame, key: str, min_n: int, order: list[str] | N
     return table.reset_index(drop=True)
 
 
-def periods(submitted_at: pd.Series, freq: str) -> pd.Series:
-    """Start of each answer's week ('W', Monday to Sunday) or month ('M'), in UTC, as naive timestamps."""
-    stamps = pd.to_datetime(submitted_at, utc=True).dt.tz_localize(None)
-    return stamps.dt.to_period(freq).dt.start_time
+def periods(submitted_at: pd.Series, freq: str, calendar: str = "gregorian", tz: str = "UTC") -> pd.Series:
+    """Start of each answer's week ('W') or month ('M') as naive timestamps, by its day in ``tz``.
+
+    Gregorian weeks run Monday to Sunday; Jalali weeks Saturday to Friday and Jalali months are
+    Farvardin, Ordibehesht... (``kit.core.periods``).
+    """
+    return calendar_periods.starts(submitted_at, freq, calendar, tz)
 
 
-def by_period(responses: pd.DataFrame, freq: str = "W", min_n: int = SMALL_N) -> pd.DataFrame:
+def by_period(responses: pd.DataFrame, freq: str = "W", min_n: int = SMALL_N, *, calendar: str = "gregorian",
+              tz: str = "UTC", lang: str = "en") -> pd.DataFrame:
     """Scores per week ('W') or month ('M') with their intervals, and which changes from the period before are real.
 
     ``nps_change`` is the difference from the previous period, ``nps_change_p`` its Holm-adjusted
     p-value over all consecutive pairs, ``nps_change_flag`` "up", "down" or "". A period with fewer
-    than ``min_n`` answers is ``too_few`` and no change into or out of it is tested.
+    than ``min_n`` answers is ``too_few`` and no change into or out of it is tested. Periods are of
+    ``calendar`` in ``tz`` (``periods``); ``key`` and ``label`` name them in that calendar, the
+    label in ``lang``.
     """
     r = responses.dropna(subset=["submitted_at"])
     if r.empty:
-        return pd.DataFrame(columns=["period", "nps", "nps_n", "nps_lo", "nps_hi", "too_few"])
-    codes, values = pd.factorize(periods(r["submitted_at"], freq), sort=True)
+        return pd.DataFrame(columns=["period", "key", "label", "nps", "nps_n", "nps_lo", "nps_hi", "too_few"])
+    codes, values = pd.factorize(periods(r["submitted_at"], freq, calendar, tz), sort=True)
     st = _GroupStats(r, np.asarray(codes), len(values))
-    table = pd.DataFrame([{"period": p, **st.row(i)} for i, p in enumerate(values)])
+    table = pd.DataFrame([{"period": p, "key": calendar_periods.key(p, freq, calendar),
+                           "label": calendar_periods.label(p, freq, calendar, lang), **st.row(i)}
+                          for i, p in enumerate(values)])
     table["too_few"] = table["nps_n"] < min_n
     for score in ("nps", "csat", "ces"):
         test = _nps_diff_p if score == "nps" else _welch_p

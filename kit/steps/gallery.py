@@ -8,6 +8,7 @@ import pandas as pd
 
 from kit.analysis import contact_log, lenses, overload, scores
 from kit.core import exhibits as ex
+from kit.core import periods as calendar_periods
 from kit.core import runfolder
 from kit.core.project import Project
 from kit.core.schema import MOMENT_COLUMNS
@@ -23,24 +24,27 @@ def merge_moments(step: Step) -> pd.DataFrame:
     return table
 
 
-def trend(responses: pd.DataFrame, freq: str = "M") -> dict[str, Any]:
+def trend(responses: pd.DataFrame, freq: str = "M", *, calendar: str = "gregorian", tz: str = "UTC",
+          lang: str = "en") -> dict[str, Any]:
     """NPS, CSAT and CES per period (month by default) with their n, for the overview's trend lines.
 
-    Periods are calendar months (or weeks with ``W``) of ``submitted_at`` in UTC; a period with no
-    answer is left out. Each score keeps its 95% interval.
+    Periods are months (or weeks with ``W``) of ``calendar`` (``scores.periods``), by the day each
+    answer was given in ``tz``; a period with no answer is left out. ``period`` is the Gregorian
+    date of its first day (what charts plot on), ``key`` its name in its own calendar (1404-07),
+    ``label`` its name for the pages in ``lang`` (مهر ۱۴۰۴). Each score keeps its 95% interval.
     """
     r = responses.dropna(subset=["submitted_at"]) if "submitted_at" in responses else responses.iloc[:0]
     if r.empty:
-        return {"freq": freq, "periods": []}
-    stamps = pd.to_datetime(r["submitted_at"], utc=True).dt.tz_localize(None)
-    period = stamps.dt.to_period(freq).dt.start_time
+        return {"freq": freq, "calendar": calendar, "periods": []}
+    period = scores.periods(r["submitted_at"], freq, calendar, tz)
     rows = []
     for p, g in r.groupby(period):
         n_, c, e = scores.nps(g["nps"]), scores.mean_ci(g["csat"]), scores.mean_ci(g["ces"])
-        rows.append({"period": p.date().isoformat(), "responses": len(g), "nps": _num(n_["value"]),
+        rows.append({"period": p.date().isoformat(), "key": calendar_periods.key(p, freq, calendar),
+                     "label": calendar_periods.label(p, freq, calendar, lang), "responses": len(g), "nps": _num(n_["value"]),
                      "nps_lo": _num(n_["lo"]), "nps_hi": _num(n_["hi"]), "csat": _num(c["value"]), "ces": _num(e["value"]),
                      "csat_lo": _num(c["lo"]), "csat_hi": _num(c["hi"]), "ces_lo": _num(e["lo"]), "ces_hi": _num(e["hi"])})
-    return {"freq": freq, "periods": rows}
+    return {"freq": freq, "calendar": calendar, "periods": rows}
 
 
 def _num(v: float) -> float | None:
@@ -64,8 +68,10 @@ def summary(step: Step, records: list[dict[str, Any]]) -> dict[str, Any]:
         "languages": p.languages, "stages": p.journey.stages, "channels": p.channels,
         "ideal": p.journey.ideal, "targets": p.targets.model_dump(), "min_group_size": p.min_group_size, "headline": head,
         "by_stage": scores.by_group(responses, "stage", p.min_group_size, p.journey.stages).to_dict("records"),
-        "trend": trend(responses), "worst": worst(records), "exhibits": len(records),
-        "weekly": scores.by_period(responses, "W").to_dict("records"),
+        "trend": trend(responses, calendar=p.trend_calendar, tz=p.timezone, lang=p.ui_language),
+        "worst": worst(records), "exhibits": len(records), "calendar": p.trend_calendar, "timezone": p.timezone,
+        "weekly": scores.by_period(responses, "W", calendar=p.trend_calendar, tz=p.timezone,
+                                   lang=p.ui_language).to_dict("records"),
         "contact_bands": contact_bands(step, responses),
         "rejects": rejected_rows(step), "workshop": workshop_settings(p),
         "past_workshops": findings.past_workshops(step.run_dir),
