@@ -38,7 +38,9 @@ _JALALI = re.compile(
     r"\s*(?P<ampm>ق\.?\s?ظ\.?|ب\.?\s?ظ\.?|[AaPp]\.?[Mm]\.?)?\s*" + _ZONE + r"?$")
 # A Gregorian stamp that names its own zone: an offset or Z right after the time, or GMT/UTC anywhere
 _HAS_ZONE = r"(?i)\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}(?::?\d{2})?)\s*$|\b(?:gmt|utc)\b"
-_NS_RANGE = (pd.Timestamp.min.ceil("s").tz_localize("UTC"), pd.Timestamp.max.floor("s").tz_localize("UTC"))
+# What a nanosecond timestamp can hold, a day short at each end so a zone's offset cannot leave it
+_NS_RANGE = (pd.Timestamp.min.ceil("D").tz_localize("UTC") + pd.Timedelta(days=1),
+             pd.Timestamp.max.floor("D").tz_localize("UTC") - pd.Timedelta(days=1))
 _OFFSET = re.compile(r"^(?:GMT|UTC)?\s*(?P<sign>[+-])(?P<h>\d{1,2}):?(?P<m>\d{2})?$")
 
 
