@@ -23,7 +23,7 @@ from webvtt.srt import SRTCueBlock
 from webvtt.vtt import WebVTTCueBlock
 
 from kit.core.errors import InputFileError
-from kit.core.text import name_key
+from kit.core.text import name_key, strip_unsafe
 from kit.evidence.encodings import detect_encoding
 
 FORMATS = {".vtt": "vtt", ".srt": "srt", ".sbv": "sbv"}
@@ -162,8 +162,9 @@ def _cue_problem(cap: webvtt.Caption, fmt: str) -> str:
 
 
 def clean_text(text: str) -> str:
-    """Cue text as one plain line: entities decoded, non-breaking and repeated spaces collapsed."""
-    return _SPACES.sub(" ", html.unescape(text)).strip()
+    """Cue text as one plain line: entities decoded, non-breaking and repeated spaces collapsed, control
+    and format characters (bidi overrides, a stray U+FEFF) dropped; ZWNJ kept (``strip_unsafe``)."""
+    return _SPACES.sub(" ", strip_unsafe(html.unescape(text), keep="\t\n\r")).strip()
 
 
 def _utterance(cap: webvtt.Caption) -> Utterance:

@@ -1,16 +1,16 @@
 """What people type into a workshop, cleaned before the store sees it: names, departments and notes.
 
-Control characters are dropped (new lines stay in notes) and lengths are limited; a refusal is a
-``WorkshopError`` carrying its page label, so pages word it in their own language. Text far over its
-limit is refused before it is looked at character by character (a page's widgets send whatever a
-browser puts in them).
+Control characters, bidi overrides and other invisible format characters are dropped (new lines
+stay in notes; ZWNJ stays everywhere, as Persian spells with it: ``kit.core.text.strip_unsafe``) and
+lengths are limited; a refusal is a ``WorkshopError`` carrying its page label, so pages word it in
+their own language. Text far over its limit is refused before it is looked at character by character
+(a page's widgets send whatever a browser puts in them).
 """
 
 from __future__ import annotations
 
-import unicodedata
-
 from kit.core.errors import KitError
+from kit.core.text import strip_unsafe
 
 DEPARTMENTS = ("design", "engineering", "business", "other")
 MAX_NAME = 60
@@ -34,11 +34,11 @@ class WorkshopError(KitError, ValueError):
 
 
 def clean_text(text: str, limit: int, what: str) -> str:
-    """Text as people typed it, minus control characters (kept: new lines in notes), within a limit."""
+    """Text as people typed it, minus control and format characters (kept: ZWNJ, new lines), within a limit."""
     text = str(text)
     if len(text) > SLACK * limit:
         raise _too_long(what, len(text), limit)
-    kept = "".join(ch for ch in text if ch in "\n" or unicodedata.category(ch)[0] != "C").strip()
+    kept = strip_unsafe(text, keep="\n").strip()
     if len(kept) > limit:
         raise _too_long(what, len(kept), limit)
     return kept
