@@ -11,7 +11,7 @@ from urllib.parse import quote
 from kit.server.gate import GateHandler
 from kit.server.words import words
 
-PAGES = ("overview", "exhibits", "negative")
+PAGES = ("overview", "exhibits", "negative", "board", "presenter")
 
 
 class Landing(GateHandler):
