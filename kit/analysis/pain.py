@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kit.analysis import titles
+
 UNSPECIFIED = "unspecified"
 OBS_COLUMNS = ["kind", "stage", "channel", "who", "severity", "negative", "ref"]
 
@@ -113,14 +115,27 @@ def _thumb(records: list[dict[str, Any]]) -> str | None:
     return None
 
 
-def cell_entries(obs: pd.DataFrame, records: list[dict[str, Any]], min_n: int) -> list[dict[str, Any]]:
-    """One candidate per stage x channel where something went wrong."""
+def _strongest_quote(records: list[dict[str, Any]]) -> str:
+    """A short excerpt of the most severe quote among a cell's exhibits (they come most severe first)."""
+    for r in records:
+        if r.get("quote"):
+            return titles.excerpt(str(r["quote"]))
+    return ""
+
+
+def cell_entries(obs: pd.DataFrame, records: list[dict[str, Any]], min_n: int, lang: str = "en") -> list[dict[str, Any]]:
+    """One candidate per stage x channel where something went wrong.
+
+    Its title says where and how many in plain words ("Coaching in the app: 50 customers unhappy");
+    ``quote`` holds the strongest customer words behind it, for the page to show under the title.
+    """
     out = []
     for (stage, channel), g in obs[obs["negative"]].groupby(["stage", "channel"], sort=False):
         kinds = sorted(g["kind"].unique())
         reach = int(g["who"].nunique())
         ex = _exhibits_for(records, stage, channel)
-        out.append({"title": f"Pain at {stage} through {channel}", "stage": stage, "channel": channel,
+        out.append({"title": titles.unhappy(stage, channel, reach, lang), "quote": _strongest_quote(ex),
+                    "stage": stage, "channel": channel,
                     "severity": round(float(g["severity"].mean()), 3), "reach": reach,
                     "evidence_strength": round(evidence_strength(len(kinds), len(g)), 3), "sources": kinds,
                     "observations": len(g), "exhibits": [r["id"] for r in ex[:12]], "thumb": _thumb(ex),

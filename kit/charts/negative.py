@@ -198,12 +198,12 @@ def pain_heatmap(matrix: pd.DataFrame, stages: list[str], channels: list[str]) -
             if (s, c) in m.index:
                 r = m.loc[(s, c)]
                 zr.append(float(r["pain"]))
-                few = " ·few" if r["too_few"] else ""
+                few = "<br>(too few answers)" if r["too_few"] else ""
                 sev = f"<br>sev {r['severity']:.2f}" if r["negatives"] else ""
                 tr.append(f"{int(r['negatives'])}/{int(r['n'])}{sev}{few}")
             else:
                 zr.append(None)
-                tr.append("")
+                tr.append("—")        # no answer here at all: said, not left blank
             lr.append(gallery_link(stage=s, channel=c))
         z.append(zr)
         text.append(tr)

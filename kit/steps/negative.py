@@ -16,18 +16,19 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.analysis import contact_log, journey, pain, scorecard, wall
+from kit.analysis import contact_log, journey, pain, scorecard, titles, wall
 from kit.analysis import overload as negative
 from kit.charts import journey as overview_chart
 from kit.charts import negative as nc
 from kit.charts import store as figures
-from kit.core import runfolder
+from kit.core import i18n, runfolder
 from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
+from kit.core.money import money
 from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
 
 WALL_COLUMNS = ["comment_id", "text", "lang", "severity", "theme", "theme_answers", "stage", "channel", "source",
-                "locator", "exhibit"]
+                "locator", "exhibit", "said_by"]
 
 
 @dataclass
@@ -81,7 +82,9 @@ def waterfall(step: Step, inp: Inputs, tolerance: float) -> tuple[go.Figure, lis
     share = 100 * summary["lost_over"] / summary["over"] if summary["over"] else 0.0
     rest = 100 * summary["lost_rest"] / summary["rest"] if summary["rest"] else 0.0
     source = step.project.contacts or ""
-    ex = _chart(step, WATERFALL_ID, fig, title="Buried in paper",
+    lang = step.project.ui_language
+    title = i18n.t("ttl_waterfall", lang, share=i18n.number(share, lang), limit=i18n.number(tolerance, lang))
+    ex = _chart(step, WATERFALL_ID, fig, title=title,
                 caption=f"{summary['over']} customers were sent more than {tolerance:g} messages a week; {share:.0f}% of them "
                         f"left, complained or scored 0-6, against {rest:.0f}% of everyone else.",
                 valence=-round(min(1.0, share / 100), 2), severity=round(min(1.0, max(0.0, (share - rest) / 100)), 2),
@@ -104,7 +107,9 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
     worst = gaps.iloc[0] if len(gaps) else None
     caption = (f"Widest gap to the ideal: {worst['stage']} ({worst['gap']:+.2f})." if worst is not None
                else "No stage falls below its ideal.")
-    ex = _chart(step, JOURNEY_ID, fig, title="The journey, felt against designed", caption=caption,
+    title = (i18n.t("ttl_journey_gap", p.ui_language, stage=titles.place(str(worst["stage"]), None, p.ui_language))
+             if worst is not None else i18n.t("ttl_journey_fine", p.ui_language))
+    ex = _chart(step, JOURNEY_ID, fig, title=title, caption=caption,
                 stage=str(worst["stage"]) if worst is not None else None,
                 valence=round(max(-1.0, min(1.0, float(worst["valence"]))), 2) if worst is not None else None,
                 lenses=["design", "business"], tags=["journey"],
@@ -119,8 +124,11 @@ def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame
     matrix = pain.pain_matrix(obs, p.journey.stages, p.channels, p.min_group_size)
     fig = nc.pain_heatmap(matrix, p.journey.stages, p.channels)
     top = matrix.sort_values("pain", ascending=False).iloc[0] if len(matrix) else None
-    ex = _chart(step, PAIN_ID, fig, title="Where it hurts: stage by channel",
-                caption=(f"Worst: {top['stage']} through {top['channel']} ({int(top['negatives'])} negative of "
+    lang = p.ui_language
+    title = (i18n.t("ttl_pain_worst", lang, place=titles.place(top["stage"], top["channel"], lang)) if top is not None
+             else i18n.t("ttl_pain_none", lang))
+    ex = _chart(step, PAIN_ID, fig, title=title,
+                caption=(f"Worst: {titles.place(top['stage'], top['channel'])} ({int(top['negatives'])} negative of "
                          f"{int(top['n'])})." if top is not None else ""),
                 severity=round(float(top["severity"]), 2) if top is not None else None,
                 lenses=["design", "engineering", "business"], tags=["pain"],
@@ -135,14 +143,14 @@ def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhi
     step.save_table("wall", quotes)                    # the negative-room page draws the wall from it (RTL, escaped)
     n = len(quotes)
     fig = nc.table_figure(
-        ["quote", "severity", "theme", "answers sharing it", "where"],
-        [list(quotes.get("text", [])), [f"{v:.2f}" for v in quotes.get("severity", [])], list(quotes.get("theme", [])),
-         ["" if pd.isna(v) else int(v) for v in quotes.get("theme_answers", [])],
-         [f"{s} · {loc}" for s, loc in zip(quotes.get("source", []), quotes.get("locator", []), strict=True)]],
-        f"The detractor wall: the {n} most severe unhappy answers (n = {n})", height=130 + 66 * max(1, n),
-        widths=[5, 1, 2, 1.3, 2.4])
-    ex = _chart(step, WALL_ID, fig, title="The detractor wall",
-                caption=f"The {n} most severe unhappy answers, each with how many answers share its theme.",
+        ["complaint", "severity", "said by (customers)", "theme", "where"],
+        [list(quotes.get("text", [])), [f"{v:.2f}" for v in quotes.get("severity", [])],
+         [int(v) for v in quotes.get("said_by", [])], [t or "—" for t in quotes.get("theme", [])],
+         [titles.place(s, c) for s, c in zip(quotes.get("stage", []), quotes.get("channel", []), strict=True)]],
+        f"The detractor wall: the {n} most severe distinct complaints (n = {int(quotes['said_by'].sum()) if n else 0} "
+        "customers)", height=130 + 66 * max(1, n), widths=[5, 1, 1.3, 2, 2.4])
+    ex = _chart(step, WALL_ID, fig, title=titles.counted("ttl_wall", n, step.project.ui_language),
+                caption=f"The {n} most severe distinct complaints, each shown once with how many customers said it.",
                 lenses=["design", "business"], tags=["quotes", "detractors"],
                 severity=round(float(quotes["severity"].max()), 2) if n else None, evidence={"quotes": n},
                 source={"file": runfolder.table_rel("comments"), "locator": "disliked_most answers and social posts"})
@@ -155,20 +163,24 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
     ans = scorecard.answers(table)
 
     def f(v: float, fmt: str) -> str:
-        return "" if pd.isna(v) else format(v, fmt)
+        return "—" if pd.isna(v) else format(v, fmt)
+
+    def cost(v: float, decimals: int) -> str:
+        return money(v, p.currency, p.ui_language, decimals)
     fig = nc.table_figure(
         ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
          "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
         [list(table["channel"]), [f(v, ",") for v in table["contacts"]], [f(v, ",") for v in table["inbound"]],
-         [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "" for v in table["purchase_share"]],
-         [f(v, ".2f") + (" (few)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
+         [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "—" for v in table["purchase_share"]],
+         [f(v, ".2f") + (" (too few answers)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
          [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
-         [f(v, ".3f") for v in table["cost_per_contact"]], [f(v, ".2f") for v in table["cost_per_purchase"]],
-         [f"{p:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if p else "" for p, s in zip(table["posts"], table["post_sentiment"],
-                                                                                       strict=True)]],
+         [cost(v, 3) for v in table["cost_per_contact"]], [cost(v, 2) for v in table["cost_per_purchase"]],
+         [f"{n:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if n else "—"
+          for n, s in zip(table["posts"], table["post_sentiment"], strict=True)]],
         f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
         height=140 + 30 * len(table))
-    ex = _chart(step, SCORECARD_ID, fig, title="Channel scorecard", caption=" ".join(scorecard.answers_text(ans)),
+    ex = _chart(step, SCORECARD_ID, fig, title=i18n.t("ttl_scorecard", p.ui_language),
+                caption=" ".join(scorecard.answers_text(ans)),
                 lenses=["business", "engineering"], tags=["channels", "cost"],
                 evidence={k: v for k, v in ans.items() if isinstance(v, str)},
                 source={"file": step.project.contacts or runfolder.table_rel("responses"),
@@ -180,10 +192,12 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
             own: list[Exhibit]) -> tuple[go.Figure, Exhibit, list[dict[str, Any]]]:
     """Rank every negative experience found, write ``negatives.json`` and the ranking chart."""
     records = inp.records + [e.to_dict() for e in own]
-    entries = pain.cell_entries(obs, records, step.project.min_group_size)
+    lang = step.project.ui_language
+    entries = pain.cell_entries(obs, records, step.project.min_group_size, lang)
     if overload.get("over"):
         kinds = ["contact"] + (["survey"] if overload["nps_over_n"] else [])
-        entries.append({"title": f"Buried in messages: more than {tolerance:g} a week", "stage": None, "channel": None,
+        title = titles.counted("ttl_overload", int(overload["over"]), lang, limit=i18n.number(tolerance, lang))
+        entries.append({"title": title, "quote": "", "stage": None, "channel": None,
                         "severity": round(overload["lost_over"] / overload["over"], 3), "reach": int(overload["over"]),
                         "evidence_strength": round(pain.evidence_strength(len(kinds), int(overload["over"])), 3),
                         "sources": kinds, "observations": int(overload["over"]),
@@ -193,7 +207,8 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
     ranked = pain.rank(entries)
     runfolder.write_negatives(step.run_dir, ranked)
     fig = nc.ranked_bars(ranked)
-    ex = _chart(step, RANKED_ID, fig, title="Negative experiences, ranked",
+    first = i18n.t("ttl_ranked", lang, first=ranked[0]["title"]) if ranked else i18n.t("ttl_ranked_none", lang)
+    ex = _chart(step, RANKED_ID, fig, title=first,
                 caption="; ".join(f"{e['rank']}. {e['title']}" for e in ranked[:5]), lenses=["business", "design", "engineering"],
                 tags=["ranking"], evidence={"entries": len(ranked)},
                 source={"file": runfolder.NEGATIVES, "locator": "severity x reach x evidence strength"})

@@ -14,7 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kit.core import runfolder
+from kit.analysis import titles
+from kit.core import i18n, runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
@@ -83,11 +84,12 @@ def _lenses(channel: str | None, valence: float | None) -> list[str]:
     return lenses
 
 
-def _exhibit(rec: dict[str, Any]) -> Exhibit:
+def _exhibit(rec: dict[str, Any], lang: str = "en") -> Exhibit:
     caption, v = rec["caption"], rec["valence"]
-    title = caption if len(caption) <= 80 else caption[:79].rstrip() + "…"
-    return Exhibit(
-        id=rec["photo_id"], kind="photo", title=title or Path(rec["file"]).name, caption=caption,
+    where = titles.place(rec["stage"], rec["channel"], lang) if rec["stage"] or rec["channel"] else ""
+    untitled = i18n.t("ttl_photo_at", lang, place=where) if where else i18n.t("ttl_photo", lang)
+    return Exhibit(     # the caption's words, else a sentence: never the file's name
+        id=rec["photo_id"], kind="photo", title=titles.shorten(caption, 80) or untitled, caption=caption,
         stage=rec["stage"], channel=rec["channel"], valence=v, severity=max(0.0, -v) if v is not None else None,
         lenses=_lenses(rec["channel"], v), media={"thumb": rec["thumb"], "image": rec["display"]},
         lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
@@ -110,7 +112,8 @@ def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces: bool, strip_location: bool,
                    require_consent: bool, redact: bool, rejects: RejectLog, stages: list[str],
-                   channels: list[str], workers: int = 2, names: Pseudonyms | None = None) -> PhotosResult:
+                   channels: list[str], workers: int = 2, names: Pseudonyms | None = None,
+                   lang: str = "en") -> PhotosResult:
     """Publish every usable photo of ``folder`` with its exhibit; everything else is a reject.
 
     ``strip_location`` needs no branch: published copies only ever hold pixels (module docstring).
@@ -167,7 +170,7 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
     counts = {f"{folder_rel}/ (image files)": {"in": len(files), "accepted": len(photos), "rejected": rejected}}
     if sidecar.counts:
         counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
-    return PhotosResult(table, moments, [_exhibit(r) for r in photos], counts)
+    return PhotosResult(table, moments, [_exhibit(r, lang) for r in photos], counts)
 
 
 def run(step: Step) -> PhotosResult:
@@ -180,7 +183,7 @@ def run(step: Step) -> PhotosResult:
         result = process_photos(p.root, p.photos.folder, step.run_dir, blur_faces=p.privacy.blur_faces,
                                 strip_location=p.privacy.strip_location, require_consent=p.privacy.require_consent,
                                 redact=p.privacy.redact_pii, rejects=step.rejects, stages=p.journey.stages,
-                                channels=p.channels, names=pseudonyms.for_project(p))
+                                channels=p.channels, names=pseudonyms.for_project(p), lang=p.ui_language)
         step.counts.update(result.counts)
         step.save_table("photos", result.photos)
         step.save_moments(result.moments)

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from kit.analysis import moments as moment_text
-from kit.analysis import timeline
+from kit.analysis import timeline, titles
 from kit.analysis.moments import Moment, Scorer, find_moments, score_customer_lines, telling_time
 from kit.charts import timeline as timeline_chart
-from kit.core import runfolder
+from kit.core import i18n, runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
@@ -77,6 +77,7 @@ class _Context:
     scorer: Scorer
     names: Pseudonyms                          # the project's; while a recording is processed, with its speakers
     recording: str = ""                        # the recording being processed (whose speakers names refer to)
+    lang: str = "en"                           # the project's ui_language: the words of kit-written titles
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     windows: list[pd.DataFrame] = field(default_factory=list)
@@ -100,7 +101,8 @@ class _Context:
 def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_dir: Path, *,
                        interviewers: list[str], redact: bool, blur_faces: bool, require_consent: bool,
                        rejects: RejectLog, stages: list[str], channels: list[str],
-                       scorer: Scorer | None = None, names: Pseudonyms | None = None) -> RecordingsResult:
+                       scorer: Scorer | None = None, names: Pseudonyms | None = None,
+                       lang: str = "en") -> RecordingsResult:
     """Turn each configured recording into utterances, moments and exhibits (clips under run_dir/media).
 
     ``scorer(texts, langs)`` gives sentiment -1..1 per text; by default the survey's own method
@@ -108,7 +110,8 @@ def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_
     ``names``: the project's pseudonyms (``pseudonyms.for_project``); by default only each recording's own.
     """
     ctx = _Context(Path(project_dir), Path(run_dir), interviewers, redact, blur_faces, require_consent,
-                   rejects, stages, channels, scorer or _survey_scorer(), names or pseudonyms.build(interviewers=interviewers))
+                   rejects, stages, channels, scorer or _survey_scorer(), names or pseudonyms.build(interviewers=interviewers),
+                   lang=lang)
     utterances, moments, exhibits = [], [], []
     for rec in recordings:
         utts, found, made = _process_one(rec, ctx)
@@ -225,12 +228,19 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
     where = " · ".join(x for x in (m.stage, m.channel) if x)
     caption = f"{who}, {hms(m.start_s)}-{hms(m.end_s)}" + (f" ({where})" if where else "")
     return Exhibit(
-        id=eid, kind="clip" if clip else "quote", title=moment_text.title(m), caption=caption,
+        id=eid, kind="clip" if clip else "quote", title=_title(m, ctx.lang), caption=caption,
         stage=m.stage, channel=m.channel, valence=m.valence, severity=m.severity,
         lenses=moment_text.lenses(m), tags=m.tags, media=clip, quote=m.quote,
         source={"file": source_file, "locator": hms(m.start_s)},
         evidence={"recording": rec["id"], "coded_by": m.coded_by, **bleeped},
         lang=str(detect_lang(pd.Series([m.quote or m.note])).iloc[0]))
+
+
+def _title(m: Moment, lang: str) -> str:
+    """The researcher's note; a moment found automatically is titled by the customer's own words."""
+    if m.note or not m.quote:
+        return moment_text.title(m)
+    return titles.excerpt(m.quote) or moment_text.title(m)
 
 
 def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
@@ -264,7 +274,7 @@ def _moment_row(recording_id: str, moment_id: str, m: Moment) -> dict[str, Any]:
 # ---- emotional timelines -----------------------------------------------------------------------
 
 def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
-                    run_dir: Path, *, png: bool = True) -> list[tuple[Any, Exhibit]]:
+                    run_dir: Path, *, png: bool = True, lang: str = "en") -> list[tuple[Any, Exhibit]]:
     """Per recording with customer speech: its timeline figure and a chart exhibit that stores it.
 
     The figure is stored with ``kit.charts.store.save_figure`` (plotly JSON as ``media.figure``, a PNG
@@ -286,8 +296,9 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
         fig = timeline_chart.figure(win, moments, title=title)
         eid = f"chart-rec-{rid}-timeline"
         person = int((moments["coded_by"] == "person").sum())
+        who = rec.get("participant")                       # already the participant id, never a name
         exhibit = Exhibit(
-            id=eid, kind="chart", title=fig.layout.title.text,
+            id=eid, kind="chart", title=i18n.t("ttl_timeline", lang, who=who or i18n.t("ttl_someone", lang)),
             caption=f"Customer valence in {int(timeline.WINDOW_S)} s windows over {len(lines)} customer lines; "
                     f"{len(moments)} moments marked ({person} coded by a researcher, {len(moments) - person} found "
                     "automatically). Each number opens its clip.",
@@ -312,8 +323,8 @@ def run(step: Step) -> RecordingsResult:
     result = process_recordings(p.root, recordings, step.run_dir, interviewers=p.interviewers,
                                 redact=p.privacy.redact_pii, blur_faces=p.privacy.blur_faces,
                                 require_consent=p.privacy.require_consent, rejects=step.rejects,
-                                stages=p.journey.stages, channels=p.channels, names=names)
-    result.recordings, result.charts = recordings, timeline_charts(result, recordings, step.run_dir)
+                                stages=p.journey.stages, channels=p.channels, names=names, lang=p.ui_language)
+    result.recordings, result.charts = recordings, timeline_charts(result, recordings, step.run_dir, lang=p.ui_language)
     step.counts.update(result.counts)
     step.save_table("utterances", result.utterances)
     step.save_table("timelines", result.timeline)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from kit.analysis import scores
+from kit.analysis import scores, titles
 from kit.analysis.drivers import key_drivers
 from kit.analysis.scores import NAMES
 from kit.analysis.themes import THEME_COLUMNS
@@ -114,7 +114,9 @@ def quote_exhibits(responses: pd.DataFrame, comments: pd.DataFrame, project: Pro
         unhappy = row.field == "disliked_most"
         out.append(Exhibit(
             id=f"survey-{row.response_id}-{row.field}", kind="quote",
-            title=("Unhappy" if unhappy else "Liked most") + (f" at {row.stage}" if isinstance(row.stage, str) else ""),
+            title=titles.quote_title(row.text, project.ui_language, "ttl_unhappy" if unhappy else "ttl_liked",
+                                     row.stage if isinstance(row.stage, str) else None,
+                                     row.channel if isinstance(row.channel, str) else None),
             quote=row.text, stage=row.stage if isinstance(row.stage, str) else None,
             channel=row.channel if isinstance(row.channel, str) else None,
             segment=row.segment if isinstance(row.segment, str) else None,
