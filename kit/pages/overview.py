@@ -1,6 +1,6 @@
-"""The overview page: headline scores with their trend, the journey curve against the designed one,
-the five worst experiences, this run's workshop tallies and links on. Everything is read from the
-run folder.
+"""The overview page, in the order an executive reads it: the finding in a sentence or two, the five
+worst experiences as people lived them, the scores judged against their targets, the journey curve
+against the designed one, and this run's workshop tallies. Everything is read from the run folder.
 
 The workshop tallies are drawn by the page's last cell (``workshop_tallies``), after the visitor
 has arrived: a preheated page runs long before anyone opens it, and tallies drawn then would miss
@@ -10,23 +10,24 @@ every vote cast in between.
 from __future__ import annotations
 
 import base64
-import functools
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from IPython.display import HTML, display
 
+from kit.analysis.headline import headline_sentences
 from kit.charts import journey as overview_chart
 from kit.charts import survey as charts
 from kit.charts.journey import HEIGHT, SVG, WIDTH
 from kit.core import i18n, runfolder, visitor
 from kit.core.errors import RunFileError
-from kit.core.exhibits import GALLERY_PAGE, gallery_link
+from kit.core.exhibits import GALLERY_PAGE
 from kit.core.templates import Markup, render
 from kit.pages import plotly as page_plotly
 from kit.pages.page import _lang, _load, _message, log, visitor_arrived
 from kit.views import html as pages
+from kit.views import worst
 
 NEGATIVE_PAGE = "negative.ipynb"
 _shown: dict[str, Any] = {}                  # what ``overview`` drew: the run and language the tallies belong to
@@ -52,20 +53,10 @@ def _read_negatives(run_dir: Path) -> list[dict[str, Any]] | None:
         return None
 
 
-def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5) -> str:
-    """The top ranked negative experiences, each with its thumbnail, leading to its exhibits."""
-    cards = []
-    for item in negatives[:limit]:
-        ids = [str(i) for i in item.get("exhibits") or []]
-        href = gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE
-        facts = i18n.join((x for x in (item.get("stage"), item.get("channel")) if x), lang)
-        reach = i18n.t("reach", lang, n=i18n.number(item.get("reach"), lang)) if item.get("reach") is not None else ""
-        sev = (f"{i18n.t('severity', lang)} {i18n.number(item.get('severity'), lang, 2)}"
-               if item.get("severity") is not None else "")
-        cards.append({"href": href, "thumb": pages.media_uri(run_dir, item.get("thumb")),
-                      "rank": i18n.number(item.get("rank"), lang), "title": item.get("title") or "",
-                      "tags": [t for t in (facts, reach, sev) if t]})
-    return render("overview/negatives.html.j2", cards=cards)
+def negatives_html(negatives: list[dict[str, Any]], run_dir: Path, lang: str, limit: int = 5,
+                   records: list[dict[str, Any]] | None = None) -> str:
+    """The top ranked negative experiences, each with its photo or clip still (else its words), leading to its exhibits."""
+    return worst.worst_html(negatives, records or [], run_dir, lang, limit)
 
 
 def _worst_exhibits(records: list[dict[str, Any]], summary: dict[str, Any]) -> list[dict[str, Any]]:
@@ -87,7 +78,7 @@ def _workshops_html(run_dir: Path, summary: dict[str, Any], lang: str) -> str:
 
 
 def overview() -> None:
-    """One screen: headline scores with trend, the journey curve against the ideal, the five worst experiences."""
+    """One screen: the finding, the five worst experiences, the scores against their targets, the journey curve."""
     loaded = _load("overview.ipynb")
     if loaded is None:
         return
@@ -114,24 +105,33 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
         page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
 
 
+def _worst_part(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]],
+                negatives: list[dict[str, Any]] | None, lang: str) -> str:
+    """The five worst experiences: the ranking when the run has one, else its most negative exhibits."""
+    if negatives:
+        top = negatives_html(negatives, run_dir, lang, records=records)
+    else:
+        top = (render("gallery/message.html.j2", text=i18n.t("negatives_missing", lang))
+               + pages.grid_html(_worst_exhibits(records, summary), run_dir))
+    return render("overview/body.html.j2", lang=lang, negatives=Markup(top))
+
+
 def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]], lang: str) -> None:
-    t = functools.partial(i18n.t, lang=lang)
-    static = image_html(run_dir, lang, link=NEGATIVE_PAGE)
-    display(HTML(pages.page_css(lang) + pages.page_open(lang)
-                 + render("overview/heading.html.j2", lang=lang, name=summary.get("name", "Experience"), run=run_dir.name,
-                          exhibits=len(records), gallery=GALLERY_PAGE, negative=NEGATIVE_PAGE,
-                          served=visitor.gate_key() is not None)
-                 + pages.tiles_html(summary, lang) + (static or "") + "</div>"))
+    negatives = _read_negatives(run_dir)
+    opening = (render("overview/headline.html.j2", sentences=headline_sentences(summary, negatives, lang))
+               + render("overview/heading.html.j2", lang=lang, name=summary.get("name", "Experience"), run=run_dir.name,
+                        exhibits=len(records), gallery=GALLERY_PAGE, negative=NEGATIVE_PAGE,
+                        served=visitor.gate_key() is not None)
+               + _worst_part(run_dir, summary, records, negatives, lang) + pages.tiles_html(summary, lang))
+    static = image_html(run_dir, lang, link=NEGATIVE_PAGE, summary=summary)
+    display(HTML(pages.page_css(lang) + _open(lang) + opening + (static or "") + "</div></div>"))
     if not static:
         _interactive_journey(run_dir, summary, lang)
-    negatives = _read_negatives(run_dir)
-    if negatives:
-        top = negatives_html(negatives, run_dir, lang)
-    else:
-        top = (render("gallery/message.html.j2", text=t("negatives_missing"))
-               + pages.grid_html(_worst_exhibits(records, summary), run_dir))
-    body = render("overview/body.html.j2", lang=lang, negatives=Markup(top))
-    display(HTML(pages.page_open(lang) + body + "</div>"))
+
+
+def _open(lang: str) -> str:
+    """Each overview block sits in a ``cx-overview`` frame: readable width on a projector, no sideways scroll on a phone."""
+    return pages.page_open(lang) + '<div class="cx-overview">'
 
 
 def workshop_tallies() -> None:
@@ -143,13 +143,18 @@ def workshop_tallies() -> None:
     workshops = _workshops_html(_shown["run_dir"], _shown["summary"], lang)
     if workshops:
         body = render("overview/workshops.html.j2", lang=lang, workshops=Markup(workshops))
-        display(HTML(pages.page_open(lang) + body + "</div>"))
+        display(HTML(_open(lang) + body + "</div></div>"))
 
 
-def image_html(run_dir: Path, lang: str, link: str = "") -> str | None:
-    """The stored SVG as an ``<img>`` (overview/journey.html.j2), captioned with ``link`` to the interactive curve."""
+def image_html(run_dir: Path, lang: str, link: str = "", summary: dict[str, Any] | None = None) -> str | None:
+    """The stored SVG as an ``<img>`` (overview/journey.html.j2), captioned with ``link`` to the interactive curve.
+
+    With ``summary`` the same journey follows as a list per stage, which narrow screens show instead
+    of the image (its labels would be a few pixels high on a phone).
+    """
     path = Path(run_dir) / SVG
     if not path.is_file():
         return None
     data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return render("overview/journey.html.j2", data=data, lang=lang, link=link, width=WIDTH, height=HEIGHT)
+    rows = Markup(worst.journey_list_html(summary, lang)) if summary else ""
+    return render("overview/journey.html.j2", data=data, lang=lang, link=link, width=WIDTH, height=HEIGHT, rows=rows)

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from kit.analysis import headline
 from kit.core import i18n
 from kit.core.exhibits import band, source_kind
 from kit.core.feelings import feeling_text
@@ -24,6 +25,9 @@ from kit.views.evidence import evidence_text
 FONTS_DIR = ASSETS_DIR / "fonts"
 
 THEME_DIR = ASSETS_DIR / "theme"
+
+# A mark beside each judgement against a target, so it reads without colour (grey print, colour blindness)
+TARGET_MARKS = {"below": "✗", "on": "≈", "above": "✓"}
 
 
 @lru_cache(maxsize=1)
@@ -143,24 +147,37 @@ def _sparkline(values: list[float]) -> str:
 
 
 def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals: int = 0) -> str:
-    """First period to last period of ``metric`` (from summary.json's ``trend``), with a sparkline."""
-    periods = [p for p in (summary.get("trend") or {}).get("periods") or [] if p.get(metric) is not None]
-    if len(periods) < 2:
+    """First period to last period of ``metric`` (summary.json's ``trend``), with a sparkline.
+
+    An arrow and a difference only when the change is real by the report's test (the first and
+    last periods' 95% intervals do not overlap); otherwise "no significant change since ...", so a
+    wobble of noise is not read as news.
+    """
+    move = headline.score_move(summary, metric)
+    if move is None:
         return ""
-    first, last = periods[0][metric], periods[-1][metric]
-    if first != first or last != last:
-        return ""
-    delta = last - first
-    since = str(periods[0]["period"])[:7]                       # e.g. 2026-07
-    since = since.translate(i18n.PERSIAN_DIGITS) if i18n.language(lang) == "fa" else since
-    step = 10 ** -decimals
-    key, cls = ("trend_flat", "") if abs(delta) < step / 2 else ("trend_up", "up") if delta > 0 else ("trend_down", "down")
-    text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
-    return render("gallery/trend.html.j2", cls=cls, sparkline=Markup(_sparkline([p[metric] for p in periods])), text=text)
+    since = headline.period_text(move["since"], move["freq"], lang)
+    delta = move["last"] - move["first"]
+    if move["significant"]:
+        key, cls = ("trend_real_up", "up") if delta > 0 else ("trend_real_down", "down")
+        text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
+    else:
+        cls, text = "", i18n.t("trend_no_change", lang, since=since)
+    periods = (summary.get("trend") or {}).get("periods") or []
+    spark = _sparkline([p[metric] for p in periods if p.get(metric) is not None])
+    return render("gallery/trend.html.j2", cls=cls, sparkline=Markup(spark), text=text)
+
+
+def _judged(summary: dict[str, Any], metric: str, lang: str) -> dict[str, str] | None:
+    """A tile's judgement against the project's target: a class for its colour, a mark and words for grey print."""
+    judged = headline.target_judgement(summary, metric)
+    if judged is None:
+        return None
+    return {"cls": judged[0], "mark": TARGET_MARKS[judged[0]], "text": headline.judgement_text(summary, metric, lang)}
 
 
 def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
-    """NPS, CSAT and CES tiles: value, 95% interval, answers, and the trend when summary.json has one."""
+    """NPS, CSAT and CES tiles: value, its judgement against the target, 95% interval, answers, and the trend."""
     h = summary.get("headline") or {}
     n, c, e = h.get("nps", {}), h.get("csat", {}), h.get("ces", {})
     if not n.get("n"):
@@ -175,14 +192,16 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
     def facts(*parts: str) -> str:
         return i18n.join(parts, lang)
 
-    tiles = [("NPS", num(n["value"]), facts(interval(n, 0), i18n.t("answers", lang, n=num(n["n"]))),
-              Markup(trend_html(summary, "nps", lang))),
-             ("CSAT", f"{num(c.get('value'), 2)} / {num(5)}",
-              facts(interval(c, 2), i18n.t("satisfied", lang, p=num(c.get("top2box"))),
-                    i18n.t("answers", lang, n=num(c.get("n")))), Markup(trend_html(summary, "csat", lang, 2))),
-             ("CES", f"{num(e.get('value'), 2)} / {num(7)}",
-              facts(interval(e, 2), i18n.t("ces_note", lang), i18n.t("answers", lang, n=num(e.get("n")))),
-              Markup(trend_html(summary, "ces", lang, 2)))]
+    def tile(name: str, metric: str, value: str, fact: str, decimals: int) -> dict[str, Any]:
+        return {"name": name, "value": value, "judged": _judged(summary, metric, lang), "facts": fact,
+                "trend": Markup(trend_html(summary, metric, lang, decimals))}
+
+    tiles = [tile("NPS", "nps", num(n["value"]), facts(interval(n, 0), i18n.t("answers", lang, n=num(n["n"]))), 0),
+             tile("CSAT", "csat", f"{num(c.get('value'), 2)} / {num(5)}",
+                  facts(interval(c, 2), i18n.t("satisfied", lang, p=num(c.get("top2box"))),
+                        i18n.t("answers", lang, n=num(c.get("n")))), 2),
+             tile("CES", "ces", f"{num(e.get('value'), 2)} / {num(7)}",
+                  facts(interval(e, 2), i18n.t("ces_note", lang), i18n.t("answers", lang, n=num(e.get("n")))), 2)]
     return render("gallery/tiles.html.j2", tiles=tiles)
 
 

@@ -110,16 +110,20 @@ def test_trend_by_month_matches_hand_counts() -> None:
     assert august["nps"] == 100 and august["csat"] == 4.5 and august["ces"] == 6.5
 
 
-def test_trend_tile_says_the_change_since_the_first_month() -> None:
+def test_trend_tile_says_the_change_since_the_first_month_only_when_it_is_real() -> None:
     summary = {"headline": {"nps": {"n": 5, "value": 40, "lo": 10, "hi": 70},
                             "csat": {"n": 5, "value": 3.8, "lo": 3, "hi": 4.6, "top2box": 80},
                             "ces": {"n": 5, "value": 5.2, "lo": 4, "hi": 6.4}},
-               "trend": {"periods": [{"period": "2026-07-01", "nps": 33.333, "csat": 3.333, "ces": 4.333},
-                                     {"period": "2026-08-01", "nps": 100.0, "csat": 4.5, "ces": 4.333}]}}
+               "trend": {"periods": [{"period": "2026-07-01", "nps": 33.333, "nps_lo": 10, "nps_hi": 55,
+                                      "csat": 3.333, "csat_lo": 2.5, "csat_hi": 4.6, "ces": 4.333},
+                                     {"period": "2026-08-01", "nps": 100.0, "nps_lo": 80, "nps_hi": 100,
+                                      "csat": 4.5, "csat_lo": 4.0, "csat_hi": 5.0, "ces": 4.333}]}}
     html = pages.tiles_html(summary)
-    assert "▲ 67 since 2026-07" in html and "▲ 1.17 since 2026-07" in html and "no change since 2026-07" in html
+    assert "▲ 67 since July 2026 (significant)" in html              # the intervals part: a real change
+    assert html.count("no significant change since July 2026") == 2   # CSAT's overlap, CES has no interval
+    assert "▲ 1.17" not in html
     fa = pages.tiles_html(summary, "fa")
-    assert "▲ ۶۷ از ۲۰۲۶-۰۷" in fa and "۴۰" in fa
+    assert "▲ ۶۷ از ژوئیه ۲۰۲۶ (معنادار)" in fa and "۴۰" in fa
     assert pages.tiles_html({"headline": summary["headline"]}).count('class="t') == 0   # no trend, no line
 
 
