@@ -48,6 +48,7 @@ from kit.core.spelling import consent as consent_word
 from kit.core.text import strip_unsafe
 from kit.evidence import sniff
 from kit.evidence.files import read_text_table
+from kit.evidence.photodups import phash
 
 IMAGE_SUFFIXES = sniff.suffixes("image")    # .jpg .jpeg .png .webp .heic .heif
 SIDECAR = "photos.csv"
@@ -324,7 +325,7 @@ def publish_one(src: str, display_out: str, thumb_out: str, blur: bool, draft: b
         shown.save(display_out, "JPEG", quality=JPEG_QUALITY)
         shown.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS, reducing_gap=REDUCING_GAP)
         shown.save(thumb_out, "JPEG", quality=JPEG_QUALITY)
-        return {**facts, "faces_blurred": faces}
+        return {**facts, "faces_blurred": faces, "phash": phash(shown)}     # of what is published: near-duplicates
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         why = f"larger than {MAX_PIXELS:,} pixels, refused as a possible decompression bomb ({exc})"
     except Refused as exc:

@@ -28,6 +28,14 @@ box-sizing:border-box;border:1px solid #9e9e9e;border-radius:4px;background:#fff
 .cx-gallery-ui .cx-pager button:disabled{cursor:default;opacity:.45}
 .cx-gallery-ui .cx-count{font-size:13px;color:#566573;margin-inline-start:6px}
 .cx-gallery-ui .cx-status:empty{display:none}.cx-gallery-ui .cx-status{margin-bottom:8px}
+.cx-gallery-ui .cx-filters-toggle{display:none;font:inherit;font-size:13px;height:30px;border:1px solid #9e9e9e;
+border-radius:4px;background:#eef2f5;padding:0 12px;cursor:pointer}
+@media (max-width:700px){
+.cx-gallery-ui .cx-filters-toggle{display:inline-block}
+.cx-gallery-ui:not(.cx-show-filters) .cx-filters{display:none}
+.cx-gallery-ui .cx-filters>label{flex:1 1 40%;min-width:0}.cx-gallery-ui .cx-f-q{flex:1 1 100%}
+.cx-gallery-ui select,.cx-gallery-ui input[type=search]{width:100%;max-width:100%}
+}
 """
 
 
@@ -37,7 +45,7 @@ class CardGrid(anywidget.AnyWidget):
     _esm = ESM
     _css = CSS
     cards = traitlets.List(traitlets.Dict()).tag(sync=True)
-    labels = traitlets.Dict().tag(sync=True)           # open, empty, search, prev, next, page
+    labels = traitlets.Dict().tag(sync=True)           # open, empty, search, prev, next, page, filters, figures
     direction = traitlets.Unicode("ltr").tag(sync=True)
     choices = traitlets.List(traitlets.Dict()).tag(sync=True)   # [{name, options: [[label, value], ...]}]
     query = traitlets.Dict().tag(sync=True)            # {filter name: value, "q": search text}; both ways
@@ -47,3 +55,4 @@ class CardGrid(anywidget.AnyWidget):
     message = traitlets.Unicode("").tag(sync=True)     # a plain message to the visitor (text, not HTML)
     selected = traitlets.Unicode("").tag(sync=True)
     opened = traitlets.Int(0).tag(sync=True)           # counts clicks, so opening the same card again is seen
+    sections = traitlets.Bool(False).tag(sync=True)    # charts and metrics come last: head them "Charts and figures"

@@ -14,38 +14,24 @@ from typing import Any
 import ipywidgets as w
 from IPython.display import HTML, display
 
-from kit.analysis import lenses
+from kit.analysis import gallery_order, lenses
 from kit.core import i18n
-from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, band, source_kind
-from kit.core.runfolder import media_path
+from kit.core.errors import RunFileError
+from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, source_kind
+from kit.core.runfolder import media_path, read_negatives
 from kit.core.templates import render
 from kit.core.visitor import Visitor
 from kit.pages import plotly as page_plotly
+from kit.pages.gallery_cards import MAX_QUERY, card_data, filter_exhibits
 from kit.pages.page import _lang, _load, _message, _safe, current_visitor, log, query_params
 from kit.views import html as pages
-from kit.views.html import card_tags, media_uri
+from kit.workshop import dots as room_dots
+
+__all__ = ["MAX_QUERY", "PAGE_SIZE", "GalleryPage", "card_data", "exhibits_browser", "filter_exhibits", "gallery_visit"]
 
 PAGE_SIZE = 48
-MAX_QUERY = 200                # characters of search text (and of an exhibit id) a visitor can send; the rest is cut
 DETAIL_CHART_HEIGHT = 380      # px, for a chart whose figure sets no height
-OVERLAY_CSS = """<style>
-.cx-cardgrid .cx-card{cursor:pointer;position:relative}
-.cx-cardgrid .cx-card:focus,.cx-cardgrid .cx-card.sel{outline:3px solid #2e86c1}
-.cx-open{margin-top:6px;border:1px solid #aab7b8;background:#fff;border-radius:6px;padding:2px 10px;cursor:pointer;font:inherit}
-.cx-overlay{position:fixed;top:24px;right:24px;width:min(560px,46vw);max-height:calc(100vh - 48px);overflow:auto;z-index:60;
-background:#fff;border-radius:12px;box-shadow:0 8px 30px rgba(0,0,0,.3);padding:8px 12px}
-.cx-overlay.cx-rtl{right:auto;left:24px}
-.cx-overlay.cx-wide{width:min(960px,calc(100vw - 48px))}
-.cx-overlay h3{margin:6px 0}.cx-overlay .cx-detail{border-top:none;padding:0}
-.cx-overlay>*{flex-shrink:0}
-.cx-overlay>.widget-hbox:first-child{position:sticky;top:-8px;z-index:2;background:#fff;padding:4px 0}
-</style>"""
-
-
-# ---------------------------------------------------------------- overview
-
-
-# ---------------------------------------------------------------- gallery
+VOTES = "votes"                # the sort that puts the room's most-dotted exhibits first
 
 
 class GalleryPage:
@@ -56,20 +42,25 @@ class GalleryPage:
     cards, the count and the number of pages go back.
     """
 
-    FILTERS = ("stage", "channel", "segment", "kind", "valence", "source", "lens")
+    FILTERS = ("stage", "channel", "segment", "kind", "valence", "source", "lens", "sort")
 
     def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
         from kit.pages.cardgrid import CardGrid
-        self.run_dir, self.summary, self.records = run_dir, summary, records
+        self.run_dir, self.summary, self.all_records = run_dir, summary, records
         self.lang = lang = _lang(summary)
         self.by_id = {r["id"]: r for r in records}
-        self._ranked: dict[str, list[dict[str, Any]]] = {"": records}
+        self.records = gallery_order.shown(records)          # the cards: near-duplicates ride with their leader
+        self.leader = {r["id"]: str(r["part_of"]) for r in records if r.get("part_of") in self.by_id}
+        self.groups = {i: [m for m in (self.by_id[i].get("also") or []) if self.leader.get(m) == i]
+                       for i in set(self.leader.values())}
+        self.dots: dict[str, int] | None = None              # the room's dots, once read (None: no workshop)
+        self._ranked: dict[str, list[dict[str, Any]]] = {"": gallery_order.default_order(self.records, self._negatives())}
         self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
         self.choices = self._choices()
         t = functools.partial(i18n.t, lang=lang)
         self.grid = CardGrid(
             labels={"open": t("open"), "empty": t("no_match"), "search": t("search"), "prev": t("prev"),
-                    "next": t("next"), "page": t("page")},
+                    "next": t("next"), "page": t("page"), "filters": t("gal_filters"), "figures": t("gal_figures")},
             direction=i18n.direction(lang),
             choices=[{"name": k, "options": [list(o) for o in opts]} for k, opts in self.choices.items()],
             query=self.blank_query())
@@ -87,6 +78,14 @@ class GalleryPage:
         self.on_page = safe(self.on_page)
 
     # -- data
+    def _negatives(self) -> list[dict[str, Any]]:
+        """The ranked negative experiences (their evidence strength orders the cards); none when unreadable."""
+        try:
+            return read_negatives(self.run_dir)
+        except RunFileError:
+            log.exception("could not read the ranking of %s", self.run_dir)
+            return []
+
     def _values(self, key: str, order: list[str] | None) -> list[str]:
         if key == "source":
             values = {source_kind(r) for r in self.records}
@@ -112,6 +111,7 @@ class GalleryPage:
             "valence": [(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
             "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(SOURCE_KINDS))],
             "lens": [(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES],
+            "sort": [(t("gal_sort_worst"), ""), (t("gal_sort_votes"), VOTES)],
         }
 
     def blank_query(self) -> dict[str, str]:
@@ -136,7 +136,8 @@ class GalleryPage:
         """All exhibits in the lens's order (computed once per lens per visitor, never filtered)."""
         if lens not in self._ranked:
             order = (self._lenses or {}).get("order", {}).get(lens)
-            self._ranked[lens] = [self.by_id[i] for i in order] if order else lenses.rank(self.records, lens)
+            ranked = [self.by_id[i] for i in order if i in self.by_id] if order else lenses.rank(self.all_records, lens)
+            self._ranked[lens] = [r for r in ranked if r["id"] not in self.leader]
         return self._ranked[lens]
 
     def label(self, rec: dict[str, Any], lens: str) -> str:
@@ -147,8 +148,27 @@ class GalleryPage:
 
     def filtered(self) -> list[dict[str, Any]]:
         query = self.query
-        lens = query.pop("lens")
-        return filter_exhibits(self.ranked(lens), **query)
+        lens, sort = query.pop("lens"), query.pop("sort")
+        found = filter_exhibits(self.ranked(lens), **query)
+        return gallery_order.by_votes(found, self.dots or {}) if sort == VOTES else found
+
+    def read_dots(self) -> bool:
+        """Read the room's dots now (when the visitor arrives, and on the workshop's ticks); True if they changed."""
+        dots = room_dots.dots_by_exhibit(self.run_dir)
+        has_room = bool(dots) or (self.run_dir / room_dots.DB_NAME).exists()
+        now = room_dots.grouped(dots, self.groups) if has_room else None
+        if now == self.dots:
+            return False
+        self.dots = now
+        return True
+
+    def refresh_dots(self) -> None:
+        """New dots in the room: sorted by votes, the order changes; otherwise only the visible cards' counts."""
+        if not self.read_dots():
+            return
+        if self.query["sort"] == VOTES:
+            self.shown = self.filtered()
+        self.render()
 
     # -- drawing
     def say(self, text: str) -> None:
@@ -167,12 +187,17 @@ class GalleryPage:
             with self.grid.hold_sync():
                 self.grid.pages = pages_n
                 self.grid.page = current
-                self.grid.cards = [card_data(r, self.run_dir, lang=lang, label=self.label(r, lens))
-                                   for r in self.shown[start:start + PAGE_SIZE]]
+                self.grid.sections = not lens and self.query["sort"] != VOTES
+                self.grid.cards = [self._card(r, lens) for r in self.shown[start:start + PAGE_SIZE]]
                 self.grid.count = i18n.t("count", lang, shown=num(len(self.shown)), total=num(len(self.records)),
                                          page=num(current), pages=num(pages_n))
         finally:
             self._drawing = False
+
+    def _card(self, rec: dict[str, Any], lens: str) -> dict[str, Any]:
+        dots = None if self.dots is None else self.dots.get(rec["id"], 0)
+        return card_data(rec, self.run_dir, lang=self.lang, label=self.label(rec, lens), dots=dots,
+                         photos=1 + len(self.groups.get(rec["id"], [])) if rec["kind"] == "photo" else 1)
 
     def refilter(self, *_: Any) -> None:
         """The visitor changed a filter or the search: filter again and show the first page."""
@@ -205,7 +230,7 @@ class GalleryPage:
         if not exhibit_id:
             self.close()
             return
-        exhibit_id = exhibit_id[:MAX_QUERY]
+        exhibit_id = self.leader.get(exhibit_id[:MAX_QUERY], exhibit_id[:MAX_QUERY])   # a grouped photo: its card
         rec = self.by_id.get(exhibit_id)
         close = w.Button(description=i18n.t("close", self.lang), icon="")
         close.add_class("cx-close")
@@ -216,8 +241,11 @@ class GalleryPage:
             self.detail.children = [close, w.HTML(missing)]
         else:
             d = i18n.text_dir(rec.get("lang"))
-            head = w.HTML(render("gallery/detail_heading.html.j2", dir=d, title=rec.get("title") or ""))
-            detail = pages.detail_html(rec, self.run_dir, lang=self.lang, analyst=self.analyst)
+            verdict, kind = pages.verdict(rec, self.lang)
+            head = w.HTML(render("gallery/detail_heading.html.j2", dir=d, title=rec.get("title") or "", verdict=verdict,
+                                 band=kind))
+            detail = pages.detail_html(rec, self.run_dir, lang=self.lang, analyst=self.analyst,
+                                       also=[self.by_id[i] for i in self.groups.get(exhibit_id, [])])
             parts: list[w.Widget] = [w.HBox([close]), head, w.HTML(detail)]
             figure = self._figure(rec)
             if figure is not None:
@@ -262,6 +290,16 @@ class GalleryPage:
             self.tools.children = [tools] if tools is not None else []
         except Exception:  # noqa: BLE001 - the workshop failing must not hide the gallery; it stays closed
             log.exception("workshop sign-in failed")
+        self._follow_room()
+
+    def _follow_room(self) -> None:
+        """Cards follow the room's dots: read now (the visitor has just arrived) and on each workshop tick or vote."""
+        try:
+            from kit.pages import workshop as workshop_ui
+            workshop_ui.session(self.run_dir, self.lang).listen(self.refresh_dots, keep=True)
+        except Exception:  # noqa: BLE001 - without live dots the cards keep the counts read on arrival
+            log.exception("could not follow the workshop's dots")
+        self.refresh_dots()
 
     def _participant_bar(self) -> w.Widget | None:
         try:
@@ -296,7 +334,7 @@ class GalleryPage:
             self.open(params["exhibit"])
 
     def header_html(self) -> str:
-        return (pages.page_css(self.lang) + OVERLAY_CSS + pages.page_open(self.lang)
+        return (pages.page_css(self.lang) + pages.page_open(self.lang)
                 + render("gallery/header.html.j2", name=self.summary.get("name", "Experience"), lang=self.lang) + "</div>")
 
     def show(self) -> None:
@@ -350,41 +388,3 @@ def gallery_visit(gallery: GalleryPage | None) -> None:
     except Exception:  # noqa: BLE001
         log.exception("gallery query %r failed", params)
         gallery.say(i18n.t("page_failed", gallery.lang))
-
-
-def filter_exhibits(records: list[dict[str, Any]], *, stage: str = "", channel: str = "", kind: str = "",
-                    feeling: str = "", lens: str = "", text: str = "", segment: str = "", source: str = "",
-                    valence: str = "", q: str = "") -> list[dict[str, Any]]:
-    """The exhibits matching every filter given (empty means any), in their order.
-
-    ``valence`` (or its older name ``feeling``) is a band: neg, mid or pos. ``q`` (or ``text``) is
-    searched in titles, captions, quotes and tags. ``lens`` keeps only exhibits tagged with that
-    lens; the gallery page does not use it (its lens re-ranks, kit.analysis.lenses, and never hides).
-    """
-    needle = (q or text)[:MAX_QUERY].strip().casefold()
-    band_wanted = valence or feeling
-
-    def ok(r: dict[str, Any]) -> bool:
-        if (stage and r.get("stage") != stage) or (channel and r.get("channel") != channel) or (kind and r["kind"] != kind):
-            return False
-        if (segment and r.get("segment") != segment) or (band_wanted and band(r.get("valence")) != band_wanted):
-            return False
-        if (source and source_kind(r) != source) or (lens and lens not in (r.get("lenses") or [])):
-            return False
-        if needle:
-            hay = " ".join([str(r.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in r.get("tags") or []])
-            return needle in hay.casefold()
-        return True
-    return [r for r in records if ok(r)]
-
-
-def card_data(rec: dict[str, Any], run_dir: Path, *, label: str = "", lang: str = "en") -> dict[str, Any]:
-    """One card as plain data for the gallery grid widget (it writes every string with textContent).
-
-    Only the cards of the visible page are built, so only their thumbnails are read and inlined.
-    """
-    media = rec.get("media") or {}
-    return {"id": rec["id"], "title": rec.get("title") or "", "thumb": media_uri(run_dir, media.get("thumb")) or "",
-            "snippet": rec.get("quote") or rec.get("caption") or "", "quoted": bool(rec.get("quote")),
-            "tags": card_tags(rec, lang), "band": band(rec.get("valence")), "label": label,
-            "dir": i18n.text_dir(rec.get("lang")), "kind": rec["kind"]}

@@ -22,7 +22,7 @@ from kit.core.paths import inside
 from kit.core.rejects import RejectLog
 from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
-from kit.evidence import pseudonyms
+from kit.evidence import photodups, pseudonyms
 from kit.evidence.photos import (
     DIGITAL_CHANNELS,
     IMAGE_SUFFIXES,
@@ -94,6 +94,40 @@ def _exhibit(rec: dict[str, Any], lang: str = "en") -> Exhibit:
         lenses=_lenses(rec["channel"], v), media={"thumb": rec["thumb"], "image": rec["display"]},
         lang="fa" if re.search(r"[\u0600-\u06ff]", caption) else "en",
         source={"file": rec["file"], "locator": "file"}, evidence={"faces_blurred": rec["faces_blurred"]})
+
+
+@dataclass
+class PhotoExhibit(Exhibit):
+    """A photo exhibit that may stand for near-duplicates (``kit.evidence.photodups``).
+
+    ``also``: on the photo that leads a group, the ids of the photos shown with it (its card says
+    "2 photos", votes go to it). ``part_of``: on each of those, the leader's id; the gallery shows
+    no card of its own for it and opens the leader instead. Both stay out of the record when
+    empty, so a photo without near-duplicates is written exactly as before.
+    """
+
+    also: list[str] = field(default_factory=list)
+    part_of: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        for key in ("also", "part_of"):
+            if not out[key]:
+                del out[key]
+        return out
+
+
+def _exhibits(photos: list[dict[str, Any]], lang: str = "en") -> list[Exhibit]:
+    """One exhibit per published photo, near-duplicates tied to the photo that leads their group."""
+    groups = photodups.grouping(photos)
+    leader_of = {member: lead for lead, members in groups.items() for member in members}
+    out: list[Exhibit] = []
+    for rec in photos:
+        base = _exhibit(rec, lang)
+        ex = PhotoExhibit(**{**base.to_dict(), "also": groups.get(rec["photo_id"], []),
+                             "part_of": leader_of.get(rec["photo_id"], "")})
+        out.append(ex)
+    return out
 
 
 def _tables(photos: list[dict[str, Any]]) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -170,7 +204,7 @@ def process_photos(project_dir: Path, folder: str, run_dir: Path, *, blur_faces:
     counts = {f"{folder_rel}/ (image files)": {"in": len(files), "accepted": len(photos), "rejected": rejected}}
     if sidecar.counts:
         counts[f"{folder_rel}/{SIDECAR}"] = sidecar.counts
-    return PhotosResult(table, moments, [_exhibit(r, lang) for r in photos], counts)
+    return PhotosResult(table, moments, _exhibits(photos, lang), counts)
 
 
 def run(step: Step) -> PhotosResult:

@@ -98,26 +98,45 @@ def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
     return [str(t).replace("_", " ") for t in tags if t]
 
 
-def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst: bool = False) -> str:
-    """An exhibit's detail: its clip (playable) or photo, quote, caption, evidence in words and where it comes from.
+def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst: bool = False,
+                also: list[dict[str, Any]] | None = None) -> str:
+    """An exhibit's detail: its clip (playable) or photo(s), quote, caption, feeling and evidence in words, where it comes from.
 
-    Ids and file names are for the people who work with the files (``analyst``); everyone else
-    reads the kind of source and the place in it ("recording, 00:00:19").
+    Ids and file names are for the people who work with the files (``analyst``), folded away
+    under their own heading; everyone else reads the kind of source and the place in it
+    ("recording, 00:00:19"). ``also``: the near-duplicate photos this exhibit stands for, shown
+    after its own.
     """
     media = rec.get("media") or {}
     clip = media_uri(run_dir, media.get("clip"))
     image = None
     if not clip and (media.get("image") or (rec["kind"] == "photo" and media.get("thumb"))):
         image = media_uri(run_dir, media.get("image") or media.get("thumb"))
+    more = [uri for r in also or [] if (uri := media_uri(run_dir, (r.get("media") or {}).get("image")
+                                                       or (r.get("media") or {}).get("thumb")))]
     severity = rec.get("severity")
-    facts = [("segment", rec.get("segment")), ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
-             ("lenses", i18n.t("comma", lang).join(rec.get("lenses") or [])),
-             ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, analyst)),
-             ("id", rec["id"] if analyst else None)]
+    facts = [("gal_feeling", feeling_text(rec.get("valence"), lang) if rec.get("valence") is not None else None),
+             ("segment", rec.get("segment")),
+             ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
+             ("lenses", i18n.t("comma", lang).join(i18n.t(x, lang) if x in i18n.LABELS else x for x in rec.get("lenses") or [])),
+             ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, False))]
+    files = [("source", _source_text(r, lang, True)) for r in [rec, *(also or [])]] + [("id", rec["id"])] if analyst else []
+    n = 1 + len(more)
     return render("gallery/detail.html.j2", clip=clip, clip_tag="audio" if str(media.get("clip")).endswith(".m4a") else "video",
-                  image=image, title=rec["title"], quote=rec.get("quote"), caption=rec.get("caption"),
+                  image=image, more=more, title=rec["title"], quote=rec.get("quote"), caption=rec.get("caption"),
                   dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
-                  facts=[(i18n.t(k, lang), v) for k, v in facts if v not in (None, "")])
+                  photo_labels=[i18n.t("gal_photo_n", lang, i=i18n.number(i, lang), n=i18n.number(n, lang))
+                                for i in range(1, n + 1)] if n > 1 else [],
+                  facts=[(i18n.t(k, lang), v) for k, v in facts if v not in (None, "")],
+                  files=[(i18n.t(k, lang), v) for k, v in files if v], files_heading=i18n.t("gal_for_analysts", lang))
+
+
+def verdict(rec: dict[str, Any], lang: str = "en") -> tuple[str, str]:
+    """The opened exhibit's feeling said plainly ("A negative experience: ▼▼ very negative") and its band; ("", "") unrated."""
+    if rec.get("valence") is None:
+        return "", ""
+    kind = band(rec.get("valence"))
+    return i18n.t(f"gal_verdict_{kind}", lang, feeling=feeling_text(rec["valence"], lang)), kind
 
 
 def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:

@@ -24,6 +24,7 @@ function card(c, labels, model) {
     img.alt = c.title;
     img.src = c.thumb;
     node.append(img);
+    if (c.photos) node.append(el("span", "cx-photos", c.photos));     // near-duplicates shown as one: "2 photos"
   } else {
     const q = el("div", c.quoted ? "q" : "q fig", c.quoted ? `\u201c${c.snippet}\u201d` : c.snippet);
     q.dir = c.dir;
@@ -35,6 +36,7 @@ function card(c, labels, model) {
   body.append(h);
   if (c.label) body.append(el("span", "cx-lens", c.label));
   c.tags.forEach((t, i) => body.append(el("span", i === 0 ? "cx-tag kind" : "cx-tag", t)));
+  if (c.dots_label) body.append(el("span", c.dots > 0 ? "cx-dots" : "cx-dots none", c.dots_label));   // the room's dots
   const open = el("button", "cx-open", labels.open || "Open");
   open.type = "button";
   body.append(open);
@@ -122,7 +124,15 @@ function render({ model, el: root }) {
   const f = filters(model, labels);
   const p = pager(model, labels);
   const line = el("div", "cx-line");
-  line.append(f.box, p.bar);
+  // On a phone the filters fold behind one button, so the first screen shows cards, not selects.
+  const toggle = el("button", "cx-filters-toggle", labels.filters || "Filters");
+  toggle.type = "button";
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.addEventListener("click", () => {
+    const open = root.classList.toggle("cx-show-filters");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+  line.append(toggle, f.box, p.bar);
   top.append(f.bar, line);
   const message = el("div", "cx-status");
   const grid = el("div", "cx-cardgrid");
@@ -131,6 +141,8 @@ function render({ model, el: root }) {
   const showQuery = () => {
     const query = model.get("query") || {};
     for (const [name, select] of Object.entries(f.selects)) select.value = query[name] || "";
+    const chosen = Object.keys(f.selects).filter((name) => query[name]).length;
+    toggle.textContent = (labels.filters || "Filters") + (chosen ? ` (${chosen})` : "");
     if (document.activeElement !== f.search) f.search.value = query.q || "";
   };
   const showPage = () => {
@@ -153,7 +165,15 @@ function render({ model, el: root }) {
       return;
     }
     const list = el("div", "cx-grid");
-    for (const c of cards) list.append(card(c, labels, model));
+    let before = null;
+    for (const c of cards) {
+      // charts and metrics follow the people's evidence: a heading where they start on this page
+      if (model.get("sections") && c.figure && before !== null && !before.figure && labels.figures) {
+        list.append(el("h3", "cx-section", labels.figures));
+      }
+      list.append(card(c, labels, model));
+      before = c;
+    }
     grid.append(list);
     mark();
   };
