@@ -46,11 +46,11 @@ def test_validate_broken_project_exits_2_with_the_fix(tmp_path: Path) -> None:
 def test_run_refuses_missing_column_before_any_work(tmp_path: Path) -> None:
     (tmp_path / "project.yaml").write_text(
         "name: x\njourney: {stages: [a]}\nchannels: [email]\n"
-        "surveys: [{path: s.csv, columns: {response_id: ResponseID, nps: Q1}}]\n")
+        "surveys: [{path: s.csv, columns: {response_id: Response_ID, nps: Q1}}]\n")
     (tmp_path / "s.csv").write_text("ResponseId,Q1\nr1,9\n")
     done = cxkit("run", str(tmp_path), "--out", str(tmp_path / "runs"))
     assert done.returncode == 2
-    assert "s.csv" in done.stderr and "'ResponseID'" in done.stderr and "closest column is 'ResponseId'" in done.stderr
+    assert "s.csv" in done.stderr and "'Response_ID'" in done.stderr and "closest column is 'ResponseId'" in done.stderr
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
 
 
