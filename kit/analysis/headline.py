@@ -138,10 +138,14 @@ def _tolerance(item: dict[str, Any]) -> float | None:
     return found
 
 
+def overload_share(item: dict[str, Any]) -> float:
+    """Percent of the customers buried in messages who left, complained or scored 0-6 (the entry's severity)."""
+    lost, reach = _num((item.get("evidence") or {}).get("lost")), _num(item.get("reach"))
+    return 100 * lost / reach if lost is not None and reach else 100 * (_num(item.get("severity")) or 0.0)
+
+
 def _overload_sentence(item: dict[str, Any], lang: str) -> str:
-    evidence = item.get("evidence") or {}
-    lost, reach = _num(evidence.get("lost")), _num(item.get("reach"))
-    share = 100 * lost / reach if lost is not None and reach else 100 * (_num(item.get("severity")) or 0.0)
+    share, reach = overload_share(item), _num(item.get("reach"))
     tolerance = _tolerance(item)
     values = {"reach": reach_text(reach, lang), "share": i18n.number(share, lang)}
     if tolerance is None:

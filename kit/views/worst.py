@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from kit.analysis.headline import judge
+from kit.analysis.headline import is_overload, judge, overload_share
 from kit.core import i18n
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.places import place_text, stage_text
@@ -65,6 +65,8 @@ def worst_card(item: dict[str, Any], records: list[dict[str, Any]], run_dir: Pat
     ids = [str(i) for i in item.get("exhibits") or []]
     media = _media(item, records, run_dir)
     words, words_lang, quoted = ("", "", False) if media else _words(item, records)
+    if not media and is_overload(item):         # the finding in the page's language, not the chart's English caption
+        words, words_lang, quoted = i18n.t("card_overload", lang, share=i18n.number(overload_share(item), lang)), lang, False
     facts = [x for x in (reach_text(item.get("reach"), lang), severity_text(item.get("severity"), lang)) if x]
     return {"href": gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE, "rank": i18n.number(item.get("rank"), lang),
             "title": str(item.get("title") or ""), "place": place_text(item.get("stage"), item.get("channel"), lang),
