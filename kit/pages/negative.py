@@ -15,12 +15,14 @@ from typing import Any
 
 from IPython.display import HTML, display
 
+from kit.analysis import titles
 from kit.charts import store as figures
 from kit.core import exhibits as ex
 from kit.core import i18n, runfolder
 from kit.core.errors import KitError, RunFileError
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.runs import load_run
+from kit.core.severity import reach_text, severity_text
 from kit.core.templates import render
 from kit.pages import plotly as page_plotly
 from kit.pages.page import served_run
@@ -36,51 +38,53 @@ VIEWS = [  # (exhibit id, i18n key of its heading; "<key>_why" says why it is he
     (ex.WALL_ID, "nr_wall"),
     (ex.SCORECARD_ID, "nr_scorecard"),
 ]
-ROOM_CSS = """<style>
-.cx-rank{list-style:none;padding:0;margin:0;display:grid;gap:8px}
-.cx-rank li{display:flex;gap:12px;align-items:flex-start;background:#f4f6f7;border-radius:8px;padding:8px 12px;
-border-inline-start:6px solid #D55E00}
-.cx-rank li.few{border-inline-start-color:#B3B6B7;color:#566573}
-.cx-rank .n{font-size:24px;font-weight:700;min-width:34px}.cx-rank img{width:120px;height:68px;object-fit:cover;border-radius:4px}
-.cx-rank .facts{font-size:12px;color:#424949}.cx-rank .ex a{font-size:12px;margin-inline-end:8px}
-.cx-painmap{border-collapse:collapse;font-size:12px}.cx-painmap th,.cx-painmap td{padding:4px 8px;border:1px solid #fff}
-.cx-painmap td a{color:inherit;text-decoration:none;display:block}.cx-painmap td a:hover{outline:2px solid #0072B2}
-</style>"""
+MAX_LINKS = 4
 
 
-def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, lang: str = "en") -> str:
-    """The ranked list: each entry leads to its first exhibit, and lists the others; thin evidence is greyed."""
+def _sources(kinds: list[str], lang: str) -> str:
+    """Kinds of source in words ("photo, recording, survey answer")."""
+    return ", ".join(i18n.t(f"source_{k}", lang) if f"source_{k}" in i18n.LABELS else str(k) for k in kinds)
+
+
+def _links(ids: list[str], href: str, by_id: dict[str, dict[str, Any]], lang: str) -> list[tuple[str, str]]:
+    """Ways to the evidence that say what they open: the first "see the evidence", the others by kind and title."""
+    links = [(i18n.t("nr_see_evidence", lang), href)]
+    for ex_id in ids[1:MAX_LINKS]:
+        rec = by_id.get(ex_id) or {}
+        kind = f"kind_{rec.get('kind')}"
+        label = (i18n.t("nr_see_kind", lang, kind=i18n.t(kind, lang), title=titles.shorten(rec["title"], 40))
+                 if rec.get("title") and kind in i18n.LABELS else i18n.t("nr_more_evidence", lang))
+        links.append((label, gallery_link(exhibit=ex_id)))
+    return links
+
+
+def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, lang: str = "en",
+                by_id: dict[str, dict[str, Any]] | None = None) -> str:
+    """The ranked list: each entry's title, the customers' own words, how bad and how many in words, and
+    links that say what they open; thin evidence is greyed."""
     items = []
     for e in entries[:limit]:
         ids = [str(i) for i in e.get("exhibits") or []]
         href = gallery_link(exhibit=ids[0]) if ids else gallery_link(stage=e.get("stage"), channel=e.get("channel"))
-        where = i18n.join((str(x) for x in (e.get("stage"), e.get("channel")) if x), lang)
-        facts = i18n.t("nr_facts", lang, severity=i18n.number(e.get("severity", 0), lang, 2),
-                       reach=i18n.number(e.get("reach", 0), lang),
-                       evidence=i18n.number(e.get("evidence_strength", 0), lang, 1),
-                       sources=", ".join(map(str, e.get("sources") or [])))
-        facts = i18n.join((x for x in (where, facts, i18n.t("nr_too_few", lang) if e.get("too_few") else "") if x), lang)
+        facts = [severity_text(e.get("severity"), lang), reach_text(int(e.get("reach") or 0), lang),
+                 i18n.t("nr_seen_in", lang, sources=_sources(list(e.get("sources") or []), lang))]
+        if e.get("too_few"):
+            facts.append(i18n.t("nr_too_few", lang))
         items.append({"too_few": bool(e.get("too_few")), "rank": i18n.number(e.get("rank", 0), lang),
                       "thumb": pages.media_uri(run_dir, e.get("thumb")), "href": href, "title": e.get("title", ""),
-                      "facts": facts, "links": [(i18n.t("nr_evidence_n", lang, n=i18n.number(n, lang)), gallery_link(exhibit=i))
-                                for n, i in enumerate(ids[:6], start=1)]})
+                      "said": e.get("quote") or "", "facts": i18n.join(facts, lang),
+                      "links": _links(ids, href, by_id or {}, lang)})
     return render("negative/ranked.html.j2", entries=items)
 
 
-def pain_grid_html(fig_json: dict[str, Any]) -> str:
-    """The pain map as a table whose cells link to the gallery filtered on that stage and channel."""
-    trace = fig_json["data"][0]
-    xs, ys, z, text, links = trace["x"], trace["y"], trace["z"], trace.get("text"), trace.get("customdata")
-    rows = []
-    for i, y in enumerate(ys):
-        cells = []
-        for j, _ in enumerate(xs):
-            v = z[i][j]
-            shade = "#ffffff" if v is None else f"rgba(213,94,0,{0.1 + 0.9 * float(v):.2f})"
-            label = str(text[i][j]).replace("<br>", " · ") if text else ""     # plotly's line breaks, as one line
-            cells.append((shade, links[i][j] if links else "", label))
-        rows.append((y, cells))
-    return render("negative/pain_grid.html.j2", columns=xs, rows=rows)
+def pain_text(entries: list[dict[str, Any]], lang: str = "en", top: int = 3) -> str:
+    """The pain map's finding as a sentence (its text alternative): the worst stage-and-channel cells."""
+    cells = [e for e in entries if e.get("stage") and not e.get("too_few")][:top]
+    if not cells:
+        return ""
+    first, rest = cells[0]["title"], "; ".join(e["title"] for e in cells[1:])
+    return (i18n.t("nr_pain_text", lang, first=first, rest=rest) if rest
+            else i18n.t("nr_pain_text_one", lang, first=first))
 
 
 def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
@@ -94,23 +98,26 @@ def _records_by_id(run_dir: Path) -> dict[str, dict[str, Any]]:
     return {r["id"]: r for r in records}
 
 
-def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, lang: str) -> None:
+def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, lang: str,
+          entries: list[dict[str, Any]]) -> None:
     rel = (record or {}).get("media", {}).get("figure") or runfolder.chart_rel(ex_id)
     path = runfolder.media_path(run_dir, rel)
     caption = (record or {}).get("caption") or ""
-    display(HTML(pages.page_open(lang) + render("negative/view.html.j2", key=key, lang=lang, caption=caption,
+    title = (record or {}).get("title") or ""
+    display(HTML(pages.page_open(lang) + render("negative/view.html.j2", key=key, lang=lang, caption=caption, title=title,
                                                 href=gallery_link(exhibit=ex_id)) + "</div>"))
     if path is None:
         display(HTML(render("gallery/message.html.j2", text=i18n.t("nr_view_missing", lang))))
         return
     if ex_id == ex.WALL_ID and runfolder.has_table(run_dir, "wall"):
-        display(HTML(wall_html(runfolder.read_table(run_dir, "wall"))))
+        display(HTML(wall_html(runfolder.read_table(run_dir, "wall"), lang)))
         return
+    if ex_id == ex.PAIN_ID and pain_text(entries, lang):
+        display(HTML(render("negative/pain_text.html.j2", text=pain_text(entries, lang))))
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)
-    page_plotly.show(fig)
-    if ex_id == ex.PAIN_ID:
-        display(HTML(pain_grid_html(json.loads(path.read_text(encoding="utf-8")))))
+    tables = any(getattr(trace, "type", "") == "table" for trace in fig.data)
+    page_plotly.show(fig, narrow_note=i18n.t("nr_narrow", lang) if tables else "")
 
 
 def negative_room() -> None:
@@ -140,14 +147,14 @@ def _room(run_dir: Path, summary: dict[str, Any], lang: str) -> None:
         log.exception("could not read the ranking of %s", run_dir)
         entries = []
     by_id = _records_by_id(run_dir)
-    head = (pages.page_css(lang) + ROOM_CSS + pages.page_open(lang)
+    head = (pages.page_css(lang) + pages.page_open(lang)
             + render("negative/header.html.j2", lang=lang, name=summary.get("name", ""), gallery=GALLERY_PAGE))
-    body = (ranked_html(entries, run_dir, lang=lang) if entries
+    body = (ranked_html(entries, run_dir, lang=lang, by_id=by_id) if entries
             else render("gallery/message.html.j2", text=t("nr_no_ranking")))
     display(HTML(head + body + "</div>"))
     for ex_id, key in VIEWS:
         try:
-            _view(run_dir, ex_id, key, by_id.get(ex_id), lang)
+            _view(run_dir, ex_id, key, by_id.get(ex_id), lang, entries)
         except Exception:  # noqa: BLE001 - one view failing must not take the room down
             log.exception("view %s failed", ex_id)
             display(HTML(render("gallery/message.html.j2", text=t("nr_view_failed", heading=t(key)))))

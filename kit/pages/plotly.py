@@ -24,6 +24,9 @@ from kit.core.paths import ASSETS_DIR
 ESM = (ASSETS_DIR / "voila" / "chart.js").read_text(encoding="utf-8")
 DEFAULT_HEIGHT = 450
 FAILED = "This chart could not be drawn."
+# No modebar (its zoom and lasso tools confuse readers, and on a phone it covers the title); charts follow their box
+CONFIG = {"displayModeBar": False, "displaylogo": False, "responsive": True}
+NARROW_PX = 600          # below this width the front end lays a chart out for a phone (assets/voila/chart.js)
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +43,9 @@ class Chart(anywidget.AnyWidget):
     figure = traitlets.Dict().tag(sync=True)
     height = traitlets.Int(DEFAULT_HEIGHT).tag(sync=True)     # when the figure's layout sets none
     failed = traitlets.Unicode(FAILED).tag(sync=True)
+    config = traitlets.Dict(CONFIG).tag(sync=True)
+    narrow = traitlets.Int(NARROW_PX).tag(sync=True)
+    narrow_note = traitlets.Unicode("").tag(sync=True)         # shown instead of the chart on a phone, when set
 
     def __init__(self, fig: go.Figure, **kwargs: Any) -> None:
         super().__init__(figure=json.loads(fig.to_json()), **kwargs)
@@ -50,6 +56,10 @@ class Chart(anywidget.AnyWidget):
             self.send({"library": plotly_js()})
 
 
-def show(fig: go.Figure) -> None:
-    """Display ``fig`` as a chart widget in the current output (a cell or a container's children)."""
-    display(Chart(fig))
+def show(fig: go.Figure, narrow_note: str = "") -> None:
+    """Display ``fig`` as a chart widget in the current output (a cell or a container's children).
+
+    ``narrow_note`` replaces the chart on a phone-sized screen: for a table too wide to read there,
+    whose findings the page already says in words.
+    """
+    display(Chart(fig, narrow_note=narrow_note))

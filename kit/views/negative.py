@@ -1,5 +1,5 @@
-"""The detractor wall as HTML: the most severe unhappy answers, in the notebook and the negative
-room; and what the negative notebook shows of the step's result.
+"""The detractor wall as HTML: the most severe distinct complaints, in the notebook and the negative
+room; severity and reach in words; and what the negative notebook shows of the step's result.
 """
 
 from __future__ import annotations
@@ -8,26 +8,42 @@ from typing import Any
 
 import pandas as pd
 
+from kit.analysis import titles
 from kit.analysis.scorecard import answers_text
+from kit.core import i18n
 from kit.core.exhibits import WATERFALL_ID, gallery_link
+from kit.core.severity import severity_text
 from kit.core.templates import render
 from kit.steps.negative import NegativeResult
 
 
-def wall_html(quotes: pd.DataFrame) -> str:
-    """The wall as HTML cards (negative/wall.html.j2): Persian quotes right to left, each leading to its source."""
+def _said_by(q: Any) -> int:
+    value = getattr(q, "said_by", None)              # a wall written before complaints were merged has none
+    return 1 if value is None or pd.isna(value) else int(value)
+
+
+def _theme(q: Any, lang: str) -> str:
+    if not (isinstance(q.theme, str) and q.theme and pd.notna(q.theme_answers)):
+        return i18n.t("nr_no_theme", lang)
+    return i18n.template("nr_theme_shared", lang, int(q.theme_answers)).format(
+        n=i18n.number(int(q.theme_answers), lang), theme=q.theme)
+
+
+def wall_html(quotes: pd.DataFrame, lang: str = "en") -> str:
+    """The wall as HTML cards (negative/wall.html.j2): each complaint once, who said it and how bad it was,
+    Persian quotes right to left, each leading to its evidence in the gallery."""
     cards = []
     for q in quotes.itertuples(index=False):
-        themed = bool(q.theme and pd.notna(q.theme_answers))
-        cards.append({"border": 4 + int(8 * q.severity), "dir": "rtl" if q.lang == "fa" else "ltr", "lang": q.lang,
-                      "text": q.text, "severity": q.severity, "theme": q.theme if themed else None,
-                      "theme_answers": int(q.theme_answers) if themed else None,
-                      "href": gallery_link(exhibit=q.exhibit) if q.exhibit else None, "source": q.source, "locator": q.locator,
-                      "where": [x for x in (q.stage, q.channel) if isinstance(x, str) and x]})
-    css = ("<style>.cx-wall{display:grid;grid-template-columns:repeat(auto-fill,minmax(260px,1fr));gap:12px}"
-           ".cx-wq{margin:0;padding:10px 14px;background:#f4f6f7;border-radius:6px}"
-           ".cx-wq blockquote{margin:0 0 8px;font-size:15px}.cx-wq figcaption{font-size:12px;color:#424949}</style>")
-    return css + render("negative/wall.html.j2", quotes=cards)
+        source = "nr_from_social" if str(q.source).endswith("social.csv") or str(q.comment_id).startswith("social") \
+            else "nr_from_survey"
+        where = titles.place(q.stage if isinstance(q.stage, str) else None,
+                             q.channel if isinstance(q.channel, str) else None, lang)
+        cards.append({"border": 4 + int(8 * q.severity), "dir": i18n.text_dir(q.lang), "lang": q.lang, "text": q.text,
+                      "said_by": i18n.count("nr_said_by", _said_by(q), lang),
+                      "facts": i18n.join([severity_text(q.severity, lang), _theme(q, lang)], lang),
+                      "where": i18n.join([where, i18n.t(source, lang)], lang),
+                      "href": gallery_link(exhibit=q.exhibit) if q.exhibit else None})
+    return render("negative/wall.html.j2", quotes=cards, lang=lang)
 
 
 def inputs(result: NegativeResult) -> str:

@@ -100,7 +100,7 @@ def test_ranking_by_hand_and_small_evidence_last() -> None:
     assert entries[("support", "email")]["too_few"]                               # 2 customers, one kind of source
     big_but_thin = {"title": "thin", "severity": 1.0, "reach": 1000, "evidence_strength": 1.0, "too_few": True}
     ranked = pain.rank(list(entries.values()) + [big_but_thin])
-    assert ranked[0]["title"] == "Pain at purchase through app"
+    assert ranked[0]["title"] == "Purchase in the app: 2 customers unhappy"
     assert ranked[0]["score"] == pytest.approx(0.8 * 2 * 2 * (1 + math.log10(2)), abs=1e-2)
     flags = [bool(e["too_few"]) for e in ranked]
     assert flags == sorted(flags) and ranked[flags.index(True)]["title"] == "thin"   # thin evidence never outranks
@@ -130,7 +130,8 @@ def test_wall_html_is_escaped_rtl_and_linked() -> None:
     assert "<b>emails</b>" not in html and "&lt;b&gt;emails&lt;/b&gt;" in html
     assert 'dir="rtl" lang="fa">پیام‌ها خیلی زیاده<' in html
     assert 'href="exhibits.ipynb?exhibit=survey-r3-disliked_most"' in html
-    assert "2 answers share the theme “overload”" in html
+    assert "2 unhappy answers share the theme “overload”" in html and "said by 1 customer" in html
+    assert "see the evidence" in html and "s.csv" not in html
 
 
 CHANNELS = pd.DataFrame({
@@ -163,17 +164,21 @@ def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> Non
     assert 'href="exhibits.ipynb?exhibit=rec-1"' in html and 'href="exhibits.ipynb?exhibit=q-2"' in html
     assert 'href="exhibits.ipynb?stage=support&amp;channel=email"' in html          # no exhibit: the cell's filter
     assert '<li class="few">' in html and "too few answers to rank" in html
-    assert "severity 0.80 · 12 customers · evidence 2.6 (survey, recording)" in html
+    assert "very severe · 12 customers · seen in: survey answer, recording" in html
+    assert ">see the evidence<" in html and ">more evidence<" in html and ">rec-1<" not in html
     persian = negative_room.ranked_html(entries, tmp_path, lang="fa")
-    assert "شدت ۰٫۸۰، ۱۲ مشتری، شواهد ۲٫۶" in persian and "پاسخ‌ها برای رتبه‌بندی کم است" in persian
+    assert "بسیار شدید، ۱۲ مشتری" in persian and "پاسخ‌ها برای رتبه‌بندی کم است" in persian
     assert '<span class="n">۱</span>' in persian and 'href="exhibits.ipynb?exhibit=rec-1"' in persian
 
 
-def test_room_pain_grid_cells_open_their_gallery_filter() -> None:
+def test_room_pain_map_has_a_text_alternative_and_no_blank_cells() -> None:
     from kit.pages import negative as negative_room
     obs = pain.observations(RESPONSES, MOMENTS, pd.DataFrame())
     matrix = pain.pain_matrix(obs, ["purchase", "support"], ["app", "email"], min_n=3)
     fig = nc.pain_heatmap(matrix, ["purchase", "support"], ["app", "email"])
-    html = negative_room.pain_grid_html(fig.to_plotly_json() | {"data": [fig.data[0].to_plotly_json()]})
-    assert 'href="exhibits.ipynb?stage=purchase&amp;channel=app">2/4 · sev 0.80<' in html
-    assert 'href="exhibits.ipynb?stage=support&amp;channel=email">2/2 · sev 0.65 ·few<' in html
+    cells = [text for row in fig.data[0].text for text in row]
+    assert "" not in cells and "—" in cells                                    # a cell without answers says so
+    assert "2/2<br>sev 0.65<br>(too few answers)" in cells
+    ranked = pain.rank(pain.cell_entries(obs, [], min_n=1))
+    text = negative_room.pain_text(ranked)
+    assert text.startswith("Where it hurts most: Purchase in the app: 2 customers unhappy. Next: ")
