@@ -71,14 +71,14 @@ def resolve_columns(present: list[str], aliases: dict[str, str], survey: Survey)
     column the file lacks, listing what exists and the nearest name with the characters they differ by.
     """
     names = {**aliases, **{c: c for c in present}}
-    by_key: dict[str, set[str]] = {}
+    by_key: dict[str, dict[str, None]] = {}             # key -> the file's columns, in file order
     for name, target in names.items():
-        by_key.setdefault(match_key(name), set()).add(target)
+        by_key.setdefault(match_key(name), {})[target] = None
 
     def one(key: str, col: str) -> str:
         if col in names:
             return names[col]
-        found = sorted(by_key.get(match_key(col), ()))
+        found = list(by_key.get(match_key(col), {}))
         if len(found) == 1:
             return found[0]
         if found:
