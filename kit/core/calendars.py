@@ -16,23 +16,25 @@ reject says what is wrong rather than "not a date".
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import jdatetime
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from kit.core.text import ascii_digits, parse_times
+from kit.core.text import parse_times
 
 DATES = ("auto", "jalali", "gregorian")            # how an input's date cells are read
 JALALI_YEARS = (1300, 1499)                        # auto-detection: 1921-2121 in Gregorian years
 MONTHS = ("farvardin", "ordibehesht", "khordad", "tir", "mordad", "shahrivar",
           "mehr", "aban", "azar", "dey", "bahman", "esfand")
-_BIDI = r"[\u200e\u200f\u200c\u202a-\u202e\u2066-\u2069]"
+_BIDI = "[\u200e\u200f\u200c\u202a-\u202e\u2066-\u2069]"           # marks a spreadsheet copies along
+_DIGIT_SETS = {"[\u06f0-\u06f9]": 0x06F0, "[\u0660-\u0669]": 0x0660}    # Persian, Arabic-Indic
 _ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)"
-_JALALI = re.compile(
+_JALALI = (                                                           # RE2 (pyarrow): \d and \s are ASCII
     r"^(?P<y>\d{4})\s*[/-]\s*(?P<m>\d{1,2})\s*[/-]\s*(?P<d>\d{1,2})"
     r"(?:(?:\s+|T|,\s*)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}(?:\.\d+)?))?)?"
     r"\s*(?P<ampm>ق\.?\s?ظ\.?|ب\.?\s?ظ\.?|[AaPp]\.?[Mm]\.?)?\s*" + _ZONE + r"?$")
@@ -41,7 +43,7 @@ _HAS_ZONE = r"(?i)\d:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:z|[+-]\d{2}(?::?\d{2})?)\s*
 # What a nanosecond timestamp can hold, a day short at each end so a zone's offset cannot leave it
 _NS_RANGE = (pd.Timestamp.min.ceil("D").tz_localize("UTC") + pd.Timedelta(days=1),
              pd.Timestamp.max.floor("D").tz_localize("UTC") - pd.Timedelta(days=1))
-_OFFSET = re.compile(r"^(?:GMT|UTC)?\s*(?P<sign>[+-])(?P<h>\d{1,2}):?(?P<m>\d{2})?$")
+_OFFSET = r"^(?:GMT|UTC)?\s*(?P<sign>[+-])(?P<h>\d{1,2}):?(?P<m>\d{2})?$"
 
 
 @dataclass
@@ -52,9 +54,37 @@ class Stamps:
     not_a_day: pd.Series       # "" where fine; e.g. "1404 is not a leap year: Esfand has 29 days"
 
 
-def clean(s: pd.Series) -> pd.Series:
-    """ASCII digits, no bidi marks, outer spaces gone: what the patterns read."""
-    return ascii_digits(s.astype(str).str.replace(_BIDI, "", regex=True)).str.strip()
+def clean(s: pd.Series) -> pa.Array:
+    """ASCII digits, no bidi marks, plain spaces, outer spaces gone: what the patterns read.
+
+    Done in Arrow, each step only when some text needs it: ISO stamps cost one scan per step.
+    """
+    arr = pa.array(s.astype(str))
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    if pc.any(pc.match_substring_regex(arr, _BIDI)).as_py():
+        arr = pc.replace_substring_regex(arr, _BIDI, "")
+    if pc.any(pc.match_substring(arr, "\u00a0")).as_py():
+        arr = pc.replace_substring(arr, "\u00a0", " ")
+    for pattern, zero in _DIGIT_SETS.items():
+        if pc.any(pc.match_substring_regex(arr, pattern)).as_py():
+            for i in range(10):
+                arr = pc.replace_substring(arr, chr(zero + i), str(i))
+    return pc.utf8_trim_whitespace(arr)
+
+
+def _extract(norm: pa.Array) -> pd.DataFrame:
+    """The Jalali pattern's parts of each text: numbers (NaN where absent or not matched), AM/PM, zone text."""
+    found = pc.extract_regex(norm, _JALALI)
+    out: dict[str, np.ndarray] = {}
+    for name in ("y", "m", "d", "H", "M", "S"):
+        part = pc.struct_field(found, name)
+        part = pc.if_else(pc.equal(part, ""), pa.scalar(None, pa.string()), part)
+        out[name] = pc.cast(part, pa.float64()).to_numpy(zero_copy_only=False)
+    ampm = pc.fill_null(pc.struct_field(found, "ampm"), "")
+    out["twelve"] = pc.not_equal(ampm, "").to_numpy(zero_copy_only=False)
+    out["pm"] = pc.match_substring_regex(ampm, "^[بpP]").to_numpy(zero_copy_only=False)
+    out["zone"] = pc.fill_null(pc.struct_field(found, "zone"), "").to_numpy(zero_copy_only=False)
+    return pd.DataFrame(out)
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -65,6 +95,8 @@ def days_in_month(year: int, month: int) -> int:
 
 
 def _why_not_a_day(y: int, m: int, d: int) -> str:
+    if not 1200 <= y <= 1600:            # 1821-2222: beyond, a Gregorian stamp misdeclared as Jalali
+        return f"year {y} is not a Jalali year of these times (they are about 1400)"
     if not 1 <= m <= 12:
         return f"month {m} is not a Jalali month (1-12)"
     most = days_in_month(y, m)
@@ -74,29 +106,35 @@ def _why_not_a_day(y: int, m: int, d: int) -> str:
     return ""
 
 
-def _hours(p: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
-    """The 24-hour clock hour, and a reason where the time of day is impossible."""
-    hour = pd.to_numeric(p["H"], errors="coerce").fillna(0)
-    minute = pd.to_numeric(p["M"], errors="coerce").fillna(0)
-    second = pd.to_numeric(p["S"], errors="coerce").fillna(0)
-    word = p["ampm"].fillna("").str.slice(0, 1).str.lower()
-    twelve = word != ""
-    pm = word.isin(["ب", "p"])
-    clock12 = (hour % 12) + np.where(pm, 12, 0)
-    why = pd.Series("", index=p.index, dtype=object)
+def _days(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Gregorian midnight of each Jalali day and the reason where there is no such day, once per distinct day."""
+    y, m, d = (p[k].to_numpy().astype(np.int64) for k in ("y", "m", "d"))
+    codes, uniques = pd.factorize(y * 10_000 + m * 100 + d)
+    why, days = [], []
+    for day in uniques.tolist():
+        parts = (day // 10_000, day // 100 % 100, day % 100)
+        why.append(_why_not_a_day(*parts))
+        days.append(jdatetime.date(*parts).togregorian() if not why[-1] else None)
+    return pd.to_datetime(days).to_numpy()[codes], np.array(why, dtype=object)[codes]
+
+
+def _seconds(p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Seconds since midnight on the 24-hour clock, and the reason where the time of day is impossible."""
+    hour, minute, second = (np.nan_to_num(p[k].to_numpy()) for k in ("H", "M", "S"))
+    twelve, pm = p["twelve"].to_numpy(), p["pm"].to_numpy()
+    clock = np.where(twelve, hour % 12 + np.where(pm, 12, 0), hour)
+    why = np.full(len(p), "", dtype=object)
     why[twelve & ((hour < 1) | (hour > 12))] = "an hour with AM/PM (ق.ظ/ب.ظ) is 1-12"
     why[~twelve & (hour > 23)] = "the hour is 0-23"
     why[(minute > 59) | (second >= 60)] = "minutes and seconds are 0-59"
-    return pd.Series(np.where(twelve, clock12, hour), index=p.index) * 3600 + minute * 60 + second, why
+    return clock * 3600 + minute * 60 + second, why
 
 
 def _offsets(zone: pd.Series) -> pd.Series:
-    """Minutes east of UTC of each zone text (NaN where there is none)."""
-    parts = zone.fillna("").str.strip().str.upper().str.extract(_OFFSET)
+    """Minutes east of UTC of each zone text that names one (Z, UTC and GMT alone are 0)."""
+    parts = zone.str.strip().str.upper().str.extract(_OFFSET)
     minutes = pd.to_numeric(parts["h"], errors="coerce") * 60 + pd.to_numeric(parts["m"], errors="coerce").fillna(0)
-    minutes = minutes.where(parts["sign"] != "-", -minutes)
-    named = zone.notna() & (zone.str.strip() != "")
-    return minutes.where(~named | minutes.notna(), 0.0).where(named)
+    return minutes.where(parts["sign"] != "-", -minutes).fillna(0.0)
 
 
 def to_utc(local: pd.Series, tz: str) -> pd.Series:
@@ -107,43 +145,36 @@ def to_utc(local: pd.Series, tz: str) -> pd.Series:
     return local.dt.tz_localize(tz, ambiguous=first, nonexistent="shift_forward").dt.tz_convert("UTC")
 
 
-def _gregorian_days(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
-    """Gregorian midnight of each Jalali day, converted once per distinct day."""
-    days = pd.DataFrame({"y": y, "m": m, "d": d}).astype(int)
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(days))
-    done = pd.to_datetime([jdatetime.date(*day).togregorian() for day in uniques])
-    return pd.Series(done.to_numpy()[codes], index=y.index)
-
-
 def _jalali(p: pd.DataFrame, tz: str) -> Stamps:
     """UTC times of matched Jalali parts (one row per distinct cell), with the reason where there is no such day."""
-    y, m, d = (pd.to_numeric(p[k]).astype(int) for k in ("y", "m", "d"))
-    why = pd.Series([_why_not_a_day(*t) for t in zip(y, m, d, strict=True)], index=p.index, dtype=object)
-    seconds, why_time = _hours(p)
-    why = why.where(why != "", why_time)
+    days, why = _days(p)
+    seconds, why_time = _seconds(p)
+    why = np.where(why != "", why, why_time)
     ok = why == ""
     at = pd.Series(pd.NaT, index=p.index, dtype="datetime64[ns, UTC]")
     if ok.any():
-        local = _gregorian_days(y[ok], m[ok], d[ok]) + pd.to_timedelta(seconds[ok], unit="s")
-        offset = _offsets(p.loc[ok, "zone"])
-        zoned = offset.notna()
+        local = pd.Series(days[ok] + pd.to_timedelta(seconds[ok], unit="s").to_numpy(), index=p.index[ok])
+        zone = p.loc[ok, "zone"]
+        zoned = (zone != "").to_numpy()
         done = pd.Series(pd.NaT, index=local.index, dtype="datetime64[ns, UTC]")
         if zoned.any():
-            done[zoned] = (local[zoned] - pd.to_timedelta(offset[zoned], unit="min")).dt.tz_localize("UTC")
+            shift = pd.to_timedelta(_offsets(zone[zoned]), unit="min")
+            done[zoned] = (local[zoned] - shift).dt.tz_localize("UTC")
         if (~zoned).any():
             done[~zoned] = to_utc(local[~zoned], tz)
         at[ok] = done
-    return Stamps(at, why)
+    return Stamps(at, pd.Series(why, index=p.index, dtype=object))
 
 
-def _gregorian(text: pd.Series, norm: pd.Series, tz: str, other: Callable[[pd.Series], pd.Series]) -> pd.Series:
+def _gregorian(text: pd.Series, norm: pa.Array, tz: str, other: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``other``'s UTC times, re-read as ``tz`` wall-clock times where the cell named no zone of its own."""
     at = other(text)
     if at.dtype != "datetime64[ns, UTC]":     # a far year (1299) read at a coarser unit: kept far, so the window rejects it
         at = at.clip(_NS_RANGE[0], _NS_RANGE[1]).astype("datetime64[ns, UTC]")
     if tz == "UTC":
         return at
-    naive = at.notna() & ~norm.str.contains(_HAS_ZONE, regex=True)
+    zoned = pc.match_substring_regex(norm, _HAS_ZONE).to_numpy(zero_copy_only=False)
+    naive = at.notna() & ~zoned
     if naive.any():
         at[naive] = to_utc(at[naive].dt.tz_localize(None), tz)
     return at
@@ -162,8 +193,8 @@ def read_times(s: pd.Series, *, dates: str = "auto", tz: str = "UTC",
     codes, uniques = pd.factorize(s.astype(str), use_na_sentinel=False)
     text = pd.Series(uniques, dtype=str)
     norm = clean(text)
-    parts = norm.str.extract(_JALALI)
-    year = pd.to_numeric(parts["y"], errors="coerce")
+    parts = _extract(norm)
+    year = parts["y"]
     lo, hi = JALALI_YEARS
     if dates == "jalali":
         jalali = year.notna()
@@ -174,8 +205,10 @@ def read_times(s: pd.Series, *, dates: str = "auto", tz: str = "UTC",
     if jalali.any():
         got = _jalali(parts[jalali], tz)
         at[jalali], why[jalali] = got.at, got.not_a_day
-    rest = ~jalali & (norm != "")
+    rest = ~jalali & pd.Series(pc.not_equal(norm, "").to_numpy(zero_copy_only=False), index=text.index)
     if rest.any():
-        at[rest] = _gregorian(text[rest], norm[rest], tz, other or parse_times)
-    return Stamps(pd.Series(at.to_numpy()[codes], index=s.index, dtype="datetime64[ns, UTC]"),
+        mask = pa.array(rest.to_numpy())
+        at[rest] = _gregorian(text[rest], pc.filter(norm, mask), tz, other or parse_times)
+    utc = at.to_numpy(dtype="datetime64[ns]")[codes]          # spread back as numbers, not Timestamp objects
+    return Stamps(pd.Series(utc, index=s.index).dt.tz_localize("UTC"),
                   pd.Series(why.to_numpy()[codes], index=s.index, dtype=object))

@@ -102,6 +102,8 @@ def test_auto_detection_by_year_range_and_declared_calendars() -> None:
     assert gregorian.at.iloc[0] < pd.Timestamp("1700-01-01", tz="UTC")       # Gregorian year 1403: the window rejects it
     assert (gregorian.not_a_day == "").all()
     assert _read("1299/12/29", dates="jalali").at.iloc[0] == pd.Timestamp("1921-03-20", tz="UTC")
+    declared = _read("2024-03-20T10:00:00Z", dates="jalali")
+    assert declared.at.isna().all() and declared.not_a_day.iloc[0].startswith("year 2024 is not a Jalali year")
     with pytest.raises(ValueError, match="dates must be one of"):
         _read("1403/01/01", dates="persian")
 
