@@ -9,6 +9,7 @@ files from a run folder.
 from __future__ import annotations
 
 import base64
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from kit.core.templates import Markup, render
 from kit.views.evidence import evidence_text
 
 FONTS_DIR = ASSETS_DIR / "fonts"
+NAMES_A_FILE = re.compile(r"\.(?:jpe?g|png|webp|heic|mp4|m4a|wav|vtt|srt|csv|tsv|xlsx|parquet|json)\b", re.IGNORECASE)
 
 THEME_DIR = ASSETS_DIR / "theme"
 
@@ -90,11 +92,9 @@ def card_html(rec: dict[str, Any], run_dir: Path, *, detail: bool = True, label:
 
 
 def card_tags(rec: dict[str, Any], lang: str = "en") -> list[str]:
-    """Kind, stage, channel and feeling (words and a mark, not a number) of a card, in the page language."""
+    """Kind, stage, channel and feeling (words and a mark, not a number; "not rated" without one), in the page language."""
     kind = i18n.t(f"kind_{rec['kind']}", lang) if f"kind_{rec['kind']}" in i18n.LABELS else rec["kind"]
-    tags = [kind, rec.get("stage"), rec.get("channel")]
-    if rec.get("valence") is not None:
-        tags.append(feeling_text(rec["valence"], lang))
+    tags = [kind, rec.get("stage"), rec.get("channel"), feeling_text(rec.get("valence"), lang)]
     return [str(t).replace("_", " ") for t in tags if t]
 
 
@@ -123,7 +123,8 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst
     files = [("source", _source_text(r, lang, True)) for r in [rec, *(also or [])]] + [("id", rec["id"])] if analyst else []
     n = 1 + len(more)
     return render("gallery/detail.html.j2", clip=clip, clip_tag="audio" if str(media.get("clip")).endswith(".m4a") else "video",
-                  image=image, more=more, title=rec["title"], quote=rec.get("quote"), caption=rec.get("caption"),
+                  image=image, more=more, title=rec["title"], quote=rec.get("quote"),
+                  caption=rec.get("caption") if rec.get("caption") != rec["title"] else "",   # said once, in the heading
                   dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
                   photo_labels=[i18n.t("gal_photo_n", lang, i=i18n.number(i, lang), n=i18n.number(n, lang))
                                 for i in range(1, n + 1)] if n > 1 else [],
@@ -146,6 +147,8 @@ def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:
         return " @ ".join(x for x in (str(src.get("file") or ""), locator) if x)
     kind = source_kind(rec)
     words = i18n.t(f"source_{kind}", lang) if f"source_{kind}" in i18n.LABELS else ""
+    if locator == "file" or NAMES_A_FILE.search(locator):
+        locator = ""                        # "file", or a file's name: nothing a visitor reads, and names are for analysts
     return i18n.t("comma", lang).join(x for x in (words, locator) if x)
 
 
