@@ -115,12 +115,19 @@ def _thumb(records: list[dict[str, Any]]) -> str | None:
     return None
 
 
+QUOTES_READ = 6          # the most severe quotes of a cell whose sentences compete for its strongest words
+
+
 def _strongest_quote(records: list[dict[str, Any]]) -> str:
-    """A short excerpt of the most severe quote among a cell's exhibits (they come most severe first)."""
-    for r in records:
-        if r.get("quote"):
-            return titles.excerpt(str(r["quote"]))
-    return ""
+    """The strongest customer words behind a cell: of the sentences of its most severe quotes (records
+    come most severe first), the most negative one by the survey's sentiment scorer, shortened."""
+    quotes = [str(r["quote"]) for r in records if r.get("quote")][:QUOTES_READ]
+    candidates = [s for q in quotes for s in titles.sentences(q)]
+    if not candidates:
+        return titles.excerpt(quotes[0]) if quotes else ""
+    from kit.analysis.sentiment import score  # loads its lexicons: only when there are words to weigh
+    values = score(candidates)
+    return titles.shorten(candidates[int(np.argmin(values))])
 
 
 def cell_entries(obs: pd.DataFrame, records: list[dict[str, Any]], min_n: int, lang: str = "en") -> list[dict[str, Any]]:

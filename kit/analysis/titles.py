@@ -16,12 +16,12 @@ from kit.core import i18n, places
 TITLE_CHARS = 72
 UNSPECIFIED = "unspecified"
 # Openers that carry no meaning of their own ("Okay. So this is…"): a sentence of only these is skipped
-_FILLER = re.compile(r"^(?:(?:okay|ok|so|sure|right|well|um+|uh+|yeah|yes|no|and|but|oh|hmm+|honestly|alright)\b[\s,.!?…]*)+",
-                     re.IGNORECASE)
+_FILLER = re.compile(r"^(?:(?:okay|ok|so|sure|right|well|um+|uh+|yeah|yes|no|and|but|oh|hmm+|honestly|alright|short answer"
+                     r"|راستش|انصافاً?|ببینید|خلاصه بگم|والا|ام+|خب)(?![\w\u200c])[\s,،.!?؟:…]*)+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\[[^\]]{1,20}\]")          # what redaction left: [email], [phone], [redacted]
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _QUOTES = "\"'“”‘’«»"
-MIN_WORDS = 4
+MIN_WORDS = 3
 
 
 def _clean(text: str) -> str:
@@ -53,10 +53,16 @@ def shorten(text: str, limit: int = TITLE_CHARS) -> str:
     return cut.rstrip(" ,،;:-.") + "…"
 
 
+def sentences(quote: str) -> list[str]:
+    """The quote's sentences that say something (three words or more), cleaned as titles show them."""
+    found = [_telling(s) for s in _sentences(_clean(quote))]
+    return [s for s in found if len(s.split()) >= MIN_WORDS]
+
+
 def excerpt(quote: str, limit: int = TITLE_CHARS) -> str:
     """The quote's own words as a title: its first sentence that says something, cleaned and shortened.
 
-    Empty openers ("Okay. So…") and sentences of fewer than four words give way to the next one;
+    Empty openers ("Okay. So…") and sentences of fewer than three words give way to the next one;
     a redaction placeholder ends the excerpt rather than sit in a title.
     """
     text = _clean(quote)

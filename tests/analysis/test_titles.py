@@ -28,6 +28,12 @@ def test_a_short_quote_is_kept_whole_and_placeholders_never_reach_a_title() -> N
     assert "[" not in title and title == "They asked for my number, I said…"
 
 
+def test_empty_openers_in_either_language_are_left_out() -> None:
+    assert titles.excerpt("Short answer: Too expensive for what is mostly emails.") == \
+        "Too expensive for what is mostly emails."
+    assert titles.excerpt("راستش، راهنمای PDF با اپ دو چیز متفاوت می‌گن.") == "راهنمای PDF با اپ دو چیز متفاوت می‌گن."
+
+
 def test_persian_quote_and_persian_aggregate() -> None:
     title = titles.excerpt("قانون جایگزینی گیج‌کننده‌ست: می‌تونم جای مرغ توفو بخورم یا نه؟ هیچ‌جا نوشته نشده.")
     assert title.startswith("قانون جایگزینی گیج‌کننده‌ست")
@@ -49,10 +55,11 @@ def test_ranked_cells_have_no_ids_and_carry_their_strongest_quote() -> None:
                               "nps": [2, 3, 9], "stage": ["onboarding"] * 3, "channel": ["in_store", "in_store", "app"]})
     obs = pain.observations(responses, pd.DataFrame(), pd.DataFrame())
     records = [{"id": "survey-R_1-disliked_most", "kind": "quote", "stage": "onboarding", "channel": "in_store",
-                "valence": -0.6, "severity": 0.8, "quote": "Nobody told me where to start. The guide is 40 pages."},
+                "valence": -0.6, "severity": 0.8,
+                "quote": "Okay. The shop was open. The staff were rude and the app crashed, a terrible start."},
                {"id": "survey-R_2-disliked_most", "kind": "quote", "stage": "onboarding", "channel": "in_store",
-                "valence": -0.4, "severity": 0.4, "quote": "A milder complaint about the shop."}]
+                "valence": -0.4, "severity": 0.4, "quote": "The shelves were a bit messy."}]
     [entry] = pain.cell_entries(obs, records, min_n=1)
     assert entry["title"] == "Onboarding in store: 2 customers unhappy"
-    assert entry["quote"] == "Nobody told me where to start. The guide is 40 pages."
+    assert entry["quote"] == "The staff were rude and the app crashed, a terrible start."     # the most negative sentence
     assert not ID_LIKE.search(entry["title"])
