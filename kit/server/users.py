@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from kit.core.errors import UsersError
+from kit.core.text import match_key
 from kit.core.visitor import ROLES
 from kit.workshop.fields import DEPARTMENTS
 
@@ -61,8 +62,10 @@ def users_file(reports_dir: Path) -> Path:
 
 
 def name_key(name: str) -> str:
-    """Case-insensitive, normalisation-proof form of a name, used as the key of the users dict."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
+    """A name as users are told apart, the key of the users dict: ``kit.core.text.match_key``, so case,
+    Arabic or Persian yeh and kaf, and ZWNJ, space or nothing between parts do not make two people
+    (nor a log-in fail for a name typed on another keyboard)."""
+    return match_key(name)
 
 
 def _allowed(text: str, i: int) -> bool:
