@@ -40,7 +40,7 @@ _LOOKS_LIKE_TIMING = {"vtt": re.compile("-->" + _STAMP_FIRST), "srt": re.compile
 
 # "Name: text". The name part is checked by _looks_like_name, not by this pattern.
 _PREFIX = re.compile(r"^(?P<name>[^:\n]{1,48}?)\s*:\s+(?P<rest>\S.*)$", re.DOTALL)
-_NAME_WORD = re.compile(r"^[^\W\d_][\w'’.\-]*$")
+_NAME_WORD = re.compile(r"^[^\W\d_][\w'’.\-\u200c]*$")        # ZWNJ: Persian names are written with it (علی‌رضا)
 # Capitalised words that open ordinary sentences as labels ("Note: ...", "Update: ...").
 _LABELS = frozenset(["note", "notes", "warning", "caution", "example", "examples", "question", "answer", "q",
     "a", "update", "reminder", "tip", "step", "edit", "summary", "important", "result", "results", "error",

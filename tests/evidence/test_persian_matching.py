@@ -184,3 +184,8 @@ def test_workshop_names_and_notes_keep_zwnj(tmp_path: Path) -> None:
     shop.note(token, "ex-a", "پیام\u200cها زیاد است\nو نمی\u200cشود\u2066 خواند\u2069")
     assert [p.name for p in shop.participants()] == ["کتاب\u200cخانه ای"]
     assert shop.mine(token, "ex-a")["note"] == "پیام\u200cها زیاد است\nو نمی\u200cشود خواند"
+
+
+@pytest.mark.parametrize("name", ["علی\u200cرضا", "مصطفی\u200cزاده", "علی رضا"])
+def test_a_speaker_prefix_with_zwnj_is_a_name(name: str) -> None:
+    assert transcripts.split_speaker(f"{name}: نمی\u200cشود") == (name, "نمی\u200cشود")
