@@ -39,6 +39,9 @@ VIEWS = [  # (exhibit id, i18n key of its heading; "<key>_why" says why it is he
     (ex.SCORECARD_ID, "nr_scorecard"),
 ]
 MAX_LINKS = 4
+# Views whose drawing cannot be read at a phone's width (two panels of piled sheets, labels on every
+# pile): there the page keeps their finding in words and says where to see them whole.
+PHONE_TEXT_ONLY = {ex.WATERFALL_ID}
 
 
 def _sources(kinds: list[str], lang: str) -> str:
@@ -116,8 +119,8 @@ def _view(run_dir: Path, ex_id: str, key: str, record: dict[str, Any] | None, la
         display(HTML(render("negative/pain_text.html.j2", text=pain_text(entries, lang))))
     fig = figures.load_figure(run_dir, rel)
     fig.update_layout(width=None, autosize=True)
-    tables = any(getattr(trace, "type", "") == "table" for trace in fig.data)
-    page_plotly.show(fig, narrow_note=i18n.t("nr_narrow", lang) if tables else "")
+    too_dense = ex_id in PHONE_TEXT_ONLY or any(getattr(trace, "type", "") == "table" for trace in fig.data)
+    page_plotly.show(fig, narrow_note=i18n.t("nr_narrow", lang) if too_dense else "")
 
 
 def negative_room() -> None:

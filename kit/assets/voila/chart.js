@@ -34,10 +34,19 @@ function narrowLayout(layout, data, width) {
   out.font = { ...(layout.font || {}), size: 11 };
   out.legend = { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", y: -0.12, yanchor: "top",
                  font: { size: 10 } };
+  // categories (stages, channels) keep every label, turned to fit; numbers get fewer ticks
+  const categorical = (letter) => data.some((t) => Array.isArray(t[letter]) && typeof t[letter][0] === "string");
   for (const key of Object.keys(layout)) {
     if (/^[xy]axis\d*$/.test(key)) {
-      out[key] = { ...layout[key], nticks: key.startsWith("x") ? 4 : 5, automargin: true,
-                   title: { ...((layout[key] || {}).title || {}), font: { size: 10 } }, tickfont: { size: 9 } };
+      const letter = key[0];
+      const axis = { ...layout[key], automargin: true, tickfont: { size: 9 },
+                     title: { ...((layout[key] || {}).title || {}), font: { size: 10 } } };
+      if (categorical(letter)) {
+        if (letter === "x") axis.tickangle = -45;
+      } else {
+        axis.nticks = letter === "x" ? 4 : 5;
+      }
+      out[key] = axis;
     }
   }
   out.annotations = (layout.annotations || []).map((a) => ({ ...a, font: { ...(a.font || {}), size: 9 } }));
