@@ -16,8 +16,9 @@ from kit.core import i18n, places
 TITLE_CHARS = 72
 UNSPECIFIED = "unspecified"
 # Openers that carry no meaning of their own ("Okay. So this is…"): a sentence of only these is skipped
-_FILLER = re.compile(r"^(?:(?:okay|ok|so|sure|right|well|um+|uh+|yeah|yes|no|and|but|oh|hmm+|honestly|alright|short answer|where do i start"
-                     r"|راستش|انصافاً?|ببینید|خلاصه بگم|والا|ام+|خب)(?![\w\u200c])[\s,،.!?؟:…]*)+", re.IGNORECASE)
+_FILLER = re.compile(r"^(?:(?:okay|ok|so|sure|right|well|um+|uh+|yeah|yes|no|and|but|oh|hmm+|honestly|alright"
+                     r"|short answer|where do i start|راستش|انصافاً?|ببینید|خلاصه بگم|والا|ام+|خب)"
+                     r"(?![\w\u200c])[\s,،.!?؟:…]*)+", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\[[^\]]{1,20}\]")          # what redaction left: [email], [phone], [redacted]
 _SENTENCE_END = re.compile(r"(?<=[.!?؟…])\s+")
 _QUOTES = "\"'“”‘’«»"
