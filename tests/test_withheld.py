@@ -197,9 +197,12 @@ def test_the_report_says_what_was_held_back(consent_project: Path, tmp_path: Pat
     run_steps(consent_project, run_dir)
     r = report.load(Step("report", project_mod.load(consent_project), run_dir, RejectLog("report")))
     html = report.counts_html(r)
-    assert NO_COLUMN in html and "their scores still count" in html
-    assert "photos/no.png not used: no consent" in html and "recordings/s01.vtt not used: no consent" in html
-    assert "consent: all_respondents" in html and "surveys/c.csv" in html
+    # said in plain words, counted by what and why (the file-by-file list is the analyst's)
+    assert "<td>open answers</td><td>no consent was recorded</td><td class=n>3</td>" in html
+    assert "still count in the scores" in html
+    assert "<td>photos</td><td>the customer did not consent</td>" in html
+    assert "<td>recording files</td><td>the customer did not consent</td>" in html
+    assert "everyone who answered: surveys: c." in html and "surveys/c.csv" not in html
     assert ">NO<" not in html                                          # every row and every survey adds up
 
 

@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from kit.core import runfolder, runs
-from kit.core.errors import PipelineError, ProjectError, RunNotFoundError
+from kit.core import i18n, runfolder, runs
+from kit.core.errors import PipelineError, ProjectError, RunFileError, RunNotFoundError
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import ASSETS_DIR, NOTEBOOKS_DIR
 from kit.exports.gallery_file import _title
@@ -24,6 +24,7 @@ TEMPLATES = ASSETS_DIR / "nbconvert"
 REPORT_NOTEBOOK = "06_report.ipynb"
 # plotly's notebook renderer adds a MathJax <script> from a CDN to every figure; the kit's charts
 # use no LaTeX, and a page must open offline, so the export drops those tags.
+_HTML_TAG = re.compile(r"<html[^>]*>", re.IGNORECASE)
 _CDN_MATHJAX = re.compile(r'<script[^>]*src="https?://[^"]*mathjax[^"]*"[^>]*>\s*</script>', re.IGNORECASE)
 
 
@@ -72,12 +73,30 @@ def report_html(run_dir: Path) -> Path:
         raise RunNotFoundError(f"{executed} is missing: the report notebook has not run on this run folder; "
                                "run `cxkit report` without --no-execute")
     nb = nbformat.read(executed, as_version=4)
+    lang = report_language(run_dir)
     exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}, "language_code": lang})
     out = run_dir / runfolder.REPORT_HTML
-    out.write_text(_CDN_MATHJAX.sub("", body), encoding="utf-8")
+    out.write_text(with_direction(_CDN_MATHJAX.sub("", body), lang), encoding="utf-8")
     return out
+
+
+def report_language(run_dir: Path) -> str:
+    """The project's ``ui_language`` as the run recorded it (summary.json): the report's words and direction."""
+    try:
+        summary = runfolder.read_summary(run_dir)
+    except RunFileError:
+        summary = {}
+    return i18n.language(str((summary or {}).get("ui_language") or "en"))
+
+
+def with_direction(page: str, lang: str) -> str:
+    """The page's ``<html>`` tag with its language and direction, so a Persian report reads right to left.
+
+    nbconvert's lab template writes ``<html lang="...">`` and has no block for the direction.
+    """
+    return _HTML_TAG.sub(f'<html lang="{lang}" dir="{i18n.direction(lang)}">', page, count=1)
 
 
 def report_pdf(run_dir: Path, given_browser: Any = None) -> Path:

@@ -8,7 +8,7 @@ Sections say plainly when their evidence is missing from the run.
 
 from __future__ import annotations
 
-import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,26 +16,17 @@ from typing import Any
 import pandas as pd
 
 from kit.core import exhibits as ex
+from kit.core import i18n, runfolder
 from kit.core import rejects as rj
-from kit.core import runfolder
+from kit.core.feelings import feeling
 from kit.core.runfolder import media_path
 from kit.core.step import Step
-from kit.core.templates import plain, render
+from kit.core.templates import render
 from kit.views import html as pages
+from kit.views import report_figures, report_summary
 
-CSS = """<style>
-.cx-r-tiles{display:flex;gap:12px;flex-wrap:wrap;margin:6px 0 10px}
-.cx-r-tile{flex:1;min-width:190px;padding:12px 16px;border-radius:10px;background:#f4f6f7;break-inside:avoid}
-.cx-r-tile .l{color:#566573;font-size:13px}.cx-r-tile .v{font-size:30px;font-weight:600;line-height:1.2}
-.cx-r-tile .s{color:#566573;font-size:12px}
-.cx-r-note{padding:10px 14px;background:#fdf2e9;border-radius:8px}
-table.cx-r td.n,table.cx-r th.n{text-align:right}
-table.cx-r img{width:72px;height:48px;object-fit:cover;border-radius:4px;display:block}
-table.cx-r tr{break-inside:avoid}
-.cx-r-sid{font-family:monospace;font-weight:700;letter-spacing:1px}
-.cx-r-view{break-inside:avoid;margin:8px 0 14px}.cx-r-view img{max-width:100%}
-.cx-r-view h4{margin:4px 0}
-</style>"""
+NO_INTRO = {"trend"}
+SCALES = (("nps", "report_nps", 0), ("csat", "report_csat", 2), ("ces", "report_ces", 2))
 
 
 @dataclass
@@ -54,6 +45,10 @@ class ReportData:
     answers: dict[str, rj.AnswerCount] = field(default_factory=dict)   # open answers shown / withheld per survey
     held_back: list[rj.HeldBack] = field(default_factory=list)         # evidence kept off every page, and why
     min_group_size: int = 0
+    lang: str = "en"                                                  # the project's ui_language: the report's words
+    summary: dict[str, Any] = field(default_factory=dict)              # summary.json as the gallery step wrote it
+    negatives: list[dict[str, Any]] | None = None                      # negatives.json, ranked
+    targets: dict[str, float] = field(default_factory=dict)            # headline score targets (project.yaml targets)
 
 
 def load(step: Step) -> ReportData:
@@ -72,7 +67,10 @@ def load(step: Step) -> ReportData:
     table = runfolder.read_table(step.run_dir, "rejects") if runfolder.has_table(step.run_dir, "rejects") else \
         rj.RejectLog("").frame()
     answers = rj.read_answers(step.run_dir)
+    targets = report_summary.targets_of(summary, step.project.targets.model_dump(exclude_none=True))
     return ReportData(
+        lang=i18n.language(summary.get("ui_language") or step.project.ui_language), summary=summary,
+        negatives=runfolder.read_negatives(step.run_dir), targets=targets,
         answers=answers, held_back=rj.held_back(table, answers), min_group_size=int(summary.get("min_group_size") or 0),
         name=summary.get("name") or step.project.name, headline=summary["headline"],
         by_stage=pd.DataFrame(summary.get("by_stage") or []), trend=trend,
@@ -81,137 +79,133 @@ def load(step: Step) -> ReportData:
         run_dir=step.run_dir, ideal=dict(summary.get("ideal") or {}), run_id=str(summary.get("run_id") or ""))
 
 
-def heading(r: ReportData) -> str:
-    n = r.headline["nps"]["n"]
-    period = ""
+def meta_line(r: ReportData) -> str:
+    """How much evidence the report stands on, and the period it covers, in one line."""
+    parts = [i18n.count("report_meta_answers", int(r.headline.get("nps", {}).get("n") or 0), r.lang),
+             i18n.count("report_meta_exhibits", len(r.exhibits), r.lang)]
     if len(r.trend):
-        first, last = r.trend["period"].iloc[0], r.trend["period"].iloc[-1]
-        period = f" · answers from the week of {_day(first)} to the week of {_day(last)}"
-    return (f"## {plain(r.name)}\n\nRun {plain(r.run_id or r.run_dir.name)} · {n:,} survey answers · "
-            f"{len(r.exhibits):,} exhibits on the wall{period}")
+        parts.append(i18n.t("report_meta_period", r.lang, first=_day(r.trend["period"].iloc[0], r.lang),
+                            last=_day(r.trend["period"].iloc[-1], r.lang)))
+    return i18n.join(parts, r.lang)
 
 
-def _day(value: Any) -> str:
-    return pd.Timestamp(value).strftime("%-d %b %Y")
+def summary(r: ReportData) -> str:
+    """The report's opening: the page styles and Persian font once, then the summary page (kit.views.report_summary)."""
+    return pages.page_css(r.lang) + report_summary.summary_html(r.run_dir, r.summary, r.negatives, r.exhibits,
+                                                                r.targets, r.lang, meta_line(r))
 
 
-def _fmt(value: float | None, digits: int) -> str:
-    return "–" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+def section(r: ReportData, name: str) -> str:
+    """A section's heading and the sentence that says how to read it, in the report's language."""
+    intro = "" if name in NO_INTRO else i18n.t(f"report_{name}_intro", r.lang)
+    return render("report/section.html.j2", title=i18n.t(f"report_{name}_h", r.lang), intro=intro,
+                  dir=i18n.direction(r.lang))
+
+
+def _day(value: Any, lang: str = "en") -> str:
+    """A date as the report's language writes it ("13 Jul 2026"; Persian month names and digits)."""
+    from babel.dates import format_date
+    return format_date(pd.Timestamp(value).date(), "d MMM y", locale=i18n.LOCALES[i18n.language(lang)]) \
+        .translate(i18n.PERSIAN_DIGITS if lang == "fa" else {})
 
 
 def headline_html(r: ReportData) -> str:
     """NPS, CSAT and CES, each with its 95% interval and its number of answers."""
-    h = r.headline
+    h, lang = r.headline, r.lang
     if not h.get("nps", {}).get("n"):
-        return CSS + render("report/note.html.j2", text="No survey answers in this run: no scores to show.")
+        return render("report/note.html.j2", text=i18n.t("report_no_scores", lang))
     tiles = []
-    for key, label, digits, scale in (("nps", "NPS (−100 to 100)", 0, ""), ("csat", "CSAT (1 to 5)", 2, " / 5"),
-                                      ("ces", "CES (1 to 7, higher is easier)", 2, " / 7")):
+    for key, label, digits in SCALES:
         m = h.get(key) or {}
         if not m.get("n"):
-            tiles.append({"label": label, "n": 0})
+            tiles.append({"label": i18n.t(label, lang), "n": 0})
             continue
-        extra = f" · {m['top2box']:.0f}% satisfied (4 or 5)" if key == "csat" and "top2box" in m else ""
-        tiles.append({"label": label, "n": m["n"], "value": _fmt(m["value"], digits), "scale": scale,
-                      "lo": _fmt(m["lo"], digits), "hi": _fmt(m["hi"], digits), "extra": extra})
-    return CSS + render("report/headline.html.j2", tiles=tiles)
+        extra = i18n.t("report_satisfied", lang, pct=i18n.number(m["top2box"], lang)) \
+            if key == "csat" and "top2box" in m else ""
+        tiles.append({"label": i18n.t(label, lang), "n": m["n"], "value": i18n.number(m["value"], lang, digits),
+                      "lo": i18n.number(m["lo"], lang, digits), "hi": i18n.number(m["hi"], lang, digits),
+                      "extra": extra})
+    return render("report/headline.html.j2", tiles=tiles, lang=lang)
 
 
 def stage_table_html(r: ReportData) -> str:
-    """Per stage: NPS with its interval against the designed (ideal) NPS, and whether the gap is real."""
+    """Per stage: NPS with its interval against the designed NPS (journey.ideal), and whether the gap is real."""
+    lang = r.lang
     if not len(r.by_stage):
-        return render("report/note.html.j2", text="No survey answers carry a journey stage.")
+        return render("report/note.html.j2", text=i18n.t("report_no_stage", lang))
     rows = []
     for row in r.by_stage.itertuples():
         ideal = (r.ideal.get(row.stage) or {}).get("nps")
         if row.too_few:
-            verdict = "too few answers to judge"
+            verdict = i18n.t("report_verdict_few", lang)
         elif ideal is None:
-            verdict = "no ideal set"
+            verdict = i18n.t("report_verdict_no_design", lang)
         elif row.nps_hi < ideal:
-            verdict = f"below the ideal by {ideal - row.nps:.0f} points"
+            verdict = i18n.t("report_verdict_below", lang, gap=i18n.number(ideal - row.nps, lang))
         elif row.nps_lo > ideal:
-            verdict = "above the ideal"
+            verdict = i18n.t("report_verdict_above", lang)
         else:
-            verdict = "within reach of the ideal (the interval includes it)"
-        rows.append({"stage": row.stage, "responses": row.responses, "nps": _fmt(row.nps, 0), "lo": _fmt(row.nps_lo, 0),
-                     "hi": _fmt(row.nps_hi, 0), "ideal": _fmt(ideal, 0), "verdict": verdict})
-    return render("report/stages.html.j2", rows=rows)
+            verdict = i18n.t("report_verdict_within", lang)
+        rows.append({"stage": report_summary.stage_name(row.stage, lang), "responses": row.responses,
+                     "nps": i18n.number(row.nps, lang), "lo": i18n.number(row.nps_lo, lang),
+                     "hi": i18n.number(row.nps_hi, lang), "ideal": i18n.number(ideal, lang), "verdict": verdict})
+    return render("report/stages.html.j2", rows=rows, lang=lang)
 
 
 def trend_sentence(r: ReportData) -> str:
     """First week against last week, said with its uncertainty."""
-    t = r.trend.dropna(subset=["nps"])
+    t, lang = r.trend.dropna(subset=["nps"]), r.lang
     if len(t) < 2:
-        return render("report/paragraph.html.j2", text="Too few dated answers to draw a trend.")
+        return render("report/paragraph.html.j2", text=i18n.t("report_trend_few", lang))
     a, b = t.iloc[0], t.iloc[-1]
     overlap = not (a.nps_hi < b.nps_lo or b.nps_hi < a.nps_lo)
-    judged = ("the intervals overlap, so this may be noise" if overlap
-              else "the intervals do not overlap: a real change")
-    return render("report/trend.html.j2", judged=judged,
-                  first={"nps": f"{a.nps:.0f}", "day": _day(a.period), "n": a.nps_n},
-                  last={"nps": f"{b.nps:.0f}", "day": _day(b.period), "n": b.nps_n})
+    judged = i18n.t("report_trend_noise" if overlap else "report_trend_real", lang)
+    return render("report/paragraph.html.j2", text=i18n.t(
+        "report_trend_sentence", lang, first=i18n.number(a.nps, lang), first_day=_day(a.period, lang),
+        first_n=i18n.number(a.nps_n, lang), last=i18n.number(b.nps, lang), last_day=_day(b.period, lang),
+        last_n=i18n.number(b.nps_n, lang), judged=judged))
 
 
 def chart_views(r: ReportData) -> list[dict[str, Any]]:
-    """Chart exhibits (the negative room's views), most severe first, with the files they point to."""
-    views = []
-    for rec in r.exhibits:
-        if rec.get("kind") != "chart":
-            continue
-        media = rec.get("media") or {}
-        figure = media_path(r.run_dir, media.get("figure"))
-        thumb = media_path(r.run_dir, media.get("thumb"))
-        views.append({"record": rec, "figure": figure, "thumb": thumb})
-    return sorted(views, key=lambda v: -(v["record"].get("severity") or 0))
+    """The negative room's chart views, most severe first (kit.views.report_figures)."""
+    return report_figures.chart_views(r.run_dir, r.exhibits)
 
 
 def show_chart_views(r: ReportData) -> None:
-    """Display each chart view: interactive in report.html (printed as an image), else its PNG."""
-    import plotly.io as pio
-    from IPython.display import HTML, display
-    views = chart_views(r)
-    if not views:
-        display(HTML(CSS + render("report/note.html.j2", text="This run has no chart views of the negative experiences "
-                                  "(no chart exhibits in exhibits.json).")))
-        return
-    for v in views:
-        rec = v["record"]
-        title = rec.get("title") or ""
-        display(HTML(CSS + render("report/view.html.j2", title=title, caption=rec.get("caption") or "")))
-        if v["figure"] is not None:
-            pio.from_json(v["figure"].read_text(encoding="utf-8")).show()
-        elif v["thumb"] is not None:
-            display(HTML(render("report/view_image.html.j2", src=pages.data_uri(v["thumb"]), title=title)))
-        else:
-            display(HTML(render("report/note.html.j2", text="The chart file of this view is missing from the run.")))
+    """Each view at its column's width; a table view as a table (kit.views.report_figures)."""
+    report_figures.show_chart_views(r.run_dir, r.exhibits, r.lang)
 
 
-def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None = None, limit: int = 15) -> str:
-    """The ranked negative experiences of ``negatives.json``: what, where, how many, how sure, and the cards to see.
+def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None = None, limit: int = 15,
+                          lang: str = "en") -> str:
+    """The ranked negative experiences of ``negatives.json``: what, where, how many, how bad, and the cards to see.
 
     Score = severity x reach x evidence strength (kit.analysis.pain); entries with too little evidence are
-    listed after the ranked ones and say so. Card ids are the short ids printed on cards.pdf.
+    listed after the ranked ones and say so. Card numbers are the short ids printed on cards.pdf.
     """
     items = runfolder.read_negatives(run_dir)
     if items is None:
-        return render("report/note.html.j2", text="This run has no ranked list of negative experiences (negatives.json); "
-                      "the exhibits below are ordered by how negative they are.")
+        return render("report/note.html.j2", text=i18n.t("report_no_ranking", lang))
     items = items[:limit]
     if not items:
-        return render("report/paragraph.html.j2", text="No negative experience was ranked in this run.")
+        return render("report/paragraph.html.j2", text=i18n.t("report_no_negative", lang))
     records = exhibits if exhibits is not None else ex.load(Path(run_dir))
     short = ex.short_ids([r["id"] for r in records])
     rows = []
     for n, i in enumerate(items, 1):
-        thumb = media_path(run_dir, i.get("thumb"))
-        rows.append({"rank": i.get("rank") or n, "thumb": _still(thumb), "title": i.get("title") or "",
-                     "too_few": bool(i.get("too_few")), "sources": i.get("sources") or [],
-                     "where": [str(x).replace("_", " ") for x in (i.get("stage"), i.get("channel")) if x],
-                     "reach": _cell(i.get("reach")), "severity": _cell(i.get("severity")),
-                     "evidence": _cell(i.get("evidence_strength")),
+        words, mark = feeling(-float(i.get("severity") or 0), lang)
+        rows.append({"rank": i.get("rank") or n, "thumb": _still(media_path(run_dir, i.get("thumb"))),
+                     "title": i.get("title") or "", "too_few": bool(i.get("too_few")),
+                     "sources": [_source_word(x, lang) for x in i.get("sources") or []],
+                     "where": report_summary.place(i.get("stage"), i.get("channel"), lang),
+                     "reach": i18n.number(i.get("reach"), lang), "severity": f"{mark} {words}",
                      "cards": [short[x] for x in (i.get("exhibits") or [])[:4] if x in short]})
-    return render("report/ranked.html.j2", rows=rows)
+    return render("report/ranked.html.j2", rows=rows, lang=lang)
+
+
+def _source_word(kind: str, lang: str) -> str:
+    key = f"source_{kind}"
+    return i18n.t(key, lang) if key in i18n.LABELS else kind
 
 
 def _still(path: Path | None) -> str | None:
@@ -219,89 +213,119 @@ def _still(path: Path | None) -> str | None:
     return pages.data_uri(path) if path is not None and path.suffix.lower() in (".jpg", ".jpeg", ".png") else None
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return str(value)
-
-
 def negative_html(r: ReportData, limit: int = 12) -> str:
-    """The most negative exhibits with their still, card id (as printed on cards.pdf) and source."""
+    """The most negative exhibits with their still, card number (as printed on cards.pdf), where and feeling."""
     neg = sorted((x for x in r.exhibits if (x.get("valence") is not None and x["valence"] < 0)),
                  key=lambda x: (x["valence"], -(x.get("severity") or 0)))[:limit]
     if not neg:
-        return render("report/paragraph.html.j2", text="No negative exhibit in this run.")
+        return render("report/paragraph.html.j2", text=i18n.t("report_no_negative", r.lang))
     short = ex.short_ids([x["id"] for x in r.exhibits])
     rows = []
     for x in neg:
-        thumb = media_path(r.run_dir, (x.get("media") or {}).get("thumb"))
-        src = x.get("source") or {}
-        rows.append({"card": short[x["id"]], "thumb": _still(thumb), "kind": x["kind"], "stage": x.get("stage") or "",
-                     "channel": x.get("channel") or "", "valence": x["valence"], "dir": "rtl" if x.get("lang") == "fa" else "ltr",
+        words, mark = feeling(x["valence"], r.lang)
+        rows.append({"card": short[x["id"]], "thumb": _still(media_path(r.run_dir, (x.get("media") or {}).get("thumb"))),
+                     "where": report_summary.place(x.get("stage"), x.get("channel"), r.lang),
+                     "feeling": f"{mark} {words}", "dir": i18n.text_dir(x.get("lang")),
                      "what": x.get("quote") or x.get("caption") or x["title"],
-                     "file": src.get("file", ""), "locator": src.get("locator", "")})
-    return render("report/negatives.html.j2", rows=rows)
+                     "source": _source_word(ex.source_kind(x), r.lang)})
+    return render("report/negatives.html.j2", rows=rows, lang=r.lang)
 
 
 def counts_html(r: ReportData) -> str:
-    """Rows in = accepted + rejected per input, then what was held back (``held_back_html``)."""
-    return render("report/counts.html.j2", counts=list(r.counts.items()), rejects=r.rejects) + held_back_html(r)
+    """Records in = used + set aside per source, then what was held back (``held_back_html``)."""
+    counts = [(input_name(name), c) for name, c in r.counts.items()]
+    return render("report/counts.html.j2", counts=counts, rejects=r.rejects, lang=r.lang) + held_back_html(r)
+
+
+def input_name(name: str) -> str:
+    """An input as words rather than a path: ``surveys/q3_responses.csv`` -> "surveys: q3 responses"."""
+    folder, _, leaf = str(name).rpartition("/")
+    leaf = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", leaf).replace("_", " ").strip()
+    folder = folder.replace("_", " ").strip()
+    return f"{folder}: {leaf}" if folder and leaf else (folder or leaf)
 
 
 def held_back_html(r: ReportData) -> str:
-    """Open answers per survey (accepted = shown + withheld), every file and reason held back, declared
-    consent, and the stages too small to rank: nothing is left out of a page without being said here."""
-    answers = [{"file": name, "consent": c.consent, "accepted": f"{c.accepted:,}", "shown": f"{c.shown:,}",
-                "withheld": f"{sum(c.withheld.values()):,}", "balanced": c.balanced}
-               for name, c in r.answers.items() if c.accepted or c.withheld]
-    declared = [name for name, c in r.answers.items() if c.consent == rj.ALL_RESPONDENTS]
-    return render("report/held_back.html.j2", answers=answers, held=[h.sentence() for h in r.held_back],
-                  declared=declared, small=small_groups_sentence(r))
+    """What was kept off every page and export, by source and reason: nothing is left out without being said here.
+
+    Open answers per survey (accepted = shown + withheld) and every input held back are counted by the
+    reason they were held back (kit.core.rejects.HeldBack); the file-by-file list stays with the analyst.
+    """
+    held: dict[tuple[str, str], int] = {}
+    for h in r.held_back:
+        what = "answers" if h.kind == rj.ANSWERS_WITHHELD else input_kind(h.source_file)
+        held[(what, _why(h))] = held.get((what, _why(h)), 0) + int(h.count)
+    rows = [{"what": i18n.t(f"report_held_{what}", r.lang), "why": i18n.t(why, r.lang), "n": i18n.number(n, r.lang)}
+            for (what, why), n in held.items()]
+    declared = [input_name(name) for name, c in r.answers.items() if c.consent == rj.ALL_RESPONDENTS]
+    return render("report/held_back.html.j2", rows=rows, small=small_groups_sentence(r), lang=r.lang,
+                  declared=i18n.t("comma", r.lang).join(declared))
+
+
+_REASONS = {rj.NO_CONSENT: "report_why_consent", rj.CONSENT_UNKNOWN: "report_why_unknown",
+            rj.NOT_USABLE: "report_why_unusable"}
+
+
+def _why(h: rj.HeldBack) -> str:
+    """The catalogue key of why evidence was held back: an open answer's consent was refused or never asked."""
+    if h.kind == rj.ANSWERS_WITHHELD:
+        return "report_why_consent" if "answered no" in h.reason else "report_why_unknown"
+    return _REASONS.get(h.kind, "report_held_other")
+
+
+def input_kind(path: str) -> str:
+    """What an input file holds, from its folder or type: photos, recordings or other files."""
+    low = str(path).lower()
+    if low.startswith("photo") or low.endswith((".jpg", ".jpeg", ".png", ".heic", ".webp")):
+        return "photos"
+    if low.startswith("recording") or low.endswith((".mp4", ".mov", ".m4a", ".mp3", ".wav", ".vtt", ".srt")):
+        return "recordings"
+    return "files"
 
 
 def small_groups_sentence(r: ReportData) -> str:
-    """The journey stages under ``min_group_size``: shown with their numbers, never ranked (nothing withheld)."""
+    """The journey stages with too few answers to judge: shown with their numbers, never ranked (nothing withheld)."""
     if not len(r.by_stage) or "too_few" not in r.by_stage:
         return ""
     few = r.by_stage[r.by_stage["too_few"].astype(bool)]
     if not len(few):
         return ""
-    listed = ", ".join(f"{row.stage} ({int(row.responses):,})" for row in few.itertuples())
-    return (f"Stages with fewer than {r.min_group_size:,} answers (min_group_size) are shown with their numbers but "
-            f"never ranked or tested; none of their evidence is withheld: {listed}.")
-
+    listed = i18n.t("comma", r.lang).join(f"{report_summary.stage_name(row.stage, r.lang)} "
+                                          f"({i18n.number(int(row.responses), r.lang)})" for row in few.itertuples())
+    return i18n.t("report_small_groups", r.lang, n=i18n.number(r.min_group_size, r.lang), stages=listed)
 
 
 def _note(text: str) -> None:
     from IPython.display import HTML, display
-    display(HTML(CSS + render("report/note.html.j2", text=text)))
+    display(HTML(render("report/note.html.j2", text=text)))
 
 
 def show_stage_chart(r: ReportData) -> None:
     """NPS per stage against the ideal, titled with its n (a plain note when no answer has a stage)."""
     from kit.charts import survey as charts
     if not len(r.by_stage):
-        _note("No survey answers carry a journey stage.")
+        _note(i18n.t("report_no_stage", r.lang))
         return
     n = int(r.by_stage["responses"].sum())
-    charts.score_by_group(r.by_stage, "stage", "nps", r.ideal,
-                          title=f"NPS by journey stage: actual (95% interval) against the ideal · {n:,} answers").show()
+    title = i18n.t("report_chart_stages", r.lang, n=i18n.number(n, r.lang))
+    report_figures.fit(charts.score_by_group(r.by_stage, "stage", "nps", r.ideal, title=title)).show()
 
 
 def show_trend_chart(r: ReportData) -> None:
+    """NPS week by week with its interval, at the column's width."""
     from kit.charts import survey as charts
     if len(r.trend) < 2:
-        _note("Too few dated answers to draw a trend.")
+        _note(i18n.t("report_trend_few", r.lang))
         return
     n = int(r.trend["nps_n"].sum())
-    charts.nps_trend(r.trend, title=f"NPS by week (95% interval) · {n:,} answers").show()
+    title = i18n.t("report_chart_trend", r.lang, n=i18n.number(n, r.lang))
+    report_figures.fit(charts.nps_trend(r.trend, title=title)).show()
 
 
 def show_contact_chart(r: ReportData) -> None:
+    """NPS by how many messages a week customers were sent (the contact log's bands, from summary.json)."""
     from kit.charts import survey as charts
     if not len(r.bands):
-        _note("No contact log could be joined to survey answers, so message volume cannot be compared with NPS.")
+        _note(i18n.t("report_no_contacts", r.lang))
         return
-    charts.dose_response(r.bands).show()
+    report_figures.fit(charts.dose_response(r.bands)).show()

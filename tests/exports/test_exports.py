@@ -22,33 +22,11 @@ import pytest
 from kit.core.exhibits import short_ids
 from kit.core.paths import REPO_ROOT
 from kit.exports import cards
+from tests.exports.conftest import EXPORTS, HOSTILE
 
 pytestmark = pytest.mark.browser
-HOSTILE = '<img src=x onerror="window.__xss=1">'
+
 A4_POINTS = (595.92, 842.88)
-EXPORTS = ("report.html", "report.pdf", "cards.pdf", "gallery.html")
-
-
-@pytest.fixture(scope="module")
-def exported(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
-    """A copy of the sample run with one hostile exhibit, exported with ``cxkit report`` (defaults)."""
-    if not Path("/usr/bin/chromium").exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing; .ci/run installs the Debian package chromium")
-        pytest.skip("Debian chromium is not installed (apt-get install chromium)")
-    run = tmp_path_factory.mktemp("exports") / "run"
-    shutil.copytree(sample_run, run, symlinks=True)
-    for name in EXPORTS:
-        (run / name).unlink(missing_ok=True)
-    records = json.loads((run / "exhibits.json").read_text())
-    records.insert(0, {**records[0], "id": "hostile-1", "kind": "quote", "title": HOSTILE, "quote": HOSTILE,
-                       "caption": HOSTILE, "valence": -1.0, "severity": 1.0, "media": {}, "lang": "en",
-                       "source": {"file": HOSTILE, "locator": "row 2"}})
-    (run / "exhibits.json").write_text(json.dumps(records))
-    done = subprocess.run([sys.executable, "-m", "kit.cli", "report", str(run)], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=900)
-    assert done.returncode == 0, done.stdout + done.stderr
-    return run, done.stdout
 
 
 def _png(pdf: Path, page: int, out: Path) -> Path:
@@ -99,8 +77,8 @@ def test_report_html_has_no_code_no_cdn_no_traceback_and_escapes(exported: tuple
     assert "Traceback" not in html and 'data-mime-type="application/vnd.jupyter.stderr"' not in html
     assert "<img src=x" not in html
     assert re.search(r"&lt;img src=x onerror=(&quot;|\")window.__xss=1(&quot;|\")&gt;", html)     # shown as text
-    for section in ("Headline scores", "Actual against ideal", "Trend", "The negative room", "Workshop findings",
-                    "Evidence accounted for"):
+    for section in ("At a glance", "Scores against the targets", "What customers felt against what was designed",
+                    "How NPS moved", "The negative experiences", "Workshop findings", "Evidence accounted for"):
         assert section in html
     assert html.count('class="plotly-graph-div') >= 3       # stage, trend and contact charts, offline
 
@@ -113,7 +91,7 @@ def test_report_pdf_is_a4_charts_whole_and_not_blank(exported: tuple[Path, str],
     charts = html.count('class="plotly-graph-div')
     assert len(pdf.pages) >= 3 and all(_a4(p) for p in pdf.pages)
     text = _squeeze("".join(p.extract_text() for p in pdf.pages))
-    for words in ("Headline scores", "Evidence accounted for", "Workshop findings", HOSTILE):
+    for words in ("Scores against the targets", "Evidence accounted for", "Workshop findings", HOSTILE):
         assert _squeeze(words) in text, words
     # every chart is printed as one wide image on exactly one page: a chart cut at a page break
     # would be placed on two pages

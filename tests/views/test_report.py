@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kit.core.exhibits import short_ids
+from kit.core.exhibits import PAIN_ID, WALL_ID, short_ids
 from kit.exports import cards
-from kit.views import report
+from kit.views import report, report_summary
 
 HOSTILE = '<img src=x onerror="window.__xss=1">'
 PNG_1x1 = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8ffff3f"
@@ -98,12 +98,12 @@ def test_stage_table_judges_the_gap_by_the_whole_interval(tmp_path: Path) -> Non
              "coaching": {"nps": 45}}
     html = report.stage_table_html(_data(tmp_path, by_stage=by_stage, ideal=ideal))
     rows = re.findall(r"<tr>(.*?)</tr>", html)[1:]
-    assert "below the ideal by 25 points" in rows[0]           # 50 - 24.6, interval 13.8..35.4 all below 50
-    assert "below the ideal by 42 points" in rows[1]           # 40 - (-1.8)
-    assert "within reach of the ideal" in rows[2]              # 30 lies in 8.7..30.9
+    assert "25 points below the design" in rows[0]             # 50 - 24.6, interval 13.8..35.4 all below 50
+    assert "42 points below the design" in rows[1]             # 40 - (-1.8)
+    assert "within reach of the design" in rows[2]             # 30 lies in 8.7..30.9
     assert "too few answers" in rows[3]
-    assert "above the ideal" in rows[4]                        # 52 > 45
-    assert "<td class=n>14 to 35</td>" in rows[0]
+    assert "above the design" in rows[4]                       # 52 > 45
+    assert "<td class=n>14 – 35</td>" in rows[0]
 
 
 def test_trend_sentence_says_whether_the_change_is_real(tmp_path: Path) -> None:
@@ -113,7 +113,7 @@ def test_trend_sentence_says_whether_the_change_is_real(tmp_path: Path) -> None:
     real = noisy.assign(nps=[-20.0, 0.0, 40.0], nps_lo=[-30.0, -10.0, 31.0], nps_hi=[-10.0, 10.0, 49.0])
     said = report.trend_sentence(_data(tmp_path, trend=noisy))
     assert "from 9 in the week of 13 Jul 2026 (92 answers) to 15 in the week of 28 Sep 2026 (54 answers)" in said
-    assert "may be noise" in said
+    assert "may be chance" in said
     assert "a real change" in report.trend_sentence(_data(tmp_path, trend=real))
     assert "Too few" in report.trend_sentence(_data(tmp_path, trend=noisy.head(1)))
 
@@ -123,14 +123,14 @@ def test_headline_tiles_show_each_interval_and_n(tmp_path: Path) -> None:
                 "csat": {"n": 1450, "value": 3.8234, "lo": 3.774, "hi": 3.8725, "top2box": 65.86},
                 "ces": {"n": 0}}
     html = report.headline_html(_data(tmp_path, headline=headline))
-    assert "95% interval 10 to 18 · 1,480 answers" in html
-    assert "3.82 / 5" in html and "95% interval 3.77 to 3.87 · 1,450 answers · 66% satisfied" in html
+    assert "likely between 10 and 18 · 1,480 answers" in html
+    assert ">3.82<" in html and "likely between 3.77 and 3.87 · 1,450 answers · 66% satisfied" in html
     assert "no answers" in html
     assert "No survey answers" in report.headline_html(_data(tmp_path))
 
 
 def test_ranked_negatives_absent_present_and_escaped(tmp_path: Path) -> None:
-    assert "no ranked list" in report.ranked_negatives_html(tmp_path, [])
+    assert "no ranking of negative experiences" in report.ranked_negatives_html(tmp_path, [])
     records = [rec("a"), rec("b"), rec("c")]
     (tmp_path / "negatives.json").write_text(json.dumps({"negatives": [
         {"rank": 2, "title": "Late refunds", "stage": "support", "channel": "phone", "severity": 0.5, "reach": 12,
@@ -144,7 +144,8 @@ def test_ranked_negatives_absent_present_and_escaped(tmp_path: Path) -> None:
     assert [r.split("<")[0] for r in rows] == ["1", "2"]                # by rank, whatever the file order
     ids = short_ids(["a", "b", "c"])
     assert f'<td class="cx-r-sid">{ids["a"]} {ids["b"]}</td>' in rows[0]   # unknown exhibit ids are left out
-    assert "0.91" in rows[0] and "purchase · in store" in rows[0] and "recording, survey" in rows[0]
+    assert "▼▼ very negative" in rows[0]                               # severity in words and a mark, not 0.91
+    assert report_summary.place("purchase", "in_store") in rows[0] and "0.91" not in rows[0]
     assert "data:image" not in html                                    # a thumb outside the run is not read
     assert "too little evidence" in rows[1] and "too little evidence" not in rows[0]
 
@@ -160,10 +161,11 @@ def test_negative_table_worst_first_with_card_ids_and_escaped(tmp_path: Path) ->
 def test_chart_views_read_only_files_inside_the_run(tmp_path: Path) -> None:
     (tmp_path / "charts").mkdir()
     (tmp_path / "charts" / "c1.json").write_text("{}")
-    records = [rec("c1", kind="chart", severity=0.2, media={"figure": "charts/c1.json", "thumb": "charts/c1.png"}),
-               rec("c2", kind="chart", severity=0.9, media={"figure": "../../etc/passwd"}), rec("q")]
+    records = [rec(PAIN_ID, kind="chart", severity=0.2, media={"figure": "charts/c1.json", "thumb": "charts/c1.png"}),
+               rec(WALL_ID, kind="chart", severity=0.9, media={"figure": "../../etc/passwd"}), rec("q"),
+               rec("chart-survey-nps-stage", kind="chart", severity=1.0, media={"figure": "charts/c1.json"})]
     views = report.chart_views(_data(tmp_path, exhibits=records))
-    assert [v["record"]["id"] for v in views] == ["c2", "c1"]
+    assert [v["record"]["id"] for v in views] == [WALL_ID, PAIN_ID]     # the negative room's views only
     assert views[0]["figure"] is None and views[1]["figure"] == (tmp_path / "charts" / "c1.json").resolve()
     assert views[1]["thumb"] is None                                   # the PNG does not exist
 
