@@ -46,6 +46,7 @@ $(VENV)/.installed: pyproject.toml
 
 $(VENV)/.installed-dev: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) tests/a11y/fetch_axe.py   # axe-core for the accessibility tests, from the npm registry, sha512 checked
 	touch $@
 
 clean: ## remove generated run folders (keeps data/ and .venv)

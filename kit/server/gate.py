@@ -26,6 +26,7 @@ from kit.server.security import SECURITY_HEADERS, host_ok
 from kit.server.sessions import Session, Sessions, Throttle
 from kit.server.words import words
 from kit.views.html import font_css
+from kit.views.tokens import base_css
 
 log = logging.getLogger("cxkit.server")
 COOKIE = "cxkit_session"
@@ -132,7 +133,8 @@ class GateHandler(tornado.web.RequestHandler):
         if visitor is not None and visitor.login:
             who = f"{visitor.name} · {visitor.role}"
         return render(template, lang=lang, dir=i18n.direction(lang), words=words(lang),
-                      fonts=Markup(font_css()), who=who, xsrf=Markup(self.xsrf_form_html()), **values)
+                      fonts=Markup(font_css()), theme=Markup(f"<style>{base_css()}</style>"),
+                      who=who, xsrf=Markup(self.xsrf_form_html()), **values)
 
     def refuse(self, status: int, heading: str, text: str, *, who: bool = True) -> None:
         """A plain page saying why not: no run data, no path, no stack."""
