@@ -19,6 +19,7 @@ from typing import Any, Literal, TypedDict
 from babel.dates import format_date
 
 from kit.core import i18n
+from kit.core import periods as calendar_periods
 from kit.core.exhibits import WATERFALL_ID
 from kit.core.places import place_text
 from kit.core.severity import reach_text, severity_text
@@ -67,8 +68,9 @@ def score_move(summary: dict[str, Any], metric: str) -> Move | None:
     if all(x is not None for x in bounds):
         a_lo, a_hi, b_lo, b_hi = bounds
         significant = bool(a_hi < b_lo or b_hi < a_lo)       # type: ignore[operator]
-    return Move(metric=metric, first=float(a[metric]), last=float(b[metric]), since=str(a.get("period", ""))[:10],
-                until=str(b.get("period", ""))[:10], freq=str(trend.get("freq") or "M"), significant=significant)
+    name = "key" if trend.get("calendar") == "jalali" else "period"      # a Jalali trend is worded by its own months
+    return Move(metric=metric, first=float(a[metric]), last=float(b[metric]), since=str(a.get(name, ""))[:10],
+                until=str(b.get(name, ""))[:10], freq=str(trend.get("freq") or "M"), significant=significant)
 
 
 def target_of(summary: dict[str, Any], metric: str) -> float | None:
@@ -111,7 +113,12 @@ def _target_decimals(target: float) -> int:
 
 
 def period_text(period: str, freq: str, lang: str = "en") -> str:
-    """A trend period in words: "July 2026" for a month, "13 July 2026" for a week, in ``lang``'s digits."""
+    """A trend period in words: "July 2026" for a month, "13 July 2026" for a week, in ``lang``'s digits.
+
+    A Jalali period key (1404-07) is worded in its calendar: "مهر ۱۴۰۴", "Mehr 1404".
+    """
+    if calendar_periods.is_jalali_key(period):
+        return calendar_periods.label(calendar_periods.start_of(period), freq.upper()[:1], "jalali", lang)
     try:
         day = dt.date.fromisoformat(period[:10])
     except ValueError:

@@ -9,12 +9,15 @@ the week starting that Saturday) and a ``label`` in the page language (``مهر 
 
 from __future__ import annotations
 
+import re
+
 import jdatetime
 import pandas as pd
 
 from kit.core import i18n
 
 CALENDARS = ("gregorian", "jalali")
+_JALALI_KEY = re.compile(r"^1[2-5]\d\d-\d\d(?:-\d\d)?$")
 WEEKS = {"gregorian": "W", "jalali": "W-FRI"}   # pandas: weeks ending Sunday (start Monday) / ending Friday (start Saturday)
 
 
@@ -64,3 +67,14 @@ def label(start: pd.Timestamp, freq: str = "M", calendar: str = "gregorian", lan
     month = i18n.t(f"jalali_month_{j.month}", lang)
     words = "period_week" if freq == "W" else "period_month"
     return i18n.t(words, lang, day=str(j.day).translate(digits), month=month, year=str(j.year).translate(digits))
+
+
+def is_jalali_key(key: str) -> bool:
+    """Whether a period's name is a Jalali ``key`` (1404-07, 1404-07-12) rather than a Gregorian date."""
+    return bool(_JALALI_KEY.match(key))
+
+
+def start_of(key: str) -> pd.Timestamp:
+    """The Gregorian first day of a Jalali period ``key`` (``1404-07`` is 2025-09-23)."""
+    parts = [int(p) for p in key.split("-")]
+    return pd.Timestamp(jdatetime.date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1).togregorian())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kit.analysis import scores
+from kit.analysis import headline, scores
 from kit.core import periods
 from kit.steps import gallery
 
@@ -68,3 +68,14 @@ def test_no_answers_no_periods() -> None:
     empty = ANSWERS.iloc[:0]
     assert gallery.trend(empty, calendar="jalali")["periods"] == []
     assert scores.by_period(empty, "W", calendar="jalali").empty
+
+
+def test_headline_words_a_jalali_trend_in_its_own_months() -> None:
+    summary = {"trend": gallery.trend(ANSWERS, calendar="jalali", tz="Asia/Tehran", lang="fa")}
+    move = headline.score_move(summary, "nps")
+    assert move is not None and (move["since"], move["until"]) == ("1404-06", "1404-08")
+    assert headline.period_text(move["since"], move["freq"], "fa") == "شهریور ۱۴۰۴"
+    assert headline.period_text("1404-07-12", "W", "en") == "week of 12 Mehr 1404"
+    assert periods.start_of("1404-07") == pd.Timestamp("2025-09-23")
+    gregorian = headline.score_move({"trend": gallery.trend(ANSWERS)}, "nps")
+    assert gregorian is not None and headline.period_text(gregorian["since"], "M", "en") == "September 2025"
