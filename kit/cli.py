@@ -141,6 +141,27 @@ def report(run: Annotated[Path | None, typer.Argument(help="run folder [default:
         out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - t0:.1f} s)")
 
 
+QDA_EXPORTS = ("qdpx", "qdc")
+
+
+@app.command()
+def export(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
+           to: Annotated[str, typer.Option("--to", help="comma-separated: qdpx (project), qdc (codebook)")] = "qdpx",
+           out_dir: Annotated[Path | None, typer.Option("--out", help="folder to write into [default: the run]")] = None,
+           ) -> None:
+    """Write a run for QDA tools (REFI-QDA): <run>.qdpx (transcripts, open answers, photos, codes) or <run>.qdc."""
+    from kit.core.runs import resolve_run
+    from kit.exports import qdpx
+    run_dir = resolve_run(run)
+    wanted = [t.strip() for t in to.split(",") if t.strip()]
+    if not wanted or any(t not in QDA_EXPORTS for t in wanted):
+        err.print(f"error: --to {to!r} is not available; choose from {', '.join(QDA_EXPORTS)}")
+        raise typer.Exit(2)
+    for t in wanted:
+        path = (qdpx.write_qdpx if t == "qdpx" else qdpx.write_qdc)(run_dir, out_dir)
+        out.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
+
+
 Terms = Annotated[list[str] | None, typer.Option("--text", metavar="TEXT",
                                                  help="a word or phrase, as a whole word, any case (repeatable)")]
 Patterns = Annotated[list[str] | None, typer.Option("--pattern", metavar="REGEX",
