@@ -127,6 +127,7 @@ def _overview(run_dir: Path, summary: dict[str, Any], records: list[dict[str, An
     display(HTML(pages.page_css(lang) + _open(lang) + opening + (static or "") + "</div></div>"))
     if not static:
         _interactive_journey(run_dir, summary, lang)
+        display(HTML(_open(lang) + worst.journey_list_html(summary, lang) + "</div></div>"))   # the phone's reading
 
 
 def _open(lang: str) -> str:
