@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import exhibits as ex
-from kit.core import runfolder
+from kit.core import i18n, runfolder
+from kit.core.errors import RunFileError
 from kit.core.exhibits import band
 from kit.core.feelings import feeling
 from kit.core.paths import ASSETS_DIR
 from kit.core.templates import Markup, render
+from kit.views import report_summary
 from kit.views.html import data_uri
 
 ASSETS = ASSETS_DIR
@@ -47,20 +49,29 @@ def _image(run_dir: Path, rec: dict[str, Any]) -> str | None:
     return None
 
 
-def card_html(run_dir: Path, rec: dict[str, Any], short_id: str) -> str:
-    """One card (cards/card.html.j2); images are data URIs of files inside the run."""
+def card_html(run_dir: Path, rec: dict[str, Any], short_id: str, lang: str = "en") -> str:
+    """One card (cards/card.html.j2) with the gallery card's tags, labelled in ``lang``; images are data URIs."""
     fa = rec.get("lang") == "fa"
-    words, mark = feeling(rec.get("valence"))
-    facts = [("kind", rec.get("kind")), ("stage", rec.get("stage")), ("channel", rec.get("channel")),
-             ("segment", rec.get("segment"))]
+    words, mark = feeling(rec.get("valence"), lang)
+    kind = rec.get("kind") or ""
+    tags = [i18n.t(f"kind_{kind}", lang) if f"kind_{kind}" in i18n.LABELS else kind,
+            report_summary.stage_name(rec.get("stage"), lang), _channel(rec.get("channel"), lang),
+            str(rec.get("segment") or "").replace("_", " ")]
     src = rec.get("source") or {}
+    severity = rec.get("severity")
     return render("cards/card.html.j2", id=rec["id"], band=band(rec.get("valence")), short_id=short_id, fa=fa,
-                  image=_image(run_dir, rec), title=rec.get("title") or "", quote=rec.get("quote"),
+                  lang=lang, image=_image(run_dir, rec), title=rec.get("title") or "", quote=rec.get("quote"),
                   short=len(rec.get("quote") or "") <= 140, marks="«»" if fa else "“”",
-                  caption=rec.get("caption") or rec.get("title") or "",
-                  facts=[(k, str(v).replace("_", " ")) for k, v in facts if v], words=words, mark=mark,
-                  valence=rec.get("valence"), severity=rec.get("severity"),
+                  caption=rec.get("caption") or rec.get("title") or "", tags=[x for x in tags if x], facts=[],
+                  words=words, mark=mark, severity=None if severity is None else i18n.number(severity, lang, 2),
                   file=src.get("file", ""), locator=src.get("locator"))
+
+
+def _channel(channel: str | None, lang: str) -> str:
+    """A channel as a word on a tag ("app", "email"): the catalogue's channel_<key> when it has one."""
+    if not channel:
+        return ""
+    return i18n.t(f"channel_{channel}", lang) if f"channel_{channel}" in i18n.LABELS else channel.replace("_", " ")
 
 
 def _font_faces() -> str:
@@ -75,13 +86,23 @@ def _font_faces() -> str:
     return "".join(faces)
 
 
-def cards_html(run_dir: Path, records: list[dict[str, Any]], title: str = "Exhibit cards") -> str:
-    """The whole printable page: sheets of two cards, most severe first."""
+def cards_html(run_dir: Path, records: list[dict[str, Any]], title: str | None = None, lang: str = "en") -> str:
+    """The whole printable page: sheets of two cards, most severe first, labelled in ``lang`` (the run's ui_language)."""
+    lang = i18n.language(lang)
     ordered = order(records)
     short = ex.short_ids([r["id"] for r in records])
-    cards = [Markup(card_html(run_dir, r, short[r["id"]])) for r in ordered]
+    cards = [Markup(card_html(run_dir, r, short[r["id"]], lang)) for r in ordered]
     style = Markup(_font_faces() + CARDS_CSS.read_text(encoding="utf-8"))     # the kit's own CSS, not text to escape
-    return render("cards/page.html.j2", title=title, style=style, sheets=[cards[i:i + 2] for i in range(0, len(cards), 2)])
+    return render("cards/page.html.j2", title=title or i18n.t("cards_title", lang), style=style, lang=lang,
+                  dir=i18n.direction(lang), sheets=[cards[i:i + 2] for i in range(0, len(cards), 2)])
+
+
+def _language(run_dir: Path) -> str:
+    """The run's ``ui_language`` (summary.json), which labels the cards; English when the run has none."""
+    try:
+        return i18n.language(str(runfolder.read_summary(run_dir).get("ui_language") or "en"))
+    except RunFileError:
+        return "en"
 
 
 def cards_pdf(run_dir: Path, records: list[dict[str, Any]] | None = None, given_browser: Any = None) -> Path:
@@ -92,6 +113,6 @@ def cards_pdf(run_dir: Path, records: list[dict[str, Any]] | None = None, given_
     out = run_dir / runfolder.CARDS_PDF
     with tempfile.TemporaryDirectory(prefix="cxkit-cards-") as tmp:
         page = Path(tmp) / "cards.html"
-        page.write_text(cards_html(run_dir, records), encoding="utf-8")
+        page.write_text(cards_html(run_dir, records, lang=_language(run_dir)), encoding="utf-8")
         printing.print_pdf(page.as_uri(), out, given_browser=given_browser)
     return out
