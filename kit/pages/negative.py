@@ -46,18 +46,21 @@ PHONE_TEXT_ONLY = {ex.WATERFALL_ID}
 
 def _sources(kinds: list[str], lang: str) -> str:
     """Kinds of source in words ("photo, recording, survey answer")."""
-    return ", ".join(i18n.t(f"source_{k}", lang) if f"source_{k}" in i18n.LABELS else str(k) for k in kinds)
+    return i18n.t("comma", lang).join(i18n.t(f"source_{k}", lang) if f"source_{k}" in i18n.LABELS else str(k) for k in kinds)
 
 
 def _links(ids: list[str], href: str, by_id: dict[str, dict[str, Any]], lang: str) -> list[tuple[str, str]]:
     """Ways to the evidence that say what they open: the first "see the evidence", the others by kind and title."""
     links = [(i18n.t("nr_see_evidence", lang), href)]
-    for ex_id in ids[1:MAX_LINKS]:
+    for ex_id in ids[1:]:
         rec = by_id.get(ex_id) or {}
+        if rec.get("part_of") or len(links) >= MAX_LINKS:       # a near-duplicate photo opens with its leader
+            continue
         kind = f"kind_{rec.get('kind')}"
         label = (i18n.t("nr_see_kind", lang, kind=i18n.t(kind, lang), title=titles.shorten(rec["title"], 40))
                  if rec.get("title") and kind in i18n.LABELS else i18n.t("nr_more_evidence", lang))
-        links.append((label, gallery_link(exhibit=ex_id)))
+        if label not in {text for text, _ in links}:
+            links.append((label, gallery_link(exhibit=ex_id)))
     return links
 
 
