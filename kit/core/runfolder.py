@@ -43,6 +43,7 @@ MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 EXHIBITS = "exhibits.json"
 NEGATIVES = "negatives.json"
+CURATION = "curation.json"              # what the curation journal did to this run (kit.steps.curation)
 LENSES_FILE = "lenses.json"          # not LENSES: that is the tuple of lens names (kit.core.exhibits)
 REPORT_HTML = "report.html"
 REPORT_PDF = "report.pdf"
@@ -188,6 +189,19 @@ def read_lenses(run_dir: str | Path) -> dict[str, Any] | None:
 
 def write_lenses(run_dir: str | Path, data: dict[str, Any]) -> Path:
     return _write_json(Path(run_dir) / LENSES_FILE, data, indent=None)
+
+
+def write_curation(run_dir: str | Path, data: dict[str, Any]) -> Path:
+    return _write_json(Path(run_dir) / CURATION, data)
+
+
+def read_curation(run_dir: str | Path) -> dict[str, Any]:
+    """``curation.json``: the journal's effect on this run (``{}`` when the project has no journal)."""
+    path = Path(run_dir) / CURATION
+    data = _read_json(path, {})
+    if not isinstance(data, dict):
+        raise RunFileError(path, "is not a JSON object", fix=_REMAKE)
+    return data
 
 
 def write_counts(run_dir: str | Path, step: str, counts: dict[str, dict[str, int]]) -> Path:

@@ -13,6 +13,7 @@ from kit.core import runfolder
 from kit.core.project import Project
 from kit.core.schema import MOMENT_COLUMNS
 from kit.core.step import Step
+from kit.steps.curation import curate
 from kit.workshop import findings
 
 
@@ -105,7 +106,7 @@ def rejected_rows(step: Step) -> int:
 
 def assemble(step: Step) -> list[dict[str, Any]]:
     """Write ``exhibits.json``, ``data/moments.parquet``, ``lenses.json`` and ``summary.json``; returns the exhibits."""
-    records = ex.merge_parts(step.run_dir)
+    records = curate(step, ex.merge_parts(step.run_dir))
     runfolder.write_exhibits(step.run_dir, records)
     merge_moments(step)
     lenses.write(step.run_dir, records, step.project.ui_language)
