@@ -79,3 +79,32 @@ def agreement(code: str, codings: Codings) -> Agreement:
         value = cohen_kappa([by[a] for by in shared.values()], [by[b] for by in shared.values()])
         return Agreement(code, "kappa", value, len(shared), coders, disagreements)
     return Agreement(code, "alpha", krippendorff_alpha(shared), len(shared), coders, disagreements)
+
+
+def codings_by_field(codes: list[tuple[str, str, str, object]]) -> dict[str, dict[Hashable, dict[str, Hashable]]]:
+    """(coder, unit, field, value) readings as unit -> coder -> code per code; the last reading of each counts.
+
+    Valence is compared as its feeling band (a coder's -0.7 and another's -0.8 agree: very negative);
+    tags become one yes/no code per tag over the units that coder tagged at all.
+    """
+    from kit.core.feelings import feeling_key
+    out: dict[str, dict[Hashable, dict[str, Hashable]]] = defaultdict(lambda: defaultdict(dict))
+    tagged: dict[tuple[str, Hashable], set[str]] = {}
+    for coder, unit, name, value in codes:
+        if name == "valence":
+            out["valence"][unit][coder] = feeling_key(float(value))[0]
+        elif name == "tags":
+            tagged[(coder, unit)] = {str(t) for t in value or []}
+        else:
+            out[name][unit][coder] = str(value)
+    for tag in sorted({t for tags in tagged.values() for t in tags}):
+        for (coder, unit), tags in tagged.items():
+            out[f"tag:{tag}"][unit][coder] = tag in tags
+    return {k: dict(v) for k, v in out.items()}
+
+
+def agreements(codes: list[tuple[str, str, str, object]]) -> list[Agreement]:
+    """Agreement on every code two or more coders used on the same units, most disputed first."""
+    found = [agreement(name, units) for name, units in codings_by_field(codes).items()]
+    found = [a for a in found if a.units]
+    return sorted(found, key=lambda a: (a.value if a.value is not None else 2.0, a.code))

@@ -3,7 +3,9 @@
 Edits are appended, never rewritten, so the file can be read, reviewed and versioned like any
 project file, and a later run replays it (``kit.curation.replay``) on top of what the steps made.
 Each line names who made the edit, when, what it changed (before and after) and why. Undo is an
-edit too (``op: undo`` naming the edit it cancels), so nothing is ever lost.
+edit too (``op: undo`` naming the edit it cancels), so nothing is ever lost. A ``code`` line is one
+coder's own reading of a moment or answer (stage, channel, valence, tags), kept to measure how far
+coders agree; it changes nothing on the wall.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from kit.core.errors import CurationError
 JOURNAL = "curation.jsonl"
 EXHIBIT_OPS = ("hide", "show", "pin", "unpin", "edit", "recode", "merge")
 TAG_OPS = ("tag_create", "tag_rename", "tag_merge")
-OPS = (*EXHIBIT_OPS, *TAG_OPS, "undo")
+CODE_FIELDS = ("stage", "channel", "valence", "tags")
+OPS = (*EXHIBIT_OPS, *TAG_OPS, "code", "undo")
 EDITABLE = ("title", "caption")
 RECODABLE = ("stage", "channel", "valence", "lenses", "tags")
 LIMITS = {"title": 200, "caption": 2000, "reason": 500, "tag": 80, "who": 80}
@@ -85,6 +88,12 @@ def _op_problem(e: Edit) -> str:
         return "a pin gives the position, 0 first (after)"
     if e.op in TAG_OPS and not _tag_values_ok(e):
         return f"{e.op} needs the tag names: before (the old name{'s' if e.op == 'tag_merge' else ''}) and after"
+    if e.op == "code" and not (e.exhibit and e.field in CODE_FIELDS):
+        return f"a code names the unit coded (exhibit or answer id) and one of {', '.join(CODE_FIELDS)}"
+    if e.op == "code" and e.field == "valence" and not _valence_ok(e.after):
+        return f"valence must be a number from -1 to 1, not {e.after!r}"
+    if e.op == "code" and e.field == "tags" and not isinstance(e.after, list):
+        return "tags is a list of names"
     if e.op == "undo" and not e.undoes:
         return "an undo names the edit it cancels (undoes)"
     return ""

@@ -25,6 +25,7 @@ class Replayed:
     applied: list[Edit] = field(default_factory=list)
     undone: list[Edit] = field(default_factory=list)
     orphans: list[dict[str, Any]] = field(default_factory=list)      # {"edit": Edit, "why": str}
+    codings: list[Edit] = field(default_factory=list)                # coders' own readings, for agreement
 
 
 def standing(edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
@@ -49,6 +50,9 @@ def replay(records: list[dict[str, Any]], edits: list[Edit], tags: list[str] | N
     by_id = {r["id"]: r for r in out.records}
     kept, out.undone = standing(edits)
     for e in kept:
+        if e.op == "code":
+            out.codings.append(e)
+            continue
         why = _apply(e, by_id, out)
         if why:
             out.orphans.append({"edit": e, "why": why})

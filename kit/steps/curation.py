@@ -9,8 +9,10 @@ longer makes are listed there as orphans, never dropped.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
+from kit.analysis.agreement import agreements
 from kit.core import runfolder
 from kit.core.step import Step
 from kit.curation import journal
@@ -43,6 +45,12 @@ def report(done: Replayed, set_aside: list[dict[str, Any]], digest: str | None) 
     """What ``curation.json`` holds: the journal's hash and counts, the set-aside exhibits, the orphans."""
     return {
         "journal_sha256": digest, "applied": len(done.applied), "undone": len(done.undone), "tags": done.tags,
-        "set_aside": set_aside,
+        "set_aside": set_aside, "agreement": agreement_rows(done),
         "orphans": [{**o["edit"].model_dump(mode="json"), "why": o["why"]} for o in done.orphans],
     }
+
+
+def agreement_rows(done: Replayed) -> list[dict[str, Any]]:
+    """Agreement per code among the coders' own readings (``code`` lines), most disputed first."""
+    readings = [(e.who, e.exhibit, e.field, e.after) for e in done.codings]
+    return [asdict(a) for a in agreements(readings)]

@@ -55,3 +55,16 @@ def test_agreement_picks_its_measure_and_lists_disagreements() -> None:
 def test_nothing_to_compare() -> None:
     assert krippendorff_alpha({1: {"A": "x"}}) is None
     assert agreement("tags", {}).value is None
+
+
+def test_agreements_from_readings_band_valence_and_split_tags() -> None:
+    from kit.analysis.agreement import agreements
+    readings = [("ana", "m1", "valence", -0.7), ("bo", "m1", "valence", -0.9),       # both very negative
+                ("ana", "m2", "valence", 0.1), ("bo", "m2", "valence", -0.5),        # neutral against negative
+                ("ana", "m1", "tags", ["waiting"]), ("bo", "m1", "tags", ["waiting", "app"]),
+                ("ana", "m2", "stage", "support"), ("bo", "m2", "stage", "support"), ("cy", "m2", "stage", "renewal")]
+    found = {a.code: a for a in agreements(readings)}
+    assert found["valence"].units == 2 and found["valence"].disagreements == [
+        {"unit": "m2", "codes": {"ana": "feel_neutral", "bo": "feel_negative"}}]
+    assert found["tag:waiting"].disagreements == [] and found["tag:app"].disagreements[0]["unit"] == "m1"
+    assert found["stage"].measure == "alpha" and found["stage"].coders == ["ana", "bo", "cy"]

@@ -46,3 +46,16 @@ def test_journal_is_replayed_and_accounted(tmp_path: Path) -> None:
     assert [r["id"] for r in written["set_aside"]] == ["photo-2"]
     assert written["orphans"][0]["exhibit"] == "gone-9" and "no longer in the run" in written["orphans"][0]["why"]
     assert step.counts[journal.JOURNAL] == {"rows_in": 3, "accepted": 2, "rejected": 1}
+
+
+def test_coders_readings_give_agreement_without_changing_the_wall(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    path = project / journal.JOURNAL
+    for who, unit, stage in (("ana", "photo-1", "coaching"), ("bo", "photo-1", "coaching"),
+                             ("ana", "quote-1", "support"), ("bo", "quote-1", "renewal")):
+        journal.append(path, journal.make(who=who, role="analyst", op="code", exhibit=unit, field="stage", after=stage))
+    step = open_step("gallery", project, tmp_path / "run")
+    assert curate(step, RECORDS) == RECORDS
+    rows = runfolder.read_curation(step.run_dir)["agreement"]
+    assert rows[0]["code"] == "stage" and rows[0]["measure"] == "kappa" and rows[0]["units"] == 2
+    assert rows[0]["disagreements"] == [{"unit": "quote-1", "codes": {"ana": "support", "bo": "renewal"}}]
