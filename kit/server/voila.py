@@ -5,6 +5,7 @@ finds the kit's page template and carries the gate's signing key to every kernel
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -24,6 +25,7 @@ CULL_IDLE_SECONDS = 60      # a kernel whose visitor has gone is shut down after
 
 
 CULL_INTERVAL_SECONDS = 10
+NOT_PREHEATED = ("board.ipynb", "presenter.ipynb")    # opened once per workshop: no kernel kept warm for them
 
 
 def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1, token: str | None = None,
@@ -53,7 +55,8 @@ def voila_command(port: int, *, preheat: bool = True, pool_size: int = 1, token:
     if token:
         command.append(f"--Voila.token={token}")
     if preheat and pool_size > 0:
-        command += ["--preheat_kernel=True", f"--pool_size={pool_size}"]
+        command += ["--preheat_kernel=True", f"--pool_size={pool_size}",
+                    f"--VoilaKernelManager.preheat_denylist={json.dumps(list(NOT_PREHEATED))}"]
     return command
 
 
