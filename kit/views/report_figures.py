@@ -33,11 +33,13 @@ def fit(fig: Any) -> Any:
     """The figure without a fixed width, so plotly draws it at its column's width (its height kept).
 
     A long title is broken in two (plotly never wraps one, so it runs off a narrow figure's edge), and the
-    right margin leaves room for the labels plotly writes beside the last point (the dose-response's "n=").
+    right margin leaves room for the labels plotly writes beside the last point (the dose-response's "n="),
+    which are no longer cut at the axis' end.
     """
     fig.update_layout(width=None, autosize=True)
     margin = fig.layout.margin
     fig.update_layout(margin={"r": max(margin.r or 0, MIN_RIGHT_MARGIN)})
+    fig.update_traces(cliponaxis=False, selector={"type": "scatter"})    # a point's label may pass the axis' end
     title = fig.layout.title.text if fig.layout.title else None
     if title and len(title) > TITLE_CHARS and "<br" not in title:
         fig.update_layout(title_text=wrap_title(title), margin={"t": max(margin.t or 0, 90)})
