@@ -80,17 +80,17 @@ def excerpt(quote: str, limit: int = TITLE_CHARS) -> str:
     return shorten(chosen, limit)
 
 
-def stage_words(stage: str | None, lang: str = "en") -> str:
-    """A stage as a reader writes it (``kit.core.places``); nothing for an unspecified one."""
-    return places.stage_text(stage, lang) if stage and stage != UNSPECIFIED else ""
+def stage_words(stage: object, lang: str = "en") -> str:
+    """A stage as a reader writes it (``kit.core.places``); nothing for a missing (NA) or unspecified one."""
+    return places.stage_text(stage, lang) if isinstance(stage, str) and stage not in ("", UNSPECIFIED) else ""
 
 
-def channel_words(channel: str | None, lang: str = "en") -> str:
+def channel_words(channel: object, lang: str = "en") -> str:
     """A channel as a phrase of place: ``app`` → ``in the app``; nothing for an unspecified one."""
-    return places.channel_text(channel, lang) if channel and channel != UNSPECIFIED else ""
+    return places.channel_text(channel, lang) if isinstance(channel, str) and channel not in ("", UNSPECIFIED) else ""
 
 
-def place(stage: str | None, channel: str | None, lang: str = "en") -> str:
+def place(stage: object, channel: object, lang: str = "en") -> str:
     """Stage and channel in plain language: "Coaching in the app", "Support", "On the phone"."""
     s, c = stage_words(stage, lang), channel_words(channel, lang)
     text = i18n.t("place_stage_channel", lang, stage=s, channel=c).strip() if s or c else i18n.t("place_anywhere", lang)

@@ -48,6 +48,7 @@ def test_aggregate_title_says_where_and_how_many_with_the_plural_right() -> None
     assert titles.unhappy("unspecified", "social", 5) == "On social media: 5 customers unhappy"
     assert titles.unhappy("unspecified", "unspecified", 2) == "Across the journey: 2 customers unhappy"
     assert titles.place("in_store_visit", None) == "In store visit"                 # a project's own key, in words
+    assert titles.place(pd.NA, float("nan")) == "Across the journey"                # a table's missing values
 
 
 def test_ranked_cells_have_no_ids_and_carry_their_strongest_quote() -> None:
