@@ -75,6 +75,7 @@ def slide_html(rec: dict[str, Any], run_dir: Path, lang: str = "en", *, votes: i
     video = media_uri(run_dir, media.get("clip")) if media.get("clip") else ""
     valence, caption = rec.get("valence"), rec.get("caption") or ""
     return render("workshop/slide.html.j2", lang=lang, id=rec.get("id", ""), title=rec.get("title") or "",
-                  quote=rec.get("quote") or "", caption=caption if caption != rec.get("title") else "", image=image, video=video or "",
+                  quote=rec.get("quote") or "", caption=caption if caption != rec.get("title") else "",
+                  image=image, video=video or "",
                   feeling=feeling_text(valence, lang) if valence is not None else "", dir=i18n.text_dir(rec.get("lang")),
                   votes=votes, position=position, total=total)
