@@ -165,8 +165,8 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
     def f(v: float, fmt: str) -> str:
         return "—" if pd.isna(v) else format(v, fmt)
 
-    def cost(v: float, decimals: int) -> str:
-        return money(v, p.currency, p.ui_language, decimals)
+    def cost(v: float, none: str) -> str:        # cents where they matter, fractions of a cent below one
+        return f"— ({none})" if pd.isna(v) else money(v, p.currency, p.ui_language, 2 if v >= 1 else 3)
     fig = nc.table_figure(
         ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
          "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
@@ -174,8 +174,9 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
          [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "—" for v in table["purchase_share"]],
          [f(v, ".2f") + (" (too few answers)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
          [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
-         [cost(v, 3) for v in table["cost_per_contact"]], [cost(v, 2) for v in table["cost_per_purchase"]],
-         [f"{n:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if n else "—"
+         [cost(v, "no costs") for v in table["cost_per_contact"]],
+         [cost(v, "no purchases") for v in table["cost_per_purchase"]],
+         [f"{n:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if n else "— (no posts)"
           for n, s in zip(table["posts"], table["post_sentiment"], strict=True)]],
         f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
         height=140 + 30 * len(table))
