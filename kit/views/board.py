@@ -43,10 +43,11 @@ def board_html(board: Board, records: dict[str, dict[str, Any]], run_dir: Path, 
     rows = []
     for e in board.top(top):
         rec = records.get(e.exhibit_id, {})
+        verdict = board.verdicts.get(e.exhibit_id, "")
         rows.append({"id": e.exhibit_id, "title": rec.get("title") or e.exhibit_id, "votes": e.votes, "voters": e.voters,
                      "thumb": _thumb(Path(run_dir), (rec.get("media") or {}).get("thumb")),
                      "href": gallery_link(exhibit=e.exhibit_id), "dir": i18n.text_dir(rec.get("lang")),
-                     "verdict": board.verdicts.get(e.exhibit_id, ""),
+                     "verdict": verdict, "verdict_text": i18n.t(f"board_{verdict}", lang) if verdict else "",
                      "by_department": [(department(d, lang), e.votes_by_department[d])
                                        for d in DEPARTMENTS if d in e.votes_by_department]})
     departments = [(department(d, lang), board.dots_by_department.get(d, 0), board.people_by_department.get(d, 0))
@@ -64,7 +65,9 @@ def join_html(url: str, lang: str = "en") -> str:
 def same_people_html(people: list[dict[str, Any]], lang: str = "en") -> str:
     """The facilitator's warning about participants who share a name and department ("" when there are none)."""
     return render("workshop/same_people.html.j2", lang=lang,
-                  people=[{**p, "department": department(p["department"], lang)} for p in people])
+                  people=[{**p, "department": department(p["department"], lang),
+                           "sources_text": i18n.t("comma", lang).join(i18n.t(f"ws_source_{s}", lang) for s in p["sources"])}
+                          for p in people])
 
 
 def slide_html(rec: dict[str, Any], run_dir: Path, lang: str = "en", *, votes: int = 0, position: int = 1,
