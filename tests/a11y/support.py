@@ -20,8 +20,9 @@ from tests.a11y.fetch_axe import TARGET as AXE_JS
 SIZES: dict[str, tuple[int, int]] = {"desktop": (1440, 900), "phone": (390, 844), "projector": (1920, 1080)}
 SERIOUS = ("serious", "critical")
 
-# Elements wider than their parent, where the parent does not scroll or clip them (scrolling
-# containers, such as a wide table in an overflow:auto box, are the intended way to hold them).
+# Elements wider than their parent, where the parent does not scroll or clip them and no narrower
+# ancestor does (scrolling containers, such as a wide table in an overflow:auto box, and visually
+# hidden text are the intended ways to hold them).
 OVERFLOW_JS = """() => {
   const out = [], seen = new Set();
   const path = e => { const parts = [];
@@ -34,6 +35,10 @@ OVERFLOW_JS = """() => {
     }
     return parts.join(' > '); };
   const clips = e => { const cs = getComputedStyle(e); return cs.overflowX !== 'visible' || cs.overflow !== 'visible'; };
+  // Inside a box that clips or scrolls and is narrower than it, an element is cut or scrolled on purpose.
+  const heldBy = (e, width) => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+      if (clips(a) && a.getBoundingClientRect().width + 1 < width) return true; }
+    return false; };
   const visible = e => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e);
     return r.width > 1 && r.height > 1 && cs.visibility !== 'hidden' && cs.display !== 'none'; };
   for (const e of document.body.querySelectorAll('*')) {
@@ -43,7 +48,7 @@ OVERFLOW_JS = """() => {
     const cs = getComputedStyle(e);
     if (cs.position === 'fixed' || cs.position === 'absolute') continue;
     const r = e.getBoundingClientRect(), q = p.getBoundingClientRect();
-    if (r.width > q.width + 1 && (r.right > q.right + 1 || r.left < q.left - 1)) {
+    if (r.width > q.width + 1 && (r.right > q.right + 1 || r.left < q.left - 1) && !heldBy(e, r.width)) {
       const key = path(e);
       if (!seen.has(key)) { seen.add(key); out.push(`${key} (${Math.round(r.width)}px in ${Math.round(q.width)}px)`); }
     }
