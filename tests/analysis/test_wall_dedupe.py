@@ -54,3 +54,11 @@ def test_twelve_slots_hold_twelve_distinct_complaints() -> None:
 def test_similar_groups_keeps_different_complaints_apart() -> None:
     labels = wall.similar_groups(SAME[:2] + OTHERS)
     assert labels.tolist() == [0, 0, 2, 3, 4]
+
+
+def test_a_wall_written_before_the_count_still_draws() -> None:
+    from kit.views.negative import wall_html
+    comments, responses = frames(SAME[:1] + OTHERS[:1], ["c1", "c2"])
+    old = wall.wall(comments, responses, set()).drop(columns="said_by")          # as runs before this change wrote it
+    html = wall_html(old)
+    assert html.count("said by 1 customer") == 2 and "1 customers" not in html
