@@ -30,7 +30,7 @@ import pandas as pd
 from bench.common import record
 
 ROWS = 100_000
-ROUNDS = 3
+ROUNDS = 5
 PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 PROJECT_YAML = """\
 name: jalali_dates

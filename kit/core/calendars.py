@@ -29,10 +29,10 @@ from kit.core.text import parse_times
 
 DATES = ("auto", "jalali", "gregorian")            # how an input's date cells are read
 JALALI_YEARS = (1300, 1499)                        # auto-detection: 1921-2121 in Gregorian years
+DISTINCT_SAMPLE = 10_000                           # texts looked at to decide whether to read each distinct one once
 MONTHS = ("farvardin", "ordibehesht", "khordad", "tir", "mordad", "shahrivar",
           "mehr", "aban", "azar", "dey", "bahman", "esfand")
 _BIDI = "[\u200e\u200f\u200c\u202a-\u202e\u2066-\u2069]"           # marks a spreadsheet copies along
-_DIGIT_SETS = {"[\u06f0-\u06f9]": 0x06F0, "[\u0660-\u0669]": 0x0660}    # Persian, Arabic-Indic
 _ZONE = r"(?P<zone>Z|[+-]\d{2}:?\d{2}|(?:GMT|UTC)(?:\s*[+-]\d{1,2}(?::?\d{2})?)?)"
 _JALALI = (                                                           # RE2 (pyarrow): \d and \s are ASCII
     r"^(?P<y>\d{4})\s*[/-]\s*(?P<m>\d{1,2})\s*[/-]\s*(?P<d>\d{1,2})"
@@ -54,22 +54,67 @@ class Stamps:
     not_a_day: pd.Series       # "" where fine; e.g. "1404 is not a leap year: Esfand has 29 days"
 
 
-def clean(s: pd.Series) -> pa.Array:
+def _arrow(s: pd.Series) -> pa.Array:
+    """The texts as one Arrow array, a missing cell as an empty text (no time given)."""
+    arr = pa.array(s.astype(str))
+    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
+    return pc.fill_null(arr, "") if arr.null_count else arr
+
+
+def clean(arr: pa.Array) -> pa.Array:
     """ASCII digits, no bidi marks, plain spaces, outer spaces gone: what the patterns read.
 
     Done in Arrow, each step only when some text needs it: ISO stamps cost one scan per step.
     """
-    arr = pa.array(s.astype(str))
-    arr = arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
     if pc.any(pc.match_substring_regex(arr, _BIDI)).as_py():
         arr = pc.replace_substring_regex(arr, _BIDI, "")
     if pc.any(pc.match_substring(arr, "\u00a0")).as_py():
         arr = pc.replace_substring(arr, "\u00a0", " ")
-    for pattern, zero in _DIGIT_SETS.items():
-        if pc.any(pc.match_substring_regex(arr, pattern)).as_py():
-            for i in range(10):
-                arr = pc.replace_substring(arr, chr(zero + i), str(i))
-    return pc.utf8_trim_whitespace(arr)
+    return pc.utf8_trim_whitespace(_ascii_digits(arr))
+
+
+def _ascii_digits(arr: pa.Array) -> pa.Array:
+    """Persian (U+06F0-06F9) and Arabic-Indic (U+0660-0669) digits as ASCII, in one pass over the UTF-8 bytes.
+
+    Each such digit is two bytes, a lead byte (0xDB, 0xD9) and one of ten next ones: the lead
+    becomes the ASCII digit, the next byte is dropped and the offsets move back to match.
+    """
+    arr = arr.cast(pa.large_string())
+    if arr.offset:                                  # a slice: copied, so its buffers start where it does
+        arr = pa.concat_arrays([arr])
+    validity, offsets, data = arr.buffers()
+    if data is None or not len(arr):
+        return arr
+    raw = np.frombuffer(data, dtype=np.uint8)[:-1]
+    after = np.frombuffer(data, dtype=np.uint8)[1:]
+    found = []
+    for lead, zero in ((0xDB, 0xB0), (0xD9, 0xA0)):              # Persian, Arabic-Indic
+        at = np.flatnonzero(raw == lead)
+        at = at[(after[at] >= zero) & (after[at] <= zero + 9)]
+        found.append((at, zero))
+    if not any(len(at) for at, _ in found):
+        return arr
+    out = np.frombuffer(data, dtype=np.uint8).copy()
+    for at, zero in found:
+        out[at] = 0x30 + out[at + 1] - zero
+    gone = np.sort(np.concatenate([at + 1 for at, _ in found]))
+    ends = np.frombuffer(offsets, dtype=np.int64)[:len(arr) + 1]
+    moved = ends - np.searchsorted(gone, ends)
+    out = np.delete(out, gone)
+    return pa.Array.from_buffers(pa.large_string(), len(arr), [validity, pa.py_buffer(moved), pa.py_buffer(out)])
+
+
+def distinct(arr: pa.Array) -> tuple[np.ndarray | None, pa.Array]:
+    """The distinct texts and each cell's position among them; (None, all texts) when a sample says most differ.
+
+    Exports repeat their stamps (to the minute, or a whole batch at once), so reading each once
+    pays; a log stamped to the second hardly repeats, and hashing it would cost more than it saves.
+    """
+    sample = arr.slice(0, DISTINCT_SAMPLE)
+    if len(arr) > 2 * DISTINCT_SAMPLE and pc.count_distinct(sample).as_py() > len(sample) // 2:
+        return None, arr
+    encoded = pc.dictionary_encode(arr)
+    return encoded.indices.to_numpy(zero_copy_only=False), encoded.dictionary
 
 
 def _extract(norm: pa.Array) -> pd.DataFrame:
@@ -190,25 +235,34 @@ def read_times(s: pd.Series, *, dates: str = "auto", tz: str = "UTC",
     """
     if dates not in DATES:
         raise ValueError(f"dates must be one of {', '.join(DATES)}, not {dates!r}")
-    codes, uniques = pd.factorize(s.astype(str), use_na_sentinel=False)
-    text = pd.Series(uniques, dtype=str)
-    norm = clean(text)
-    parts = _extract(norm)
-    year = parts["y"]
-    lo, hi = JALALI_YEARS
-    if dates == "jalali":
-        jalali = year.notna()
-    else:
-        jalali = year.between(lo, hi) if dates == "auto" else pd.Series(False, index=text.index)
+    codes, uniques = distinct(_arrow(s))
+    text = pd.Series(pd.arrays.ArrowStringArray(uniques.cast(pa.large_string())))
+    norm = clean(uniques)
     at = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
     why = pd.Series("", index=text.index, dtype=object)
+    jalali = _candidates(norm, dates)
     if jalali.any():
-        got = _jalali(parts[jalali], tz)
-        at[jalali], why[jalali] = got.at, got.not_a_day
-    rest = ~jalali & pd.Series(pc.not_equal(norm, "").to_numpy(zero_copy_only=False), index=text.index)
+        parts = _extract(pc.filter(norm, pa.array(jalali)))
+        year = parts["y"].to_numpy()
+        found = np.isfinite(year) & ((dates == "jalali") | ((year >= JALALI_YEARS[0]) & (year <= JALALI_YEARS[1])))
+        jalali[np.flatnonzero(jalali)[~found]] = False
+        if found.any():
+            got = _jalali(parts[found].set_axis(text.index[jalali]), tz)
+            at[jalali], why[jalali] = got.at, got.not_a_day
+    rest = ~jalali & pc.not_equal(norm, "").to_numpy(zero_copy_only=False)
     if rest.any():
-        mask = pa.array(rest.to_numpy())
-        at[rest] = _gregorian(text[rest], pc.filter(norm, mask), tz, other or parse_times)
+        at[rest] = _gregorian(text[rest], pc.filter(norm, pa.array(rest)), tz, other or parse_times)
+    if codes is None:
+        return Stamps(at.set_axis(s.index), why.set_axis(s.index))
     utc = at.to_numpy(dtype="datetime64[ns]")[codes]          # spread back as numbers, not Timestamp objects
     return Stamps(pd.Series(utc, index=s.index).dt.tz_localize("UTC"),
                   pd.Series(why.to_numpy()[codes], index=s.index, dtype=object))
+
+
+def _candidates(norm: pa.Array, dates: str) -> np.ndarray:
+    """Which texts may be Jalali: all when declared, those opening with 13 or 14 for auto (a cheap test first)."""
+    if dates == "gregorian":
+        return np.zeros(len(norm), dtype=bool)
+    if dates == "jalali":
+        return np.ones(len(norm), dtype=bool)
+    return pc.or_(pc.starts_with(norm, "13"), pc.starts_with(norm, "14")).to_numpy(zero_copy_only=False)

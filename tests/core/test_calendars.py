@@ -145,3 +145,30 @@ def test_repeated_stamps_are_converted_once(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(calendars, "_jalali", counting)
     got = _read(*(["1404/07/12 14:30", "۱۴۰۴/۰۷/۱۲ ۱۴:۳۰"] * 500))
     assert calls == [2] and got.at.nunique() == 1 and len(got.at) == 1000
+
+
+def test_missing_and_empty_cells_are_no_time_and_no_reason() -> None:
+    got = calendars.read_times(pd.Series(["1404/07/12", None, pd.NA, ""], dtype=object))
+    assert got.at.iloc[0] == pd.Timestamp("2025-10-04", tz="UTC") and got.at.iloc[1:].isna().all()
+    assert got.not_a_day.tolist() == ["", "", "", ""]
+    assert len(calendars.read_times(pd.Series([], dtype=str)).at) == 0
+
+
+def test_mostly_distinct_stamps_are_read_without_hashing_and_agree() -> None:
+    stamps = pd.Series(pd.date_range("2025-09-01", periods=30_000, freq="37s").strftime("%Y-%m-%d %H:%M:%S"))
+    codes, texts = calendars.distinct(calendars._arrow(stamps))
+    assert codes is None and len(texts) == len(stamps)
+    repeated = pd.concat([stamps.iloc[:100]] * 300, ignore_index=True)
+    codes, texts = calendars.distinct(calendars._arrow(repeated))
+    assert codes is not None and len(texts) == 100
+    for column in (stamps, repeated):
+        got = calendars.read_times(column, tz="Asia/Tehran").at
+        want = pd.to_datetime(column).dt.tz_localize("Asia/Tehran").dt.tz_convert("UTC")
+        assert (got == want).all()
+
+
+def test_digits_become_ascii_in_slices_and_next_to_persian_words() -> None:
+    import pyarrow as pa
+    texts = pa.array(["۱۴۰۴/۰۷/۱۲ ۰۲:۱۵ ب.ظ", "٢٠٢٤-٠٣-٢٠", "abc", None, "\u200f۱۴۰۴/۰۱/۰۱ ق.ظ", "قیمت ۹"])
+    assert calendars.clean(texts.slice(1)).to_pylist() == ["2024-03-20", "abc", None, "1404/01/01 ق.ظ", "قیمت 9"]
+    assert calendars.clean(texts.slice(0, 1)).to_pylist() == ["1404/07/12 02:15 ب.ظ"]
