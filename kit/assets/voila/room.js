@@ -67,6 +67,7 @@ function render({ model, el: root }) {
     model.send({ go: step });
   };
   if (view === "presenter") {
+    body.setAttribute("aria-live", "polite");         // a screen reader hears the next exhibit
     document.addEventListener("keydown", onKey);
     root.tabIndex = -1;
     root.focus({ preventScroll: true });
