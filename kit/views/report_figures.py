@@ -26,6 +26,7 @@ _BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
 NEGATIVE_VIEWS = (ex.WATERFALL_ID, ex.JOURNEY_ID, ex.PAIN_ID, ex.WALL_ID, ex.SCORECARD_ID)
 TITLE_CHARS = 60       # a title longer than this runs off a figure printed in an A4 column (about 650 px)
 MIN_RIGHT_MARGIN = 70     # room for the labels plotly writes right of the last point
+WIDE_COLUMNS = 7       # a table with more columns than this (and fewer rows) is turned on its side
 MAX_ROWS = 25          # a printed table past this many rows is sampled from the gallery, not the report
 
 
@@ -75,10 +76,22 @@ def table_rows(fig: Any) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+def reflow(header: list[str], rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
+    """A wide, short table turned on its side (one row per column), so a page's width holds it.
+
+    The channel scorecard has a dozen measures for six channels: a dozen columns do not fit an A4 column
+    at a readable size, six do.
+    """
+    if len(header) <= WIDE_COLUMNS or len(rows) >= len(header) or not rows:
+        return header, rows
+    turned = [header[0]] + [r[0] for r in rows]
+    return turned, [[header[i]] + [r[i] for r in rows] for i in range(1, len(header))]
+
+
 def table_html(fig: Any, lang: str = "en") -> str:
     """A plotly table as an HTML table (``report/table.html.j2``), at most ``MAX_ROWS`` rows and a count of the rest."""
-    header, rows = table_rows(fig)
-    numeric = [all(_is_number(r[i]) for r in rows if r[i]) for i in range(len(header))]
+    header, rows = reflow(*table_rows(fig))
+    numeric = [i > 0 and all(_is_number(r[i]) for r in rows if r[i]) for i in range(len(header))]
     return render("report/table.html.j2", header=header, rows=rows[:MAX_ROWS], numeric=numeric,
                   more=max(0, len(rows) - MAX_ROWS), lang=lang)
 

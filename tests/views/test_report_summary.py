@@ -106,3 +106,11 @@ def test_a_table_figure_becomes_a_readable_html_table() -> None:
     assert "<th>complaint</th><th class=n>said by</th>" in html
     assert "<img src=x" not in html and "too many" in html
     assert html.count("<tr>") == 1 + report_figures.MAX_ROWS and "7 more rows" in html
+
+
+def test_a_wide_short_table_is_turned_on_its_side() -> None:
+    header = ["channel"] + [f"m{i}" for i in range(10)]
+    rows = [["app"] + [str(i) for i in range(10)], ["email"] + [str(10 + i) for i in range(10)]]
+    turned, body = report_figures.reflow(header, rows)
+    assert turned == ["channel", "app", "email"] and body[0] == ["m0", "0", "10"] and len(body) == 10
+    assert report_figures.reflow(header[:4], [r[:4] for r in rows]) == (header[:4], [r[:4] for r in rows])
