@@ -1,4 +1,4 @@
-"""The ``cxkit`` command line: run, validate, serve, report, redact, synth.
+"""The ``cxkit`` command line: run, validate, serve, report, export, redact, synth (and workshop, users, codebook).
 
 Exit codes: 0 done, 2 bad input (the message says what and where), 1 internal fault. Errors the
 user can fix are printed as one plain message, never as a traceback.
@@ -14,6 +14,9 @@ import typer
 import yaml
 from rich.console import Console
 
+from kit.cli import codebook as codebook_cli
+from kit.cli import users as users_cli
+from kit.cli import workshop as workshop_cli
 from kit.core.errors import KitError
 from kit.exports import gallery_file
 
@@ -220,143 +223,9 @@ def synth(out_dir: Annotated[Path, typer.Argument(metavar="OUT", help="folder to
     out.print(f"wrote {out_dir}: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
 
-# ---- cxkit workshop ...: export and import the votes and notes of a run's workshop ----
-workshop_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                  help="Export or import a run's workshop votes and notes. The workshop itself lives in "
-                       "<run>/workshop.sqlite and is filled in on the gallery page (cxkit serve RUN).")
-
-
-@workshop_app.command("export")
-def export_cmd(run: Annotated[Path | None, typer.Argument(help="run folder [default: reports/latest]")] = None,
-               out: Annotated[Path | None, typer.Option("--out", "-o", help="CSV file to write "
-                                                         "[default: <run>/workshop.csv]")] = None) -> None:
-    """Write every participant's votes, severity rating and note per exhibit as CSV.
-
-    Columns: exhibit_id, short_id, title, name, department, source (browser or paper), votes,
-    severity (0 not a problem .. 4 critical), note, updated_at. The file is UTF-8 with a byte-order
-    mark. Any cell that starts with =, +, -, @, a tab or a carriage return gets a leading
-    apostrophe, so a spreadsheet shows it as text and never runs it as a formula.
-    """
-    from kit.core.runs import resolve_run
-    from kit.workshop.paper import export_csv
-    from kit.workshop.store import DB_NAME
-    run_dir = resolve_run(run)
-    if not (run_dir / DB_NAME).exists():
-        typer.echo(f"No workshop has reviewed run {run_dir.name} yet ({run_dir / DB_NAME} does not exist).", err=True)
-        raise typer.Exit(2)
-    target = out or run_dir / "workshop.csv"
-    n = export_csv(run_dir, target)
-    typer.echo(f"wrote {target} ({n} rows)")
-
-
-@workshop_app.command("import")
-def import_cmd(run: Annotated[Path, typer.Argument(help="run folder the cards were printed from")],
-               file: Annotated[Path, typer.Argument(metavar="FILE.csv",
-                                                    help="paper votes, one row per person and card")]) -> None:
-    """Merge votes collected on paper exhibit cards into the run's workshop.
-
-    FILE.csv has a header row with the columns short_id (the id printed on the card, e.g. K7QF),
-    name, department (design, engineering, business or other) and, optionally, votes (dots on that
-    card; without the column each row is one dot), severity (0-4) and note.
-
-    The whole file is checked first: unknown short ids, departments, numbers and dots over the
-    budget are all listed with their row numbers (the header is row 1) and nothing is imported
-    until they are fixed. A row sets that person's dots on that card (0 withdraws them), so
-    importing the same file again changes nothing. Paper participants are told apart by name and
-    department; votes given in a browser are never changed.
-    """
-    from kit.core.paths import locate
-    from kit.core.runs import resolve_run
-    from kit.workshop.paper import import_csv
-    run_dir = resolve_run(run)
-    result = import_csv(run_dir, locate(file))
-    typer.echo(f"read {result['rows']} rows from {file}: {result['changed']} changed the workshop, "
-               f"{result['new_participants']} new paper participant(s)")
-
-
-app.add_typer(workshop_app, name="workshop")
-
-
-# ---- cxkit users ...: who may log in to the team server ----
-users_app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
-                        help="Add, list or remove the people who may log in to cxkit serve. They are kept in "
-                             "users.json beside the run folders, passwords only as argon2 hashes.")
-UsersFile = Annotated[Path | None, typer.Option("--users", metavar="FILE",
-                                                help="users file [default: users.json in the reports folder]")]
-ReportsDir = Annotated[Path | None, typer.Option("--out", metavar="DIR", help="reports folder [default: reports/]")]
-UserName = Annotated[str, typer.Argument(metavar="NAME", help="login name (compared without regard to case)")]
-PasswordStdin = Annotated[bool, typer.Option("--password-stdin",
-                                             help="read the password from the first line of standard input")]
-
-
-def _users_path(users: Path | None, out_dir: Path | None) -> Path:
-    """The users file: --users, else users.json in the reports folder (--out, as for cxkit run)."""
-    from kit.core.paths import REPORTS_DIR, locate
-    from kit.server.users import users_file
-    return locate(users) if users else users_file(locate(out_dir) if out_dir else REPORTS_DIR)
-
-
-def _password(from_stdin: bool) -> str:
-    """One line of standard input (its line break dropped), or asked twice, unseen, in a terminal."""
-    from kit.core.errors import UsersError
-    if from_stdin:
-        line = sys.stdin.readline()
-        return line.removesuffix("\n").removesuffix("\r")
-    if sys.stdin.isatty():
-        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
-    raise UsersError("no password given: send it on standard input with --password-stdin, "
-                     "or run the command in a terminal to be asked for it")
-
-
-@users_app.command("add")
-def users_add(name: UserName,
-              role: Annotated[str, typer.Option(metavar="ROLE", help="viewer, participant, analyst or facilitator")],
-              department: Annotated[str, typer.Option(metavar="DEPT", help="design, engineering, business or other")]
-              = "other",
-              project: Annotated[list[str] | None, typer.Option("--project", metavar="NAME", help="a project the user "
-                                                                "may open (repeatable) [default: all projects]")] = None,
-              password_stdin: PasswordStdin = False, users: UsersFile = None, out_dir: ReportsDir = None) -> None:
-    """Add a user who may log in to cxkit serve."""
-    from kit.server import users as store
-    path = _users_path(users, out_dir)
-    store.check_new_user(path, name, role, department, project or ())
-    user = store.add_user(path, name, role, _password(password_stdin), department, project or ())
-    typer.echo(f"added {user.name} ({user.role}, {user.department}) to {path}")
-
-
-@users_app.command("list")
-def users_list(users: UsersFile = None, out_dir: ReportsDir = None) -> None:
-    """List the users: name, role, department and the projects they may open."""
-    from kit.server.users import list_users
-    path = _users_path(users, out_dir)
-    found = list_users(path)
-    if not found:
-        typer.echo(f"no users in {path}; add one with: cxkit users add NAME --role ROLE")
-        return
-    width = max(len(u.name) for u in found)
-    for u in found:
-        typer.echo(f"{u.name:<{width}}  {u.role:<11}  {u.department:<11}  {', '.join(u.projects) or 'all projects'}")
-
-
-@users_app.command("remove")
-def users_remove(name: UserName, users: UsersFile = None, out_dir: ReportsDir = None) -> None:
-    """Remove a user; they cannot log in any more."""
-    from kit.server.users import remove_user
-    path = _users_path(users, out_dir)
-    typer.echo(f"removed {remove_user(path, name).name} from {path}")
-
-
-@users_app.command("passwd")
-def users_passwd(name: UserName, password_stdin: PasswordStdin = False, users: UsersFile = None,
-                 out_dir: ReportsDir = None) -> None:
-    """Set a new password for a user."""
-    from kit.server.users import find_user, set_password
-    path = _users_path(users, out_dir)
-    find_user(path, name)
-    typer.echo(f"changed the password of {set_password(path, name, _password(password_stdin)).name} in {path}")
-
-
-app.add_typer(users_app, name="users")
+app.add_typer(workshop_cli.workshop_app, name="workshop")
+app.add_typer(users_cli.users_app, name="users")
+app.add_typer(codebook_cli.codebook_app, name="codebook")
 
 
 def main() -> None:
