@@ -64,8 +64,10 @@ def _arrow(s: pd.Series) -> pa.Array:
 def clean(arr: pa.Array) -> pa.Array:
     """ASCII digits, no bidi marks, plain spaces, outer spaces gone: what the patterns read.
 
-    Done in Arrow, each step only when some text needs it: ISO stamps cost one scan per step.
+    Done in Arrow, each step only when some text needs it: all-ASCII stamps (ISO) are only trimmed.
     """
+    if pc.all(pc.string_is_ascii(arr)).as_py() is not False:
+        return pc.utf8_trim_whitespace(arr)
     if pc.any(pc.match_substring_regex(arr, _BIDI)).as_py():
         arr = pc.replace_substring_regex(arr, _BIDI, "")
     if pc.any(pc.match_substring(arr, "\u00a0")).as_py():
@@ -214,8 +216,10 @@ def _jalali(p: pd.DataFrame, tz: str) -> Stamps:
 def _gregorian(text: pd.Series, norm: pa.Array, tz: str, other: Callable[[pd.Series], pd.Series]) -> pd.Series:
     """``other``'s UTC times, re-read as ``tz`` wall-clock times where the cell named no zone of its own."""
     at = other(text)
-    if at.dtype != "datetime64[ns, UTC]":     # a far year (1299) read at a coarser unit: kept far, so the window rejects it
-        at = at.clip(_NS_RANGE[0], _NS_RANGE[1]).astype("datetime64[ns, UTC]")
+    if at.dtype != "datetime64[ns, UTC]":
+        if at.min() < _NS_RANGE[0] or at.max() > _NS_RANGE[1]:   # a far year (1299): kept far, so the window rejects it
+            at = at.clip(_NS_RANGE[0], _NS_RANGE[1])
+        at = at.astype("datetime64[ns, UTC]")
     if tz == "UTC":
         return at
     zoned = pc.match_substring_regex(norm, _HAS_ZONE).to_numpy(zero_copy_only=False)
