@@ -14,7 +14,6 @@ import fcntl
 import hashlib
 import json
 import os
-import unicodedata
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kit.core.errors import CurationError
+from kit.core.text import strip_unsafe
 
 JOURNAL = "curation.jsonl"
 EXHIBIT_OPS = ("hide", "show", "pin", "unpin", "edit", "recode", "merge")
@@ -32,12 +32,11 @@ OPS = (*EXHIBIT_OPS, *TAG_OPS, "code", "undo")
 EDITABLE = ("title", "caption")
 RECODABLE = ("stage", "channel", "valence", "lenses", "tags")
 LIMITS = {"title": 200, "caption": 2000, "reason": 500, "tag": 80, "who": 80}
-KEEP = {"\n", "\u200c", "\u200d"}       # new lines, and the zero-width (non-)joiners Persian words need
 
 
 def clean(text: object, limit: int, what: str) -> str:
-    """Text as a person typed it, minus control and format characters (bidi overrides included), within a limit."""
-    kept = "".join(ch for ch in str(text) if ch in KEEP or unicodedata.category(ch)[0] != "C").strip()
+    """Text as a person typed it, minus what is invisible and dangerous (ZWNJ kept: kit.core.text), within a limit."""
+    kept = strip_unsafe(str(text), keep="\n").strip()
     if len(kept) > limit:
         raise CurationError(f"the {what} is {len(kept)} characters long; keep it to {limit}")
     return kept
