@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.analysis.headline import is_overload, judge, overload_share
-from kit.core import i18n
+from kit.core import i18n, runfolder
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.places import place_text, stage_text
 from kit.core.severity import reach_text, severity_text
@@ -25,7 +25,7 @@ LONG_WORDS = 110          # characters: longer words are set smaller, so the car
 
 
 def _is_chart(path: str | None) -> bool:
-    return str(path or "").startswith("charts/")
+    return str(path or "").startswith(runfolder.CHARTS + "/")
 
 
 def _media(item: dict[str, Any], records: list[dict[str, Any]], run_dir: Path) -> dict[str, str] | None:
