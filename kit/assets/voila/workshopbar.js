@@ -102,7 +102,9 @@ function form(model) {
   const name = el("input");
   name.type = "text";
   name.placeholder = say("ws_name");
+  name.setAttribute("aria-label", say("ws_name"));         // a placeholder is not a name screen readers keep
   const dept = el("select");
+  dept.setAttribute("aria-label", say("ws_department"));
   dept.append(new Option(say("ws_department"), ""),
     ...(model.get("departments") || []).map((d) => new Option(names[d] || d, d)));
   const join = button("cx-ws-join", say("ws_join"));
