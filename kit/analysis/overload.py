@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from kit.analysis import scores
+from kit.core import i18n
 from kit.core.exhibits import Exhibit
 
 OUTCOMES = ("left", "complained", "detractor")
@@ -91,17 +92,21 @@ def overload_summary(customers: pd.DataFrame, responses: pd.DataFrame, tolerance
             "nps_rest": b["value"], "nps_rest_lo": b["lo"], "nps_rest_hi": b["hi"], "nps_rest_n": b["n"]}
 
 
-def overload_exhibits(summary: dict[str, float], tolerance: float, source: str) -> list[Exhibit]:
-    """One metric exhibit: NPS of customers above the tolerance against everyone else."""
+def overload_exhibits(summary: dict[str, float], tolerance: float, source: str, lang: str = "en") -> list[Exhibit]:
+    """One metric exhibit: NPS of customers above the tolerance against everyone else, worded in ``lang``."""
     if not source or not summary.get("over") or not summary.get("rest") or math.isnan(summary["nps_over"]):
         return []
     s = summary
     gap = s["nps_over"] - s["nps_rest"]
-    caption = (f"{s['over']} customers were sent more than {tolerance:g} messages a week; {s['lost_over']} of them "
-               f"left, complained or scored 0-6. NPS {s['nps_over']:.0f} ({s['nps_over_lo']:.0f} to {s['nps_over_hi']:.0f}) "
-               f"against {s['nps_rest']:.0f} ({s['nps_rest_lo']:.0f} to {s['nps_rest_hi']:.0f}) for everyone else.")
+    def num(v: float) -> str:
+        return i18n.number(v, lang)
+
+    caption = i18n.t("cap_overload", lang, n=num(s["over"]), limit=num(tolerance), lost=num(s["lost_over"]),
+                     a=num(s["nps_over"]), a_lo=num(s["nps_over_lo"]), a_hi=num(s["nps_over_hi"]), b=num(s["nps_rest"]),
+                     b_lo=num(s["nps_rest_lo"]), b_hi=num(s["nps_rest_hi"]))
+    title = i18n.t("ttl_overload", lang, n=num(s["over"]), limit=num(tolerance))
     return [Exhibit(
-        id="metric-contact-overload", kind="metric", title="Buried in messages", caption=caption,
+        id="metric-contact-overload", kind="metric", title=title, caption=caption,
         valence=round(max(-1.0, min(1.0, s["nps_over"] / 100)), 2),
         severity=round(min(1.0, max(0.0, -gap / 100)), 2), lenses=["business", "design"],
         tags=["overload", "messages"], stage=None, channel=None,

@@ -85,14 +85,14 @@ def waterfall(step: Step, inp: Inputs, tolerance: float) -> tuple[go.Figure, lis
     lang = step.project.ui_language
     title = i18n.t("ttl_waterfall", lang, share=i18n.number(share, lang), limit=i18n.number(tolerance, lang))
     ex = _chart(step, WATERFALL_ID, fig, title=title,
-                caption=f"{summary['over']} customers were sent more than {tolerance:g} messages a week; {share:.0f}% of them "
-                        f"left, complained or scored 0-6, against {rest:.0f}% of everyone else.",
+                caption=i18n.t("cap_waterfall", lang, n=i18n.number(summary["over"], lang), limit=i18n.number(tolerance, lang),
+                               share=i18n.number(share, lang), rest=i18n.number(rest, lang)),
                 valence=-round(min(1.0, share / 100), 2), severity=round(min(1.0, max(0.0, (share - rest) / 100)), 2),
                 lenses=["business", "design"], tags=["overload", "messages"],
                 evidence={"customers": int(summary["customers"]), "over": int(summary["over"]),
                           "lost_over": int(summary["lost_over"]), "tolerance_per_week": tolerance},
                 source={"file": source, "locator": "outbound contacts per customer per week, joined to answers"})
-    return fig, [ex] + negative.overload_exhibits(summary, tolerance, source), summary
+    return fig, [ex] + negative.overload_exhibits(summary, tolerance, source, lang), summary
 
 
 def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame]:
