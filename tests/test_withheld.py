@@ -198,7 +198,9 @@ def test_the_report_says_what_was_held_back(consent_project: Path, tmp_path: Pat
     r = report.load(Step("report", project_mod.load(consent_project), run_dir, RejectLog("report")))
     html = report.counts_html(r)
     # said in plain words, counted by what and why (the file-by-file list is the analyst's)
-    assert "<td>open answers</td><td>no consent was recorded</td><td class=n>3</td>" in html
+    # a.csv: 2 empty consent cells, b.csv: 3 answers without a consent column: both are "no consent was recorded"
+    assert "<td>open answers</td><td>no consent was recorded</td><td class=n>5</td>" in html
+    assert "<td>open answers</td><td>the customer did not consent</td><td class=n>2</td>" in html
     assert "still count in the scores" in html
     assert "<td>photos</td><td>the customer did not consent</td>" in html
     assert "<td>recording files</td><td>the customer did not consent</td>" in html
