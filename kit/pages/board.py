@@ -11,12 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from IPython.display import HTML, display
-
 from kit.core import i18n
-from kit.pages.page import _lang, _load, _message, log, visitor_arrived
-from kit.pages.room import Screen
-from kit.views import html as pages
+from kit.pages.page import _lang, visitor_arrived
+from kit.pages.room import Screen, show_screen
 from kit.views.board import board_html, join_html
 from kit.workshop.board import tally
 from kit.workshop.store import Workshop
@@ -42,20 +39,7 @@ class BoardPage(Screen):
 
 def board() -> BoardPage | None:
     """Draw the board (the notebook's first cell); None when the run cannot be shown (a message says why)."""
-    loaded = _load(PAGE)
-    if loaded is None:
-        return None
-    run_dir, summary, records = loaded
-    try:
-        page = BoardPage(run_dir, summary, records)
-        display(HTML(pages.page_css(page.lang)))
-        page.refresh()
-        display(page.widget)
-        return page
-    except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
-        log.exception("board page failed")
-        _message(i18n.t("page_failed", _lang(summary)), _lang(summary))
-        return None
+    return show_screen(PAGE, BoardPage)  # type: ignore[return-value]
 
 
 def board_visit(page: BoardPage | None) -> None:

@@ -11,13 +11,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from IPython.display import HTML, display
-
 from kit.core import i18n
 from kit.core.templates import render
-from kit.pages.page import _lang, _load, _message, log, visitor_arrived
-from kit.pages.room import Screen
-from kit.views import html as pages
+from kit.pages.page import _lang, visitor_arrived
+from kit.pages.room import Screen, show_screen
 from kit.views.board import slide_html
 from kit.workshop.board import tally
 from kit.workshop.store import Workshop
@@ -74,20 +71,7 @@ class PresenterPage(Screen):
 
 def presenter() -> PresenterPage | None:
     """Draw the presenter (the notebook's first cell); None when the run cannot be shown (a message says why)."""
-    loaded = _load(PAGE)
-    if loaded is None:
-        return None
-    run_dir, summary, records = loaded
-    try:
-        page = PresenterPage(run_dir, summary, records)
-        display(HTML(pages.page_css(page.lang)))
-        page.refresh()
-        display(page.widget)
-        return page
-    except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
-        log.exception("presenter page failed")
-        _message(i18n.t("page_failed", _lang(summary)), _lang(summary))
-        return None
+    return show_screen(PAGE, PresenterPage)  # type: ignore[return-value]
 
 
 def presenter_visit(page: PresenterPage | None) -> None:

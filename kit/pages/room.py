@@ -14,10 +14,13 @@ from typing import Any
 
 import anywidget
 import traitlets
+from IPython.display import HTML, display
 
 from kit.core import i18n
 from kit.core.paths import ASSETS_DIR
+from kit.pages.page import _lang, _load, _message, log
 from kit.pages.workshopbar import TICK_MS
+from kit.views import html as pages
 from kit.workshop.board import round_payload
 from kit.workshop.fields import WorkshopError
 from kit.workshop.join import gallery_url
@@ -89,3 +92,21 @@ class Screen:
 
     def draw(self, shop: Workshop | None) -> str:
         raise NotImplementedError
+
+
+def show_screen(page: str, make: Callable[[Path, dict[str, Any], list[dict[str, Any]]], Screen]) -> Screen | None:
+    """Load the served run and draw one screen (a notebook's first cell); None when it cannot be shown (a message says why)."""
+    loaded = _load(page)
+    if loaded is None:
+        return None
+    run_dir, summary, records = loaded
+    try:
+        screen = make(run_dir, summary, records)
+        display(HTML(pages.page_css(screen.lang)))
+        screen.refresh()
+        display(screen.widget)
+        return screen
+    except Exception:  # noqa: BLE001 - a visitor sees a plain message; the log keeps the details
+        log.exception("%s failed", page)
+        _message(i18n.t("page_failed", _lang(summary)), _lang(summary))
+        return None
