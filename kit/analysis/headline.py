@@ -21,6 +21,7 @@ from babel.dates import format_date
 from kit.core import i18n
 from kit.core import periods as calendar_periods
 from kit.core.exhibits import WATERFALL_ID
+from kit.core.numbers import number_or_none
 from kit.core.places import place_text
 from kit.core.severity import reach_text, severity_text
 
@@ -44,13 +45,6 @@ class Move(TypedDict):
     significant: bool   # the two 95% intervals do not overlap
 
 
-def _num(value: Any) -> float | None:
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
-
 
 def score_move(summary: dict[str, Any], metric: str) -> Move | None:
     """First period against last period of ``metric`` in summary.json's ``trend``; None with fewer than two.
@@ -59,11 +53,11 @@ def score_move(summary: dict[str, Any], metric: str) -> Move | None:
     a period without its interval (older runs kept only NPS's) is never called significant.
     """
     trend = summary.get("trend") or {}
-    periods = [p for p in trend.get("periods") or [] if _num(p.get(metric)) is not None]
+    periods = [p for p in trend.get("periods") or [] if number_or_none(p.get(metric)) is not None]
     if len(periods) < 2:
         return None
     a, b = periods[0], periods[-1]
-    bounds = [_num(p.get(f"{metric}_{end}")) for p in (a, b) for end in ("lo", "hi")]
+    bounds = [number_or_none(p.get(f"{metric}_{end}")) for p in (a, b) for end in ("lo", "hi")]
     significant = False
     if all(x is not None for x in bounds):
         a_lo, a_hi, b_lo, b_hi = bounds
@@ -75,7 +69,7 @@ def score_move(summary: dict[str, Any], metric: str) -> Move | None:
 
 def target_of(summary: dict[str, Any], metric: str) -> float | None:
     """The project's target for a headline score (project.yaml ``targets``, carried by summary.json)."""
-    return _num((summary.get("targets") or {}).get(metric))
+    return number_or_none((summary.get("targets") or {}).get(metric))
 
 
 def judge(value: float | None, lo: float | None, hi: float | None, target: float | None) -> Judgement | None:
@@ -95,7 +89,7 @@ def target_judgement(summary: dict[str, Any], metric: str) -> tuple[Judgement, f
     """The headline score judged against its target, with the target; None without a target or answers."""
     target = target_of(summary, metric)
     head = (summary.get("headline") or {}).get(metric) or {}
-    verdict = judge(_num(head.get("value")), _num(head.get("lo")), _num(head.get("hi")), target)
+    verdict = judge(number_or_none(head.get("value")), number_or_none(head.get("lo")), number_or_none(head.get("hi")), target)
     return (verdict, target) if verdict is not None and target is not None else None
 
 
@@ -138,7 +132,7 @@ def is_overload(item: dict[str, Any]) -> bool:
 
 
 def _tolerance(item: dict[str, Any]) -> float | None:
-    found = _num((item.get("evidence") or {}).get("tolerance_per_week"))
+    found = number_or_none((item.get("evidence") or {}).get("tolerance_per_week"))
     if found is None:
         match = _TOLERANCE.search(str(item.get("title") or ""))
         found = float(match.group(1)) if match else None
@@ -147,12 +141,12 @@ def _tolerance(item: dict[str, Any]) -> float | None:
 
 def overload_share(item: dict[str, Any]) -> float:
     """Percent of the customers buried in messages who left, complained or scored 0-6 (the entry's severity)."""
-    lost, reach = _num((item.get("evidence") or {}).get("lost")), _num(item.get("reach"))
-    return 100 * lost / reach if lost is not None and reach else 100 * (_num(item.get("severity")) or 0.0)
+    lost, reach = number_or_none((item.get("evidence") or {}).get("lost")), number_or_none(item.get("reach"))
+    return 100 * lost / reach if lost is not None and reach else 100 * (number_or_none(item.get("severity")) or 0.0)
 
 
 def _overload_sentence(item: dict[str, Any], lang: str) -> str:
-    share, reach = overload_share(item), _num(item.get("reach"))
+    share, reach = overload_share(item), number_or_none(item.get("reach"))
     tolerance = _tolerance(item)
     values = {"reach": reach_text(reach, lang), "share": i18n.number(share, lang)}
     if tolerance is None:
@@ -166,7 +160,7 @@ def negative_sentence(item: dict[str, Any], lang: str = "en") -> str:
         return _overload_sentence(item, lang)
     place = place_text(item.get("stage"), item.get("channel"), lang)
     values = {"title": str(item.get("title") or "").strip(), "reach": reach_text(item.get("reach"), lang),
-              "severity": severity_text(_num(item.get("severity")), lang)}
+              "severity": severity_text(number_or_none(item.get("severity")), lang)}
     if place:
         return i18n.t("headline_worst", lang, place=place, **values)
     return i18n.t("headline_worst_noplace", lang, **values)
@@ -183,7 +177,7 @@ def score_sentence(summary: dict[str, Any], lang: str = "en") -> str:
                       b=i18n.number(moved["last"], lang, d), since=period_text(moved["since"], moved["freq"], lang),
                       until=period_text(moved["until"], moved["freq"], lang))
     head = (summary.get("headline") or {}).get("nps") or {}
-    value = _num(head.get("value"))
+    value = number_or_none(head.get("value"))
     if value is None or not head.get("n"):
         return ""
     judgement = judgement_text(summary, "nps", lang)

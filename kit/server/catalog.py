@@ -9,13 +9,12 @@ request, so a run finished while the server is up appears without a restart.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from kit.core import runfolder
+from kit.core.numbers import number_or_none
 from kit.core.runs import FAILED_PREFIX, LATEST
 from kit.workshop.store import open_existing
 
@@ -38,13 +37,6 @@ class RunEntry:
     workshop: bool
 
 
-def _number(value: Any) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
 
 def _held_workshop(run_dir: Path) -> bool:
     shop = open_existing(run_dir)
@@ -63,7 +55,8 @@ def entry(run_dir: Path) -> RunEntry | None:
     finished = dt.datetime.fromtimestamp((run_dir / runfolder.MANIFEST).stat().st_mtime, dt.UTC)
     return RunEntry(id=run_dir.name, path=run_dir, project=str(summary.get("name") or run_dir.name),
                     language=str(summary.get("ui_language") or "en"), finished=finished.strftime("%Y-%m-%d %H:%M"),
-                    nps=_number(nps.get("value")), nps_lo=_number(nps.get("lo")), nps_hi=_number(nps.get("hi")),
+                    nps=number_or_none(nps.get("value")), nps_lo=number_or_none(nps.get("lo")),
+                    nps_hi=number_or_none(nps.get("hi")),
                     exhibits=int(summary.get("exhibits") or 0), workshop=_held_workshop(run_dir))
 
 

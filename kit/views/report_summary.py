@@ -9,11 +9,11 @@ project's own targets: nothing is recomputed. The markup is ``report/summary.htm
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
 from kit.core import i18n
+from kit.core.numbers import number_or_none
 from kit.core.runfolder import media_path
 from kit.core.templates import render
 from kit.views import html as pages
@@ -24,13 +24,6 @@ SCALES = {"nps": ("report_nps", -100.0, 100.0, 0), "csat": ("report_csat", 1.0, 
 STILLS = (".jpg", ".jpeg", ".png")
 WORST = 3
 
-
-def _num(value: Any) -> float | None:
-    try:
-        f = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def headline(summary: dict[str, Any], negatives: list[dict[str, Any]] | None, lang: str) -> list[str]:
@@ -50,14 +43,14 @@ def _fallback_headline(summary: dict[str, Any], negatives: list[dict[str, Any]] 
         said.append(i18n.t("report_fallback_worst", lang, title=top.get("title") or "",
                            people=i18n.count("report_worst_people", int(top.get("reach") or 0), lang)))
     if nps.get("n"):
-        said.append(i18n.t("report_fallback_nps", lang, nps=i18n.number(_num(nps.get("value")), lang)))
+        said.append(i18n.t("report_fallback_nps", lang, nps=i18n.number(number_or_none(nps.get("value")), lang)))
     return said
 
 
 def targets_of(summary: dict[str, Any], project_targets: dict[str, Any] | None) -> dict[str, float]:
     """The targets summary.json carries, else those of the project the report runs against (project.yaml ``targets``)."""
     given = summary.get("targets") or project_targets or {}
-    return {k: f for k, v in given.items() if k in SCALES and (f := _num(v)) is not None}
+    return {k: f for k, v in given.items() if k in SCALES and (f := number_or_none(v)) is not None}
 
 
 def judgement(lo: float | None, hi: float | None, target: float | None) -> str | None:
@@ -85,7 +78,8 @@ def score_rows(summary: dict[str, Any], targets: dict[str, float], lang: str) ->
     rows = []
     for key, (label, low, high, digits) in SCALES.items():
         m = (summary.get("headline") or {}).get(key) or {}
-        value, lo, hi, target = _num(m.get("value")), _num(m.get("lo")), _num(m.get("hi")), targets.get(key)
+        value, lo, hi = (number_or_none(m.get(k)) for k in ("value", "lo", "hi"))
+        target = targets.get(key)
         verdict = judgement(lo, hi, target) if m.get("n") else None
         rows.append({"key": key, "label": i18n.t(label, lang), "n": int(m.get("n") or 0),
                      "value": i18n.number(value, lang, digits), "lo": i18n.number(lo, lang, digits),
