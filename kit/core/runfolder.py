@@ -113,13 +113,17 @@ def _write_json(path: Path, data: Any, *, indent: int | None = 1) -> Path:
     return path
 
 
-def read_summary(run_dir: str | Path) -> dict[str, Any]:
-    """``summary.json``; ``{}`` when the run has none."""
-    path = Path(run_dir) / SUMMARY
+def _read_object(path: Path) -> dict[str, Any]:
+    """A run file holding one JSON object; ``{}`` when it is missing."""
     data = _read_json(path, {})
     if not isinstance(data, dict):
         raise RunFileError(path, "is not a JSON object", fix=_REMAKE)
     return data
+
+
+def read_summary(run_dir: str | Path) -> dict[str, Any]:
+    """``summary.json``; ``{}`` when the run has none."""
+    return _read_object(Path(run_dir) / SUMMARY)
 
 
 def write_summary(run_dir: str | Path, summary: dict[str, Any]) -> Path:
@@ -197,11 +201,7 @@ def write_curation(run_dir: str | Path, data: dict[str, Any]) -> Path:
 
 def read_curation(run_dir: str | Path) -> dict[str, Any]:
     """``curation.json``: the journal's effect on this run (``{}`` when the project has no journal)."""
-    path = Path(run_dir) / CURATION
-    data = _read_json(path, {})
-    if not isinstance(data, dict):
-        raise RunFileError(path, "is not a JSON object", fix=_REMAKE)
-    return data
+    return _read_object(Path(run_dir) / CURATION)
 
 
 def write_counts(run_dir: str | Path, step: str, counts: dict[str, dict[str, int]]) -> Path:
