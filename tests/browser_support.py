@@ -132,3 +132,14 @@ def open_page(browser: object, url: str) -> object:
     page.goto(url, wait_until="domcontentloaded", timeout=60_000)
     page.errors = errors
     return page
+
+
+def run_copy(run: Path, folder: Path) -> Path:
+    """A copy of a finished run in ``folder`` with no workshop yet, for a module that votes on it."""
+    import shutil
+
+    from kit.workshop.store import DB_NAME
+    copy = folder / run.name
+    shutil.copytree(run, copy, symlinks=True)
+    (copy / DB_NAME).unlink(missing_ok=True)
+    return copy

@@ -4,7 +4,6 @@ clicker sends. Screenshots at 1920x1080 (a projector) are kept in the test's fol
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from kit.core import exhibits
 from kit.workshop import store as workshop
-from tests.browser_support import LOCAL, voila_server
+from tests.browser_support import LOCAL, run_copy, voila_server
 from tests.test_workshop_browser import LOAD_MS, join, open_card, open_gallery
 
 pytestmark = pytest.mark.browser
@@ -23,10 +22,7 @@ PROJECTOR = {"width": 1920, "height": 1080}
 
 @pytest.fixture(scope="module")
 def run(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("room") / sample_run.name
-    shutil.copytree(sample_run, copy, symlinks=True)
-    (copy / workshop.DB_NAME).unlink(missing_ok=True)
-    return copy
+    return run_copy(sample_run, tmp_path_factory.mktemp("room"))
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from kit.pages.workshop import STORAGE_KEY
 from kit.workshop import findings as workshop_findings
 from kit.workshop import store as workshop
 from kit.workshop.paper import export_csv
-from tests.browser_support import LOCAL, voila_server
+from tests.browser_support import LOCAL, run_copy, voila_server
 
 pytestmark = pytest.mark.browser
 HOSTILE = '=HYPERLINK("http://evil") <img src=x onerror="window.__xss=1">'
@@ -28,10 +28,7 @@ LOAD_MS = 180_000
 
 @pytest.fixture(scope="module")
 def run(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("workshop") / sample_run.name
-    shutil.copytree(sample_run, copy, symlinks=True)
-    (copy / workshop.DB_NAME).unlink(missing_ok=True)
-    return copy
+    return run_copy(sample_run, tmp_path_factory.mktemp("workshop"))
 
 
 @pytest.fixture(scope="module")

@@ -9,14 +9,13 @@ sideways, and show the room's dots on a card once a vote is stored.
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from kit.workshop import store as workshop
-from tests.browser_support import voila_server
+from tests.browser_support import run_copy, voila_server
 
 pytestmark = pytest.mark.browser
 LOAD_MS = 180_000
@@ -27,10 +26,7 @@ MEDIA_KINDS = ("photo", "clip", "quote")
 
 @pytest.fixture(scope="module")
 def run(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    copy = tmp_path_factory.mktemp("gallery") / sample_run.name
-    shutil.copytree(sample_run, copy, symlinks=True)
-    (copy / workshop.DB_NAME).unlink(missing_ok=True)
-    return copy
+    return run_copy(sample_run, tmp_path_factory.mktemp("gallery"))
 
 
 @pytest.fixture(scope="module")
