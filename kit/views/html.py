@@ -20,6 +20,7 @@ from kit.core.exhibits import band, source_kind
 from kit.core.feelings import feeling_text
 from kit.core.paths import ASSETS_DIR
 from kit.core.runfolder import media_path
+from kit.core.severity import severity_text
 from kit.core.templates import Markup, render
 from kit.views.evidence import evidence_text
 
@@ -117,7 +118,7 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst
     severity = rec.get("severity")
     facts = [("gal_feeling", feeling_text(rec.get("valence"), lang) if rec.get("valence") is not None else None),
              ("segment", rec.get("segment")),
-             ("severity", i18n.number(severity, lang, 2) if severity is not None else None),
+             ("severity", severity_text(severity, lang) if severity is not None else None),
              ("lenses", i18n.t("comma", lang).join(i18n.t(x, lang) if x in i18n.LABELS else x for x in rec.get("lenses") or [])),
              ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, False))]
     files = [("source", _source_text(r, lang, True)) for r in [rec, *(also or [])]] + [("id", rec["id"])] if analyst else []
