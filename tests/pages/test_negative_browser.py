@@ -70,7 +70,7 @@ def test_negative_room_reads_as_findings_and_fits(browser, room: str, width: int
         assert page.locator(".cx-wall .cx-said").count() == len(quotes)
         assert "see the evidence" in text and "Where it hurts most:" in text
         if width > 600:                                  # the scorecard's costs in the sample's currency (EUR)
-            assert "€" in text and "(no purchases)" in text
+            assert "€" in text and re.search(r"\(no\s*purchases\)", text)   # a table cell may wrap its words
         page.screenshot(path=str(tmp_path / f"negative-{width}.png"))
     finally:
         page.close()
