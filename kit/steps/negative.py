@@ -170,7 +170,8 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
     fig = nc.table_figure(
         ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
          "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
-        [list(table["channel"]), [f(v, ",") for v in table["contacts"]], [f(v, ",") for v in table["inbound"]],
+        [[str(c).replace("_", " ") for c in table["channel"]], [f(v, ",") for v in table["contacts"]],
+         [f(v, ",") for v in table["inbound"]],
          [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "—" for v in table["purchase_share"]],
          [f(v, ".2f") + (" (too few answers)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
          [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
