@@ -228,4 +228,7 @@ def test_a_real_run_records_the_account_in_manifest_and_report(consent_project: 
     if "held_back" in manifest:                                         # the pipeline records the account
         assert {k: manifest[k] for k in account} == account
     report_html = (final / "report.html").read_text(encoding="utf-8")
-    assert NO_COLUMN in report_html and "photos/no.png not used: no consent" in report_html
+    # the report says what was held back and why in plain words; the file-by-file account is the manifest's
+    assert "<td>open answers</td><td>no consent was recorded</td><td class=\"n\">5</td>" in report_html
+    assert "<td>photos</td><td>the customer did not consent</td>" in report_html
+    assert "surveys/b.csv" not in report_html and "photos/no.png" not in report_html
