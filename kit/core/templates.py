@@ -14,10 +14,17 @@ Two kinds of markup are written outside a template, and take their text through 
 hover text and titles (plotly draws a subset of HTML, ``<b>`` and ``<br>`` among it) and the
 Markdown sentences a notebook shows.
 
-Templates have the page labels at hand (``t``, ``count``, and ``label``, which fills a label's
-placeholders with rendered fragments, its own words escaped) and three filters: ``number`` (a
-number as the page language writes it), ``fmt`` (a Python format spec) and ``join`` (each item
-escaped like any other value).
+Templates have the page labels at hand (``t``, ``count``, ``label``, which fills a label's
+placeholders with rendered fragments, its own words escaped, and ``sentence``, which does the same
+with every value isolated) and these filters: ``number`` (a number as the page language writes it),
+``fmt`` (a Python format spec), ``join`` (each item escaped like any other value), ``bdi`` (a value
+escaped and isolated in ``<bdi>``) and ``isolated`` (plain text whose values ``kit.core.bidi.isolate``
+marked, with each isolate written as ``<bdi>``).
+
+Why isolate: a value inside a sentence of the other direction (a number, a date or an English word
+in a Persian sentence; a Persian quote in an English one) is laid out by the Unicode bidirectional
+algorithm together with the words around it, so its hyphens, commas and brackets wander
+("۰۷-۲۰۲۶" for 2026-07). ``<bdi>`` lays the value out on its own and places it as one unit.
 """
 
 from __future__ import annotations
@@ -32,12 +39,13 @@ import jinja2
 from jinja2.ext import Extension
 from markupsafe import Markup
 
-from kit.core import i18n
+from kit.core import bidi, i18n
 from kit.core.paths import ASSETS_DIR
 
 TEMPLATES_DIR = ASSETS_DIR / "templates"
 
-__all__ = ["Markup", "TEMPLATES_DIR", "environment", "label", "plain", "render", "render_string"]
+__all__ = ["Markup", "TEMPLATES_DIR", "bdi", "environment", "isolated", "label", "plain", "render", "render_string",
+           "sentence"]
 
 # A tag, an output or a comment, whose line breaks are spaces; everything between them is text.
 _JINJA = re.compile(r"(\{%.*?%\}|\{\{.*?\}\}|\{#.*?#\})", re.DOTALL)
@@ -103,6 +111,56 @@ def label(key: str, lang: str = "en", amount: int | None = None, **fragments: An
     return Markup(words.format(**{k: _finalize(v) for k, v in fragments.items()}))
 
 
+def bdi(value: Any, direction: str | None = None) -> Markup:
+    """``value`` escaped inside ``<bdi>``, so the sentence around it keeps its order: ``{{ run|bdi }}``.
+
+    Markup the kit rendered goes in as it is; anything else is escaped first, so customer text stays
+    inert inside the element. ``direction`` (``ltr``/``rtl``) fixes the value's direction where its
+    first letter would guess wrong (an id, a file name); without it the value's first strong letter
+    decides. An empty value stays empty: no element holds nothing.
+    """
+    if value is None or value == "":
+        return Markup("")
+    opening = f'<bdi dir="{direction}">' if direction in ("ltr", "rtl") else "<bdi>"
+    return Markup(opening) + _finalize(value) + Markup("</bdi>")
+
+
+_OPENING_TAGS = {bidi.FSI: "<bdi>", bidi.LRI: '<bdi dir="ltr">', bidi.RLI: '<bdi dir="rtl">'}
+
+
+def isolated(text: Any) -> Markup:
+    """Plain text with the kit's isolates (``kit.core.bidi.isolate``) as markup: each isolate a ``<bdi>``.
+
+    Sentences written once for plain text and markup alike (the headline, a chart's caption) carry
+    their values isolated; here the text is escaped and the isolates become elements, closed even
+    when the text lost a PDI on the way.
+    """
+    if hasattr(text, "__html__"):
+        return Markup(text)
+    out, depth = [], 0
+    for part in re.split(f"([{''.join(bidi.ISOLATES)}])", "" if text is None else str(text)):
+        if part in _OPENING_TAGS:
+            out.append(_OPENING_TAGS[part])
+            depth += 1
+        elif part == bidi.PDI:
+            if depth:
+                out.append("</bdi>")
+                depth -= 1
+        elif part:
+            out.append(plain(part))
+    return Markup("".join(out) + "</bdi>" * depth)
+
+
+def sentence(key: str, lang: str = "en", amount: int | None = None, **fragments: Any) -> Markup:
+    """A page label as markup, like ``label``, with every value isolated in ``<bdi>``.
+
+    For sentences that hold numbers, dates, ids, names or customer words: each keeps its own order
+    whatever the sentence's direction. Markup fragments (the kit's own rendered words) go in as they
+    are; anything else is escaped and isolated.
+    """
+    return label(key, lang, amount, **{k: v if hasattr(v, "__html__") else bdi(v) for k, v in fragments.items()})
+
+
 def join(values: Any, separator: str = "") -> Markup:
     """``values`` joined by ``separator``, each escaped as every other value is: ``{{ sources|join(", ") }}``."""
     return Markup(str(_finalize(separator)).join(str(_finalize(v)) for v in values))
@@ -119,8 +177,8 @@ def environment() -> jinja2.Environment:
         extensions=[JoinLines],
         auto_reload=False,
     )
-    env.filters.update(fmt=fmt, number=number, join=join)
-    env.globals.update(t=i18n.t, count=count, label=label)
+    env.filters.update(fmt=fmt, number=number, join=join, bdi=bdi, isolated=isolated)
+    env.globals.update(t=i18n.t, count=count, label=label, sentence=sentence)
     return env
 
 
