@@ -131,3 +131,10 @@ class CurationError(KitError, ValueError):
     """A curation edit that cannot be made or read: names the journal line or the field and says what to fix."""
 
     exit_code = 2
+
+
+class ClusterError(KitError, ConnectionError):
+    """The Dask cluster a run was pointed at cannot take its work (unreachable, no workers, a worker
+    without the kit or the project); says which address and what to start or share."""
+
+    exit_code = 2
