@@ -10,65 +10,44 @@ gives each card a lens-specific label saying why it ranks where it does.
 - **business**, reach and money: how many responses or customers stand behind an exhibit, whether
   a segment is named, and signs of revenue at risk (cancelling, refunds, renewals, price).
 
+The words behind each signal, English and Persian, are in ``kit/assets/lexicons/lens_signals.tsv``
+(``kit.analysis.lens_signals``); the labels come from the catalogue in the page's language.
+
 Scores are in 0..1 and built from the exhibit record alone, so ranking 10,000 exhibits is a sort.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kit.analysis import lens_signals
 from kit.core import runfolder
 from kit.core.i18n import join as join_facts
-from kit.core.i18n import number
+from kit.core.i18n import number, t
 
 LENSES = ("design", "engineering", "business")
 
-# Word stems that signal what each lens looks for; matched at word starts, case-insensitively.
-SIGNALS: dict[str, dict[str, tuple[str, ...]]] = {
-    "design": {
-        "clarity": ("confus", "unclear", "lost", "understand", "instruction", "overwhelm", "too many", "complicated",
-                    "clear"),
-        "beauty": ("ugly", "beautiful", "lovely", "cluttered", "messy", "design", "look"),
-        "emotion": ("frustrat", "angry", "annoy", "stress", "anxious", "happy", "love", "hate", "delight", "felt",
-                    "guilt", "ashamed", "worr"),
-    },
-    "engineering": {
-        "waits": ("wait", "slow", "loading", "delay", "queue", "hold", "took ages", "minutes", "hours", "days"),
-        "failures": ("fail", "error", "crash", "bug", "broken", "declin", "timeout", "timed out", "didn't work",
-                     "did not work"),
-        "repeats": ("again", "repeat", "retry", "twice", "three times", "duplicate", "resend", "kept"),
-        "steps": ("step", "form", "click", "screen", "password", "login", "log in", "verify", "verification"),
-    },
-    "business": {
-        "revenue": ("cancel", "refund", "churn", "renew", "price", "pay", "subscription", "money", "expensive",
-                    "charge", "competitor", "switch", "leave", "quit"),
-        "loyalty": ("recommend", "trust", "loyal", "never again"),
-    },
-}
+# Words that signal what each lens looks for, English and Persian (kit/assets/lexicons/lens_signals.tsv).
+SIGNALS: dict[str, dict[str, tuple[str, ...]]] = lens_signals.signal_words()
 # Evidence keys that count people (for reach) and that measure waits or failures directly.
 REACH_KEYS = ("responses", "customers", "customers_over", "n", "reach", "people", "answers")
 ENGINEERING_KEYS = {"waits": ("wait_s", "wait", "duration_s", "minutes"), "failures": ("failures", "errors"),
                     "repeats": ("repeats", "retries", "contacts"), "steps": ("steps",)}
 FEELING_KINDS = {"photo": 1.0, "clip": 1.0, "quote": 0.8, "chart": 0.3, "metric": 0.3}
 
-_patterns = {lens: {name: re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
-                    for name, words in groups.items()} for lens, groups in SIGNALS.items()}
-
 
 def _text(rec: dict[str, Any]) -> str:
-    return " ".join([str(rec.get(k) or "") for k in ("title", "caption", "quote")] + [str(t) for t in rec.get("tags") or []])
+    return " ".join([str(rec.get(k) or "") for k in ("title", "caption", "quote")] + [str(tag) for tag in rec.get("tags") or []])
 
 
 def signals(rec: dict[str, Any], lens: str) -> list[str]:
     """The signal groups of ``lens`` (e.g. ``waits``, ``failures``) this exhibit shows, in a fixed order."""
-    if lens not in _patterns:
+    if lens not in SIGNALS:
         raise ValueError(f"unknown lens {lens!r}; use {', '.join(LENSES)}")
-    text = _text(rec)
-    found = [name for name, pattern in _patterns[lens].items() if pattern.search(text)]
+    found = lens_signals.found(_text(rec), lens)
     if lens == "engineering":
         keys = {k.lower() for k in (rec.get("evidence") or {})}
         found += [name for name, names in ENGINEERING_KEYS.items() if name not in found and keys & set(names)]
@@ -124,41 +103,28 @@ def rank(records: Iterable[dict[str, Any]], lens: str | None) -> list[dict[str, 
     return [items[i] for _, i in keyed]
 
 
-_WORDS = {
-    "en": {"design": {"clarity": "clarity", "beauty": "look and feel", "emotion": "emotion"},
-           "engineering": {"waits": "waits", "failures": "failures", "repeats": "repeats", "steps": "steps"},
-           "business": {"revenue": "revenue at risk", "loyalty": "loyalty"},
-           "felt": {"neg": "felt as bad", "mid": "felt as neutral", "pos": "felt as good"},
-           "none": "no {lens} signal", "people": "{n} people", "one": "one voice", "segment": "segment {s}"},
-    "fa": {"design": {"clarity": "وضوح", "beauty": "ظاهر", "emotion": "احساس"},
-           "engineering": {"waits": "انتظار", "failures": "خطا", "repeats": "تکرار", "steps": "مراحل"},
-           "business": {"revenue": "درآمد در خطر", "loyalty": "وفاداری"},
-           "felt": {"neg": "حس بد", "mid": "حس خنثی", "pos": "حس خوب"},
-           "none": "بدون نشانهٔ {lens}", "people": "{n} نفر", "one": "یک صدا", "segment": "بخش {s}"},
-}
-_LENS_NAMES = {"en": {"design": "design", "engineering": "engineering", "business": "business"},
-               "fa": {"design": "طراحی", "engineering": "مهندسی", "business": "کسب‌وکار"}}
-
-
 def label(rec: dict[str, Any], lens: str, lang: str = "en") -> str:
     """A short lens-specific headline for a card, saying why it ranks where it does under ``lens``."""
-    words = _WORDS.get(lang, _WORDS["en"])
-    found = signals(rec, lens)
-    named = [words[lens][f] for f in found]
+    named = [t(f"lx_{f}", lang) for f in signals(rec, lens)]
     if lens == "design":
         v = rec.get("valence")
         felt = "neg" if isinstance(v, int | float) and v <= -0.2 else "pos" if isinstance(v, int | float) and v >= 0.2 \
             else "mid"
-        parts = [words["felt"][felt]] + named
+        parts = [t(f"lx_felt_{felt}", lang)] + named
     elif lens == "engineering":
-        parts = named or [words["none"].format(lens=_LENS_NAMES[lang if lang in _LENS_NAMES else "en"][lens])]
+        parts = named or [t("lx_none", lang, lens=name(lens, lang))]
     else:
         n = reach(rec)
-        parts = [words["people"].format(n=number(n, lang)) if n > 1 else words["one"]]
+        parts = [t("lx_people", lang, n=number(n, lang)) if n > 1 else t("lx_one_voice", lang)]
         if rec.get("segment"):
-            parts.append(words["segment"].format(s=rec["segment"]))
+            parts.append(t("lx_segment", lang, s=rec["segment"]))
         parts += named
     return join_facts(parts, lang)
+
+
+def name(lens: str, lang: str = "en") -> str:
+    """The lens's name in ``lang`` (``design``, Persian ``طراحی``)."""
+    return t(f"lx_name_{lens}", lang)
 
 
 def precompute(records: list[dict[str, Any]], lang: str = "en") -> dict[str, Any]:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from kit.analysis import timeline
+from kit.core import i18n
 from kit.core.exhibits import LENSES
 from kit.core.text import detect_lang, normalize_fa
 from kit.evidence.transcripts import CUSTOMER, Utterance
@@ -42,10 +43,13 @@ Scorer = Callable[[Sequence[str], Sequence[str] | None], np.ndarray]
 
 @dataclass(frozen=True)
 class Friction:
-    """One kind of friction a customer can voice, how strongly it signals a bad moment, and cues."""
+    """One kind of friction a customer can voice, how strongly it signals a bad moment, and cues.
+
+    Its name for people is the catalogue's ``fr_<tag>`` (kit/assets/messages/findings.yaml), so a
+    Persian run names its moments in Persian.
+    """
 
     tag: str
-    title: str
     weight: float
     lens: str
     pattern: re.Pattern[str]
@@ -59,28 +63,28 @@ def _cues(*words: str) -> re.Pattern[str]:
 
 
 FRICTIONS: tuple[Friction, ...] = (
-    Friction("failure", "Something fails", 0.8, "engineering", _cues(
+    Friction("failure", 0.8, "engineering", _cues(
         r"fail(?:s|ed|ing|ure)?", r"crash(?:es|ed|ing)?", r"errors?", r"broken", r"bug(?:s|gy)?",
         r"fr[oe]ze?n?", r"freezes", r"(?:does|did|is)n'?t work(?:ing)?", r"not working", r"went wrong",
         r"خطا", r"ارور", r"کرش", r"خراب", r"کار\s?نمی\s?(?:کند|کنه)", r"کار نکرد", r"قطع\s?شد")),
-    Friction("waiting", "Kept waiting", 0.6, "engineering", _cues(
+    Friction("waiting", 0.6, "engineering", _cues(
         r"wait(?:s|ed|ing)?", r"on hold", r"took (?:forever|ages|so long)", r"forever", r"slow(?:ly)?",
         r"still loading", r"never (?:called|came|arrived|answered)", r"منتظر", r"انتظار", r"معطل",
         r"طول\s?کشید", r"هنوز\s?نیامده")),
-    Friction("repeating", "Doing it again", 0.5, "engineering", _cues(
+    Friction("repeating", 0.5, "engineering", _cues(
         r"again", r"repeat(?:ed|ing)?", r"once more", r"(?:two|three|four|five|many) times", r"twice",
         r"re-?enter(?:ed)?", r"start(?:ed)? over", r"دوباره", r"چند\s?بار", r"باز\s?هم", r"تکرار")),
-    Friction("cancelling", "Ready to cancel", 0.8, "business", _cues(
+    Friction("cancelling", 0.8, "business", _cues(
         r"cancel(?:l?ed|l?ing|lation)?", r"unsubscrib\w*", r"gave up", r"give up", r"refund", r"switch(?:ing)? to",
         r"لغو", r"کنسل", r"انصراف", r"بازپرداخت")),
-    Friction("confusion", "Confused", 0.5, "design", _cues(
+    Friction("confusion", 0.5, "design", _cues(
         r"confus\w*", r"no idea", r"(?:do|did)n'?t (?:understand|know)", r"unclear",
         r"(?:got|get|getting|am|I'm|was) lost", r"not sure",
         r"where (?:is|do i|can i)", r"how do i", r"گیج", r"نفهمیدم", r"متوجه\s?نشدم", r"سردرگم", r"نمی\s?دانم")),
-    Friction("overwhelmed", "Too much of it", 0.6, "design", _cues(
+    Friction("overwhelmed", 0.6, "design", _cues(
         r"too many", r"too much", r"overwhelm\w*", r"so many (?:messages|emails|notifications|instructions)",
         r"spam\w*", r"flood\w*", r"پیام\s?های\s?زیاد", r"پیام\s?زیاد", r"خیلی\s?پیام", r"بیش\s?از\s?حد")),
-    Friction("frustration", "Frustrated", 0.7, "design", _cues(
+    Friction("frustration", 0.7, "design", _cues(
         r"frustrat\w*", r"annoy\w*", r"angry", r"hate", r"terrible", r"awful", r"ridiculous", r"stress\w*",
         r"عصبانی", r"کلافه", r"اعصاب", r"افتضاح", r"ناراحت")),
 )
@@ -89,7 +93,7 @@ FRICTIONS: tuple[Friction, ...] = (
 BY_TAG = {f.tag: f for f in FRICTIONS}
 
 
-CUE_TITLES = {NEGATIVE_TAG: "Strongly negative words"}
+CUE_TITLES = {NEGATIVE_TAG: "fr_negative"}     # catalogue keys of the cues that are not frictions
 
 
 def friction_cues(text: str) -> dict[str, float]:
@@ -231,12 +235,12 @@ def telling_time(m: Moment, utts: list[Utterance]) -> float:
     return (max(best.start_s, m.start_s) + min(best.end_s, m.end_s)) / 2
 
 
-def title(m: Moment) -> str:
-    """The researcher's note when there is one, else the strongest frictions in plain words."""
+def title(m: Moment, lang: str = "en") -> str:
+    """The researcher's note when there is one, else the strongest frictions in plain words of ``lang``."""
     if m.note:
         return m.note if len(m.note) <= 60 else m.note[:59].rsplit(" ", 1)[0] + "…"
-    names = [BY_TAG[t].title if t in BY_TAG else CUE_TITLES[t] for t in m.tags[:2]]
-    return ", ".join(names) if names else "Marked moment"
+    names = [i18n.t(f"fr_{t}" if t in BY_TAG else CUE_TITLES[t], lang) for t in m.tags[:2]]
+    return i18n.t("comma", lang).join(names) if names else i18n.t("fr_marked", lang)
 
 
 def lenses(m: Moment) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kit.analysis import scores
+from kit.core import i18n
 
 COLUMNS = ["channel", "contacts", "inbound", "outbound", "customers", "purchases", "purchase_share", "complaints",
            "responses", "nps", "csat", "ces", "too_few", "cost", "cost_per_contact", "cost_per_purchase", "posts",
@@ -79,13 +80,14 @@ def answers(table: pd.DataFrame) -> dict[str, Any]:
             "other_complaint_share": _complaint_share(rest) if len(rest) else math.nan}
 
 
-def answers_text(a: dict[str, Any]) -> list[str]:
-    """The answers as plain sentences for the page and the notebook."""
-    out = [f"Customers are most satisfied with: {a['prefer'] or 'too few answers to say'}.",
-           f"They buy most through: {a['buy'] or 'no purchases recorded'}.",
-           f"They reach us most through: {a['reach'] or 'no inbound contacts'}.",
-           f"Cheapest per purchase: {a['pays'] or 'no purchases recorded'}."]
+def answers_text(a: dict[str, Any], lang: str = "en") -> list[str]:
+    """The answers as plain sentences for the page and the notebook, in ``lang``."""
+    def said(key: str, channel: str | None, none_key: str) -> str:
+        return i18n.t(key, lang, channel=channel or i18n.t(none_key, lang))
+
+    out = [said("sc_prefer", a["prefer"], "sc_prefer_none"), said("sc_buy", a["buy"], "sc_no_purchases"),
+           said("sc_reach", a["reach"], "sc_reach_none"), said("sc_pays", a["pays"], "sc_no_purchases")]
     if not math.isnan(a["social_complaint_share"]):
-        out.append(f"On social, {a['social_complaint_share']:.0f}% of what customers send us are complaints, "
-                   f"against {a['other_complaint_share']:.0f}% on the other channels.")
+        out.append(i18n.t("sc_social", lang, share=i18n.number(a["social_complaint_share"], lang),
+                          other=i18n.number(a["other_complaint_share"], lang)))
     return out

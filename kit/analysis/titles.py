@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from kit.core import i18n, places
+from kit.core.text import hms
 
 TITLE_CHARS = 72
 UNSPECIFIED = "unspecified"
@@ -113,3 +114,21 @@ def quote_title(quote: str | None, lang: str, fallback_key: str, stage: str | No
     """The quote's own words; without a quote, the catalogue's sentence ``fallback_key`` with the place."""
     words = excerpt(quote or "")
     return words or i18n.t(fallback_key, lang, place=place(stage, channel, lang))
+
+
+def clock(seconds: float, lang: str = "en") -> str:
+    """A time in a recording (``00:06:52``) in the digits of ``lang``."""
+    text = hms(seconds)
+    return text.translate(i18n.PERSIAN_DIGITS) if i18n.language(lang) == "fa" else text
+
+
+def clip_caption(who: str, start_s: float, end_s: float, stage: str | None, channel: str | None,
+                 lang: str = "en") -> str:
+    """Who speaks in a clip, when, and where it happened: ``P01, 00:00:19-00:00:28 (coaching · app)``.
+
+    Stage and channel are the project's own names (as project.yaml spells them, so a Persian
+    project's are Persian), joined the way ``lang`` separates facts.
+    """
+    where = i18n.join([x for x in (stage, channel) if x], lang)
+    key = "cap_clip_where" if where else "cap_clip"
+    return i18n.t(key, lang, who=who, start=clock(start_s, lang), end=clock(end_s, lang), where=where)

@@ -105,8 +105,9 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
     flow = journey.entries_exits(inp.responses, inp.customers, p.journey.stages) if len(inp.customers) else pd.DataFrame()
     fig = nc.journey_curve(table, gaps, flow, p.journey.stages)
     worst = gaps.iloc[0] if len(gaps) else None
-    caption = (f"Widest gap to the ideal: {worst['stage']} ({worst['gap']:+.2f})." if worst is not None
-               else "No stage falls below its ideal.")
+    caption = (i18n.t("cap_journey_gap", p.ui_language, stage=worst["stage"],
+                      gap=i18n.number(worst["gap"], p.ui_language, 2, sign=True))
+               if worst is not None else i18n.t("cap_journey_fine", p.ui_language))
     title = (i18n.t("ttl_journey_gap", p.ui_language, stage=titles.place(str(worst["stage"]), None, p.ui_language))
              if worst is not None else i18n.t("ttl_journey_fine", p.ui_language))
     ex = _chart(step, JOURNEY_ID, fig, title=title, caption=caption,
@@ -128,8 +129,9 @@ def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame
     title = (i18n.t("ttl_pain_worst", lang, place=titles.place(top["stage"], top["channel"], lang)) if top is not None
              else i18n.t("ttl_pain_none", lang))
     ex = _chart(step, PAIN_ID, fig, title=title,
-                caption=(f"Worst: {titles.place(top['stage'], top['channel'])} ({int(top['negatives'])} negative of "
-                         f"{int(top['n'])})." if top is not None else ""),
+                caption=(i18n.t("cap_pain_worst", lang, place=titles.place(top["stage"], top["channel"], lang),
+                                negatives=i18n.number(int(top["negatives"]), lang), n=i18n.number(int(top["n"]), lang))
+                         if top is not None else ""),
                 severity=round(float(top["severity"]), 2) if top is not None else None,
                 lenses=["design", "engineering", "business"], tags=["pain"],
                 evidence={"observations": int(matrix["n"].sum())},
@@ -150,7 +152,7 @@ def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhi
         f"The detractor wall: the {n} most severe distinct complaints (n = {int(quotes['said_by'].sum()) if n else 0} "
         "customers)", height=130 + 66 * max(1, n), widths=[5, 1, 1.3, 2, 2.4])
     ex = _chart(step, WALL_ID, fig, title=titles.counted("ttl_wall", n, step.project.ui_language),
-                caption=f"The {n} most severe distinct complaints, each shown once with how many customers said it.",
+                caption=i18n.t("cap_wall", step.project.ui_language, n=i18n.number(n, step.project.ui_language)),
                 lenses=["design", "business"], tags=["quotes", "detractors"],
                 severity=round(float(quotes["severity"].max()), 2) if n else None, evidence={"quotes": n},
                 source={"file": runfolder.table_rel("comments"), "locator": "disliked_most answers and social posts"})
@@ -182,7 +184,7 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
         f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
         height=140 + 30 * len(table))
     ex = _chart(step, SCORECARD_ID, fig, title=i18n.t("ttl_scorecard", p.ui_language),
-                caption=" ".join(scorecard.answers_text(ans)),
+                caption=" ".join(scorecard.answers_text(ans, p.ui_language)),
                 lenses=["business", "engineering"], tags=["channels", "cost"],
                 evidence={k: v for k, v in ans.items() if isinstance(v, str)},
                 source={"file": step.project.contacts or runfolder.table_rel("responses"),
@@ -211,7 +213,9 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
     fig = nc.ranked_bars(ranked)
     first = i18n.t("ttl_ranked", lang, first=ranked[0]["title"]) if ranked else i18n.t("ttl_ranked_none", lang)
     ex = _chart(step, RANKED_ID, fig, title=first,
-                caption="; ".join(f"{e['rank']}. {e['title']}" for e in ranked[:5]), lenses=["business", "design", "engineering"],
+                caption=i18n.t("cap_ranked_sep", lang).join(
+                    i18n.t("cap_ranked_item", lang, rank=i18n.number(e["rank"], lang), title=e["title"]) for e in ranked[:5]),
+                lenses=["business", "design", "engineering"],
                 tags=["ranking"], evidence={"entries": len(ranked)},
                 source={"file": runfolder.NEGATIVES, "locator": "severity x reach x evidence strength"})
     return fig, ex, ranked
