@@ -224,9 +224,8 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
     clip = made.media if made else {}
     bleeped = {"bleeped": made.bleeped} if made and made.bleeped else {}     # stretches of its sound covered
     source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
-    who = pseudonyms.participant(ctx.names, rec.get("participant")) or "A customer"
-    where = " · ".join(x for x in (m.stage, m.channel) if x)
-    caption = f"{who}, {hms(m.start_s)}-{hms(m.end_s)}" + (f" ({where})" if where else "")
+    who = pseudonyms.participant(ctx.names, rec.get("participant")) or i18n.t("cap_someone", ctx.lang)
+    caption = titles.clip_caption(who, m.start_s, m.end_s, m.stage, m.channel, ctx.lang)
     return Exhibit(
         id=eid, kind="clip" if clip else "quote", title=_title(m, ctx.lang), caption=caption,
         stage=m.stage, channel=m.channel, valence=m.valence, severity=m.severity,
@@ -239,8 +238,8 @@ def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[
 def _title(m: Moment, lang: str) -> str:
     """The researcher's note; a moment found automatically is titled by the customer's own words."""
     if m.note or not m.quote:
-        return moment_text.title(m)
-    return titles.excerpt(m.quote) or moment_text.title(m)
+        return moment_text.title(m, lang)
+    return titles.excerpt(m.quote) or moment_text.title(m, lang)
 
 
 def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
@@ -299,9 +298,9 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
         who = rec.get("participant")                       # already the participant id, never a name
         exhibit = Exhibit(
             id=eid, kind="chart", title=i18n.t("ttl_timeline", lang, who=who or i18n.t("ttl_someone", lang)),
-            caption=f"Customer valence in {int(timeline.WINDOW_S)} s windows over {len(lines)} customer lines; "
-                    f"{len(moments)} moments marked ({person} coded by a researcher, {len(moments) - person} found "
-                    "automatically). Each number opens its clip.",
+            caption=i18n.t("cap_timeline", lang, window=i18n.number(int(timeline.WINDOW_S), lang),
+                           lines=i18n.number(len(lines), lang), moments=i18n.number(len(moments), lang),
+                           person=i18n.number(person, lang), auto=i18n.number(len(moments) - person, lang)),
             lenses=["design"], tags=["timeline"],
             media=save_figure(run_dir, eid, fig, png=png),
             source={"file": rec.get("transcript") or rec.get("media") or rid,
