@@ -18,6 +18,7 @@ import pandas as pd
 from kit.core import exhibits as ex
 from kit.core import i18n, runfolder
 from kit.core import rejects as rj
+from kit.core.bidi import isolate, isolate_each
 from kit.core.feelings import feeling
 from kit.core.runfolder import media_path
 from kit.core.step import Step
@@ -84,9 +85,9 @@ def meta_line(r: ReportData) -> str:
     parts = [i18n.count("report_meta_answers", int(r.headline.get("nps", {}).get("n") or 0), r.lang),
              i18n.count("report_meta_exhibits", len(r.exhibits), r.lang)]
     if len(r.trend):
-        parts.append(i18n.t("report_meta_period", r.lang, first=_day(r.trend["period"].iloc[0], r.lang),
-                            last=_day(r.trend["period"].iloc[-1], r.lang)))
-    return i18n.join(parts, r.lang)
+        parts.append(i18n.t("report_meta_period", r.lang, first=isolate(_day(r.trend["period"].iloc[0], r.lang)),
+                            last=isolate(_day(r.trend["period"].iloc[-1], r.lang))))
+    return i18n.join(isolate_each(parts), r.lang)
 
 
 def summary(r: ReportData) -> str:
@@ -197,7 +198,7 @@ def ranked_negatives_html(run_dir: Path, exhibits: list[dict[str, Any]] | None =
         rows.append({"rank": i.get("rank") or n, "thumb": _still(media_path(run_dir, i.get("thumb"))),
                      "title": i.get("title") or "", "too_few": bool(i.get("too_few")),
                      "sources": [_source_word(x, lang) for x in i.get("sources") or []],
-                     "where": report_summary.place(i.get("stage"), i.get("channel"), lang),
+                     "where": isolate(report_summary.place(i.get("stage"), i.get("channel"), lang)),
                      "reach": i18n.number(i.get("reach"), lang), "severity": f"{mark} {words}",
                      "cards": [short[x] for x in (i.get("exhibits") or [])[:4] if x in short]})
     return render("report/ranked.html.j2", rows=rows, lang=lang)
@@ -224,7 +225,7 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
     for x in neg:
         words, mark = feeling(x["valence"], r.lang)
         rows.append({"card": short[x["id"]], "thumb": _still(media_path(r.run_dir, (x.get("media") or {}).get("thumb"))),
-                     "where": report_summary.place(x.get("stage"), x.get("channel"), r.lang),
+                     "where": isolate(report_summary.place(x.get("stage"), x.get("channel"), r.lang)),
                      "feeling": f"{mark} {words}", "dir": i18n.text_dir(x.get("lang")),
                      "what": x.get("quote") or x.get("caption") or x["title"],
                      "source": _source_word(ex.source_kind(x), r.lang)})

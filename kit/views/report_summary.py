@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import i18n
+from kit.core.bidi import isolate
 from kit.core.numbers import number_or_none
 from kit.core.runfolder import media_path
 from kit.core.templates import render
@@ -126,7 +127,7 @@ def evidence_of(run_dir: Path, item: dict[str, Any], records: dict[str, dict[str
             return {"image": src, "alt": rec.get("title") or ""}
     for rec in linked:
         if rec.get("quote"):
-            return {"quote": rec["quote"], "dir": i18n.text_dir(rec.get("lang"))}
+            return {"quote": rec["quote"], "dir": i18n.text_dir(rec.get("lang")), "lang": i18n.language(rec.get("lang"))}
     thumb = media_path(run_dir, item.get("thumb"))
     if thumb is not None and thumb.suffix.lower() in STILLS:          # a chart: shown whole, not cropped
         return {"image": pages.data_uri(thumb), "alt": item.get("title") or "", "chart": True}
@@ -141,7 +142,7 @@ def worst(run_dir: Path, negatives: list[dict[str, Any]] | None, exhibits: list[
     """The three top-ranked negative experiences (ranked ones before those with too little evidence)."""
     records = {r["id"]: r for r in exhibits if "id" in r}
     ranked = sorted(negatives or [], key=lambda n: bool(n.get("too_few")))[:WORST]
-    return [{"rank": i, "title": n.get("title") or "", "place": place(n.get("stage"), n.get("channel"), lang),
+    return [{"rank": i, "title": n.get("title") or "", "place": isolate(place(n.get("stage"), n.get("channel"), lang)),
              "people": i18n.count("report_worst_people", int(n.get("reach") or 0), lang),
              **evidence_of(run_dir, n, records)} for i, n in enumerate(ranked, 1)]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from kit.analysis.headline import is_overload, judge, overload_share
 from kit.core import i18n, runfolder
+from kit.core.bidi import isolate, isolate_each
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.places import place_text, stage_text
 from kit.core.severity import reach_text, severity_text
@@ -69,8 +70,9 @@ def worst_card(item: dict[str, Any], records: list[dict[str, Any]], run_dir: Pat
         words, words_lang, quoted = i18n.t("card_overload", lang, share=i18n.number(overload_share(item), lang)), lang, False
     facts = [x for x in (reach_text(item.get("reach"), lang), severity_text(item.get("severity"), lang)) if x]
     return {"href": gallery_link(exhibit=ids[0]) if ids else GALLERY_PAGE, "rank": i18n.number(item.get("rank"), lang),
-            "title": str(item.get("title") or ""), "place": place_text(item.get("stage"), item.get("channel"), lang),
-            "facts": i18n.join(facts, lang), "media": media, "words": words or severity_text(item.get("severity"), lang),
+            "title": str(item.get("title") or ""), "place": isolate(place_text(item.get("stage"), item.get("channel"), lang)),
+            "facts": i18n.join(isolate_each(facts), lang), "media": media,
+            "words": words or severity_text(item.get("severity"), lang),
             "quoted": quoted, "long": len(words) > LONG_WORDS, "dir": i18n.text_dir(words_lang) if words_lang else "auto"}
 
 
@@ -91,10 +93,12 @@ def stage_rows(summary: dict[str, Any], lang: str) -> list[dict[str, str]]:
         target = (ideal.get(stage) or {}).get("nps")
         actual = i18n.number(row.get("nps"), lang)
         verdict = None if row.get("too_few") else judge(row.get("nps"), row.get("nps_lo"), row.get("nps_hi"), target)
-        text = (i18n.t("journey_phone_row", lang, actual=actual, ideal=i18n.number(target, lang)) if target is not None
+        ideal_text = i18n.number(target, lang) if target is not None else ""
+        text = (i18n.t("journey_phone_row", lang, actual=actual, ideal=ideal_text) if target is not None
                 else i18n.t("journey_phone_actual", lang, actual=actual))
         judged = i18n.t(f"stage_{verdict}", lang) if verdict else i18n.t("journey_phone_few", lang) if row.get("too_few") else ""
-        rows.append({"stage": stage_text(stage, lang), "text": text, "verdict": verdict or "", "judged": judged})
+        rows.append({"stage": stage_text(stage, lang), "text": text, "verdict": verdict or "", "judged": judged,
+                     "actual": actual, "ideal": ideal_text})   # the numbers again, for the template to isolate
     return rows
 
 

@@ -18,7 +18,7 @@ JPEG = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
 def text(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return " ".join(re.sub(r"<[^>]+>", " ", re.sub(r"</?bdi[^>]*>|[\u2066-\u2069]", "", html)).split())
 
 
 def test_each_tile_is_judged_against_its_target_with_a_mark_and_words() -> None:

@@ -103,7 +103,7 @@ def test_stage_table_judges_the_gap_by_the_whole_interval(tmp_path: Path) -> Non
     assert "within reach of the design" in rows[2]             # 30 lies in 8.7..30.9
     assert "too few answers" in rows[3]
     assert "above the design" in rows[4]                       # 52 > 45
-    assert "<td class=n>14 – 35</td>" in rows[0]
+    assert "<td class=n><bdi>14</bdi> – <bdi>35</bdi></td>" in rows[0]
 
 
 def test_trend_sentence_says_whether_the_change_is_real(tmp_path: Path) -> None:
@@ -123,8 +123,9 @@ def test_headline_tiles_show_each_interval_and_n(tmp_path: Path) -> None:
                 "csat": {"n": 1450, "value": 3.8234, "lo": 3.774, "hi": 3.8725, "top2box": 65.86},
                 "ces": {"n": 0}}
     html = report.headline_html(_data(tmp_path, headline=headline))
-    assert "likely between 10 and 18 · 1,480 answers" in html
-    assert ">3.82<" in html and "likely between 3.77 and 3.87 · 1,450 answers · 66% satisfied" in html
+    assert "likely between <bdi>10</bdi> and <bdi>18</bdi> · <bdi>1,480</bdi> answers" in html
+    assert ">3.82<" in html
+    assert "likely between <bdi>3.77</bdi> and <bdi>3.87</bdi> · <bdi>1,450</bdi> answers · 66% satisfied" in html
     assert "no answers" in html
     assert "No survey answers" in report.headline_html(_data(tmp_path))
 

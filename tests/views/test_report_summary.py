@@ -51,7 +51,7 @@ def test_the_summary_holds_the_headline_three_worst_with_pictures_and_scores_aga
     assert "<blockquote" in worst[2] and "&lt;img src=x" in worst[2] and "<img src=x" not in html
     scores = re.findall(r'<div class="cx-r-score (\w+)" data-score="(\w+)">', html)
     assert scores == [("above", "nps"), ("below", "csat"), ("on", "ces")]     # 5.6 lies in 5.52..5.68
-    assert "target 4.2" in html and "target 4.20" not in html
+    assert "target <bdi>4.2</bdi>" in html and "4.20" not in html
 
 
 def test_on_target_when_the_interval_holds_it() -> None:
