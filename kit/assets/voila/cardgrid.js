@@ -3,13 +3,25 @@
 // creates one widget model instead of a few dozen (each costs the browser time on every visit).
 // The kernel filters and pages; this only draws what it sends and tells it what the visitor chose.
 // Every string from the run goes through textContent or a property, never innerHTML, so a
-// comment such as <img src=x onerror=...> shows as text and runs nothing.
+// comment such as <img src=x onerror=...> shows as text and runs nothing. Customer text sits in an
+// element with dir="auto" (a Persian quote on an English page reads right to left, and the other
+// way round); a value among words sits in a <bdi>, so the sentence around it keeps its order.
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
   if (cls) node.className = cls;
   if (text !== undefined) node.textContent = text;
   return node;
+}
+
+// A value set apart from the words around it (a stage or channel name of either script in a pill).
+function bdi(text) {
+  return el("bdi", "", text);
+}
+
+// Unicode isolates around a value in plain text (an aria-label), as kit.core.bidi.isolate writes them.
+function isolate(text) {
+  return text ? `\u2068${text}\u2069` : "";
 }
 
 function card(c, labels, model) {
@@ -25,19 +37,27 @@ function card(c, labels, model) {
     if (c.photos) node.append(el("span", "cx-photos", c.photos));     // near-duplicates shown as one: "2 photos"
   } else {
     const q = el("div", c.quoted ? "q" : "q fig", c.quoted ? `\u201c${c.snippet}\u201d` : c.snippet);
-    q.dir = c.dir;
+    q.dir = c.dir || "auto";
     node.append(q);
   }
   const body = el("div", "b");
   const h = el("h4", "", c.title);
-  h.dir = c.dir;
+  h.dir = c.dir || "auto";
   body.append(h);
-  if (c.label) body.append(el("span", "cx-lens", c.label));
-  c.tags.forEach((t, i) => body.append(el("span", i === 0 ? "cx-tag kind" : "cx-tag", t)));
+  if (c.label) {
+    const lens = el("span", "cx-lens", c.label);
+    lens.dir = "auto";
+    body.append(lens);
+  }
+  c.tags.forEach((t, i) => {
+    const tag = el("span", i === 0 ? "cx-tag kind" : "cx-tag");
+    tag.append(bdi(t));
+    body.append(tag);
+  });
   if (c.dots_label) body.append(el("span", c.dots > 0 ? "cx-dots" : "cx-dots none", c.dots_label));   // the room's dots
   const open = el("button", "cx-open", labels.open || "Open");
   open.type = "button";
-  open.setAttribute("aria-label", `${labels.open || "Open"}: ${c.title}`);
+  open.setAttribute("aria-label", `${labels.open || "Open"}: ${isolate(c.title)}`);
   body.append(open);
   node.append(body);
   const choose = () => {
