@@ -6,13 +6,19 @@ PORT ?= 8866
 SAMPLE := data/sample
 
 .DEFAULT_GOAL := help
-.PHONY: help demo test bench install install-dev run serve sample lint clean
+.PHONY: help demo demo-fa test bench install install-dev run serve sample lint clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 demo: install ## install, run the pipeline on data/sample/, serve the gallery on 127.0.0.1
 	$(VENV)/bin/cxkit run $(SAMPLE) --quiet
+	$(VENV)/bin/cxkit serve --port $(PORT)
+
+demo-fa: install ## the same in Persian: a Persian copy of data/sample/ (Jalali dates, Windows-1256 survey), run and served
+	rm -rf build/sample_fa
+	$(PY) -m kit.synth.persian $(SAMPLE) build/sample_fa
+	$(VENV)/bin/cxkit run build/sample_fa --quiet
 	$(VENV)/bin/cxkit serve --port $(PORT)
 
 test: install-dev ## install the dev extras if needed and run every test

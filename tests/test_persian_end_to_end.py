@@ -1,0 +1,174 @@
+"""A Persian project from end to end, as an Iranian team's files arrive: validate, run, serve, report.
+
+The project is the sample copied by ``kit.synth.persian``: project.yaml typed on a Persian keyboard,
+the survey saved by Excel as Windows-1256 (Arabic yeh and kaf in its headers and answers),
+Jalali date-times in Tehran's time, Persian stages and channels. Every page and export must then
+be right to left, write numbers in Persian digits and show no English word that is not the
+customers' own: any Latin word must come from the evidence (answers, transcripts, captions, posts).
+Screenshots go to ``CXKIT_SHOTS`` when it is set, to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from kit.synth.persian import persian_copy
+from tests.browser_support import gate_server, open_page
+
+pytestmark = [pytest.mark.notebook, pytest.mark.browser]
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
+LATIN = re.compile(r"[A-Za-z][A-Za-z'’]+")
+URL = re.compile(r"https?://\S+")
+PERSIAN_DIGIT = re.compile("[۰-۹]")
+# Names a Persian page writes in Latin letters too: the scores' acronyms and file formats.
+KEPT_LATIN = {"nps", "csat", "ces", "csv", "pdf", "qr"}
+PAGES = ("overview", "exhibits", "negative", "board", "presenter")
+SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
+LOAD = 180_000
+
+
+def _cxkit(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "kit.cli", *args], capture_output=True, text=True, timeout=timeout)
+
+
+def _customer_words(project: Path) -> set[str]:
+    """Every Latin word of the evidence: what customers wrote and said may be shown as they wrote it."""
+    words: set[str] = set()
+    for path in project.rglob("*"):
+        if path.suffix.lower() in (".vtt", ".srt", ".csv"):
+            raw = path.read_bytes()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1256", errors="replace")
+            words.update(w.lower() for w in LATIN.findall(text))
+    return words
+
+
+def _english(text: str, allowed: set[str]) -> list[str]:
+    """Latin words in ``text`` that are neither the customers' own nor a kept acronym."""
+    return sorted({w for w in LATIN.findall(URL.sub(" ", text)) if w.lower() not in allowed | KEPT_LATIN})
+
+
+def _shot(page: object, name: str) -> None:
+    folder = os.environ.get("CXKIT_SHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return persian_copy(SAMPLE, tmp_path_factory.mktemp("persian") / "project")
+
+
+@pytest.fixture(scope="module")
+def allowed(project: Path) -> set[str]:
+    return _customer_words(project)
+
+
+@pytest.fixture(scope="module")
+def run(project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("persian_runs")
+    done = _cxkit("run", str(project), "--out", str(out), "--run-id", "fa", "--quiet")
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    reported = _cxkit("report", str(out / "fa"), "--to", "html,pdf,cards,gallery")
+    assert reported.returncode == 0, reported.stdout[-3000:] + reported.stderr[-3000:]
+    return out / "fa"
+
+
+def _counts(output: str) -> list[str]:
+    return re.findall(r"(\d+) rows in, (\d+) accepted, (\d+) rejected", output)
+
+
+def test_the_persian_copy_validates_as_cleanly_as_the_english_sample(project: Path) -> None:
+    persian, english = _cxkit("validate", str(project)), _cxkit("validate", str(SAMPLE))
+    assert persian.returncode == 0, persian.stdout + persian.stderr
+    assert "The project is ready to run." in persian.stdout
+    # the same rows accepted and rejected from every file: the Arabic-yeh headers, Persian stage and
+    # channel names and Jalali stamps are all understood
+    assert _counts(persian.stdout) == _counts(english.stdout)
+    assert "is not a date" not in persian.stdout and "does not have" not in persian.stdout
+
+
+def test_the_run_reads_jalali_stamps_and_names_its_months_in_persian(run: Path) -> None:
+    summary = (run / "summary.json").read_text(encoding="utf-8")
+    assert any(month in summary for month in ("تیر ۱۴۰۵", "مرداد ۱۴۰۵", "شهریور ۱۴۰۵"))
+    assert "2026-07" not in summary and "2026-08" not in summary
+
+
+@pytest.mark.parametrize("name", ["report.html", "gallery.html"])
+def test_html_exports_are_persian_right_to_left_with_the_font_embedded(browser: object, run: Path, allowed: set[str],
+                                                                       name: str) -> None:
+    html = (run / name).read_text(encoding="utf-8")
+    assert re.search(r'<html lang="fa" dir="rtl"', html)
+    assert re.search(r"@font-face\s*{[^}]*Vazirmatn[^}]*url\(\s*['\"]?data:", html), "Vazirmatn is not embedded"
+    for size, (width, height) in SIZES.items():
+        page = browser.new_page(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+        page.goto((run / name).as_uri())
+        text = page.inner_text("body")
+        assert PERSIAN_DIGIT.search(text)
+        assert _english(text, allowed) == [], f"{name} at {size} shows English words"
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+        _shot(page, f"fa-{name}-{size}")
+        page.close()
+
+
+@pytest.mark.parametrize("name", ["report.pdf", "cards.pdf"])
+def test_pdf_exports_are_persian(run: Path, allowed: set[str], name: str) -> None:
+    from pypdf import PdfReader
+    reader = PdfReader(run / name)
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert PERSIAN_DIGIT.search(text), f"{name} has no Persian digits"
+    assert _english(text, allowed) == [], f"{name} shows English words"
+    fonts = {str(font.get("/BaseFont", "")) for page in reader.pages
+             for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values()
+             for font in [font.get_object()]}
+    assert any("Vazirmatn" in f for f in fonts), f"{name} does not embed Vazirmatn: {sorted(fonts)[:8]}"
+
+
+def _drawn(page: object, name: str) -> None:
+    """Wait until the page has drawn what it shows (its cards, tiles or message), then a moment for charts."""
+    page.wait_for_selector(".cx-tile, .cx-card, .cx-msg, .cx-board, .cx-presenter, .cx-neg",  # type: ignore[attr-defined]
+                           timeout=LOAD)
+    time.sleep(2)
+
+
+@pytest.fixture(scope="module")
+def served(run: Path, tmp_path_factory: pytest.TempPathFactory):
+    with gate_server(run, tmp_path_factory.mktemp("persian_serve")) as (url, _):
+        yield url
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("name", PAGES)
+def test_served_pages_are_persian_right_to_left(browser: object, served: str, allowed: set[str], name: str,
+                                                size: str) -> None:
+    page = open_page(browser, f"{served}/voila/render/{name}.ipynb")
+    page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))  # type: ignore[attr-defined]
+    _drawn(page, name)
+    assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"  # type: ignore[attr-defined]
+    text = page.inner_text("body")  # type: ignore[attr-defined]
+    assert PERSIAN_DIGIT.search(text), f"{name} has no Persian digits"
+    assert _english(text, allowed) == [], f"{name} at {size} shows English words"
+    assert not page.errors  # type: ignore[attr-defined]
+    _shot(page, f"fa-{name}-{size}")
+
+
+def test_an_opened_exhibit_is_persian(browser: object, served: str, allowed: set[str]) -> None:
+    page = open_page(browser, f"{served}/voila/render/exhibits.ipynb")
+    page.wait_for_selector(".cx-cardgrid .cx-card", timeout=LOAD)  # type: ignore[attr-defined]
+    page.locator(".cx-cardgrid .cx-card").first.click()  # type: ignore[attr-defined]
+    page.wait_for_selector(".cx-overlay .cx-detail", timeout=LOAD)  # type: ignore[attr-defined]
+    time.sleep(1)
+    text = page.inner_text(".cx-overlay")  # type: ignore[attr-defined]
+    assert _english(text, allowed) == [], "the opened exhibit shows English words"
+    _shot(page, "fa-exhibit-open")
