@@ -21,6 +21,7 @@ from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, source_kind
 from kit.core.runfolder import media_path, read_negatives
 from kit.core.templates import render
 from kit.core.visitor import Visitor
+from kit.pages import curation
 from kit.pages import plotly as page_plotly
 from kit.pages.gallery_cards import MAX_QUERY, card_data, filter_exhibits
 from kit.pages.page import _lang, _load, _message, _safe, current_visitor, log, query_params
@@ -46,15 +47,10 @@ class GalleryPage:
 
     def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
         from kit.pages.cardgrid import CardGrid
-        self.run_dir, self.summary, self.all_records = run_dir, summary, records
+        self.run_dir, self.summary = run_dir, summary
         self.lang = lang = _lang(summary)
-        self.by_id = {r["id"]: r for r in records}
-        self.records = gallery_order.shown(records)          # the cards: near-duplicates ride with their leader
-        self.leader = {r["id"]: str(r["part_of"]) for r in records if r.get("part_of") in self.by_id}
-        self.groups = {i: [m for m in (self.by_id[i].get("also") or []) if self.leader.get(m) == i]
-                       for i in set(self.leader.values())}
+        self.take(records)
         self.dots: dict[str, int] | None = None              # the room's dots, once read (None: no workshop)
-        self._ranked: dict[str, list[dict[str, Any]]] = {"": gallery_order.default_order(self.records, self._negatives())}
         self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
         self.choices = self._choices()
         t = functools.partial(i18n.t, lang=lang)
@@ -78,6 +74,15 @@ class GalleryPage:
         self.on_page = safe(self.on_page)
 
     # -- data
+    def take(self, records: list[dict[str, Any]]) -> None:
+        """The exhibits on the wall: on arrival, and again after each curation edit (kit.pages.curation)."""
+        self.all_records, self.by_id = records, {r["id"]: r for r in records}
+        self.records = gallery_order.shown(records)          # the cards: near-duplicates ride with their leader
+        self.leader = {r["id"]: str(r["part_of"]) for r in records if r.get("part_of") in self.by_id}
+        self.groups = {i: [m for m in (self.by_id[i].get("also") or []) if self.leader.get(m) == i]
+                       for i in set(self.leader.values())}
+        self._ranked = {"": curation.pinned_first(gallery_order.default_order(self.records, self._negatives()))}
+
     def _negatives(self) -> list[dict[str, Any]]:
         """The ranked negative experiences (their evidence strength orders the cards); none when unreadable."""
         try:
@@ -137,7 +142,7 @@ class GalleryPage:
         if lens not in self._ranked:
             order = (self._lenses or {}).get("order", {}).get(lens)
             ranked = [self.by_id[i] for i in order if i in self.by_id] if order else lenses.rank(self.all_records, lens)
-            self._ranked[lens] = [r for r in ranked if r["id"] not in self.leader]
+            self._ranked[lens] = curation.pinned_first([r for r in ranked if r["id"] not in self.leader])
         return self._ranked[lens]
 
     def label(self, rec: dict[str, Any], lens: str) -> str:
@@ -250,7 +255,7 @@ class GalleryPage:
             figure = self._figure(rec)
             if figure is not None:
                 parts.insert(2, figure)
-            parts.append(self._workshop_panel(exhibit_id))
+            parts += [self._workshop_panel(exhibit_id), *curation.drawer(self, exhibit_id)]
             self.detail.children = parts
         if figure is not None:
             self.detail.add_class("cx-wide")          # a chart gets the room it was designed for
@@ -291,6 +296,7 @@ class GalleryPage:
         except Exception:  # noqa: BLE001 - the workshop failing must not hide the gallery; it stays closed
             log.exception("workshop sign-in failed")
         self._follow_room()
+        _safe(self.lang, self.say)(curation.welcome)(self, who)     # analysts' controls; every page follows the journal
 
     def _follow_room(self) -> None:
         """Cards follow the room's dots: read now (the visitor has just arrived) and on each workshop tick or vote."""

@@ -1,0 +1,259 @@
+// The analysts' curation controls (an anywidget front end, loaded inline: no CDN).
+// part "drawer": the opened exhibit's controls; part "section": hidden exhibits, orphaned edits and
+// the codebook, above the cards. Each button sends one custom message {op, ...}; the kernel checks
+// the visitor's role, keeps the edit in the project's journal and sends the new state back.
+// Every string (titles, captions, reasons, tags, names) goes through textContent or a property,
+// never innerHTML, so what a person typed shows as text and runs nothing.
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+function button(cls, text, onClick) {
+  const b = el("button", `cx-cur-btn ${cls}`, text);
+  b.type = "button";
+  b.addEventListener("click", onClick);
+  return b;
+}
+
+function field(cls, label, control) {
+  const box = el("label", `cx-cur-field ${cls}`);
+  box.append(el("span", "cx-cur-label", label), control);
+  return box;
+}
+
+function input(cls, value, placeholder) {
+  const i = el("input", cls);
+  i.type = "text";
+  i.value = value || "";
+  if (placeholder) i.placeholder = placeholder;
+  return i;
+}
+
+function select(cls, options, value) {
+  const s = el("select", cls);
+  for (const [label, v] of options) s.append(new Option(label, v));
+  s.value = value || "";
+  return s;
+}
+
+function block(cls, title) {
+  const box = el("div", `cx-cur-block ${cls}`);
+  if (title) box.append(el("h4", "cx-cur-h", title));
+  return box;
+}
+
+function drawer(model, L, send) {
+  const s = model.get("state") || {};
+  const x = s.exhibit || {};
+  if (!x.id) return [];
+  const id = x.id;
+  const out = [];
+
+  const keep = block("cx-cur-keep", L.cur_keep);
+  const reason = input("cx-cur-reason", "", L.cur_reason);
+  reason.setAttribute("aria-label", L.cur_reason);
+  const pinned = x.pinned;
+  const row = el("div", "cx-cur-row");
+  keep.append(row);
+  row.append(
+    reason,
+    button("cx-cur-hide", L.cur_hide, () => send({ op: "hide", exhibit: id, reason: reason.value })),
+    button(pinned ? "cx-cur-unpin" : "cx-cur-pin", pinned ? L.cur_unpin : L.cur_pin,
+      () => send({ op: pinned ? "unpin" : "pin", exhibit: id })),
+  );
+  if (pinned) keep.append(el("span", "cx-cur-pinned", L.cur_pinned));
+  out.push(keep);
+
+  const text = block("cx-cur-text", L.cur_edit_text);
+  const title = input("cx-cur-title", x.title);
+  const caption = el("textarea", "cx-cur-caption");
+  caption.value = x.caption || "";
+  caption.rows = 2;
+  text.append(field("", L.cur_title, title), field("", L.cur_caption, caption),
+    button("cx-cur-save-text", L.cur_save, () => send({ op: "edit", exhibit: id, title: title.value, caption: caption.value })));
+  out.push(text);
+
+  const code = block("cx-cur-code", L.cur_recode);
+  const own = (list, v) => (v && !list.includes(v) ? [[v, v], ...list.map((o) => [o, o])] : list.map((o) => [o, o]));
+  const stage = select("cx-cur-stage", own(s.stages || [], x.stage), x.stage);
+  const channel = select("cx-cur-channel", own(s.channels || [], x.channel), x.channel);
+  const valence = el("input", "cx-cur-valence");
+  valence.type = "number";
+  valence.min = -1;
+  valence.max = 1;
+  valence.step = 0.1;
+  valence.value = x.valence === null || x.valence === undefined ? "" : x.valence;
+  const lensBox = el("div", "cx-cur-lenses");
+  const ticks = {};
+  for (const [v, label] of s.lenses || []) {
+    const l = el("label", "cx-cur-check");
+    const c = el("input");
+    c.type = "checkbox";
+    c.value = v;
+    c.checked = (x.lenses || []).includes(v);
+    ticks[v] = c;
+    l.append(c, el("span", "", label));
+    lensBox.append(l);
+  }
+  code.append(el("div", "cx-cur-row"));
+  code.lastChild.append(field("", L.cur_stage, stage), field("", L.cur_channel, channel), field("", L.cur_valence, valence));
+  code.append(field("cx-cur-wide", L.cur_lenses, lensBox), button("cx-cur-save-code", L.cur_save, () => {
+    const msg = { op: "recode", exhibit: id, stage: stage.value, channel: channel.value,
+      lenses: Object.keys(ticks).filter((k) => ticks[k].checked) };
+    if (valence.value !== "") msg.valence = Number(valence.value);
+    if (!stage.value) delete msg.stage;
+    if (!channel.value) delete msg.channel;
+    send(msg);
+  }));
+  out.push(code);
+
+  const tags = block("cx-cur-tags", L.cur_tags);
+  const chips = el("div", "cx-cur-row cx-cur-chips");
+  if (!(x.tags || []).length) chips.append(el("span", "cx-cur-none", L.cur_no_tags));
+  for (const t of x.tags || []) {
+    const chip = el("span", "cx-cur-chip");
+    chip.append(el("bdi", "", t));
+    const rm = button("cx-cur-untag", "×", () => send({ op: "tag_remove", exhibit: id, tag: t }));
+    rm.setAttribute("aria-label", `${L.cur_remove_tag}: ${t}`);
+    chip.append(rm);
+    chips.append(chip);
+  }
+  const free = (s.codebook || []).filter((t) => !(x.tags || []).includes(t));
+  const pick = select("cx-cur-tag-pick", free.map((t) => [t, t]));
+  pick.setAttribute("aria-label", L.cur_add_tag);
+  tags.append(chips);
+  if (free.length) {
+    tags.append(el("div", "cx-cur-row"));
+    tags.lastChild.append(pick, button("cx-cur-tag-add", L.cur_add_tag, () => send({ op: "tag_add", exhibit: id, tag: pick.value })));
+  }
+  out.push(tags);
+
+  const merge = block("cx-cur-merge", L.cur_merge);
+  const q = input("cx-cur-find-q", "", L.cur_find_hint);
+  q.setAttribute("aria-label", L.cur_find_hint);
+  const find = () => send({ op: "find", exhibit: id, q: q.value });
+  q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
+  merge.append(el("div", "cx-cur-row"));
+  merge.lastChild.append(q, button("cx-cur-find", L.cur_find, find));
+  const hits = el("ul", "cx-cur-list cx-cur-matches");
+  for (const m of s.matches || []) {
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", m.title), el("code", "cx-cur-id", m.id),
+      button("cx-cur-merge-into", L.cur_merge_into, () => send({ op: "merge", exhibit: id, into: m.id })));
+    hits.append(li);
+  }
+  if (s.searched && !(s.matches || []).length) hits.append(el("li", "cx-cur-none", L.cur_no_match));
+  merge.append(hits);
+  out.push(merge);
+
+  out.push(recent(s, L, send));
+  return out;
+}
+
+function recent(s, L, send) {
+  const box = block("cx-cur-recent", L.cur_recent);
+  const list = el("ul", "cx-cur-list");
+  for (const r of s.recent || []) {
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", r.text), button("cx-cur-undo", L.cur_undo, () => send({ op: "undo", edit: r.id })));
+    list.append(li);
+  }
+  if (!(s.recent || []).length) list.append(el("li", "cx-cur-none", L.cur_no_recent));
+  box.append(list);
+  return box;
+}
+
+function section(model, L, send) {
+  const s = model.get("state") || {};
+  const hidden = s.hidden || [], orphans = s.orphans || [], book = s.codebook || [];
+  const box = el("details", "cx-cur-section");
+  const summary = el("summary", "cx-cur-summary", `${L.cur_section} (${hidden.length} · ${orphans.length})`);
+  box.append(summary);
+
+  const h = block("cx-cur-hidden", L.cur_hidden);
+  const hl = el("ul", "cx-cur-list");
+  for (const r of hidden) {
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", r.title), el("span", "cx-cur-why"),
+      button("cx-cur-show", L.cur_show, () => send({ op: "show", exhibit: r.id })));
+    li.children[1].append(el("bdi", "", r.reason), " · ", el("bdi", "", r.by));
+    hl.append(li);
+  }
+  if (!hidden.length) hl.append(el("li", "cx-cur-none", L.cur_no_hidden));
+  h.append(hl);
+
+  const o = block("cx-cur-orphans", L.cur_orphans);
+  const ol = el("ul", "cx-cur-list");
+  for (const r of orphans) {
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", r.text), el("span", "cx-cur-why"));
+    li.children[1].append(el("bdi", "", r.why), " · ", el("bdi", "", r.who));
+    ol.append(li);
+  }
+  if (!orphans.length) ol.append(el("li", "cx-cur-none", L.cur_no_orphans));
+  o.append(ol);
+
+  const c = block("cx-cur-codebook", L.cur_codebook);
+  const tagList = el("div", "cx-cur-row cx-cur-chips");
+  const ticks = {};
+  for (const t of book) {
+    const l = el("label", "cx-cur-check cx-cur-chip");
+    const k = el("input");
+    k.type = "checkbox";
+    k.value = t;
+    ticks[t] = k;
+    l.append(k, el("bdi", "", t));
+    tagList.append(l);
+  }
+  if (!book.length) tagList.append(el("span", "cx-cur-none", L.cur_no_tags));
+  const name = input("cx-cur-new-tag", "", L.cur_new_tag);
+  name.setAttribute("aria-label", L.cur_new_tag);
+  const ticked = () => Object.keys(ticks).filter((t) => ticks[t].checked);
+  const actions = el("div", "cx-cur-row");
+  actions.append(name,
+    button("cx-cur-tag-create", L.cur_create, () => send({ op: "tag_create", tag: name.value })),
+    button("cx-cur-tag-rename", L.cur_rename, () => send({ op: "tag_rename", old: ticked()[0] || "", new: name.value })),
+    button("cx-cur-tag-merge", L.cur_merge_tags, () => send({ op: "tag_merge", old: ticked(), new: name.value })));
+  c.append(tagList, actions, el("p", "cx-cur-hint", L.cur_merge_tags_into));
+
+  box.append(h, o, c);
+  return [box];
+}
+
+function render({ model, el: root }) {
+  root.classList.add("cx-cur");
+  const part = model.get("part");
+  let open = false;                               // the section's <details> stays open across redraws
+  const status = el("div", "cx-cur-status");
+  status.setAttribute("role", "status");
+  const body = el("div", "cx-cur-body");
+  const send = (msg) => model.send({ ...msg, part });
+  const draw = () => {
+    const L = model.get("labels") || {};
+    root.dir = model.get("direction") || "ltr";
+    const prior = root.querySelector("details.cx-cur-section");
+    if (prior) open = prior.open;
+    const parts = part === "section" ? section(model, L, send) : drawer(model, L, send);
+    body.replaceChildren(...parts);
+    const details = body.querySelector("details.cx-cur-section");
+    if (details) details.open = open;
+    const head = part === "drawer" && parts.length ? [el("h3", "cx-cur-heading", L.cur_heading)] : [];
+    root.replaceChildren(...head, status, body);
+  };
+  const showStatus = () => {
+    const st = model.get("status") || {};
+    status.textContent = st.text || "";
+    status.classList.toggle("cx-cur-error", !!st.error);
+  };
+  const handlers = [["change:state", draw], ["change:labels", draw], ["change:status", showStatus]];
+  for (const [event, fn] of handlers) model.on(event, fn);
+  draw();
+  showStatus();
+  return () => { for (const [event, fn] of handlers) model.off(event, fn); };
+}
+
+export default { render };
