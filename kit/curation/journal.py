@@ -5,7 +5,9 @@ project file, and a later run replays it (``kit.curation.replay``) on top of wha
 Each line names who made the edit, when, what it changed (before and after) and why. Undo is an
 edit too (``op: undo`` naming the edit it cancels), so nothing is ever lost. A ``code`` line is one
 coder's own reading of a moment or answer (stage, channel, valence, tags), kept to measure how far
-coders agree; it changes nothing on the wall.
+coders agree; it changes nothing on the wall. ``cut_clip`` and ``cut_quote`` add evidence cut by hand
+from a recording's transcript or an answer (``kit.curation.cuts``), and ``theme_rename``,
+``theme_merge`` and ``theme_split`` reshape the themes of open answers (``kit.curation.themes``).
 """
 
 from __future__ import annotations
@@ -23,15 +25,18 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from kit.core.errors import CurationError
 from kit.core.text import strip_unsafe
+from kit.curation import cuts
+from kit.curation.cuts import CUT_OPS
+from kit.curation.themes import THEME_OPS
 
 JOURNAL = "curation.jsonl"
 EXHIBIT_OPS = ("hide", "show", "pin", "unpin", "edit", "recode", "merge")
 TAG_OPS = ("tag_create", "tag_rename", "tag_merge")
 CODE_FIELDS = ("stage", "channel", "valence", "tags")
-OPS = (*EXHIBIT_OPS, *TAG_OPS, "code", "undo")
+OPS = (*EXHIBIT_OPS, *TAG_OPS, *CUT_OPS, *THEME_OPS, "code", "undo")
 EDITABLE = ("title", "caption")
 RECODABLE = ("stage", "channel", "valence", "lenses", "tags")
-LIMITS = {"title": 200, "caption": 2000, "reason": 500, "tag": 80, "who": 80}
+LIMITS = {"title": 200, "caption": 2000, "reason": 500, "tag": 80, "who": 80, "quote": 4000, "theme": 120}
 
 
 def clean(text: object, limit: int, what: str) -> str:
@@ -93,8 +98,25 @@ def _op_problem(e: Edit) -> str:
         return f"valence must be a number from -1 to 1, not {e.after!r}"
     if e.op == "code" and e.field == "tags" and not isinstance(e.after, list):
         return "tags is a list of names"
+    if e.op in CUT_OPS:
+        return cuts.problem(e.op, e.after)
+    if e.op in THEME_OPS:
+        return _theme_problem(e)
     if e.op == "undo" and not e.undoes:
         return "an undo names the edit it cancels (undoes)"
+    return ""
+
+
+def _theme_problem(e: Edit) -> str:
+    """A theme edit names the theme(s) it changes (before) and the new name (after); a split, its answer."""
+    if not (isinstance(e.after, str) and e.after.strip()):
+        return f"{e.op} gives the theme's new name (after)"
+    if e.op == "theme_merge":
+        return "" if _names_ok(e.before) and e.before else "theme_merge lists the themes merged (before)"
+    if not (isinstance(e.before, str) and e.before.strip()):
+        return f"{e.op} names the theme it changes (before)"
+    if e.op == "theme_split" and not e.exhibit:
+        return "theme_split names the answer split off (exhibit: its comment id, response:field or social:row)"
     return ""
 
 
@@ -123,6 +145,10 @@ def make(*, who: str, role: str, op: str, **fields: Any) -> Edit:
         fields["after"] = clean(fields["after"], LIMITS.get(field, LIMITS["caption"]), field or "text")
     if op in TAG_OPS:
         fields = _clean_tags(fields)
+    if op in THEME_OPS:
+        fields = _clean_tags(fields, LIMITS["theme"], "theme")
+    if op in CUT_OPS and isinstance(fields.get("after"), dict):
+        fields["after"] = _clean_cut(fields["after"])
     try:
         return Edit(id=uuid.uuid4().hex, at=datetime.now(UTC), who=clean(who, LIMITS["who"], "name"), role=role,
                     op=op, **fields)
@@ -130,14 +156,23 @@ def make(*, who: str, role: str, op: str, **fields: Any) -> Edit:
         raise CurationError(f"this {op} cannot be kept: {_first(exc)}") from None
 
 
-def _clean_tags(fields: dict[str, Any]) -> dict[str, Any]:
+def _clean_tags(fields: dict[str, Any], limit: int = LIMITS["tag"], what: str = "tag") -> dict[str, Any]:
     out = dict(fields)
     for key in ("before", "after"):
         value = out.get(key)
         if isinstance(value, str):
-            out[key] = clean(value, LIMITS["tag"], "tag")
+            out[key] = clean(value, limit, what)
         elif isinstance(value, list):
-            out[key] = [clean(v, LIMITS["tag"], "tag") for v in value]
+            out[key] = [clean(v, limit, what) if isinstance(v, str) else v for v in value]
+    return out
+
+
+def _clean_cut(after: dict[str, Any]) -> dict[str, Any]:
+    """A cut's typed words (its quote as seen, a title) cleaned like every other text a person types."""
+    out = dict(after)
+    for key, limit in (("quote", LIMITS["quote"]), ("title", LIMITS["title"])):
+        if isinstance(out.get(key), str):
+            out[key] = clean(out[key], limit, key)
     return out
 
 

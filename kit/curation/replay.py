@@ -4,16 +4,26 @@ Edits apply in the order they were made, after every undo is resolved (an undo c
 undo of that undo brings it back). An edit whose exhibit is no longer made by the pipeline is kept
 as an orphan, listed with the reason, never dropped. Exhibits are copied, never changed in place;
 what a person changed is marked on the record (``curation``) so pages can show who and why.
+
+Cuts (new clips and quotes) need the project's evidence and the run's privacy path, which live in
+higher layers: the caller hands a ``cutter`` that makes a cut's record or says why it cannot (the
+run's step passes ``kit.steps.cuts``). Theme edits apply to a ``ThemeBook`` of the pipeline's theme
+labels; records that carry ``themes`` (and their answer in ``evidence.comment``) are relabelled.
 """
 
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from kit.curation.cuts import CUT_OPS, cut_id
 from kit.curation.journal import EXHIBIT_OPS, Edit
+from kit.curation.themes import THEME_OPS, ThemeBook
+
+Cutter = Callable[[Edit], "dict[str, Any] | str"]      # a cut's exhibit record, or why it cannot be made
 
 
 @dataclass
@@ -26,6 +36,8 @@ class Replayed:
     undone: list[Edit] = field(default_factory=list)
     orphans: list[dict[str, Any]] = field(default_factory=list)      # {"edit": Edit, "why": str}
     codings: list[Edit] = field(default_factory=list)                # coders' own readings, for agreement
+    themes: ThemeBook | None = None                                   # the theme labels as edited
+    cuts: list[str] = field(default_factory=list)                    # ids of the exhibits cut by hand
 
 
 def standing(edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
@@ -44,22 +56,58 @@ def standing(edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
     return kept, undone
 
 
-def replay(records: list[dict[str, Any]], edits: list[Edit], tags: list[str] | None = None) -> Replayed:
-    """The exhibits with every standing edit applied in order, and the orphans that had nothing to apply to."""
-    out = Replayed(records=[copy.deepcopy(r) for r in records], tags=list(tags or []))
+def replay(records: list[dict[str, Any]], edits: list[Edit], tags: list[str] | None = None, *,
+           cutter: Cutter | None = None, themes: ThemeBook | None = None) -> Replayed:
+    """The exhibits with every standing edit applied in order, and the orphans that had nothing to apply to.
+
+    ``cutter`` makes the record of a cut (without one, cuts are orphans: they need a run); ``themes``
+    is the book of the pipeline's theme labels the theme edits apply to (without one, an empty book).
+    """
+    out = Replayed(records=[copy.deepcopy(r) for r in records], tags=list(tags or []),
+                   themes=themes if themes is not None else ThemeBook([]))
     by_id = {r["id"]: r for r in out.records}
     kept, out.undone = standing(edits)
     for e in kept:
         if e.op == "code":
             out.codings.append(e)
             continue
-        why = _apply(e, by_id, out)
+        why = _cut(e, by_id, out, cutter) if e.op in CUT_OPS else _apply(e, by_id, out)
         if why:
             out.orphans.append({"edit": e, "why": why})
         else:
             out.applied.append(e)
+    _relabel(out)
     out.records.sort(key=_pinned_first)
     return out
+
+
+def _cut(e: Edit, by_id: dict[str, dict[str, Any]], out: Replayed, cutter: Cutter | None) -> str:
+    """Add the exhibit a cut makes (marked as cut by hand, by whom and when); why not, or ''."""
+    if cutter is None:
+        return "a cut is made from the project's evidence, in a run"
+    eid = cut_id(e.id)
+    if eid in by_id:
+        return f"exhibit {eid} is already in the run"
+    made = cutter(e)
+    if isinstance(made, str):
+        return made
+    rec = copy.deepcopy(made)
+    _mark(rec, e)["cut"] = {"by": e.who, "at": e.at.isoformat(), "op": e.op}
+    out.records.append(rec)
+    by_id[eid] = rec
+    out.cuts.append(eid)
+    return ""
+
+
+def _relabel(out: Replayed) -> None:
+    """Records carrying their answer's themes read them as the theme edits left them."""
+    book = out.themes
+    if book is None or not book.changed:
+        return
+    for rec in out.records:
+        answer = (rec.get("evidence") or {}).get("comment")
+        if rec.get("themes") and isinstance(answer, str):
+            rec["themes"] = book.relabel(answer, rec["themes"])
 
 
 def _pinned_first(rec: dict[str, Any]) -> tuple[int, int]:
@@ -73,7 +121,15 @@ def _apply(e: Edit, by_id: dict[str, dict[str, Any]], out: Replayed) -> str:
         return f"exhibit {e.exhibit} is no longer in the run"
     if e.op in EXHIBIT_OPS:
         return _EXHIBIT[e.op](e, by_id[e.exhibit], by_id)
+    if e.op in THEME_OPS:
+        return _theme(e, out.themes if out.themes is not None else ThemeBook([]))
     return _TAG[e.op](e, out)
+
+
+def _theme(e: Edit, book: ThemeBook) -> str:
+    if e.op == "theme_split":
+        return book.split(str(e.exhibit), str(e.before), str(e.after))
+    return book.rename(list(e.before) if e.op == "theme_merge" else [str(e.before)], str(e.after))
 
 
 def _mark(rec: dict[str, Any], e: Edit) -> dict[str, Any]:
