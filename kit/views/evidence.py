@@ -4,6 +4,10 @@ The steps record each exhibit's evidence as a small dict of named figures (``exh
 People reading the gallery should not have to know those names, so each known figure has a
 phrase in each page language; figures that name other records (``moment_ids``) are left to the
 analyst's files, and a figure no phrase knows is shown with its name in plain words.
+
+Every figure and every phrase is isolated (``kit.core.bidi.isolate``): "NPS -66" inside a Persian
+line would otherwise show its minus sign on the wrong side, and an English source name would
+take the Persian comma after it along.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from kit.core import i18n
+from kit.core.bidi import isolate, isolate_each
 from kit.core.feelings import feeling
 
 # figure name -> (English, Persian) phrase; {v} is the figure in the page's digits
@@ -51,7 +56,7 @@ DECIMALS = {"nps": 1, "csat": 2, "ces": 2, "ideal": 1, "gap": 1, "nps_over": 1, 
 def _value(name: str, value: Any, lang: str) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         if isinstance(value, list):
-            return i18n.t("comma", lang).join(str(v).replace("_", " ") for v in value)
+            return i18n.t("comma", lang).join(isolate_each(str(v).replace("_", " ") for v in value))
         return str(value).replace("_", " ")
     return i18n.number(value, lang, DECIMALS.get(name, 0 if float(value).is_integer() else 2))
 
@@ -59,7 +64,7 @@ def _value(name: str, value: Any, lang: str) -> str:
 def _interval(evidence: dict[str, Any], lo: str, hi: str, lang: str) -> str:
     if evidence.get(lo) is None or evidence.get(hi) is None:
         return ""
-    low, high = i18n.number(evidence[lo], lang, 1), i18n.number(evidence[hi], lang, 1)
+    low, high = isolate(i18n.number(evidence[lo], lang, 1)), isolate(i18n.number(evidence[hi], lang, 1))
     return f"(95% interval {low} to {high})" if i18n.language(lang) == "en" else f"(بازهٔ ۹۵٪: {low} تا {high})"
 
 
@@ -71,9 +76,9 @@ def _phrase(name: str, value: Any, evidence: dict[str, Any], lang: str) -> str:
         return feeling(float(value), lang)[0]
     if name == "sources" and isinstance(value, list):
         words = [i18n.t(f"source_{v}", lang) if f"source_{v}" in i18n.LABELS else str(v) for v in value]
-        return i18n.t("comma", lang).join(words)
+        return i18n.t("comma", lang).join(isolate_each(words))
     pattern = PHRASES.get(name, (f"{name.replace('_', ' ')}: {{v}}",) * 2)[fa]
-    text = pattern.format(v=_value(name, value, lang))
+    text = pattern.format(v=isolate(_value(name, value, lang)))
     if name in ("nps", "csat", "ces"):
         text = " ".join(x for x in (text, _interval(evidence, "lo", "hi", lang)) if x)
     if name == "top2box":
@@ -85,4 +90,4 @@ def evidence_text(evidence: dict[str, Any] | None, lang: str = "en") -> str:
     """The evidence as one line of phrases in ``lang``; empty when there is none to say."""
     parts = [_phrase(name, value, evidence or {}, lang) for name, value in (evidence or {}).items()
              if name not in HIDDEN and value not in (None, "", [])]
-    return i18n.t("comma", lang).join(p for p in parts if p)
+    return i18n.t("comma", lang).join(isolate_each(p for p in parts if p))

@@ -16,6 +16,7 @@ from typing import Any
 
 from kit.analysis import headline
 from kit.core import i18n
+from kit.core.bidi import isolate, isolate_each
 from kit.core.exhibits import band, source_kind
 from kit.core.feelings import feeling_text
 from kit.core.paths import ASSETS_DIR
@@ -119,7 +120,8 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst
     facts = [("gal_feeling", feeling_text(rec.get("valence"), lang) if rec.get("valence") is not None else None),
              ("segment", rec.get("segment")),
              ("severity", severity_text(severity, lang) if severity is not None else None),
-             ("lenses", i18n.t("comma", lang).join(i18n.t(x, lang) if x in i18n.LABELS else x for x in rec.get("lenses") or [])),
+             ("lenses", i18n.t("comma", lang).join(isolate_each(i18n.t(x, lang) if x in i18n.LABELS else x
+                                                                for x in rec.get("lenses") or []))),
              ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, False))]
     files = [("source", _source_text(r, lang, True)) for r in [rec, *(also or [])]] + [("id", rec["id"])] if analyst else []
     n = 1 + len(more)
@@ -127,7 +129,8 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst
                   image=image, more=more, title=rec["title"], quote=rec.get("quote"),
                   caption=rec.get("caption") if rec.get("caption") != rec["title"] else "",   # said once, in the heading
                   dir=i18n.text_dir(rec.get("lang")),    # each exhibit's text keeps its own direction
-                  photo_labels=[i18n.t("gal_photo_n", lang, i=i18n.number(i, lang), n=i18n.number(n, lang))
+                  text_lang=i18n.language(rec.get("lang")) if rec.get("lang") else "",
+                  photo_labels=[i18n.t("gal_photo_n", lang, i=isolate(i18n.number(i, lang)), n=isolate(i18n.number(n, lang)))
                                 for i in range(1, n + 1)] if n > 1 else [],
                   facts=[(i18n.t(k, lang), v) for k, v in facts if v not in (None, "")],
                   files=[(i18n.t(k, lang), v) for k, v in files if v], files_heading=i18n.t("gal_for_analysts", lang))
@@ -150,7 +153,7 @@ def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:
     words = i18n.t(f"source_{kind}", lang) if f"source_{kind}" in i18n.LABELS else ""
     if locator == "file" or NAMES_A_FILE.search(locator):
         locator = ""                        # "file", or a file's name: nothing a visitor reads, and names are for analysts
-    return i18n.t("comma", lang).join(x for x in (words, locator) if x)
+    return i18n.t("comma", lang).join(isolate_each(x for x in (words, locator) if x))
 
 
 def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:
@@ -183,9 +186,9 @@ def trend_html(summary: dict[str, Any], metric: str, lang: str = "en", decimals:
     delta = move["last"] - move["first"]
     if move["significant"]:
         key, cls = ("trend_real_up", "up") if delta > 0 else ("trend_real_down", "down")
-        text = i18n.t(key, lang, d=i18n.number(abs(delta), lang, decimals), since=since)
+        text = i18n.t(key, lang, d=isolate(i18n.number(abs(delta), lang, decimals)), since=isolate(since))
     else:
-        cls, text = "", i18n.t("trend_no_change", lang, since=since)
+        cls, text = "", i18n.t("trend_no_change", lang, since=isolate(since))
     periods = (summary.get("trend") or {}).get("periods") or []
     spark = _sparkline([p[metric] for p in periods if p.get(metric) is not None])
     return render("gallery/trend.html.j2", cls=cls, sparkline=Markup(spark), text=text)
@@ -210,10 +213,10 @@ def tiles_html(summary: dict[str, Any], lang: str = "en") -> str:
         return i18n.number(v, lang, d)
 
     def interval(x: dict[str, Any], d: int) -> str:
-        return i18n.t("interval", lang, lo=num(x.get("lo"), d), hi=num(x.get("hi"), d))
+        return i18n.t("interval", lang, lo=isolate(num(x.get("lo"), d)), hi=isolate(num(x.get("hi"), d)))
 
     def facts(*parts: str) -> str:
-        return i18n.join(parts, lang)
+        return i18n.join(isolate_each(parts), lang)
 
     def tile(name: str, metric: str, value: str, fact: str, decimals: int) -> dict[str, Any]:
         return {"name": name, "value": value, "judged": _judged(summary, metric, lang), "facts": fact,
