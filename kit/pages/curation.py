@@ -153,8 +153,9 @@ class Curator:
         if self.may:
             self.draw_section()
         if self.opened:
-            if self.opened in page.by_id:
-                page.open(self.opened)
+            into = (self.by_id.get(self.opened, {}).get("curation") or {}).get("merged_into")
+            if self.opened in page.by_id or into in page.by_id:
+                page.open(self.opened if self.opened in page.by_id else into)    # merged: the exhibit that holds it
             else:
                 self.opened = ""
                 page.close()
