@@ -19,6 +19,7 @@ from kit.analysis import titles
 from kit.charts import store as figures
 from kit.core import exhibits as ex
 from kit.core import i18n, runfolder
+from kit.core.bidi import isolate, isolate_each
 from kit.core.errors import KitError, RunFileError
 from kit.core.exhibits import GALLERY_PAGE, gallery_link
 from kit.core.runs import load_run
@@ -46,7 +47,8 @@ PHONE_TEXT_ONLY = {ex.WATERFALL_ID}
 
 def _sources(kinds: list[str], lang: str) -> str:
     """Kinds of source in words ("photo, recording, survey answer")."""
-    return i18n.t("comma", lang).join(i18n.t(f"source_{k}", lang) if f"source_{k}" in i18n.LABELS else str(k) for k in kinds)
+    return i18n.t("comma", lang).join(isolate_each(i18n.t(f"source_{k}", lang) if f"source_{k}" in i18n.LABELS else str(k)
+                                                   for k in kinds))
 
 
 def _links(ids: list[str], href: str, by_id: dict[str, dict[str, Any]], lang: str) -> list[tuple[str, str]]:
@@ -57,7 +59,7 @@ def _links(ids: list[str], href: str, by_id: dict[str, dict[str, Any]], lang: st
         if rec.get("part_of") or len(links) >= MAX_LINKS:       # a near-duplicate photo opens with its leader
             continue
         kind = f"kind_{rec.get('kind')}"
-        label = (i18n.t("nr_see_kind", lang, kind=i18n.t(kind, lang), title=titles.shorten(rec["title"], 40))
+        label = (i18n.t("nr_see_kind", lang, kind=i18n.t(kind, lang), title=isolate(titles.shorten(rec["title"], 40)))
                  if rec.get("title") and kind in i18n.LABELS else i18n.t("nr_more_evidence", lang))
         if label not in {text for text, _ in links}:
             links.append((label, gallery_link(exhibit=ex_id)))
@@ -78,7 +80,7 @@ def ranked_html(entries: list[dict[str, Any]], run_dir: Path, limit: int = 15, l
             facts.append(i18n.t("nr_too_few", lang))
         items.append({"too_few": bool(e.get("too_few")), "rank": i18n.number(e.get("rank", 0), lang),
                       "thumb": pages.media_uri(run_dir, e.get("thumb")), "href": href, "title": e.get("title", ""),
-                      "said": e.get("quote") or "", "facts": i18n.join(facts, lang),
+                      "said": e.get("quote") or "", "facts": i18n.join(isolate_each(facts), lang),
                       "links": _links(ids, href, by_id or {}, lang)})
     return render("negative/ranked.html.j2", entries=items)
 
@@ -88,7 +90,7 @@ def pain_text(entries: list[dict[str, Any]], lang: str = "en", top: int = 3) -> 
     cells = [e for e in entries if e.get("stage") and not e.get("too_few")][:top]
     if not cells:
         return ""
-    first, rest = cells[0]["title"], "; ".join(e["title"] for e in cells[1:])
+    first, rest = isolate(cells[0]["title"]), "; ".join(isolate_each(e["title"] for e in cells[1:]))
     return (i18n.t("nr_pain_text", lang, first=first, rest=rest) if rest
             else i18n.t("nr_pain_text_one", lang, first=first))
 

@@ -11,6 +11,7 @@ import pandas as pd
 from kit.analysis import titles
 from kit.analysis.scorecard import answers_text
 from kit.core import i18n
+from kit.core.bidi import isolate, isolate_each
 from kit.core.exhibits import WATERFALL_ID, gallery_link
 from kit.core.severity import severity_text
 from kit.core.templates import render
@@ -26,7 +27,7 @@ def _theme(q: Any, lang: str) -> str:
     if not (isinstance(q.theme, str) and q.theme and pd.notna(q.theme_answers)):
         return i18n.t("nr_no_theme", lang)
     return i18n.template("nr_theme_shared", lang, int(q.theme_answers)).format(
-        n=i18n.number(int(q.theme_answers), lang), theme=q.theme)
+        n=isolate(i18n.number(int(q.theme_answers), lang)), theme=isolate(q.theme))
 
 
 def wall_html(quotes: pd.DataFrame, lang: str = "en") -> str:
@@ -40,8 +41,8 @@ def wall_html(quotes: pd.DataFrame, lang: str = "en") -> str:
                              q.channel if isinstance(q.channel, str) else None, lang)
         cards.append({"border": 4 + int(8 * q.severity), "dir": i18n.text_dir(q.lang), "lang": q.lang, "text": q.text,
                       "said_by": i18n.count("nr_said_by", _said_by(q), lang),
-                      "facts": i18n.join([severity_text(q.severity, lang), _theme(q, lang)], lang),
-                      "where": i18n.join([where, i18n.t(source, lang)], lang),
+                      "facts": i18n.join(isolate_each([severity_text(q.severity, lang), _theme(q, lang)]), lang),
+                      "where": i18n.join(isolate_each([where, i18n.t(source, lang)]), lang),
                       "href": gallery_link(exhibit=q.exhibit) if q.exhibit else None})
     return render("negative/wall.html.j2", quotes=cards, lang=lang)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -125,8 +126,13 @@ def test_wall_orders_by_severity_and_counts_shared_themes() -> None:
     assert q["locator"].tolist()[:2] == ["row 4", "row 3"]
 
 
+def words_of(html: str) -> str:
+    """Markup without the elements and characters that isolate its values (kit.core.bidi)."""
+    return re.sub(r"</?bdi[^>]*>|[\u2066-\u2069]", "", html)
+
+
 def test_wall_html_is_escaped_rtl_and_linked() -> None:
-    html = wall_html(wall.wall(COMMENTS, RESPONSES, {"survey-r3-disliked_most"}))
+    html = words_of(wall_html(wall.wall(COMMENTS, RESPONSES, {"survey-r3-disliked_most"})))
     assert "<b>emails</b>" not in html and "&lt;b&gt;emails&lt;/b&gt;" in html
     assert 'dir="rtl" lang="fa">پیام‌ها خیلی زیاده<' in html
     assert 'href="exhibits.ipynb?exhibit=survey-r3-disliked_most"' in html
@@ -159,14 +165,14 @@ def test_room_ranked_list_links_escapes_and_greys_thin_evidence(tmp_path) -> Non
                 "thumb": None, "too_few": False},
                {"rank": 2, "title": "thin", "stage": "support", "channel": "email", "severity": 0.5, "reach": 2,
                 "evidence_strength": 1.3, "sources": ["survey"], "exhibits": [], "thumb": None, "too_few": True}]
-    html = negative_room.ranked_html(entries, tmp_path)
+    html = words_of(negative_room.ranked_html(entries, tmp_path))
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert 'href="exhibits.ipynb?exhibit=rec-1"' in html and 'href="exhibits.ipynb?exhibit=q-2"' in html
     assert 'href="exhibits.ipynb?stage=support&amp;channel=email"' in html          # no exhibit: the cell's filter
     assert '<li class="few">' in html and "too few answers to rank" in html
     assert "very severe · 12 customers · seen in: survey answer, recording" in html
     assert ">see the evidence<" in html and ">more evidence<" in html and ">rec-1<" not in html
-    persian = negative_room.ranked_html(entries, tmp_path, lang="fa")
+    persian = words_of(negative_room.ranked_html(entries, tmp_path, lang="fa"))
     assert "بسیار شدید، ۱۲ مشتری" in persian and "پاسخ‌ها برای رتبه‌بندی کم است" in persian
     assert '<span class="n">۱</span>' in persian and 'href="exhibits.ipynb?exhibit=rec-1"' in persian
 
@@ -180,5 +186,5 @@ def test_room_pain_map_has_a_text_alternative_and_no_blank_cells() -> None:
     assert "" not in cells and "—" in cells                                    # a cell without answers says so
     assert "2/2<br>sev 0.65<br>(too few answers)" in cells
     ranked = pain.rank(pain.cell_entries(obs, [], min_n=1))
-    text = negative_room.pain_text(ranked)
+    text = words_of(negative_room.pain_text(ranked))
     assert text.startswith("Where it hurts most: Purchase in the app: 2 customers unhappy. Next: ")
