@@ -195,3 +195,22 @@ def test_typed_text_is_shown_escaped(run: Path) -> None:
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img src=x" not in html
     card = next(c for c in page.grid.cards if c["id"] == first)
     assert card["title"].startswith("<img")                 # plain text: the grid draws it with textContent
+
+
+def test_a_hidden_exhibit_is_shown_again_from_the_section_and_pins_come_first(run: Path) -> None:
+    page = page_for(run, person("Ana", "analyst"))
+    a, b, c = card_ids(page)[:3]
+    send(page, {"op": "hide", "exhibit": a, "reason": "not now"})
+    assert not send(page, {"op": "show", "exhibit": a}, "section")["error"]
+    assert a in page.by_id and curation._CURATORS[page].section.state["hidden"] == []
+    send(page, {"op": "pin", "exhibit": c})
+    send(page, {"op": "pin", "exhibit": b})
+    assert card_ids(page)[:2] == [c, b]
+    send(page, {"op": "unpin", "exhibit": c})
+    assert card_ids(page)[0] == b and c in card_ids(page)[1:]
+    page.open(a)
+    send(page, {"op": "find", "exhibit": a, "q": b})
+    assert curation._CURATORS[page].drawer.state["matches"][0]["id"] == b
+    assert send(page, {"op": "merge", "exhibit": a, "into": a})["error"]
+    assert send(page, {"op": "hide", "exhibit": "nope", "reason": "x"})["text"] == "exhibit 'nope' is not in this run"
+    assert [e.op for e in journal.read(journal_of(run))] == ["hide", "show", "pin", "pin", "unpin"]

@@ -235,6 +235,7 @@ function render({ model, el: root }) {
   const draw = () => {
     const L = model.get("labels") || {};
     root.dir = model.get("direction") || "ltr";
+    if (part === "drawer") root.dataset.exhibit = ((model.get("state") || {}).exhibit || {}).id || "";
     const prior = root.querySelector("details.cx-cur-section");
     if (prior) open = prior.open;
     const parts = part === "section" ? section(model, L, send) : drawer(model, L, send);
