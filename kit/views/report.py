@@ -24,7 +24,7 @@ from kit.core.runfolder import media_path
 from kit.core.step import Step
 from kit.core.templates import render
 from kit.views import html as pages
-from kit.views import report_figures, report_summary
+from kit.views import report_agreement, report_figures, report_summary
 
 NO_INTRO = {"trend"}
 SCALES = (("nps", "report_nps", 0), ("csat", "report_csat", 2), ("ces", "report_ces", 2))
@@ -235,7 +235,8 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
 def counts_html(r: ReportData) -> str:
     """Records in = used + set aside per source, then what was held back (``held_back_html``)."""
     counts = [(input_name(name), c) for name, c in r.counts.items()]
-    return render("report/counts.html.j2", counts=counts, rejects=r.rejects, lang=r.lang) + held_back_html(r)
+    return (render("report/counts.html.j2", counts=counts, rejects=r.rejects, lang=r.lang) + held_back_html(r)
+            + report_agreement.agreement_html(r.run_dir, r.exhibits, r.lang))     # only when coders coded
 
 
 def input_name(name: str) -> str:
