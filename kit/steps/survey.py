@@ -21,6 +21,7 @@ from kit.analysis.drivers import key_drivers
 from kit.analysis.scores import NAMES
 from kit.analysis.themes import THEME_COLUMNS
 from kit.charts import survey as charts
+from kit.core import i18n
 from kit.core.exhibits import Exhibit
 from kit.core.project import Project
 from kit.core.step import Step
@@ -31,9 +32,9 @@ POSITIVE_QUOTES = 8
 # The survey's chart exhibits, in the order they are stored, with their captions
 NPS_STAGE, NPS_CHANNEL, NPS_TREND = "chart-survey-nps-stage", "chart-survey-nps-channel", "chart-survey-nps-trend"
 NPS_SEGMENT, IDEAL_GAP, KEY_DRIVERS = "chart-survey-nps-segment", "chart-survey-ideal-gap", "chart-survey-key-drivers"
-CAPTIONS = {NPS_STAGE: "NPS per journey stage against the designed ideal", NPS_CHANNEL: "NPS per channel",
-            NPS_TREND: "NPS week by week", NPS_SEGMENT: "NPS per customer segment",
-            IDEAL_GAP: "Actual NPS per stage against the ideal", KEY_DRIVERS: "Themes ranked by their effect on NPS"}
+CAPTION_KEYS = {NPS_STAGE: "cap_nps_stage", NPS_CHANNEL: "cap_nps_channel", NPS_TREND: "cap_nps_trend",
+                NPS_SEGMENT: "cap_nps_segment", IDEAL_GAP: "cap_ideal_gap", KEY_DRIVERS: "cap_key_drivers"}
+CAPTIONS = {key: i18n.t(words, "en") for key, words in CAPTION_KEYS.items()}      # the English ones
 # Figures the notebook shows that are not exhibits
 CSAT_CHANNEL, NPS_TREND_MONTH = "survey-csat-channel", "survey-nps-trend-month"
 DISTRIBUTIONS = {score: f"survey-distribution-{score}" for score in ("nps", "csat", "ces")}
@@ -43,23 +44,26 @@ def _r(v: float, digits: int = 1) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else round(float(v), digits)
 
 
-def metric_exhibits(responses: pd.DataFrame, source: str) -> list[Exhibit]:
-    """Headline NPS, CSAT and CES as metric exhibits, each with its interval and the answers behind it."""
+def metric_exhibits(responses: pd.DataFrame, source: str, lang: str = "en") -> list[Exhibit]:
+    """Headline NPS, CSAT and CES as metric exhibits, each with its interval and the answers behind it, worded in ``lang``."""
     head = scores.headline(responses)
     n, c, e = head["nps"], head["csat"], head["ces"]
+
+    def num(v: float, decimals: int = 0) -> str:
+        return i18n.number(v, lang, decimals)
     items = [
-        ("metric-nps", "Net Promoter Score", f"NPS {n['value']:.0f} (95% interval {n['lo']:.0f} to {n['hi']:.0f}) "
-         f"from {n['n']:,} answers",
+        ("metric-nps", i18n.t("mt_nps", lang), i18n.t("mt_nps_caption", lang, value=num(n["value"]), lo=num(n["lo"]),
+                                                   hi=num(n["hi"]), n=num(n["n"])),
          {"responses": n["n"], "nps": _r(n["value"]), "lo": _r(n["lo"]), "hi": _r(n["hi"])},
          max(-1.0, min(1.0, n["value"] / 100))),
-        ("metric-csat", "Customer satisfaction",
-         f"CSAT {c['value']:.2f} of 5 (95% interval {c['lo']:.2f} to {c['hi']:.2f}); {c['top2box']:.0f}% satisfied "
-         f"(4-5, interval {c['top2box_lo']:.0f}-{c['top2box_hi']:.0f}%) from {c['n']:,} answers",
+        ("metric-csat", i18n.t("mt_csat", lang),
+         i18n.t("mt_csat_caption", lang, value=num(c["value"], 2), lo=num(c["lo"], 2), hi=num(c["hi"], 2),
+                top=num(c["top2box"]), top_lo=num(c["top2box_lo"]), top_hi=num(c["top2box_hi"]), n=num(c["n"])),
          {"responses": c["n"], "csat": _r(c["value"], 2), "lo": _r(c["lo"], 2), "hi": _r(c["hi"], 2),
           "top2box": _r(c["top2box"]), "top2box_lo": _r(c["top2box_lo"]), "top2box_hi": _r(c["top2box_hi"])},
          max(-1.0, min(1.0, (c["value"] - 3) / 2))),
-        ("metric-ces", "Customer effort", f"CES {e['value']:.2f} of 7, 7 = very easy (95% interval {e['lo']:.2f} "
-         f"to {e['hi']:.2f}) from {e['n']:,} answers",
+        ("metric-ces", i18n.t("mt_ces", lang),
+         i18n.t("mt_ces_caption", lang, value=num(e["value"], 2), lo=num(e["lo"], 2), hi=num(e["hi"], 2), n=num(e["n"])),
          {"responses": e["n"], "ces": _r(e["value"], 2), "lo": _r(e["lo"], 2), "hi": _r(e["hi"], 2)},
          max(-1.0, min(1.0, (e["value"] - 4) / 3))),
     ]
@@ -68,17 +72,18 @@ def metric_exhibits(responses: pd.DataFrame, source: str) -> list[Exhibit]:
             for i, t, cap, ev, v in items if ev["responses"]]
 
 
-def gap_exhibits(gaps: pd.DataFrame, source: str) -> list[Exhibit]:
+def gap_exhibits(gaps: pd.DataFrame, source: str, lang: str = "en") -> list[Exhibit]:
     """One metric exhibit per stage whose actual score misses its ideal by more than the 95% interval."""
     out = []
     for row in gaps[gaps["beyond_interval"] & (gaps["gap"] < 0)].itertuples():
         name = NAMES[row.score]
-        fmt = ".0f" if row.score == "nps" else ".2f"
+        d = 0 if row.score == "nps" else 2
         out.append(Exhibit(
             id=f"metric-gap-{row.stage}-{row.score}", kind="metric", stage=row.stage,
-            title=f"{name} at {row.stage} is below its ideal",
-            caption=f"{name} {row.actual:{fmt}} (95% interval {row.lo:{fmt}} to {row.hi:{fmt}}, {row.n:,} answers) "
-                    f"against an ideal of {row.ideal:{fmt}}: a gap of {row.gap:{fmt}}",
+            title=i18n.t("mt_gap", lang, name=name, stage=row.stage),
+            caption=i18n.t("mt_gap_caption", lang, name=name, actual=i18n.number(row.actual, lang, d),
+                           lo=i18n.number(row.lo, lang, d), hi=i18n.number(row.hi, lang, d), n=i18n.number(row.n, lang),
+                           ideal=i18n.number(row.ideal, lang, d), gap=i18n.number(row.gap, lang, d)),
             evidence={"responses": int(row.n), row.score: _r(row.actual, 2), "ideal": row.ideal, "gap": _r(row.gap, 2),
                       "lo": _r(row.lo, 2), "hi": _r(row.hi, 2)},
             valence=-0.5, severity=round(min(1.0, abs(row.gap) / (100 if row.score == "nps" else 4)), 2),
@@ -184,9 +189,10 @@ def run(step: Step, min_group_size: int = 0, *, png: bool = True) -> SurveyResul
     if len(drivers):
         figures[KEY_DRIVERS] = charts.key_drivers(drivers)
     answered = int(responses["nps"].notna().sum())
-    exhibits = (metric_exhibits(responses, source) + gap_exhibits(gaps, source)
-                + [chart_exhibit(step.run_dir, key, figures[key], caption, {"responses": answered}, source, png=png)
-                   for key, caption in CAPTIONS.items() if key in figures]
+    exhibits = (metric_exhibits(responses, source, p.ui_language) + gap_exhibits(gaps, source, p.ui_language)
+                + [chart_exhibit(step.run_dir, key, figures[key], i18n.t(words, p.ui_language), {"responses": answered},
+                                 source, png=png)
+                   for key, words in CAPTION_KEYS.items() if key in figures]
                 + quote_exhibits(responses, comments, p))
     return SurveyResult(
         responses=len(responses), comments=len(comments), min_group_size=min_n, headline=scores.headline(responses),
