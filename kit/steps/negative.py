@@ -21,6 +21,8 @@ from kit.analysis import overload as negative
 from kit.charts import journey as overview_chart
 from kit.charts import negative as nc
 from kit.charts import store as figures
+from kit.charts.locale import num, pct
+from kit.charts.survey import group_names
 from kit.core import i18n, runfolder
 from kit.core.exhibits import JOURNEY_ID, PAIN_ID, RANKED_ID, SCORECARD_ID, WALL_ID, WATERFALL_ID, Exhibit
 from kit.core.money import money
@@ -78,7 +80,7 @@ def waterfall(step: Step, inp: Inputs, tolerance: float) -> tuple[go.Figure, lis
     pile = negative.overload_pile(inp.customers, inp.responses)
     bands = negative.dose_response(inp.customers, inp.responses, step.project.min_group_size)
     summary = negative.overload_summary(inp.customers, inp.responses, tolerance)
-    fig = nc.paper_waterfall(pile, bands, tolerance)
+    fig = nc.paper_waterfall(pile, bands, tolerance, lang=step.project.ui_language)
     share = 100 * summary["lost_over"] / summary["over"] if summary["over"] else 0.0
     rest = 100 * summary["lost_rest"] / summary["rest"] if summary["rest"] else 0.0
     source = step.project.contacts or ""
@@ -103,7 +105,7 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
     overview_chart.write_svg(step.run_dir, table, p.journey.stages, p.ui_language)
     gaps = journey.widest_gaps(table)
     flow = journey.entries_exits(inp.responses, inp.customers, p.journey.stages) if len(inp.customers) else pd.DataFrame()
-    fig = nc.journey_curve(table, gaps, flow, p.journey.stages)
+    fig = nc.journey_curve(table, gaps, flow, p.journey.stages, lang=p.ui_language)
     worst = gaps.iloc[0] if len(gaps) else None
     caption = (i18n.t("cap_journey_gap", p.ui_language, stage=worst["stage"],
                       gap=i18n.number(worst["gap"], p.ui_language, 2, sign=True))
@@ -123,7 +125,7 @@ def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame
     p = step.project
     obs = pain.observations(inp.responses, inp.moments, inp.comments)
     matrix = pain.pain_matrix(obs, p.journey.stages, p.channels, p.min_group_size)
-    fig = nc.pain_heatmap(matrix, p.journey.stages, p.channels)
+    fig = nc.pain_heatmap(matrix, p.journey.stages, p.channels, lang=p.ui_language)
     top = matrix.sort_values("pain", ascending=False).iloc[0] if len(matrix) else None
     lang = p.ui_language
     title = (i18n.t("ttl_pain_worst", lang, place=titles.place(top["stage"], top["channel"], lang)) if top is not None
@@ -143,14 +145,15 @@ def wall_view(step: Step, inp: Inputs, limit: int = 12) -> tuple[go.Figure, Exhi
     ids = {r["id"] for r in inp.records}
     quotes = wall.wall(inp.comments, inp.responses, ids, limit) if len(inp.comments) else pd.DataFrame(columns=WALL_COLUMNS)
     step.save_table("wall", quotes)                    # the negative-room page draws the wall from it (RTL, escaped)
-    n = len(quotes)
+    n, lang = len(quotes), step.project.ui_language
+    said_by = [int(v) for v in quotes.get("said_by", [])]
     fig = nc.table_figure(
-        ["complaint", "severity", "said by (customers)", "theme", "where"],
-        [list(quotes.get("text", [])), [f"{v:.2f}" for v in quotes.get("severity", [])],
-         [int(v) for v in quotes.get("said_by", [])], [t or "—" for t in quotes.get("theme", [])],
-         [titles.place(s, c) for s, c in zip(quotes.get("stage", []), quotes.get("channel", []), strict=True)]],
-        f"The detractor wall: the {n} most severe distinct complaints (n = {int(quotes['said_by'].sum()) if n else 0} "
-        "customers)", height=130 + 66 * max(1, n), widths=[5, 1, 1.3, 2, 2.4])
+        [i18n.t(f"ch_wall_{h}", lang) for h in ("complaint", "severity", "said_by", "theme", "where")],
+        [list(quotes.get("text", [])), [num(v, lang, ".2f") for v in quotes.get("severity", [])],
+         said_by if lang == "en" else [num(v, lang, "") for v in said_by], [t or "—" for t in quotes.get("theme", [])],
+         [titles.place(s, c, lang) for s, c in zip(quotes.get("stage", []), quotes.get("channel", []), strict=True)]],
+        i18n.t("ch_ttl_wall", lang, n=num(n, lang, ""), customers=num(sum(said_by), lang, "")),
+        height=130 + 66 * max(1, n), widths=[5, 1, 1.3, 2, 2.4], lang=lang)
     ex = _chart(step, WALL_ID, fig, title=titles.counted("ttl_wall", n, step.project.ui_language),
                 caption=i18n.t("cap_wall", step.project.ui_language, n=i18n.number(n, step.project.ui_language)),
                 lenses=["design", "business"], tags=["quotes", "detractors"],
@@ -164,25 +167,31 @@ def scorecard_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.Data
     table = scorecard.scorecard(inp.channels, inp.responses, inp.comments, p.channels, p.min_group_size)
     ans = scorecard.answers(table)
 
+    lang = p.ui_language
+
     def f(v: float, fmt: str) -> str:
-        return "—" if pd.isna(v) else format(v, fmt)
+        return "—" if pd.isna(v) else num(v, lang, fmt)
 
     def cost(v: float, none: str) -> str:        # cents where they matter, fractions of a cent below one
-        return f"— ({none})" if pd.isna(v) else money(v, p.currency, p.ui_language, 2 if v >= 1 else 3)
+        return f"— ({i18n.t(none, lang)})" if pd.isna(v) else money(v, p.currency, p.ui_language, 2 if v >= 1 else 3)
+    channels = ([str(c).replace("_", " ") for c in table["channel"]] if lang == "en"
+                else group_names(table["channel"], "channel", lang))
     fig = nc.table_figure(
-        ["channel", "contacts", "reach us (in)", "purchases", "share of purchases", "CSAT", "CES", "NPS", "answers",
-         "cost per contact", "cost per purchase", "public posts (mean sentiment)"],
-        [[str(c).replace("_", " ") for c in table["channel"]], [f(v, ",") for v in table["contacts"]],
-         [f(v, ",") for v in table["inbound"]],
-         [f(v, ",") for v in table["purchases"]], [f(v, ".0f") + "%" if pd.notna(v) else "—" for v in table["purchase_share"]],
-         [f(v, ".2f") + (" (too few answers)" if few else "") for v, few in zip(table["csat"], table["too_few"], strict=True)],
-         [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]], list(table["responses"]),
-         [cost(v, "no costs") for v in table["cost_per_contact"]],
-         [cost(v, "no purchases") for v in table["cost_per_purchase"]],
-         [f"{n:,}" + (f" ({s:+.2f})" if pd.notna(s) else "") if n else "— (no posts)"
+        [i18n.t(f"ch_sc_{h}", lang) for h in ("channel", "contacts", "inbound", "purchases", "purchase_share")]
+        + ["CSAT", "CES", "NPS"] + [i18n.t(f"ch_sc_{h}", lang) for h in ("answers", "cost_contact", "cost_purchase", "posts")],
+        [channels, [f(v, ",") for v in table["contacts"]], [f(v, ",") for v in table["inbound"]],
+         [f(v, ",") for v in table["purchases"]], [pct(v, lang) if pd.notna(v) else "—" for v in table["purchase_share"]],
+         [f(v, ".2f") + (i18n.t("ch_too_few_paren", lang) if few else "")
+          for v, few in zip(table["csat"], table["too_few"], strict=True)],
+         [f(v, ".2f") for v in table["ces"]], [f(v, ".0f") for v in table["nps"]],
+         list(table["responses"]) if lang == "en" else [f(v, ",") for v in table["responses"]],
+         [cost(v, "ch_sc_no_costs") for v in table["cost_per_contact"]],
+         [cost(v, "ch_sc_no_purchases") for v in table["cost_per_purchase"]],
+         [f(n, ",") + (f" ({f(s, '+.2f')})" if pd.notna(s) else "") if n else i18n.t("ch_sc_no_posts", lang)
           for n, s in zip(table["posts"], table["post_sentiment"], strict=True)]],
-        f"Channel scorecard (n = {int(table['contacts'].sum()):,} contacts, {int(table['responses'].sum()):,} answers)",
-        height=140 + 30 * len(table))
+        i18n.t("ch_ttl_scorecard", lang, contacts=num(int(table["contacts"].sum()), lang, ","),
+               answers=num(int(table["responses"].sum()), lang, ",")),
+        height=140 + 30 * len(table), lang=lang)
     ex = _chart(step, SCORECARD_ID, fig, title=i18n.t("ttl_scorecard", p.ui_language),
                 caption=" ".join(scorecard.answers_text(ans, p.ui_language)),
                 lenses=["business", "engineering"], tags=["channels", "cost"],
@@ -210,7 +219,7 @@ def ranking(step: Step, inp: Inputs, obs: pd.DataFrame, overload: dict[str, floa
                         "evidence": {"tolerance_per_week": tolerance, "lost": int(overload["lost_over"])}})
     ranked = pain.rank(entries)
     runfolder.write_negatives(step.run_dir, ranked)
-    fig = nc.ranked_bars(ranked)
+    fig = nc.ranked_bars(ranked, lang=lang)
     first = i18n.t("ttl_ranked", lang, first=ranked[0]["title"]) if ranked else i18n.t("ttl_ranked_none", lang)
     ex = _chart(step, RANKED_ID, fig, title=first,
                 caption=i18n.t("cap_ranked_sep", lang).join(
