@@ -14,6 +14,7 @@ labels; records that carry ``themes`` (and their answer in ``evidence.comment``)
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -38,6 +39,7 @@ class Replayed:
     codings: list[Edit] = field(default_factory=list)                # coders' own readings, for agreement
     themes: ThemeBook | None = None                                   # the theme labels as edited
     cuts: list[str] = field(default_factory=list)                    # ids of the exhibits cut by hand
+    tagged: dict[str, list[dict[str, Any]]] | None = None             # tag -> records carrying it (built when needed)
 
 
 def standing(edits: list[Edit]) -> tuple[list[Edit], list[Edit]]:
@@ -63,7 +65,7 @@ def replay(records: list[dict[str, Any]], edits: list[Edit], tags: list[str] | N
     ``cutter`` makes the record of a cut (without one, cuts are orphans: they need a run); ``themes``
     is the book of the pipeline's theme labels the theme edits apply to (without one, an empty book).
     """
-    out = Replayed(records=[copy.deepcopy(r) for r in records], tags=list(tags or []),
+    out = Replayed(records=_copied(records), tags=list(tags or []),
                    themes=themes if themes is not None else ThemeBook([]))
     by_id = {r["id"]: r for r in out.records}
     kept, out.undone = standing(edits)
@@ -81,6 +83,15 @@ def replay(records: list[dict[str, Any]], edits: list[Edit], tags: list[str] | N
     return out
 
 
+def _copied(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The records copied whole: through JSON (what they are read from, four times faster than deepcopy),
+    or by deepcopy when a record holds something JSON does not."""
+    try:
+        return json.loads(json.dumps(records))
+    except (TypeError, ValueError):
+        return [copy.deepcopy(r) for r in records]
+
+
 def _cut(e: Edit, by_id: dict[str, dict[str, Any]], out: Replayed, cutter: Cutter | None) -> str:
     """Add the exhibit a cut makes (marked as cut by hand, by whom and when); why not, or ''."""
     if cutter is None:
@@ -94,6 +105,7 @@ def _cut(e: Edit, by_id: dict[str, dict[str, Any]], out: Replayed, cutter: Cutte
     rec = copy.deepcopy(made)
     _mark(rec, e)["cut"] = {"by": e.who, "at": e.at.isoformat(), "op": e.op}
     out.records.append(rec)
+    out.tagged = None
     by_id[eid] = rec
     out.cuts.append(eid)
     return ""
@@ -120,6 +132,8 @@ def _apply(e: Edit, by_id: dict[str, dict[str, Any]], out: Replayed) -> str:
     if e.op in EXHIBIT_OPS and e.exhibit not in by_id:
         return f"exhibit {e.exhibit} is no longer in the run"
     if e.op in EXHIBIT_OPS:
+        if e.op == "recode" and e.field == "tags":
+            out.tagged = None                          # the tag index is built again when next needed
         return _EXHIBIT[e.op](e, by_id[e.exhibit], by_id)
     if e.op in THEME_OPS:
         return _theme(e, out.themes if out.themes is not None else ThemeBook([]))
@@ -196,18 +210,29 @@ def _tag_merge(e: Edit, out: Replayed) -> str:
     return _retag(out, list(e.before), e.after)
 
 
+def _tag_index(out: Replayed) -> dict[str, list[dict[str, Any]]]:
+    """Tag -> the records carrying it, so a tag edit touches only those (a journal holds many)."""
+    if out.tagged is None:
+        out.tagged = {}
+        for rec in out.records:
+            for t in dict.fromkeys(rec.get("tags") or []):
+                out.tagged.setdefault(t, []).append(rec)
+    return out.tagged
+
+
 def _retag(out: Replayed, old: list[str], new: str) -> str:
     """Every exhibit tagged with an old name gets the new one instead; the codebook keeps one entry."""
-    known = set(out.tags) | {t for r in out.records for t in r.get("tags") or []}
-    if not any(o in known for o in old):
+    index = _tag_index(out)
+    if not any(o in index or o in out.tags for o in old):
         return f"no tag named {', '.join(old)}"
     out.tags = [t for t in out.tags if t not in old]
     if new not in out.tags:
         out.tags.append(new)
-    for rec in out.records:
-        tags = rec.get("tags") or []
-        if any(t in old for t in tags):
-            rec["tags"] = list(dict.fromkeys(new if t in old else t for t in tags))
+    moved = {id(r): r for o in old if o != new for r in index.pop(o, [])}
+    for rec in moved.values():
+        rec["tags"] = list(dict.fromkeys(new if t in old else t for t in rec.get("tags") or []))
+    known = {id(r) for r in index.get(new, [])}
+    index.setdefault(new, []).extend(r for k, r in moved.items() if k not in known)
     return ""
 
 

@@ -42,7 +42,8 @@ class ThemeBook:
 
     def rename(self, old: list[str], new: str) -> str:
         """Every label reading as one of ``old`` reads ``new`` (a merge when old holds several); why not, or ''."""
-        missing = [o for o in old if o not in self.labels()]
+        now = set(self.labels())
+        missing = [o for o in old if o not in now]
         if missing:
             return f"no theme named {', '.join(missing)}"
         gone = set(old)
