@@ -21,6 +21,7 @@ from kit.analysis.drivers import key_drivers
 from kit.analysis.scores import NAMES
 from kit.analysis.themes import THEME_COLUMNS
 from kit.charts import survey as charts
+from kit.charts.locale import plain
 from kit.core import i18n
 from kit.core.exhibits import Exhibit
 from kit.core.project import Project
@@ -95,7 +96,7 @@ def chart_exhibit(run_dir: Path, ex_id: str, fig: go.Figure, caption: str, evide
                   png: bool = True, **fields: object) -> Exhibit:
     """A chart exhibit: the figure stored in the run (JSON, and a PNG where Chromium is at hand)."""
     from kit.charts.store import save_figure
-    return Exhibit(id=ex_id, kind="chart", title=fig.layout.title.text or ex_id, caption=caption, evidence=evidence,
+    return Exhibit(id=ex_id, kind="chart", title=plain(fig.layout.title.text) or ex_id, caption=caption, evidence=evidence,
                    media=save_figure(run_dir, ex_id, fig, png=png), lenses=["business"],
                    source={"file": source, "locator": "all responses"}, **fields)  # type: ignore[arg-type]
 
@@ -168,26 +169,29 @@ def run(step: Step, min_group_size: int = 0, *, png: bool = True) -> SurveyResul
     groups = {"stage": scores.by_group(responses, "stage", min_n, p.journey.stages),
               "channel": scores.by_group(responses, "channel", min_n, p.channels),
               "segment": scores.by_group(responses, "segment", min_n)}
-    weekly, monthly = scores.by_period(responses, "W", min_n), scores.by_period(responses, "M", min_n)
+    lang = p.ui_language
+    # Trends in the project's calendar and time zone: a Persian project's months are Jalali (مهر ۱۴۰۴)
+    when = dict(calendar=p.trend_calendar, tz=p.timezone, lang=lang)
+    weekly, monthly = scores.by_period(responses, "W", min_n, **when), scores.by_period(responses, "M", min_n, **when)
     gaps = scores.actual_vs_ideal(groups["stage"], p.journey.ideal)
     themes = step.load_table("themes") if step.has_table("themes") else pd.DataFrame(columns=THEME_COLUMNS)
     drivers = key_drivers(comments, responses, themes, min_n)
-    figures = {key: charts.distribution(scores.distribution(responses, score), score)
+    figures = {key: charts.distribution(scores.distribution(responses, score), score, lang)
                for score, key in DISTRIBUTIONS.items()}
     # A chart per group only where the surveys map that group (a survey without a channel column has no channels)
     if len(groups["stage"]):
-        figures[NPS_STAGE] = charts.score_by_group(groups["stage"], "stage", "nps", p.journey.ideal)
+        figures[NPS_STAGE] = charts.score_by_group(groups["stage"], "stage", "nps", p.journey.ideal, lang=lang)
     if len(groups["channel"]):
-        figures[NPS_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "nps")
-        figures[CSAT_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "csat")
-    figures[NPS_TREND] = charts.nps_trend(weekly, freq_word="week")
-    figures[NPS_TREND_MONTH] = charts.nps_trend(monthly, freq_word="month")
+        figures[NPS_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "nps", lang=lang)
+        figures[CSAT_CHANNEL] = charts.score_by_group(groups["channel"], "channel", "csat", lang=lang)
+    figures[NPS_TREND] = charts.nps_trend(weekly, freq_word="week", lang=lang)
+    figures[NPS_TREND_MONTH] = charts.nps_trend(monthly, freq_word="month", lang=lang)
     if len(groups["segment"]):
-        figures[NPS_SEGMENT] = charts.score_by_group(groups["segment"], "segment", "nps")
+        figures[NPS_SEGMENT] = charts.score_by_group(groups["segment"], "segment", "nps", lang=lang)
     if len(gaps):
-        figures[IDEAL_GAP] = charts.actual_vs_ideal(gaps, "nps", p.journey.stages)
+        figures[IDEAL_GAP] = charts.actual_vs_ideal(gaps, "nps", p.journey.stages, lang=lang)
     if len(drivers):
-        figures[KEY_DRIVERS] = charts.key_drivers(drivers)
+        figures[KEY_DRIVERS] = charts.key_drivers(drivers, lang=lang)
     answered = int(responses["nps"].notna().sum())
     exhibits = (metric_exhibits(responses, source, p.ui_language) + gap_exhibits(gaps, source, p.ui_language)
                 + [chart_exhibit(step.run_dir, key, figures[key], i18n.t(words, p.ui_language), {"responses": answered},
