@@ -258,3 +258,18 @@ def test_cuts_need_a_run_and_bad_lines_are_refused() -> None:
             journal.make(who="ana", role="analyst", op=op, after=after)
     with pytest.raises(CurationError, match="names the answer split off"):
         journal.make(who="ana", role="analyst", op="theme_split", before="a", after="b")
+
+
+def test_tag_edits_follow_recodes_and_cuts_in_journal_order() -> None:
+    """The tag index replay keeps is rebuilt after a recode of tags, so later renames see the new tags."""
+    records = [{"id": "a", "kind": "quote", "title": "a", "tags": ["wait"]},
+               {"id": "b", "kind": "quote", "title": "b", "tags": ["pay", "wait"]}]
+    mk = journal.make
+    edits = [mk(who="ana", role="analyst", op="tag_rename", before="wait", after="waiting"),
+             mk(who="ana", role="analyst", op="recode", exhibit="a", field="tags", after=["pay"]),
+             mk(who="ana", role="analyst", op="tag_merge", before=["pay", "waiting"], after="friction"),
+             mk(who="ana", role="analyst", op="tag_rename", before="wait", after="x")]
+    done = replay(records, edits)
+    assert [r["tags"] for r in done.records] == [["friction"], ["friction"]]
+    assert [o["why"] for o in done.orphans] == ["no tag named wait"] and done.tags == ["friction"]
+    assert records[0]["tags"] == ["wait"]                                  # the records given are not changed
