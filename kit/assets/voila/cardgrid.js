@@ -36,7 +36,8 @@ function card(c, labels, model) {
     node.append(img);
     if (c.photos) node.append(el("span", "cx-photos", c.photos));     // near-duplicates shown as one: "2 photos"
   } else {
-    const q = el("div", c.quoted ? "q" : "q fig", c.quoted ? `\u201c${c.snippet}\u201d` : c.snippet);
+    const marks = c.dir === "rtl" ? ["\u00ab", "\u00bb"] : ["\u201c", "\u201d"];    // Persian quotes in guillemets
+    const q = el("div", c.quoted ? "q" : "q fig", c.quoted ? `${marks[0]}${c.snippet}${marks[1]}` : c.snippet);
     q.dir = c.dir || "auto";
     node.append(q);
   }
