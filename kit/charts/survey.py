@@ -23,6 +23,7 @@ ERROR = "#4D4D4D"
 LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=60, b=50), height=380)
 TOO_FEW = "too few answers"
 LABELS = {"nps": "NPS", "csat": "CSAT (1-5)", "ces": "CES (1-7, 7 = easy)", "top2box": "CSAT top-2-box %"}
+UNSPECIFIED = "unspecified"          # the analysis's name for a missing stage or channel (kit.analysis.pain)
 FLAG_MARK = {"above": " ▲", "below": " ▼", "up": " ▲", "down": " ▼", "": ""}
 
 
@@ -51,7 +52,8 @@ def group_names(values: pd.Series, key: str, lang: str = "en") -> list[str]:
     if is_english(lang):
         return list(values.astype(str))
     word = {"stage": places.stage_text, "channel": places.channel_text}.get(key)
-    return [word(str(v), lang) if word else str(v) for v in values]
+    return [i18n.t("ch_unspecified", lang) if v == UNSPECIFIED else word(str(v), lang) if word else str(v)
+            for v in values]
 
 
 def _answers(table: pd.DataFrame, score: str) -> pd.Series:
