@@ -3,6 +3,11 @@
 Notebooks run one after another through papermill's Python API in this process (its import cost
 is paid once). Each gets the same parameters: ``project`` and ``run_dir`` (absolute paths), plus
 any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record of what was done.
+
+The steps' per-item work (recordings' clips, photos) runs as Dask tasks on one cluster for the
+whole run (``kit.core.engine``): a LocalCluster started here and closed when the run ends, or the
+scheduler given by ``--scheduler`` / ``CXKIT_SCHEDULER``; the kernels find it through
+``CXKIT_SCHEDULER``, which the run sets while its notebooks execute.
 """
 
 from __future__ import annotations
@@ -12,10 +17,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kit.core import runfolder, runs
+from kit.core import engine, runfolder, runs
 from kit.core.errors import KitError, PipelineError, ProjectError
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
+from kit.core.project import Project
 from kit.exports import gallery_file
 from kit.redaction import project_list
 from kit.validate import validate_project
@@ -47,14 +53,25 @@ def check_parameters(given: dict[str, Any], declared: dict[Path, set[str]]) -> N
 REDACTIONS = "redactions"        # the manifest's list of redactions (kit.redaction.MANIFEST_KEY)
 
 
+def media_items(project: Project | None) -> int:
+    """How many recordings and photo files the run may cut and publish: what a local cluster is sized by."""
+    if project is None:
+        return 0
+    photos = 0
+    if project.photos is not None and (folder := project.root / project.photos.folder).is_dir():
+        photos = sum(1 for p in folder.rglob("*") if p.is_file())
+    return len(project.recordings) + photos
+
+
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
-        say: Callable[[str], None] = print) -> Path:
+        say: Callable[[str], None] = print, scheduler: str | None = None) -> Path:
     """Validate, run every notebook into a new run folder, publish it; returns its path.
 
     Everything that can refuse the run (the project, the parameters, an output folder that cannot
-    be written, another run writing into it) is checked before the first step. The whole run holds
-    the output folder's lock (``kit.core.runs.RunLock``).
+    be written, another run writing into it, a scheduler that cannot take the work) is checked
+    before the first step. The whole run holds the output folder's lock (``kit.core.runs.RunLock``).
+    ``scheduler``: a Dask scheduler's address (else ``CXKIT_SCHEDULER``, else a local cluster).
     """
     project_dir = locate(project)
     report = validate_project(project_dir)
@@ -79,10 +96,20 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
             "project": str(project_dir), "parameters": params, "inputs": runs.hash_inputs(project_dir),
             "versions": runs.versions(), "steps": [],
         }
-        runs.start_partial(partial, manifest)
         listed_redact = (lambda run_dir: project_list(run_dir, listed, say=say)) if listed else None
-        _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)
+        with engine.for_run(scheduler, media_items(report.project), shared=[project_dir, out_dir]) as cluster:
+            say(f"recordings and photos run on: {cluster.describe()}" if cluster else "no recordings or photos to process")
+            manifest["cluster"] = _cluster_record(cluster)
+            runs.start_partial(partial, manifest)
+            _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)
         return runs.publish(partial, out_dir, run_id)
+
+
+def _cluster_record(cluster: engine.Cluster | None) -> dict[str, Any] | None:
+    """Where the run's tasks ran, for the manifest: a local cluster's address is a throwaway port, so not kept."""
+    if cluster is None:
+        return None
+    return {"local": cluster.local, "workers": cluster.workers, **({} if cluster.local else {"scheduler": cluster.address})}
 
 
 def _redact_listed(partial: Path, redact: Callable[[Path], dict[str, Any] | None], manifest: dict[str, Any],

@@ -8,8 +8,8 @@ machine has cores or the run has items, whichever is fewer, so OpenCV and the fa
 core each instead of fighting over them), or uses the scheduler given by ``--scheduler`` or
 ``CXKIT_SCHEDULER``. It hands the address to the notebooks' kernels through ``CXKIT_SCHEDULER``,
 so every step sends its tasks to the same cluster. A step run on its own (a notebook opened in
-JupyterLab, a test) with no address starts a LocalCluster for its own tasks, or runs a lone task
-in-process, where a cluster would only add its start-up.
+JupyterLab, a test) with no address starts a LocalCluster for its own tasks, or runs a few tasks
+(fewer than ``IN_PROCESS_BELOW``) in-process, where a cluster would only add its start-up.
 
 Tasks write into the run's staging folder, so workers must share the filesystem with the run.
 Results come back in the order the jobs were given, whatever order they finished in, so a run on
@@ -41,6 +41,7 @@ RETRIES = 1                            # a task that raised is tried once more b
 CONNECT_TIMEOUT_S = 20                 # a scheduler that does not answer in this time is unreachable
 WORKERS_TIMEOUT_S = 60                 # how long a run waits for a scheduler's first worker
 SCHEMES = ("tcp", "tls")
+IN_PROCESS_BELOW = 12                  # without a cluster, fewer jobs run here: a LocalCluster takes 5-10 s to start
 
 T = TypeVar("T")
 
@@ -206,15 +207,15 @@ def run_all(fn: Callable[..., T], jobs: Sequence[tuple[Any, ...]]) -> list[T]:
     """``fn(*job)`` for every job as Dask tasks; the results in the order of ``jobs``.
 
     On the cluster named by ``CXKIT_SCHEDULER`` (set by ``cxkit run``); without one, on a
-    LocalCluster started for these jobs, or in this process for a lone job. ``fn`` must be a
+    LocalCluster started for these jobs, or in this process for fewer than ``IN_PROCESS_BELOW``. ``fn`` must be a
     module-level function of the kit (workers import it by name) and should turn a bad item into
     a value, not an exception: an exception is retried, then fails the step.
     """
     if not jobs:
         return []
     address = scheduler_address()
-    if address is None and len(jobs) == 1:
-        return [fn(*jobs[0])]
+    if address is None and len(jobs) < IN_PROCESS_BELOW:
+        return [fn(*job) for job in jobs]
     if address is None:
         with _local_cluster(local_size(len(jobs))) as cluster:
             return _gathered(cluster.scheduler_address, fn, jobs)

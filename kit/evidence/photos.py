@@ -20,17 +20,15 @@ orientation that shows it upright.
 
 Speed: JPEGs are decoded with Pillow's draft mode at the smallest 1/2, 1/4 or 1/8 scale that
 still covers the display size (the decoder skips most of the work), and many photos are spread
-over a process pool.
+over the run's Dask cluster (``kit.core.engine``).
 """
 
 from __future__ import annotations
 
 import io
 import math
-import multiprocessing
 import re
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
@@ -40,6 +38,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageCms, UnidentifiedImageError
 
+from kit.core import engine
 from kit.core.errors import InputFileError, UnsafePathError
 from kit.core.paths import inside, name_problem
 from kit.core.rejects import RejectLog
@@ -62,7 +61,7 @@ MAX_EXIF_BYTES = 65_536                      # one JPEG APP1 segment's worth; a 
 DISPLAY_SIDE, THUMB_SIDE = 1000, 480
 JPEG_QUALITY = 85
 REDUCING_GAP = 1.0                           # box-average by the whole factor first, then filter the rest
-POOL_THRESHOLD = 12                          # fewer photos than this: in-process (a spawned pool costs ~2 s)
+POOL_THRESHOLD = engine.IN_PROCESS_BELOW     # without a cluster, fewer photos than this: in-process
 EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_DATETIME = 0x8769, 0x9003, 0x0132
 EXIF_MAKE, EXIF_MODEL, EXIF_ORIENTATION = 0x010F, 0x0110, 0x0112
 # EXIF orientation -> the turn that shows the picture upright (the same table as ImageOps.exif_transpose).
@@ -352,21 +351,12 @@ def thumbnail_reference(path: Path, out: Path) -> Path:
     return out
 
 
-def _one_thread_per_worker() -> None:
-    """The pool already fills the cores; OpenCV's own threads in every worker would only fight it."""
-    import cv2
-    cv2.setNumThreads(1)
-
-
-def publish_all(jobs: list[tuple[str, str, str, bool]], workers: int) -> list[dict[str, Any]]:
-    """``publish_one`` over every (source, display, thumbnail, blur) job, on a pool of ``workers`` processes."""
-    if len(jobs) < POOL_THRESHOLD or workers <= 1:
+def publish_all(jobs: list[tuple[str, str, str, bool]], workers: int = 0) -> list[dict[str, Any]]:
+    """``publish_one`` over every (source, display, thumbnail, blur) job as Dask tasks (``kit.core.engine``),
+    results in the order of ``jobs``; ``workers=1`` publishes them here, one after another."""
+    if workers == 1:
         return [publish_one(*job) for job in jobs]
-    # Spawned, not forked: forking a process whose OpenCV threads are running (faces were blurred
-    # in-process earlier, in a notebook kernel say) deadlocked the workers.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_one_thread_per_worker) as pool:
-        return list(pool.map(publish_one, *zip(*jobs, strict=True), chunksize=2))
+    return engine.run_all(publish_one, jobs)
 
 
 

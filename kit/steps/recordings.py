@@ -23,11 +23,11 @@ from kit.analysis import moments as moment_text
 from kit.analysis import timeline, titles
 from kit.analysis.moments import Moment, Scorer, find_moments, score_customer_lines, telling_time
 from kit.charts import timeline as timeline_chart
-from kit.core import i18n, runfolder
+from kit.core import engine, i18n, runfolder
 from kit.core.errors import InputFileError
 from kit.core.exhibits import Exhibit
 from kit.core.paths import inside
-from kit.core.rejects import RejectLog
+from kit.core.rejects import Reject, RejectLog
 from kit.core.schema import MOMENT_COLUMNS, UTTERANCE_COLUMNS
 from kit.core.step import Step
 from kit.core.text import detect_lang, hms
@@ -112,11 +112,13 @@ def process_recordings(project_dir: Path, recordings: list[dict[str, Any]], run_
     ctx = _Context(Path(project_dir), Path(run_dir), interviewers, redact, blur_faces, require_consent,
                    rejects, stages, channels, scorer or _survey_scorer(), names or pseudonyms.build(interviewers=interviewers),
                    lang=lang)
-    utterances, moments, exhibits = [], [], []
-    for rec in recordings:
-        utts, found, made = _process_one(rec, ctx)
+    utterances, moments, exhibits, pending = [], [], [], []
+    for rec in recordings:                 # the text in turn: each recording's names build on those before
+        utts, waiting = _process_one(rec, ctx)
         utterances.append(_utterance_frame(rec["id"], utts))
-        moments += [_moment_row(rec["id"], e.id, m) for m, e in zip(found, made, strict=True)]
+        pending.append(waiting)
+    for waiting, made in zip(pending, _exhibits(pending, ctx), strict=True):    # every clip cut as a task
+        moments += [_moment_row(waiting.rec["id"], p.eid, p.m) for p in waiting.planned]
         exhibits += made
     frames = [f for f in utterances if len(f)]
     wins = [w for w in ctx.windows if len(w)]
@@ -134,14 +136,15 @@ def _survey_scorer() -> Scorer:
     return score
 
 
-def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], list[Moment], list[Exhibit]]:
+def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], _Pending]:
+    """A recording's text read and its moments found; their clips are cut later, all recordings' at once."""
     files = {k: rec[k] for k in ("media", "transcript", "markers") if rec.get(k)}
     if ctx.require_consent and not rec.get("consent"):
         for rel in files.values():
             ctx.rejects.add(rel, "file", f"no consent: recording {rec['id']!r} has consent: false, "
                                          "so nothing from it is used")
             ctx.count(rel, 1, 0)
-        return [], [], []
+        return [], _Pending(rec, files, [], ctx.names, len(ctx.rejects))
     paths = {k: inside(ctx.project_dir, rel, key=f"recordings {rec['id']}.{k}") for k, rel in files.items()}
     ctx.spoken = []
     utts = score_customer_lines(_named(rec, _utterances(files.get("transcript"), paths.get("transcript"), ctx), ctx),
@@ -156,8 +159,8 @@ def _process_one(rec: dict[str, Any], ctx: _Context) -> tuple[list[Utterance], l
         found = _marker_moments(files["markers"], paths["markers"], utts, info, ctx)
     if found is None:
         found = find_moments(utts, duration)
-    made = [_exhibit(rec, m, files, paths, info, utts, ctx) for m in found]
-    return utts, found, made
+    planned = [_plan(rec, m, paths, info, utts, ctx) for m in found]
+    return utts, _Pending(rec, files, planned, ctx.names, len(ctx.rejects))
 
 
 def _utterances(rel: str | None, path: Path | None, ctx: _Context) -> list[Utterance]:
@@ -217,10 +220,72 @@ def _utterance_frame(recording_id: str, utts: list[Utterance]) -> pd.DataFrame:
 
 # ---- exhibits ------------------------------------------------------------------------------------
 
-def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], paths: dict[str, Path],
-             info: media.MediaInfo | None, utts: list[Utterance], ctx: _Context) -> Exhibit:
+@dataclass
+class _Planned:
+    """A moment with its exhibit id, and the arguments of ``make_clip`` when its recording has media."""
+
+    m: Moment
+    eid: str
+    job: tuple[Any, ...] | None = None
+
+
+@dataclass
+class _Pending:
+    """A recording whose text is read, waiting for its clips: what its exhibits need then."""
+
+    rec: dict[str, Any]
+    files: dict[str, str]
+    planned: list[_Planned]
+    names: Pseudonyms              # the pseudonyms as they stood for this recording
+    rejects_at: int                # its clips' rejects go here, after its own text's (as when cut in turn)
+
+
+def _plan(rec: dict[str, Any], m: Moment, paths: dict[str, Path], info: media.MediaInfo | None,
+          utts: list[Utterance], ctx: _Context) -> _Planned:
+    """The moment's exhibit id, given in input order, and its clip's job: the moment padded by
+    CLIP_PAD_S, its sound covered where the text lost words, its thumbnail its most telling frame."""
     eid = _unique_id(f"rec-{rec['id']}-{int(m.start_s):04d}", ctx.ids)
-    made = _media_for(eid, m, files.get("media", ""), paths.get("media"), info, telling_time(m, utts), ctx) if info else None
+    if info is None or paths.get("media") is None:
+        return _Planned(m, eid)
+    start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
+    return _Planned(m, eid, (paths["media"], info, start, end, ctx.run_dir / runfolder.MEDIA, eid,
+                             telling_time(m, utts), ctx.blur_faces, list(ctx.said)))
+
+
+def make_clip(src: Path, info: media.MediaInfo, start_s: float, end_s: float, folder: Path, name: str,
+              telling_s: float, blur_faces: bool, said: list[tuple[float, float]]) -> clips.Clip | str:
+    """One moment's clip and thumbnail under the run's media folder, made as a task on a worker
+    (``kit.core.engine``); when ffmpeg cannot make them, why, as text: the moment is then a quote."""
+    try:
+        return clips.make(src, info, start_s, end_s, folder, name, telling_s=telling_s, blur_faces=blur_faces,
+                          said=said)
+    except (InputFileError, ValueError) as exc:
+        return str(exc)
+
+
+def _exhibits(pending: list[_Pending], ctx: _Context) -> list[list[Exhibit]]:
+    """Every planned clip cut at once on the cluster, then each recording's exhibits in input order,
+    with a clip that could not be made rejected where a sequential run would have rejected it."""
+    results = iter(engine.run_all(make_clip, [p.job for w in pending for p in w.planned if p.job is not None]))
+    out, shift = [], 0
+    for waiting in pending:
+        ctx.names, made, failed = waiting.names, [], []
+        for p in waiting.planned:
+            clip = next(results) if p.job is not None else None
+            if isinstance(clip, str):
+                failed.append(Reject(waiting.files["media"], clock(p.m.start_s), f"no clip made: {clip}; shown as "
+                                     "a quote", ctx.rejects.step))
+                clip = None
+            made.append(_exhibit(waiting.rec, p.m, waiting.files, p.eid, clip, ctx))
+        at = waiting.rejects_at + shift
+        ctx.rejects.items[at:at] = failed
+        shift += len(failed)
+        out.append(made)
+    return out
+
+
+def _exhibit(rec: dict[str, Any], m: Moment, files: dict[str, str], eid: str, made: clips.Clip | None,
+             ctx: _Context) -> Exhibit:
     clip = made.media if made else {}
     bleeped = {"bleeped": made.bleeped} if made and made.bleeped else {}     # stretches of its sound covered
     source_file = files["media"] if clip else (files.get("transcript") or files.get("markers") or files["media"])
@@ -240,20 +305,6 @@ def _title(m: Moment, lang: str) -> str:
     if m.note or not m.quote:
         return moment_text.title(m, lang)
     return titles.excerpt(m.quote) or moment_text.title(m, lang)
-
-
-def _media_for(eid: str, m: Moment, rel: str, path: Path | None, info: media.MediaInfo, telling_s: float,
-               ctx: _Context) -> clips.Clip | None:
-    """Clip (the moment padded by CLIP_PAD_S, its sound covered where the text lost words) and thumbnail
-    (its most telling frame) under run_dir/media; None (and a reject) when ffmpeg cannot make them."""
-    assert path is not None
-    start, end = max(0.0, m.start_s - CLIP_PAD_S), min(m.end_s + CLIP_PAD_S, info.duration_s)
-    try:
-        return clips.make(path, info, start, end, ctx.run_dir / runfolder.MEDIA, eid, telling_s=telling_s,
-                          blur_faces=ctx.blur_faces, said=ctx.said)
-    except (InputFileError, ValueError) as exc:
-        ctx.rejects.add(rel, clock(m.start_s), f"no clip made: {exc}; shown as a quote")
-        return None
 
 
 def _unique_id(base: str, taken: set[str]) -> str:
@@ -291,8 +342,8 @@ def timeline_charts(result: RecordingsResult, recordings: list[dict[str, Any]],
         moments = result.moments[result.moments["ref"] == rid].sort_values("start_s").copy()
         moments["title"] = [titles.get(m, "") for m in moments["moment_id"]]
         lines = result.utterances[(result.utterances["recording_id"] == rid) & result.utterances["sentiment"].notna()]
-        title = timeline_chart.title_for(rid, rec.get("participant"), len(lines), len(moments))
-        fig = timeline_chart.figure(win, moments, title=title)
+        title = timeline_chart.title_for(rid, rec.get("participant"), len(lines), len(moments), lang)
+        fig = timeline_chart.figure(win, moments, title=title, lang=lang)
         eid = f"chart-rec-{rid}-timeline"
         person = int((moments["coded_by"] == "person").sum())
         who = rec.get("participant")                       # already the participant id, never a name
