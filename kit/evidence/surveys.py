@@ -280,6 +280,20 @@ def count_answers(accepted_raw: pd.DataFrame, reasons: pd.Series, survey: Survey
                        consent=consent_source(survey, project), unknown_consent=unknown)
 
 
+def _cleaned(text: pd.Series, redact_pii: bool) -> tuple[pd.Series, pd.Series]:
+    """Answers made safe to show (unsafe characters out, Persian normalised, personal data redacted if
+    asked) and their language, each distinct answer once: exports repeat answers ("Too many
+    messages"), and redaction is Python per text, so a million answers cost their distinct few."""
+    codes, uniques = pd.factorize(text, use_na_sentinel=False)
+    u = pd.Series(uniques, dtype=text.dtype)
+    t = normalize_fa(strip_unsafe_series(u))
+    if redact_pii:
+        t = redact(t)
+    t, lang = t.astype("string"), detect_lang(t)
+    return (pd.Series(t.array.take(codes), index=text.index, dtype="string"),
+            pd.Series(lang.array.take(codes), index=text.index, dtype="string"))
+
+
 def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: Survey,
                   project: Project, reasons: pd.Series | None = None) -> pd.DataFrame:
     """Open answers of accepted rows, one per answer; redacted and normalised before being kept.
@@ -292,13 +306,11 @@ def comments_from(accepted_raw: pd.DataFrame, responses: pd.DataFrame, survey: S
     for name, col in survey.text.items():
         text = _answered(accepted_raw, col)
         mask = (keep & (text != "")).to_numpy(dtype=bool)
-        t = normalize_fa(strip_unsafe_series(text[mask]))
-        if project.privacy.redact_pii:
-            t = redact(t)
+        t, lang = _cleaned(text[mask], project.privacy.redact_pii)
         ids = responses["response_id"][mask]
         frames.append(pd.DataFrame({
             "comment_id": ids + ":" + name, "response_id": ids,
-            "field": name, "text": t.astype("string"), "lang": detect_lang(t),
+            "field": name, "text": t, "lang": lang,
             "sentiment": np.nan, "themes": "", "source": survey.path,
         }))
     if not frames:
