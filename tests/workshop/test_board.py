@@ -131,7 +131,7 @@ def test_people_with_the_same_name_and_department_are_flagged(run: Path) -> None
     flagged = same_people(shop)
     assert [(p["department"], p["count"], p["sources"]) for p in flagged] == [
         ("design", 3, ["browser", "paper"]), ("engineering", 2, ["browser"])]
-    html = same_people_html(flagged, "en")
+    html = re.sub(r"</?bdi[^>]*>", "", same_people_html(flagged, "en"))       # the words, without their isolates
     assert "Counted twice?" in html and "Sara Ahmadi (design): 3 participants (browser, paper)" in " ".join(html.split())
     assert same_people_html([], "en").strip() == ""
     assert "شرکت‌کننده" in same_people_html(flagged, "fa")
