@@ -21,6 +21,7 @@ from kit.charts import journey as overview_chart
 from kit.charts import survey as charts
 from kit.charts.journey import HEIGHT, SVG, WIDTH
 from kit.core import i18n, runfolder, visitor
+from kit.core.bidi import isolate
 from kit.core.errors import RunFileError
 from kit.core.exhibits import GALLERY_PAGE
 from kit.core.templates import Markup, render
@@ -101,7 +102,7 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
     _message(i18n.t("journey_missing", lang), lang)
     by_stage = pd.DataFrame(summary.get("by_stage") or [])
     if len(by_stage):
-        title = i18n.t("nps_by_stage", lang, n=i18n.number(int(by_stage["responses"].sum()), lang))
+        title = i18n.t("nps_by_stage", lang, n=isolate(i18n.number(int(by_stage["responses"].sum()), lang)))
         page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
 
 

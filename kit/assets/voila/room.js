@@ -48,7 +48,8 @@ function render({ model, el: root }) {
   root.dir = model.get("direction") || "ltr";
   root.lang = model.get("lang") || "en";
   const head = el("header", "cx-room-head");
-  const title = el("div", "cx-room-title", model.get("title"));
+  const title = el("div", "cx-room-title");
+  title.append(el("bdi", "", model.get("title") || ""));       // the project's name keeps its own direction
   const clock = el("div", "cx-room-clock");
   clock.setAttribute("role", "timer");
   head.append(title, clock);

@@ -34,9 +34,10 @@ function row(cls, children) {
   return box;
 }
 
-// Text and small elements in a row: a string becomes a text node, [tag, class, text] an element.
+// Text and small elements in a row: a string becomes a text node, [tag, class, text] an element, a node stays.
 function fill(box, items) {
-  box.replaceChildren(...items.map((it) => (typeof it === "string" ? document.createTextNode(it) : el(...it))));
+  const node = (it) => (typeof it === "string" ? document.createTextNode(it) : it instanceof Node ? it : el(...it));
+  box.replaceChildren(...items.map(node));
   return box;
 }
 
@@ -120,7 +121,11 @@ function who(box, model, p) {
   const dept = (model.get("department_labels") || {})[p.department] || p.department;
   const dots = p.look ? [["span", "cx-ws-look", say("ws_look_only")]]
     : [["span", "cx-ws-left", num(p.left)], say("ws_left").replace("{budget}", num(p.budget))];
-  fill(box, [["b", "", say("ws_workshop")], say("ws_you_are"), ["b", "", p.name], ` (${dept})${say("sep")}`, ...dots]);
+  // the name and the department sit in <bdi>: a Persian name on an English page (or the other way
+  // round) keeps the brackets and the separator after it where they belong
+  const name = el("b");
+  name.append(el("bdi", "", p.name));
+  fill(box, [["b", "", say("ws_workshop")], say("ws_you_are"), name, " (", ["bdi", "", dept], `)${say("sep")}`, ...dots]);
 }
 
 function render({ model, el: root }) {
