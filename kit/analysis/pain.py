@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from kit.analysis import titles
+from kit.core.text import match_key
 
 UNSPECIFIED = "unspecified"
 OBS_COLUMNS = ["kind", "stage", "channel", "who", "severity", "negative", "ref"]
@@ -46,18 +47,37 @@ def moment_observations(moments: pd.DataFrame) -> pd.DataFrame:
                          "who": who, "severity": severity, "negative": valence < 0, "ref": m["moment_id"].astype("string")})
 
 
-def social_observations(comments: pd.DataFrame) -> pd.DataFrame:
+# What projects call the channel of public posts; a Persian project names it in Persian
+SOCIAL_NAMES = ("social", "social media", "شبکه‌های اجتماعی", "شبکه اجتماعی", "رسانه‌های اجتماعی", "اجتماعی")
+
+
+def social_channel(channels: list[str] | None) -> str:
+    """The project's own name for the social channel (``social``, ``شبکه‌های اجتماعی``), so posts join its column.
+
+    Social posts carry no channel of their own; naming them ``social`` in a project whose channels
+    are Persian would add an English column to the pain map. Compared by ``match_key`` (ZWNJ,
+    spaces, Arabic letters); without such a channel, ``social``.
+    """
+    wanted = {match_key(name) for name in SOCIAL_NAMES}
+    return next((c for c in channels or [] if match_key(str(c)) in wanted), "social")
+
+
+def social_observations(comments: pd.DataFrame, channel: str = "social") -> pd.DataFrame:
     s = comments[(comments["field"] == "social_post")].dropna(subset=["sentiment"]) if len(comments) else comments
     if s.empty:
         return pd.DataFrame(columns=OBS_COLUMNS)
     stage = s["stage"] if "stage" in s else pd.Series(pd.NA, index=s.index)
-    return pd.DataFrame({"kind": "social", "stage": stage, "channel": "social", "who": "social:" + s["comment_id"].astype(str),
+    return pd.DataFrame({"kind": "social", "stage": stage, "channel": channel, "who": "social:" + s["comment_id"].astype(str),
                          "severity": (-s["sentiment"].astype(float)).clip(0, 1), "negative": s["sentiment"] < 0,
                          "ref": s["comment_id"].astype(str)})
 
 
-def observations(responses: pd.DataFrame, moments: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
-    """Every observation from every source, with unknown stage or channel named ``unspecified``."""
+def observations(responses: pd.DataFrame, moments: pd.DataFrame, comments: pd.DataFrame,
+                 channels: list[str] | None = None) -> pd.DataFrame:
+    """Every observation from every source, with unknown stage or channel named ``unspecified``.
+
+    Social posts count in the project's social channel (``social_channel(channels)``).
+    """
     parts = [survey_observations(responses)]
     if len(moments):
         parts.append(moment_observations(moments))
@@ -65,7 +85,7 @@ def observations(responses: pd.DataFrame, moments: pd.DataFrame, comments: pd.Da
     else:
         has_social = False
     if not has_social and len(comments):
-        parts.append(social_observations(comments))
+        parts.append(social_observations(comments, social_channel(channels)))
     obs = pd.concat([p for p in parts if len(p)], ignore_index=True)
     for col in ("stage", "channel"):
         obs[col] = obs[col].astype("string").fillna(UNSPECIFIED).replace("", UNSPECIFIED)

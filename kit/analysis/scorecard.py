@@ -14,6 +14,7 @@ from typing import Any
 import pandas as pd
 
 from kit.analysis import scores
+from kit.analysis.pain import social_channel
 from kit.core import i18n
 
 COLUMNS = ["channel", "contacts", "inbound", "outbound", "customers", "purchases", "purchase_share", "complaints",
@@ -28,6 +29,7 @@ def scorecard(channel_contacts: pd.DataFrame, responses: pd.DataFrame, comments:
     by_channel = scores.by_group(responses, "channel", min_n) if len(responses) else pd.DataFrame()
     survey = by_channel.set_index("channel") if len(by_channel) else pd.DataFrame()   # no channel column: no rows
     posts = comments[comments["field"] == "social_post"] if len(comments) else comments
+    social = social_channel(channels)          # where the public posts are counted
     total_purchases = float(cc["purchases"].sum()) if len(cc) else 0.0
     names = [c for c in channels if c in cc.index or c in survey.index]
     names += sorted((set(cc.index) | set(survey.index)) - set(names))
@@ -50,8 +52,8 @@ def scorecard(channel_contacts: pd.DataFrame, responses: pd.DataFrame, comments:
                "too_few": bool(s["too_few"]) if s is not None else True,
                "cost": cost, "cost_per_contact": cost / contacts if contacts else math.nan,
                "cost_per_purchase": cost / purchases if purchases else math.nan,
-               "posts": len(posts) if ch == "social" else 0,
-               "post_sentiment": float(posts["sentiment"].mean()) if ch == "social" and len(posts) else math.nan}
+               "posts": len(posts) if ch == social else 0,
+               "post_sentiment": float(posts["sentiment"].mean()) if ch == social and len(posts) else math.nan}
         rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)          # no channel at all: no rows, but every column
 
@@ -73,7 +75,8 @@ def _complaint_share(t: pd.DataFrame) -> float:
 def answers(table: pd.DataFrame) -> dict[str, Any]:
     """The four questions, each answered by a channel name (None when the data cannot say)."""
     paying = table[table["purchases"] > 0]
-    social, rest = table[table["channel"] == "social"], table[table["channel"] != "social"]
+    name = social_channel([str(c) for c in table["channel"]])
+    social, rest = table[table["channel"] == name], table[table["channel"] != name]
     return {"prefer": _best(table, "csat", enough=True), "buy": _best(table, "purchase_share"),
             "reach": _best(table, "inbound"), "pays": _best(paying, "cost_per_purchase", lowest=True),
             "social_complaint_share": _complaint_share(social) if len(social) else math.nan,

@@ -69,7 +69,7 @@ def _embed_media(run_dir: Path, records: list[dict[str, Any]], lang: str = "en")
             else:
                 media["clip_src"] = clip
             media["clip_mime"] = mime
-        lens = {name: {"score": round(lenses.score(rec, name), 4), "label": lenses.label(rec, name)}
+        lens = {name: {"score": round(lenses.score(rec, name), 4), "label": lenses.label(rec, name, lang)}
                 for name in lenses.LENSES}
         kind = source_kind(rec)
         words = {"feeling": feeling_text(rec.get("valence"), lang) if rec.get("valence") is not None else None,

@@ -123,7 +123,7 @@ def journey_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFr
 
 def pain_view(step: Step, inp: Inputs) -> tuple[go.Figure, Exhibit, pd.DataFrame, pd.DataFrame]:
     p = step.project
-    obs = pain.observations(inp.responses, inp.moments, inp.comments)
+    obs = pain.observations(inp.responses, inp.moments, inp.comments, p.channels)
     matrix = pain.pain_matrix(obs, p.journey.stages, p.channels, p.min_group_size)
     fig = nc.pain_heatmap(matrix, p.journey.stages, p.channels, lang=p.ui_language)
     top = matrix.sort_values("pain", ascending=False).iloc[0] if len(matrix) else None

@@ -232,3 +232,17 @@ def test_a_persian_run_has_no_english_word_the_kit_wrote(persian_run: tuple[Path
     assert not found, "\n".join(f"{where}: {' '.join(words)} <- {text[:100]}" for where, text, words in found)
     negatives = json.loads((run / "negatives.json").read_text(encoding="utf-8"))
     assert negatives and all(PERSIAN_DIGIT.search(e["title"]) for e in negatives if e.get("reach"))
+
+
+def test_social_posts_join_the_projects_own_social_channel() -> None:
+    """A Persian project's pain map and scorecard have no English ``social`` column beside its Persian one."""
+    from kit.analysis import pain
+    assert pain.social_channel(["ایمیل", "شبکه\u200cهای اجتماعی"]) == "شبکه\u200cهای اجتماعی"
+    assert pain.social_channel(["email", "social"]) == "social"
+    assert pain.social_channel(["email"]) == "social"
+    comments = pd.DataFrame({"comment_id": ["social-1", "social-2"], "field": "social_post", "sentiment": [-0.8, 0.4],
+                             "stage": ["پشتیبانی", "پشتیبانی"]})
+    responses = pd.DataFrame({"response_id": ["r1"], "customer_id": ["c1"], "nps": [3], "stage": ["پشتیبانی"],
+                              "channel": ["تلفن"]})
+    obs = pain.observations(responses, pd.DataFrame(), comments, ["تلفن", "شبکه\u200cهای اجتماعی"])
+    assert set(obs["channel"]) == {"تلفن", "شبکه\u200cهای اجتماعی"}
