@@ -64,8 +64,17 @@ def report(done: Replayed, set_aside: list[dict[str, Any]], digest: str | None) 
         "journal_sha256": digest, "applied": len(done.applied), "undone": len(done.undone), "tags": done.tags,
         "set_aside": set_aside, "agreement": agreement_rows(done), "cuts": done.cuts,
         "themes": done.themes.changes() if done.themes is not None else {},
-        "orphans": [{**o["edit"].model_dump(mode="json"), "why": o["why"]} for o in done.orphans],
+        "orphans": [{**_published(o["edit"]), "why": o["why"]} for o in done.orphans],
     }
+
+
+def _published(e: journal.Edit) -> dict[str, Any]:
+    """An edit as the run folder may show it: a cut's words as the analyst saw them stay in the project's
+    journal (the run's own redactions never pass over them), so a run lists its orphans without them."""
+    line = e.model_dump(mode="json")
+    if e.op in CUT_OPS and isinstance(line.get("after"), dict):
+        line["after"] = {k: v for k, v in line["after"].items() if k != "quote"}
+    return line
 
 
 def agreement_rows(done: Replayed) -> list[dict[str, Any]]:

@@ -172,7 +172,7 @@ def test_the_projects_redact_list_reaches_a_clip_cut_in_a_served_run(setup: tupl
 
 def test_orphans_say_why(setup: tuple[Path, Path]) -> None:
     project, run = setup
-    _journal(project, _cut("cut_clip", recording="s02", lines=[0, 1]), _cut("cut_clip", recording="s09", lines=[0, 0]),
+    _journal(project, _cut("cut_clip", recording="s02", lines=[0, 1], quote="Mail me at x@example.com"), _cut("cut_clip", recording="s09", lines=[0, 0]),
              _cut("cut_clip", recording="s01", lines=[5, 7]), _cut("cut_quote", response="R2", field="disliked_most"),
              _cut("cut_quote", response="R9", field="disliked_most"), _cut("cut_quote", post="social:4"))
     shown, written = _curate(project, run)
@@ -184,6 +184,7 @@ def test_orphans_say_why(setup: tuple[Path, Path]) -> None:
     assert why[3].startswith("no consent: response R2 did not consent")
     assert why[4] == "response R9 is no longer in the surveys"
     assert why[5] == "social post social:4 is no longer in the run"
+    assert all("quote" not in (o["after"] or {}) for o in written["orphans"])
     with pytest.raises(CurationError, match="no consent: recording s02"):
         cut_now(run, project, _cut("cut_clip", recording="s02", lines=[0, 1]))
 
