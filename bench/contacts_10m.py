@@ -2,11 +2,12 @@
 
 The log is synthesised by DuckDB straight to CSV (a few seconds per million rows): 100 000 customers,
 six channels, times with and without zones, and about one row in five thousand broken (bad time, unknown
-channel) so the reject path is exercised. The kit's path is what the pipeline does: validate in chunks
-to Parquet (``kit.evidence.contacts.read_contacts``), then aggregate per customer and per channel with DuckDB.
-The reference is DuckDB reading the same CSV and computing the same per-customer aggregate, without
-any validation. Each side runs in its own process, so its peak memory (max RSS) is its own.
-Target: the kit's peak memory stays under 2 GB, whatever the size of the log.
+channel) so the reject path is exercised. The kit's path is what the pipeline does: validate block by
+block to Parquet (``kit.evidence.contacts.read_contacts``: every rule in one DuckDB query per block), then
+aggregate per customer and per channel with DuckDB. The reference is DuckDB alone reading the same CSV
+and computing the same per-customer aggregate, without any validation. Each side runs in its own
+process, so its time and peak memory (max RSS) are its own; times leave out imports and interpreter start.
+Targets: the kit's time at most 2x DuckDB's; its peak memory under 2 GB, whatever the size of the log.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from bench.common import ROOT, record
 
 PEAK_TARGET_MB = 2048
+RATIO_TARGET = 2.0
 
 SYNTH = """
 COPY (
@@ -43,29 +45,31 @@ COPY (
 KIT = """
 import json, resource, sys, time
 from pathlib import Path
+import duckdb  # imported before the clock starts, as in the reference
 from kit.analysis import contact_log
 from kit.evidence import contacts
 from kit.core import project
 from kit.core.rejects import RejectLog
 folder, out = Path(sys.argv[1]), Path(sys.argv[2])
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 counts = contacts.read_contacts(project.load(folder), out, RejectLog("bench"))
 customers = contact_log.customer_contacts(out)
 channels = contact_log.channel_contacts(out)
-print(json.dumps({"seconds": time.perf_counter() - t0, "counts": counts.as_dict(), "customers": len(customers),
+print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "counts": counts.as_dict(),
+                  "customers": len(customers),
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
 REFERENCE = """
 import json, resource, sys, time
 import duckdb
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 with duckdb.connect(config={"threads": 2}) as con:
     con.execute("SET enable_progress_bar = false")
     n = con.execute('''SELECT count(*) FROM (SELECT customer_id, count(*) FILTER (WHERE direction = 'outbound') AS o,
         bool_or(kind = 'cancellation') AS l FROM read_csv(?, all_varchar = true) GROUP BY customer_id)''',
         [sys.argv[1]]).fetchone()[0]
-print(json.dumps({"seconds": time.perf_counter() - t0, "customers": n,
+print(json.dumps({"seconds": time.perf_counter() - t0, "cpu": time.process_time() - c0, "customers": n,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
@@ -102,10 +106,18 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
     c = kit["counts"]
     balanced = c["in"] == rows and c["in"] == c["accepted"] + c["rejected"]
     millions = rows / 1e6
+    ratio = kit["seconds"] / ref["seconds"]
+    print(f"contacts_{millions:g}m: {c['in']:,} rows in, {c['accepted']:,} accepted, {c['rejected']:,} rejected; "
+          f"kit {kit['seconds']:.1f} s vs DuckDB alone {ref['seconds']:.1f} s (x{ratio:.2f}); peak memory kit "
+          f"{kit_peak:,.0f} MB, DuckDB {ref_peak:,.0f} MB; processor time kit {kit['cpu']:.1f} s, DuckDB {ref['cpu']:.1f} s "
+          f"(x{kit['cpu'] / ref['cpu']:.2f}); customers {kit['customers']:,} vs {ref['customers']:,}",
+          flush=True)
     return [
         record(f"contacts_{millions:g}m_synth_s", made, "s", None, "information", None),
-        record(f"contacts_{millions:g}m_kit_s", kit["seconds"], "s", ref["seconds"], "information: validate + aggregate "
-               "against DuckDB aggregating the raw CSV", None),
+        record(f"contacts_{millions:g}m_kit_s", kit["seconds"], "s", ref["seconds"], f"ratio <= {RATIO_TARGET:g} "
+               "(validate + aggregate against DuckDB aggregating the raw CSV)", ratio <= RATIO_TARGET),
+        record(f"contacts_{millions:g}m_kit_cpu_s", kit["cpu"], "s", ref["cpu"], "information: processor time, "
+               "all threads (less sensitive than wall time to a loaded machine)", None),
         record(f"contacts_{millions:g}m_kit_peak_mb", kit_peak, "MB", ref_peak, f"< {PEAK_TARGET_MB} MB",
                kit_peak < PEAK_TARGET_MB),
         record(f"contacts_{millions:g}m_rows_balanced", float(balanced), "bool", None, "rows in = accepted + rejected",

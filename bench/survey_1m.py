@@ -6,14 +6,15 @@ written once. Then, each in its own process so time and peak memory are its own:
 - **kit**: ``kit.evidence.surveys.read_surveys`` (read, validate, open answers redacted and normalised),
   then NPS, CSAT, top-2-box and CES with intervals and tests by channel and by stage, and weekly
   and monthly NPS;
-- **duckdb**: the same NPS-by-channel figures in SQL from the same file, applying the same
-  acceptance rules (valid ratings or empty, known stage and channel, a readable time, yes/no
-  consent, the first copy of a repeated response id).
+- **duckdb**: NPS by channel in plain SQL from the same file, with no acceptance rules at all
+  (every readable 0-10 rating counts): the figure to beat. Then, for the check only, the same
+  figures with the kit's acceptance rules written in SQL (valid ratings or empty, known stage and
+  channel, a readable time, yes/no consent, the first copy of a repeated response id).
 
-Both figures must agree (count and NPS per channel); the kit's time is compared with DuckDB's.
-For scale, DuckDB's time for NPS by channel with no acceptance rules at all is recorded too.
-Targets: at most 2x DuckDB's time, peak memory under 2 GB. Times are the work inside each process
-(imports and interpreter start left out of both).
+The kit's NPS by channel must equal the rules-in-SQL figures (count and NPS per channel); the
+kit's time is compared with DuckDB's plain NPS by channel. Targets: at most 5x that time, peak
+memory under 2 GB. Times are the work inside each process (imports and interpreter start left
+out of both).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ from kit.core import project
 from kit.analysis import scores
 from kit.core.rejects import RejectLog
 from kit.evidence.surveys import read_surveys
-t0 = time.perf_counter()
+t0, c0 = time.perf_counter(), time.process_time()
 p = project.load(sys.argv[1])
 result = read_surveys(p, RejectLog("ingest"))
 r = result.responses
@@ -54,8 +55,8 @@ head = scores.headline(r)
 by_channel = scores.by_group(r, "channel", p.min_group_size, p.channels)
 by_stage = scores.by_group(r, "stage", p.min_group_size, p.journey.stages)
 weeks, months = scores.by_period(r, "W"), scores.by_period(r, "M")
-seconds = time.perf_counter() - t0
-print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "counts": result.counts, "comments": len(result.comments),
                   "nps": {row.channel: [int(row.nps_n), float(row.nps)] for row in by_channel.itertuples()}}))
 """
@@ -63,7 +64,6 @@ print(json.dumps({"seconds": seconds, "peak_mb": resource.getrusage(resource.RUS
 DUCKDB_CHILD = r"""
 import json, resource, sys, time
 import duckdb
-t0 = time.perf_counter()
 digits = "translate(trim({c}), '۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩', '01234567890123456789')"
 def rating(col, lo, hi):
     v = f"try_cast({digits.format(c=col)} AS DOUBLE)"
@@ -92,16 +92,18 @@ WHERE trim(ResponseId) <> '' AND copy = 1 AND {nps_ok} AND {csat_ok} AND {ces_ok
   AND trim(Channel) <> ''
 GROUP BY 1
 '''
-rows = duckdb.sql(sql).fetchall()
-seconds = time.perf_counter() - t0
-# For scale: NPS by channel with no acceptance rules at all (every readable 0-10 rating counts).
-t1 = time.perf_counter()
+# The figure to beat: NPS by channel with no acceptance rules at all (every readable 0-10 rating counts).
+t1, c1 = time.perf_counter(), time.process_time()
 plain_sql = ("SELECT Channel, count(n), 100 * (avg((n >= 9)::INT) - avg((n <= 6)::INT)) FROM (SELECT Channel, "
              "CASE WHEN regexp_full_match(Q1_NPS, '[0-9]|10') THEN CAST(Q1_NPS AS INTEGER) END AS n "
              f"FROM read_csv('{sys.argv[1]}', all_varchar = true, header = true)) GROUP BY 1")
 plain = duckdb.sql(plain_sql).fetchall()
-plain_seconds = time.perf_counter() - t1
-print(json.dumps({"seconds": seconds, "plain_seconds": plain_seconds,
+plain_seconds, plain_cpu = time.perf_counter() - t1, time.process_time() - c1
+# The check: the same figures under the kit's acceptance rules, written in SQL.
+t0 = time.perf_counter()
+rows = duckdb.sql(sql).fetchall()
+seconds = time.perf_counter() - t0
+print(json.dumps({"seconds": seconds, "plain_seconds": plain_seconds, "plain_cpu": plain_cpu,
                   "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "nps": {ch: [int(n), float(v)] for ch, n, v in rows}}))
 """
@@ -138,15 +140,20 @@ def run(args: argparse.Namespace) -> list[dict[str, Any]]:
         duck = child(DUCKDB_CHILD, csv)
         kit = child(KIT_CHILD, Path(tmp))
     diff = max_difference(kit["nps"], duck["nps"])
-    ratio = kit["seconds"] / duck["seconds"]
+    ratio = kit["seconds"] / duck["plain_seconds"]
     counts = next(iter(kit["counts"].values()))
     print(f"survey_1m: {counts['in']:,} rows in, {counts['accepted']:,} accepted, {counts['rejected']:,} rejected, "
-          f"{kit['comments']:,} open answers; kit {kit['seconds']:.2f} s vs DuckDB {duck['seconds']:.2f} s "
-          f"(x{ratio:.2f}); NPS by channel differs by at most {diff:.2e} points", flush=True)
+          f"{kit['comments']:,} open answers; kit {kit['seconds']:.2f} s vs DuckDB's plain NPS by channel "
+          f"{duck['plain_seconds']:.2f} s (x{ratio:.2f}; DuckDB with the kit's rules {duck['seconds']:.2f} s); "
+          f"processor time kit {kit['cpu']:.2f} s vs {duck['plain_cpu']:.2f} s (x{kit['cpu'] / duck['plain_cpu']:.2f}); "
+          f"peak memory kit {kit['peak_mb']:,.0f} MB, DuckDB {duck['peak_mb']:,.0f} MB; NPS by channel differs "
+          f"from the rules in SQL by at most {diff:.2e} points", flush=True)
     return [
-        record("survey_1m.duckdb_seconds", duck["seconds"], "s", None, "", None),
-        record("survey_1m.duckdb_no_rules_seconds", duck["plain_seconds"], "s", None, "", None),
-        record("survey_1m.kit_seconds", kit["seconds"], "s", duck["seconds"], "ratio <= 2", ratio <= 2),
+        record("survey_1m.duckdb_seconds", duck["plain_seconds"], "s", None, "plain NPS by channel, no rules", None),
+        record("survey_1m.duckdb_rules_seconds", duck["seconds"], "s", None, "NPS by channel with the kit's rules", None),
+        record("survey_1m.kit_seconds", kit["seconds"], "s", duck["plain_seconds"], "ratio <= 5", ratio <= 5),
+        record("survey_1m.kit_cpu_seconds", kit["cpu"], "s", duck["plain_cpu"], "information: processor time, all "
+               "threads (less sensitive than wall time to a loaded machine)", None),
         record("survey_1m.kit_peak_memory", kit["peak_mb"], "MB", duck["peak_mb"], "< 2048 MB", kit["peak_mb"] < 2048),
         record("survey_1m.nps_by_channel_max_diff", diff, "pts", None, "< 1e-9", diff < 1e-9),
     ]
