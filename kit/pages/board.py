@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from kit.core import i18n
+from kit.core.bidi import isolate
 from kit.pages.page import _lang, visitor_arrived
 from kit.pages.room import Screen, show_screen
 from kit.views.board import board_html, join_html
@@ -28,7 +29,7 @@ class BoardPage(Screen):
 
     def __init__(self, run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]]) -> None:
         lang = _lang(summary)
-        super().__init__(run_dir, lang, f"{i18n.t('board_title', lang)}: {summary.get('name', '')}".rstrip(": "))
+        super().__init__(run_dir, lang, f"{i18n.t('board_title', lang)}: {isolate(summary.get('name', ''))}".rstrip(": "))
         self.records = {r["id"]: r for r in records}
         self.titles = {k: r.get("title") or k for k, r in self.records.items()}
 

@@ -16,6 +16,7 @@ from IPython.display import HTML, display
 
 from kit.analysis import gallery_order, lenses
 from kit.core import i18n
+from kit.core.bidi import isolate
 from kit.core.errors import RunFileError
 from kit.core.exhibits import GALLERY_PAGE, SOURCE_KINDS, source_kind
 from kit.core.runfolder import media_path, read_negatives
@@ -242,7 +243,7 @@ class GalleryPage:
         close.on_click(lambda _: self.close())
         figure = None
         if rec is None:
-            missing = render("gallery/message.html.j2", text=i18n.t("not_found", self.lang, id=exhibit_id))
+            missing = render("gallery/message.html.j2", text=i18n.t("not_found", self.lang, id=isolate(exhibit_id, "ltr")))
             self.detail.children = [close, w.HTML(missing)]
         else:
             d = i18n.text_dir(rec.get("lang"))
