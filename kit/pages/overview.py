@@ -103,7 +103,7 @@ def _interactive_journey(run_dir: Path, summary: dict[str, Any], lang: str) -> N
     by_stage = pd.DataFrame(summary.get("by_stage") or [])
     if len(by_stage):
         title = i18n.t("nps_by_stage", lang, n=isolate(i18n.number(int(by_stage["responses"].sum()), lang)))
-        page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title))
+        page_plotly.show(charts.score_by_group(by_stage, "stage", "nps", summary.get("ideal"), title=title, lang=lang))
 
 
 def _worst_part(run_dir: Path, summary: dict[str, Any], records: list[dict[str, Any]],

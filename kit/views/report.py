@@ -310,7 +310,7 @@ def show_stage_chart(r: ReportData) -> None:
         return
     n = int(r.by_stage["responses"].sum())
     title = i18n.t("report_chart_stages", r.lang, n=i18n.number(n, r.lang))
-    report_figures.fit(charts.score_by_group(r.by_stage, "stage", "nps", r.ideal, title=title)).show()
+    report_figures.fit(charts.score_by_group(r.by_stage, "stage", "nps", r.ideal, title=title, lang=r.lang)).show()
 
 
 def show_trend_chart(r: ReportData) -> None:
@@ -321,7 +321,7 @@ def show_trend_chart(r: ReportData) -> None:
         return
     n = int(r.trend["nps_n"].sum())
     title = i18n.t("report_chart_trend", r.lang, n=i18n.number(n, r.lang))
-    report_figures.fit(charts.nps_trend(r.trend, title=title)).show()
+    report_figures.fit(charts.nps_trend(r.trend, title=title, lang=r.lang)).show()
 
 
 def show_contact_chart(r: ReportData) -> None:
@@ -330,4 +330,4 @@ def show_contact_chart(r: ReportData) -> None:
     if not len(r.bands):
         _note(i18n.t("report_no_contacts", r.lang))
         return
-    report_figures.fit(charts.dose_response(r.bands)).show()
+    report_figures.fit(charts.dose_response(r.bands, lang=r.lang)).show()
