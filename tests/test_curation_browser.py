@@ -90,6 +90,7 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
 
         # Hide, with a reason typed as a person types it.
         open_card(ana, first)
+        ana.locator(".cx-overlay .cx-cur-heading").scroll_into_view_if_needed()
         ana.screenshot(path=str(tmp_path / "drawer-1440.png"))
         ana.fill(".cx-overlay .cx-cur-reason", HOSTILE)
         t0 = time.perf_counter()

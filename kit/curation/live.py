@@ -52,6 +52,7 @@ class Live:
         self.edits: list[Edit] = []
         self.seen: tuple[int, int] | None = None
         self._done: Replayed | None = None
+        self._tags: tuple[Replayed, list[str]] | None = None
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -110,6 +111,8 @@ class Live:
         return [e for e in reversed(kept) if e.who == who and e.op != "code"][:limit]
 
     def codebook(self) -> list[str]:
-        """The codebook's tags and every tag an exhibit carries, in the order first met."""
+        """The codebook's tags and every tag an exhibit carries, in the order first met (once per replay)."""
         done = self.replayed()
-        return list(dict.fromkeys([*done.tags, *(t for r in done.records for t in r.get("tags") or [])]))
+        if self._tags is None or self._tags[0] is not done:
+            self._tags = (done, list(dict.fromkeys([*done.tags, *(t for r in done.records for t in r.get("tags") or [])])))
+        return self._tags[1]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from kit.analysis import lenses
+from kit.analysis import gallery_order, lenses
 from kit.core import exhibits as ex
 from kit.core import i18n, runfolder, runs
 from kit.core.errors import CurationError, KitError
@@ -53,6 +53,38 @@ def pinned_first(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not pinned:
         return records
     return sorted(pinned, key=lambda r: pin(r) or 0) + [r for r in records if pin(r) is None]
+
+
+class Order:
+    """``gallery_order.default_order`` then pinned first, with each record's sort key kept between calls.
+
+    An edit changes a few records (``kit.curation.live`` hands back the others as the same objects),
+    so after it only those get a new key; computing all ten thousand again is most of an edit's time.
+    The key is default_order's own: media first, then worst first, feeling, then the given order.
+    """
+
+    def __init__(self) -> None:
+        self.keys: dict[int, tuple[dict[str, Any], float, tuple[bool, float, float]]] = {}
+
+    def __call__(self, records: list[dict[str, Any]], negatives: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+        strength = gallery_order.strengths(negatives)
+        seen: dict[int, tuple[dict[str, Any], float, tuple[bool, float, float]]] = {}
+        ranked = []
+        for i, rec in enumerate(records):
+            s = strength.get(str(rec.get("id")), 1.0)
+            kept = self.keys.get(id(rec))
+            if kept is None or kept[0] is not rec or kept[1] != s:
+                kept = (rec, s, self._key(rec, s))
+            seen[id(rec)] = kept
+            ranked.append((*kept[2], i))
+        self.keys = seen
+        return pinned_first([records[k[-1]] for k in sorted(ranked)])
+
+    @staticmethod
+    def _key(rec: dict[str, Any], strength: float) -> tuple[bool, float, float]:
+        v = rec.get("valence")
+        v = float(v) if isinstance(v, int | float) and not isinstance(v, bool) and v == v else 0.0
+        return (not gallery_order.is_media(rec), -gallery_order.score(rec, strength), v)
 
 
 def project_root(run_dir: Path) -> Path | None:
@@ -98,6 +130,7 @@ class Curator:
         self.opened = ""
         self.matches: list[dict[str, str]] = []       # the merge search's exhibits
         self.searched = False
+        self._split: tuple[Any, list[dict[str, Any]], list[dict[str, Any]]] | None = None
         self.t = functools.partial(i18n.t, lang=self.lang)
         labels = {k: self.t(k) for k in LABELS}
         direction = i18n.direction(self.lang)
@@ -141,11 +174,18 @@ class Curator:
         except CurationError as exc:
             log.warning("curation: the journal could not be read: %s", exc)
 
+    def split(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """(exhibits on the wall, exhibits set aside) of the journal's last replay (split once per replay)."""
+        done = self.start().replayed()
+        if self._split is None or self._split[0] is not done:
+            self._split = (done, *split(done.records))
+        return self._split[1], self._split[2]
+
     def apply(self) -> None:
         """Show what the journal makes of the run: the cards, the open exhibit, the analyst's lists."""
         done = self.start().replayed()
         self.by_id = {r["id"]: r for r in done.records}
-        shown, _ = split(done.records)
+        shown, _ = self.split()
         page = self.page
         page.take(shown)
         page.shown = page.filtered()
@@ -243,7 +283,7 @@ class Curator:
 
     def draw_section(self) -> None:
         done = self.start().replayed()
-        _, aside = split(done.records)
+        _, aside = self.split()
         hidden = [{"id": r["id"], "title": r.get("title") or r["id"], "reason": r["curation"]["hidden"].get("reason", ""),
                    "by": r["curation"]["hidden"].get("by", "")} for r in aside if "hidden" in r["curation"]]
         orphans = [{"text": self.describe(o["edit"]), "who": o["edit"].who, "why": o["why"]} for o in done.orphans]

@@ -50,6 +50,7 @@ class GalleryPage:
         from kit.pages.cardgrid import CardGrid
         self.run_dir, self.summary = run_dir, summary
         self.lang = lang = _lang(summary)
+        self._order = curation.Order()
         self.take(records)
         self.dots: dict[str, int] | None = None              # the room's dots, once read (None: no workshop)
         self._lenses = lenses.read(run_dir, records, lang)     # precomputed by the gallery step, if it matches
@@ -82,7 +83,7 @@ class GalleryPage:
         self.leader = {r["id"]: str(r["part_of"]) for r in records if r.get("part_of") in self.by_id}
         self.groups = {i: [m for m in (self.by_id[i].get("also") or []) if self.leader.get(m) == i]
                        for i in set(self.leader.values())}
-        self._ranked = {"": curation.pinned_first(gallery_order.default_order(self.records, self._negatives()))}
+        self._ranked = {"": self._order(self.records, self._negatives())}     # pinned first, then worst first
 
     def _negatives(self) -> list[dict[str, Any]]:
         """The ranked negative experiences (their evidence strength orders the cards); none when unreadable."""

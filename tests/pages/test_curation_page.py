@@ -214,3 +214,17 @@ def test_a_hidden_exhibit_is_shown_again_from_the_section_and_pins_come_first(ru
     assert send(page, {"op": "merge", "exhibit": a, "into": a})["error"]
     assert send(page, {"op": "hide", "exhibit": "nope", "reason": "x"})["text"] == "exhibit 'nope' is not in this run"
     assert [e.op for e in journal.read(journal_of(run))] == ["hide", "show", "pin", "pin", "unpin"]
+
+
+def test_the_kept_order_is_the_galleries_default_order_with_pins_first(run: Path) -> None:
+    from kit.analysis import gallery_order
+    records = gallery_order.shown(load_run(run)[2])
+    negatives = [{"evidence_strength": 3.0, "exhibits": [records[-1]["id"]]}]
+    order = curation.Order()
+    expected = gallery_order.default_order(records, negatives)
+    assert [r["id"] for r in order(records, negatives)] == [r["id"] for r in expected]
+    pinned = {**records[5], "curation": {"pinned": 0}, "valence": 0.9}               # an edited copy, as replay makes
+    again = [pinned if r is records[5] else r for r in records]
+    assert [r["id"] for r in order(again, negatives)] == \
+        [r["id"] for r in curation.pinned_first(gallery_order.default_order(again, negatives))]
+    assert order(again, negatives)[0] is pinned

@@ -36,7 +36,7 @@ function input(cls, value, placeholder) {
 function select(cls, options, value) {
   const s = el("select", cls);
   for (const [label, v] of options) s.append(new Option(label, v));
-  s.value = value || "";
+  if (value) s.value = value;             // else the first option, as a select shows it
   return s;
 }
 
