@@ -1,0 +1,149 @@
+"""`cxkit run --scheduler`: the sample project's clips and photos made by `dask worker` processes.
+
+A `dask scheduler` and two `dask worker` processes are started on loopback (random ports) as a
+user would start them on a cluster. The run made through them must hold exactly what a run on the
+local cluster holds (exhibits, tables, rejects; everything but times and run paths), and one
+worker is killed while it is making a clip: Dask gives its task to the other worker, the run
+finishes, and ``latest`` points at it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kit.core import engine, runfolder
+from kit.core.paths import REPO_ROOT
+
+pytestmark = pytest.mark.notebook
+
+CXKIT = [sys.executable, "-m", "kit.cli"]
+DASK = Path(sys.executable).parent / "dask"
+SAMPLE = REPO_ROOT / "data" / "sample"
+RUN_TIMEOUT = 2400             # the sample: two minutes on an idle machine, many more on a shared one
+START_TIMEOUT = 120
+
+
+def started(args: list[str], log: Path) -> subprocess.Popen[bytes]:
+    """A process in a session of its own (so its children can be killed with it), its output to ``log``."""
+    with log.open("wb") as sink:
+        return subprocess.Popen(args, cwd=REPO_ROOT, start_new_session=True, stdout=sink, stderr=subprocess.STDOUT)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(30)
+
+
+def wait_until(ready, what: str, timeout: float = START_TIMEOUT) -> None:  # noqa: ANN001 - a predicate
+    deadline = time.monotonic() + timeout
+    while not ready():
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} after {timeout} s")
+        time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
+    """A scheduler on a random loopback port and two one-thread workers, stopped after the module."""
+    folder = tmp_path_factory.mktemp("dask")
+    info = folder / "scheduler.json"
+    scheduler = started([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                         "--scheduler-file", str(info)], folder / "scheduler.log")
+    workers: list[subprocess.Popen[bytes]] = []
+    try:
+        wait_until(info.exists, "scheduler file")
+        wait_until(lambda: "address" in info.read_text() if info.stat().st_size else False, "scheduler address")
+        address = json.loads(info.read_text())["address"]
+        workers = [started([str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{i}",
+                            "--host", "127.0.0.1"], folder / f"worker{i}.log") for i in range(2)]
+        yield address, workers
+    finally:
+        for proc in [*workers, scheduler]:
+            stop(proc)
+
+
+def cxkit_run(out: Path, run_id: str, *extra: str) -> subprocess.Popen[bytes]:
+    return started([*CXKIT, "run", str(SAMPLE), "--out", str(out), "--run-id", run_id, "--quiet", *extra],
+                   out.parent / f"{run_id}.log")
+
+
+def finished(proc: subprocess.Popen[bytes], log: Path) -> str:
+    try:
+        proc.wait(RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        stop(proc)
+        pytest.fail(f"the run did not finish in {RUN_TIMEOUT} s:\n{log.read_text()[-3000:]}")
+    text = log.read_text()
+    assert proc.returncode == 0, text[-3000:]
+    return text
+
+
+def comparable(run: Path) -> dict[str, object]:
+    """What a run holds, without times and without its own folder's path."""
+    exhibits = json.loads((run / runfolder.EXHIBITS).read_text(encoding="utf-8"))
+    tables = {}
+    for path in sorted((run / "data").glob("*.parquet")):
+        frame = pd.read_parquet(path)
+        tables[path.stem] = frame.astype(str).replace(str(run), "<run>", regex=False).to_dict("records")
+    return {"exhibits": exhibits, "tables": tables}
+
+
+def test_a_run_on_a_dask_cluster_survives_a_killed_worker_and_matches_a_local_run(
+        cluster: tuple[str, list[subprocess.Popen[bytes]]], tmp_path: Path) -> None:
+    address, workers = cluster
+    from distributed import Client
+    out = tmp_path / "runs"
+    run = cxkit_run(out, "remote", "--scheduler", address)
+    with Client(address, timeout=30, set_as_default=False) as client:
+        doomed = _worker_making_a_clip(client, run)
+        victim = next(p for p, w in zip(workers, _worker_names(client, workers), strict=True) if w == doomed)
+        os.killpg(victim.pid, signal.SIGKILL)
+        victim.wait(30)
+    text = finished(run, out.parent / "remote.log")
+    assert f"recordings and photos run on: scheduler {address} (2 workers)" in text
+    assert (out / "latest").resolve() == (out / "remote").resolve()
+    manifest = json.loads((out / "remote" / runfolder.MANIFEST).read_text())
+    assert manifest["status"] == "succeeded"
+    assert manifest["cluster"] == {"local": False, "workers": 2, "scheduler": address}
+
+    local = cxkit_run(out, "local")
+    text = finished(local, out.parent / "local.log")
+    assert f"recordings and photos run on: local cluster of {engine.local_size(99)} worker" in text
+    remote, here = comparable(out / "remote"), comparable(out / "local")
+    assert remote["exhibits"] == here["exhibits"]
+    assert remote["tables"].keys() == here["tables"].keys()
+    for name in here["tables"]:
+        assert remote["tables"][name] == here["tables"][name], name
+    clips = [e for e in here["exhibits"] if e["kind"] == "clip"]
+    assert clips and all((out / "remote" / e["media"]["clip"]).is_file() for e in clips)
+
+
+def _worker_making_a_clip(client, run: subprocess.Popen[bytes]) -> str:  # noqa: ANN001 - a distributed Client
+    """The address of a worker busy with a clip task, once one is (the run must still be going)."""
+    found: list[str] = []
+
+    def busy() -> bool:
+        if run.poll() is not None:
+            pytest.fail(f"the run ended (exit {run.returncode}) before any clip was being made")
+        found[:] = [w for w, keys in client.processing().items() if any(str(k).startswith("make_clip") for k in keys)]
+        return bool(found)
+
+    wait_until(busy, "clip task on a worker", timeout=RUN_TIMEOUT)
+    return found[0]
+
+
+def _worker_names(client, workers: list[subprocess.Popen[bytes]]) -> list[str]:  # noqa: ANN001
+    """Each started worker's address, in the order they were started (named w0, w1)."""
+    by_name = {info["name"]: addr for addr, info in client.scheduler_info(n_workers=-1)["workers"].items()}
+    return [by_name[f"w{i}"] for i in range(len(workers))]
