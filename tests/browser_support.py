@@ -121,15 +121,18 @@ def gate_server(target: Path, home: Path, *args: str, wait: float = 240.0,
                 proc.wait(timeout=30)
 
 
-def open_page(browser: object, url: str) -> object:
-    """A page with its JavaScript errors on ``page.errors`` and off-machine requests on ``page.remote``."""
+def open_page(browser: object, url: str, timeout: float = 60_000) -> object:
+    """A page with its JavaScript errors on ``page.errors`` and off-machine requests on ``page.remote``.
+
+    ``timeout`` (ms) for the page's first HTML: a server starting kernels on a busy machine is slow to answer.
+    """
     page = browser.new_page(viewport={"width": 1400, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
     remote: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("request", lambda r: None if r.url.startswith(LOCAL) else remote.append(r.url))
     page.remote = remote
-    page.goto(url, wait_until="domcontentloaded", timeout=60_000)
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout)
     page.errors = errors
     return page
 

@@ -10,6 +10,7 @@ Screenshots go to ``CXKIT_SHOTS`` when it is set, to be looked at.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -19,18 +20,22 @@ from pathlib import Path
 
 import pytest
 
+from kit.core.exhibits import short_ids
 from kit.synth.persian import persian_copy
 from tests.browser_support import gate_server, open_page
 
 pytestmark = [pytest.mark.notebook, pytest.mark.browser]
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample"
-LATIN = re.compile(r"[A-Za-z][A-Za-z'’]+")
+LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z'’]+(?![A-Za-z0-9])")    # words, not codes such as K7QF
 URL = re.compile(r"https?://\S+")
+MARK = re.compile(r"\[[a-z-]+\]")      # what redaction put in customer text: [email], [name], [redacted]
 PERSIAN_DIGIT = re.compile("[۰-۹]")
 # Names a Persian page writes in Latin letters too: the scores' acronyms and file formats.
 KEPT_LATIN = {"nps", "csat", "ces", "csv", "pdf", "qr"}
-PAGES = ("overview", "exhibits", "negative", "board", "presenter")
+# Each page and what it shows once drawn.
+PAGES = {"overview": ".cx-tile", "exhibits": ".cx-cardgrid .cx-card", "negative": ".cx-rank li",
+         "board": ".cx-room-board .cx-board-body", "presenter": ".cx-slide"}
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
 LOAD = 180_000
 
@@ -55,7 +60,8 @@ def _customer_words(project: Path) -> set[str]:
 
 def _english(text: str, allowed: set[str]) -> list[str]:
     """Latin words in ``text`` that are neither the customers' own nor a kept acronym."""
-    return sorted({w for w in LATIN.findall(URL.sub(" ", text)) if w.lower() not in allowed | KEPT_LATIN})
+    text = MARK.sub(" ", URL.sub(" ", text))
+    return sorted({w for w in LATIN.findall(text) if w.lower() not in allowed | KEPT_LATIN})
 
 
 def _shot(page: object, name: str) -> None:
@@ -71,8 +77,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def allowed(project: Path) -> set[str]:
-    return _customer_words(project)
+def allowed(project: Path, run: Path) -> set[str]:
+    """The customers' words, and the run's short ids (printed on cards, read aloud, in Latin letters by design)."""
+    ids = [r["id"] for r in json.loads((run / "exhibits.json").read_text(encoding="utf-8"))]
+    return _customer_words(project) | {code.lower() for code in short_ids(ids).values()}
 
 
 @pytest.fixture(scope="module")
@@ -99,10 +107,17 @@ def test_the_persian_copy_validates_as_cleanly_as_the_english_sample(project: Pa
     assert "is not a date" not in persian.stdout and "does not have" not in persian.stdout
 
 
+def _labels(value: object) -> list[str]:
+    if isinstance(value, dict):
+        return [str(value["label"])] * ("label" in value) + [x for v in value.values() for x in _labels(v)]
+    return [x for v in value for x in _labels(v)] if isinstance(value, list) else []
+
+
 def test_the_run_reads_jalali_stamps_and_names_its_months_in_persian(run: Path) -> None:
-    summary = (run / "summary.json").read_text(encoding="utf-8")
-    assert any(month in summary for month in ("تیر ۱۴۰۵", "مرداد ۱۴۰۵", "شهریور ۱۴۰۵"))
-    assert "2026-07" not in summary and "2026-08" not in summary
+    labels = _labels(json.loads((run / "summary.json").read_text(encoding="utf-8")))
+    months = {"تیر ۱۴۰۵", "مرداد ۱۴۰۵", "شهریور ۱۴۰۵"}
+    assert months <= set(labels), labels[:20]              # the sample's July-September 2026, in Jalali months
+    assert not [label for label in labels if re.search(r"20\d\d", label)]
 
 
 @pytest.mark.parametrize("name", ["report.html", "gallery.html"])
@@ -136,9 +151,8 @@ def test_pdf_exports_are_persian(run: Path, allowed: set[str], name: str) -> Non
 
 
 def _drawn(page: object, name: str) -> None:
-    """Wait until the page has drawn what it shows (its cards, tiles or message), then a moment for charts."""
-    page.wait_for_selector(".cx-tile, .cx-card, .cx-msg, .cx-board, .cx-presenter, .cx-neg",  # type: ignore[attr-defined]
-                           timeout=LOAD)
+    """Wait until the page has drawn what it shows, then a moment for its charts."""
+    page.wait_for_selector(PAGES[name], timeout=LOAD)  # type: ignore[attr-defined]
     time.sleep(2)
 
 
@@ -152,7 +166,7 @@ def served(run: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.mark.parametrize("name", PAGES)
 def test_served_pages_are_persian_right_to_left(browser: object, served: str, allowed: set[str], name: str,
                                                 size: str) -> None:
-    page = open_page(browser, f"{served}/voila/render/{name}.ipynb")
+    page = open_page(browser, f"{served}/voila/render/{name}.ipynb", timeout=LOAD)
     page.set_viewport_size(dict(zip(("width", "height"), SIZES[size], strict=True)))  # type: ignore[attr-defined]
     _drawn(page, name)
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"  # type: ignore[attr-defined]
@@ -164,7 +178,7 @@ def test_served_pages_are_persian_right_to_left(browser: object, served: str, al
 
 
 def test_an_opened_exhibit_is_persian(browser: object, served: str, allowed: set[str]) -> None:
-    page = open_page(browser, f"{served}/voila/render/exhibits.ipynb")
+    page = open_page(browser, f"{served}/voila/render/exhibits.ipynb", timeout=LOAD)
     page.wait_for_selector(".cx-cardgrid .cx-card", timeout=LOAD)  # type: ignore[attr-defined]
     page.locator(".cx-cardgrid .cx-card").first.click()  # type: ignore[attr-defined]
     page.wait_for_selector(".cx-overlay .cx-detail", timeout=LOAD)  # type: ignore[attr-defined]
