@@ -64,11 +64,11 @@ class Order:
     """
 
     def __init__(self) -> None:
-        self.keys: dict[int, tuple[dict[str, Any], float, tuple[bool, float, float]]] = {}
+        self.keys: dict[int, tuple[dict[str, Any], float, tuple[Any, ...]]] = {}
 
     def __call__(self, records: list[dict[str, Any]], negatives: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         strength = gallery_order.strengths(negatives)
-        seen: dict[int, tuple[dict[str, Any], float, tuple[bool, float, float]]] = {}
+        seen: dict[int, tuple[dict[str, Any], float, tuple[Any, ...]]] = {}
         ranked = []
         for i, rec in enumerate(records):
             s = strength.get(str(rec.get("id")), 1.0)
@@ -78,13 +78,16 @@ class Order:
             seen[id(rec)] = kept
             ranked.append((*kept[2], i))
         self.keys = seen
-        return pinned_first([records[k[-1]] for k in sorted(ranked)])
+        return [records[k[-1]] for k in sorted(ranked)]
 
     @staticmethod
-    def _key(rec: dict[str, Any], strength: float) -> tuple[bool, float, float]:
+    def _key(rec: dict[str, Any], strength: float) -> tuple[tuple[int, int], bool, float, float]:
+        """Pinned first by pin, then default_order's key (media first, worst first, feeling)."""
+        pin = (rec.get("curation") or {}).get("pinned")
+        pinned = (0, pin) if isinstance(pin, int) else (1, 0)
         v = rec.get("valence")
         v = float(v) if isinstance(v, int | float) and not isinstance(v, bool) and v == v else 0.0
-        return (not gallery_order.is_media(rec), -gallery_order.score(rec, strength), v)
+        return (pinned, not gallery_order.is_media(rec), -gallery_order.score(rec, strength), v)
 
 
 def project_root(run_dir: Path) -> Path | None:
