@@ -18,6 +18,7 @@ on the way in, against spoofing): the only isolates in a page are the ones the k
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,7 +26,11 @@ LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 OPENERS = {"auto": FSI, "ltr": LRI, "rtl": RLI}
 ISOLATES = (LRI, RLI, FSI, PDI)
 
-__all__ = ["FSI", "ISOLATES", "LRI", "OPENERS", "PDI", "RLI", "isolate", "isolate_all", "isolate_each", "strip_isolates"]
+__all__ = ["FSI", "ISOLATES", "LRI", "OPENERS", "PDI", "RLI", "direction_of", "isolate", "isolate_all", "isolate_each",
+           "strip_isolates"]
+
+_ARABIC_LETTER = re.compile(r"[\u0620-\u064a\u066e-\u06d3\u06fa-\u06ff\ufb50-\ufdff\ufe70-\ufefc]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
 
 
 def isolate(value: Any, direction: str = "auto") -> str:
@@ -49,6 +54,20 @@ def isolate_all(values: dict[str, Any], direction: str = "auto") -> dict[str, st
 def isolate_each(values: Iterable[Any], direction: str = "auto") -> list[str]:
     """Each item of a list isolated: the parts of "(contact, survey)" before they are joined."""
     return [isolate(v, direction) for v in values]
+
+
+def direction_of(text: Any, default: str = "auto") -> str:
+    """The direction a sentence the kit wrote reads in: ``rtl`` when Arabic-script letters outnumber Latin ones.
+
+    ``dir="auto"`` goes by the first strong letter, which is wrong for a Persian sentence that opens
+    with "NPS" or an English name ("NPS برابر ۱۴ است" would be laid out left to right); the majority
+    of letters is the sentence's language. ``default`` when the text has no letters at all.
+    """
+    words = "" if text is None else strip_isolates(str(text))
+    arabic, latin = len(_ARABIC_LETTER.findall(words)), len(_LATIN_LETTER.findall(words))
+    if not arabic and not latin:
+        return default
+    return "rtl" if arabic > latin else "ltr"
 
 
 def strip_isolates(text: str) -> str:

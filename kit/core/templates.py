@@ -18,8 +18,9 @@ Templates have the page labels at hand (``t``, ``count``, ``label``, which fills
 placeholders with rendered fragments, its own words escaped, and ``sentence``, which does the same
 with every value isolated) and these filters: ``number`` (a number as the page language writes it),
 ``fmt`` (a Python format spec), ``join`` (each item escaped like any other value), ``bdi`` (a value
-escaped and isolated in ``<bdi>``) and ``isolated`` (plain text whose values ``kit.core.bidi.isolate``
-marked, with each isolate written as ``<bdi>``).
+escaped and isolated in ``<bdi>``), ``isolated`` (plain text whose values ``kit.core.bidi.isolate``
+marked, with each isolate written as ``<bdi>``) and ``text_dir`` (the direction of a sentence the kit
+wrote, by the majority of its letters: ``dir="auto"`` would read "NPS برابر ۱۴ است" left to right).
 
 Why isolate: a value inside a sentence of the other direction (a number, a date or an English word
 in a Persian sentence; a Persian quote in an English one) is laid out by the Unicode bidirectional
@@ -177,7 +178,7 @@ def environment() -> jinja2.Environment:
         extensions=[JoinLines],
         auto_reload=False,
     )
-    env.filters.update(fmt=fmt, number=number, join=join, bdi=bdi, isolated=isolated)
+    env.filters.update(fmt=fmt, number=number, join=join, bdi=bdi, isolated=isolated, text_dir=bidi.direction_of)
     env.globals.update(t=i18n.t, count=count, label=label, sentence=sentence)
     return env
 

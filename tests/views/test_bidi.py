@@ -31,6 +31,13 @@ def bdis(html: str) -> list[str]:
     return re.findall(r"<bdi[^>]*>(.*?)</bdi>", html)
 
 
+def test_a_sentence_reads_in_the_direction_of_most_of_its_letters() -> None:
+    assert bidi.direction_of("NPS برابر ۱۴ است، زیر هدف (۳۰).") == "rtl"         # dir=auto would say ltr
+    assert bidi.direction_of("The worst is “مربی‌گری”: 62 customers, severe.") == "ltr"
+    assert bidi.direction_of("۱۴ - 30") == "auto" and bidi.direction_of("۱۴", "rtl") == "rtl"     # no letters
+    assert bidi.direction_of(bidi.isolate("سلام") + " NPS") == "rtl" and bidi.direction_of(None, "rtl") == "rtl"
+
+
 def test_isolate_wraps_a_value_and_leaves_nothing_for_an_empty_one() -> None:
     assert bidi.isolate("2026-07") == "\u20682026-07\u2069"
     assert bidi.isolate(RUN_ID, "ltr") == "\u2066" + RUN_ID + "\u2069"
@@ -78,13 +85,13 @@ def test_the_overview_heading_isolates_the_run_id_and_the_count() -> None:
 
 def test_headline_sentences_take_their_own_direction_and_isolated_values() -> None:
     english = "470 customers were sent more than 14 messages a week."
-    marked = "NPS " + bidi.isolate("-12") + " است."
+    marked = "NPS برابر " + bidi.isolate("-12") + " است."
     html = render("overview/headline.html.j2", sentences=[english, marked])
-    assert f'<p class="lead" dir="auto">{english}</p>' in html            # an English sentence on a Persian page
-    assert '<p dir="auto">NPS <bdi>-12</bdi> است.</p>' in html
+    assert f'<p class="lead" dir="ltr">{english}</p>' in html             # an English sentence on a Persian page
+    assert '<p dir="rtl">NPS برابر <bdi>-12</bdi> است.</p>' in html            # Persian, though it opens with "NPS"
     summary = report_summary.summary_html(Path("."), {"name": "x", "headline": {"nps": {"n": 9, "value": -12.0}}},
                                           None, [], {}, "fa", meta="")
-    assert re.search(r'<div class="cx-r-headline"><p dir="auto">[^<]*-?[۰-۹]', summary)
+    assert re.search(r'<div class="cx-r-headline"><p dir="rtl">[^<]*-?[۰-۹]', summary)
 
 
 def test_report_counts_dates_and_places_sit_in_bdi(tmp_path: Path) -> None:
@@ -104,7 +111,7 @@ def test_places_reach_and_source_lists_are_isolated(tmp_path: Path) -> None:
     entry = {"rank": 5, "title": "Pain in the app", "stage": "support", "channel": "phone", "severity": 0.7,
              "reach": 62, "sources": ["contact", "survey"], "exhibits": []}
     card = render("overview/negatives.html.j2", lang="fa", cards=[worst.worst_card(entry, [], tmp_path, "fa")])
-    assert '<span class="rank"><bdi>۵</bdi></span> <span class="title" dir="auto">Pain in the app</span>' in card
+    assert '<span class="rank"><bdi>۵</bdi></span> <span class="title" dir="ltr">Pain in the app</span>' in card
     assert bdis(card.split('class="p">')[1].split("</span>")[0])           # the place
     facts = card.split('class="f">')[1].split("</span>")[0]
     assert len(bdis(facts)) == 2 and "۶۲" in bdis(facts)[0]               # reach and severity, each whole

@@ -45,11 +45,7 @@ function card(c, labels, model) {
   const h = el("h4", "", c.title);
   h.dir = c.dir || "auto";
   body.append(h);
-  if (c.label) {
-    const lens = el("span", "cx-lens", c.label);
-    lens.dir = "auto";
-    body.append(lens);
-  }
+  if (c.label) body.append(el("span", "cx-lens", c.label));     // the kit's words: the page's direction
   c.tags.forEach((t, i) => {
     const tag = el("span", i === 0 ? "cx-tag kind" : "cx-tag");
     tag.append(bdi(t));
