@@ -45,7 +45,7 @@ def curate(step: Step, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
         curation_themes.publish(step.run_dir, themes)
     shown, set_aside = split(done.records)
     runfolder.write_curation(step.run_dir, report(done, set_aside, journal.digest(path)))
-    step.counts[journal.JOURNAL] = {"rows_in": len(edits), "accepted": len(edits) - len(done.orphans),
+    step.counts[journal.JOURNAL] = {"in": len(edits), "accepted": len(edits) - len(done.orphans),
                                     "rejected": len(done.orphans)}
     return shown
 

@@ -45,7 +45,8 @@ def test_journal_is_replayed_and_accounted(tmp_path: Path) -> None:
     assert written["journal_sha256"] == journal.digest(path)
     assert [r["id"] for r in written["set_aside"]] == ["photo-2"]
     assert written["orphans"][0]["exhibit"] == "gone-9" and "no longer in the run" in written["orphans"][0]["why"]
-    assert step.counts[journal.JOURNAL] == {"rows_in": 3, "accepted": 2, "rejected": 1}
+    assert step.counts[journal.JOURNAL] == {"in": 3, "accepted": 2, "rejected": 1}
+    assert step.finish()["balanced"].all()                 # counted as every input is: in = accepted + rejected
 
 
 def test_coders_readings_give_agreement_without_changing_the_wall(tmp_path: Path) -> None:
