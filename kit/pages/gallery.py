@@ -116,7 +116,7 @@ class GalleryPage:
             "segment": self._options("segment", None, t("all_segments")),
             "kind": [(t("all_kinds"), "")] + [(t(f"kind_{k}"), k) for k in kinds],
             "valence": [(t("all_feelings"), "")] + [(t(b), b) for b in ("neg", "mid", "pos")],
-            "source": [(t("all_sources"), "")] + [(s, s) for s in self._values("source", list(SOURCE_KINDS))],
+            "source": self._options("source", list(SOURCE_KINDS), t("all_sources")),
             "lens": [(t("no_lens"), "")] + [(t(x), x) for x in lenses.LENSES],
             "sort": [(t("gal_sort_worst"), ""), (t("gal_sort_votes"), VOTES)],
         }
