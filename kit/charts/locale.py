@@ -255,11 +255,9 @@ def _trace_words(trace: Any) -> None:
     """Legend names, labels on bars and cells, colour bar and table text: Persian words laid out right to left."""
     if getattr(trace, "name", None):
         trace.name = rtl(trace.name)
-    if trace.type == "table":                  # columns read from the right: the first one is rightmost
-        trace.header.values = [rtl(v) for v in trace.header.values or []][::-1]
-        trace.cells.values = [[rtl(v) for v in col] for col in trace.cells.values or []][::-1]
-        if trace.columnwidth is not None and not isinstance(trace.columnwidth, int | float):
-            trace.columnwidth = list(trace.columnwidth)[::-1]
+    if trace.type == "table":       # columns stay in reading order: the report turns them into an HTML table
+        trace.header.values = [rtl(v) for v in trace.header.values or []]
+        trace.cells.values = [[rtl(v) for v in col] for col in trace.cells.values or []]
         trace.header.align = trace.cells.align = "right"
         return
     text = getattr(trace, "text", None)

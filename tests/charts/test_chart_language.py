@@ -224,10 +224,10 @@ def test_persian_title_and_legend_sit_on_the_right(persian: dict[str, go.Figure]
     assert gap.xshift < 0                                         # the gap label stays beside its point, on the left
 
 
-def test_persian_table_columns_run_from_the_right(persian: dict[str, go.Figure]) -> None:
-    table = persian["table"].data[0]
-    assert [_BIDI.sub("", v) for v in table.header.values] == ["<b>شکایت</b>", "<b>NPS</b>"]
-    assert table.cells.align == "right"
+def test_persian_table_keeps_its_columns_in_reading_order_aligned_right(persian: dict[str, go.Figure]) -> None:
+    table = persian["table"].data[0]            # the report turns a table figure into an HTML table, mirrored by the page
+    assert [_BIDI.sub("", v) for v in table.header.values] == ["<b>NPS</b>", "<b>شکایت</b>"]
+    assert table.cells.align == "right" and table.header.align == "right"
 
 
 # --- English stays as it was --------------------------------------------------------------------------
