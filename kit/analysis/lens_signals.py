@@ -22,6 +22,8 @@ _FOLD = str.maketrans({"\u064a": "\u06cc", "\u0649": "\u06cc", "\u0643": "\u06a9
 _MARKS = re.compile(r"[\u064b-\u065f\u0670]")
 # A word starts where no letter (and no ZWNJ joining it to one) stands before it.
 _START = r"(?<![\w\u200c])"
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def plain(text: str) -> str:
@@ -38,7 +40,7 @@ def _word_pattern(entry: str) -> str:
     words = plain(stem).split()
     gap = r"\s+" if stem.isascii() else r"\s*"
     body = gap.join(re.escape(w) for w in words)
-    return _START + body + ("" if open_end else r"(?!\w)")
+    return body + ("" if open_end else r"(?!\w)")
 
 
 @cache
@@ -54,14 +56,29 @@ def signal_words() -> dict[str, dict[str, tuple[str, ...]]]:
 
 
 @cache
-def patterns() -> dict[str, dict[str, re.Pattern[str]]]:
-    """One case-insensitive pattern per lens and signal group, over text made ``plain``."""
-    return {lens: {group: re.compile("|".join(_word_pattern(w) for w in words), re.IGNORECASE)
+def patterns() -> dict[str, dict[str, tuple[re.Pattern[str] | None, re.Pattern[str] | None]]]:
+    """Per lens and signal group, one case-insensitive pattern for its English words and one for its Persian.
+
+    Kept apart so a text is only searched for the words of the scripts it is written in: most
+    exhibits are in one language, and a lens ranks all of them.
+    """
+    def compiled(words: list[str]) -> re.Pattern[str] | None:
+        if not words:
+            return None
+        return re.compile(_START + "(?:" + "|".join(_word_pattern(w) for w in words) + ")", re.IGNORECASE)
+
+    return {lens: {group: (compiled([w for w in words if w.isascii()]), compiled([w for w in words if not w.isascii()]))
                    for group, words in groups.items()}
             for lens, groups in signal_words().items()}
 
 
 def found(text: str, lens: str) -> list[str]:
     """The signal groups of ``lens`` whose words occur in ``text``, in the lexicon's order."""
-    flat = plain(text)
-    return [group for group, pattern in patterns()[lens].items() if pattern.search(flat)]
+    latin = _LATIN.search(text) is not None
+    persian = plain(text) if _ARABIC.search(text) else None
+    out = []
+    for group, (english, farsi) in patterns()[lens].items():
+        if (latin and english is not None and english.search(text)) or \
+                (persian is not None and farsi is not None and farsi.search(persian)):
+            out.append(group)
+    return out

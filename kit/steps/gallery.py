@@ -104,9 +104,21 @@ def rejected_rows(step: Step) -> int:
     return int(pq.ParquetFile(step.table_path("rejects")).metadata.num_rows)
 
 
+KIT_WORDED = ("chart", "metric")       # exhibits whose title and caption the kit writes, never a customer
+
+
+def in_language(records: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    """Charts and metrics marked as written in the project's language.
+
+    Their words come from the catalogue in ``ui_language``, so on a Persian run they read right to
+    left; the steps leave every exhibit's ``lang`` at English unless its customer text says otherwise.
+    """
+    return [{**r, "lang": lang} if r.get("kind") in KIT_WORDED else r for r in records]
+
+
 def assemble(step: Step) -> list[dict[str, Any]]:
     """Write ``exhibits.json``, ``data/moments.parquet``, ``lenses.json`` and ``summary.json``; returns the exhibits."""
-    records = curate(step, ex.merge_parts(step.run_dir))
+    records = in_language(curate(step, ex.merge_parts(step.run_dir)), step.project.ui_language)
     runfolder.write_exhibits(step.run_dir, records)
     merge_moments(step)
     lenses.write(step.run_dir, records, step.project.ui_language)

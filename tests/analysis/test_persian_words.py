@@ -246,3 +246,16 @@ def test_social_posts_join_the_projects_own_social_channel() -> None:
                               "channel": ["تلفن"]})
     obs = pain.observations(responses, pd.DataFrame(), comments, ["تلفن", "شبکه\u200cهای اجتماعی"])
     assert set(obs["channel"]) == {"تلفن", "شبکه\u200cهای اجتماعی"}
+
+
+def test_charts_and_metrics_of_a_persian_run_read_right_to_left() -> None:
+    """The kit words charts and metrics in the project's language; customer exhibits keep their own."""
+    from kit.core import i18n
+    from kit.steps.gallery import in_language
+    records = [{"id": "chart-pain-map", "kind": "chart", "lang": "en"},
+               {"id": "metric-nps", "kind": "metric", "lang": "en"},
+               {"id": "survey-1", "kind": "quote", "lang": "en"}, {"id": "photo-1", "kind": "photo", "lang": "fa"}]
+    marked = in_language(records, "fa")
+    assert [r["lang"] for r in marked] == ["fa", "fa", "en", "fa"]
+    assert i18n.text_dir(marked[0]["lang"]) == "rtl"
+    assert in_language(records, "en") == records
