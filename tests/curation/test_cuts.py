@@ -172,7 +172,8 @@ def test_the_projects_redact_list_reaches_a_clip_cut_in_a_served_run(setup: tupl
 
 def test_orphans_say_why(setup: tuple[Path, Path]) -> None:
     project, run = setup
-    _journal(project, _cut("cut_clip", recording="s02", lines=[0, 1], quote="Mail me at x@example.com"), _cut("cut_clip", recording="s09", lines=[0, 0]),
+    _journal(project, _cut("cut_clip", recording="s02", lines=[0, 1], quote="Mail me at x@example.com"),
+             _cut("cut_clip", recording="s09", lines=[0, 0]),
              _cut("cut_clip", recording="s01", lines=[5, 7]), _cut("cut_quote", response="R2", field="disliked_most"),
              _cut("cut_quote", response="R9", field="disliked_most"), _cut("cut_quote", post="social:4"))
     shown, written = _curate(project, run)
