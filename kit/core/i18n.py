@@ -30,14 +30,30 @@ LOCALES = {"en": Locale.parse("en"), "fa": Locale.parse("fa")}
 MESSAGES_DIR = ASSETS_DIR / "messages"
 
 
+class _OnceLoader(yaml.SafeLoader):
+    """YAML that refuses a key written twice in one mapping (plain YAML keeps the last one without a word)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise ValueError(f"message {key!r} is written twice (line {key_node.start_mark.line + 1})")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
 def _load_messages(folder: Path = MESSAGES_DIR) -> dict[str, dict[str, str]]:
     """Every message of the catalogue (kit/assets/messages/*.yaml), so wording lives with its translation, not in code.
 
-    A key found in two files is refused: one of the two would silently win.
+    A key found twice, in one file or in two, is refused: one of them would silently win.
     """
     labels: dict[str, dict[str, str]] = {}
     for path in sorted(folder.glob("*.yaml")):
-        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        try:
+            entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_OnceLoader) or {}  # noqa: S506 (a SafeLoader)
+        except ValueError as exc:
+            raise ValueError(f"{path.name}: {exc}") from None
         for key, entry in entries.items():
             if key in labels:
                 raise ValueError(f"message {key!r} is in {path.name} and in another file of {folder}")
