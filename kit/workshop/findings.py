@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kit.core import runfolder
+from kit.core import i18n, runfolder
 from kit.core.errors import KitError
 from kit.workshop.fields import DEPARTMENTS
-from kit.workshop.store import DB_NAME, MILD, SEVERE, SEVERITY, open_existing
+from kit.workshop.store import DB_NAME, MILD, SEVERE, open_existing
 
 log = logging.getLogger("cxkit.workshop")
 
@@ -70,27 +70,35 @@ def exhibit_titles(run_dir: Path) -> dict[str, str]:
         return {}
 
 
-def _compare(e: ExhibitFindings) -> tuple[str, str] | None:
-    """('agree' | 'disagree', why) when two or more departments rated the exhibit."""
+def department_name(department: str, lang: str = "en") -> str:
+    """A department as the report names it in ``lang`` (design, طراحی); a department of the room's own as typed."""
+    key = f"dept_{department}"
+    return i18n.t(key, lang) if key in i18n.LABELS else department
+
+
+def _compare(e: ExhibitFindings, lang: str = "en") -> tuple[str, str] | None:
+    """('agree' | 'disagree', why in ``lang``) when two or more departments rated the exhibit."""
     sev = e.severity_by_department
     if len(sev) < 2:
         return None
     hi, lo = max(sev, key=lambda d: (sev[d], d)), min(sev, key=lambda d: (sev[d], d))
+    high, low = i18n.number(sev[hi], lang, 1), i18n.number(sev[lo], lang, 1)
     if sev[hi] >= SEVERE and sev[lo] <= MILD:
-        return "disagree", f"{hi} rates it severe ({sev[hi]:.1f} of 4), {lo} does not ({sev[lo]:.1f})"
+        return "disagree", i18n.t("wsr_rates_severe", lang, hi=department_name(hi, lang), high=high,
+                                  lo=department_name(lo, lang), low=low)
     if sev[hi] - sev[lo] <= 1.0:
         level = sum(sev.values()) / len(sev)
-        who = ", ".join(d for d in DEPARTMENTS if d in sev)
-        return "agree", f"{who} all rate it {_sev_word(level)} ({sev[lo]:.1f}-{sev[hi]:.1f} of 4)"
+        who = i18n.t("comma", lang).join(department_name(d, lang) for d in DEPARTMENTS if d in sev)
+        return "agree", i18n.t("wsr_all_rate", lang, who=who, level=_sev_word(level, lang), low=low, high=high)
     return None
 
 
-def _sev_word(value: float) -> str:
-    return SEVERITY[min(4, max(0, int(value + 0.5)))]
+def _sev_word(value: float, lang: str = "en") -> str:
+    return i18n.t(f"severity_{min(4, max(0, int(value + 0.5)))}", lang)
 
 
-def findings(run_dir: Path) -> Findings | None:
-    """What the room said about a run, computed from its workshop; None when none was held."""
+def findings(run_dir: Path, lang: str = "en") -> Findings | None:
+    """What the room said about a run, computed from its workshop, its verdicts worded in ``lang``; None when none was held."""
     shop = open_existing(run_dir)
     if shop is None:
         return None
@@ -116,7 +124,7 @@ def findings(run_dir: Path) -> Findings | None:
     ordered = sorted(by_id.values(), key=lambda e: (-e.votes, -(e.severity or -1), e.exhibit_id))
     agree, disagree = [], []
     for e in ordered:
-        verdict = _compare(e)
+        verdict = _compare(e, lang)
         if verdict:
             (agree if verdict[0] == "agree" else disagree).append((e, verdict[1]))
     people: dict[str, int] = {}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import re
 import sqlite3
 from pathlib import Path
 
@@ -176,8 +177,23 @@ def test_findings_html_is_escaped(tmp_path: Path) -> None:
     assert "4 participants (design 2, engineering 1, business 1) spent 16 of 20 dots (5 each) on 3 exhibits, " \
         "and wrote 2 notes." in html
     short = exhibits.short_ids(EXHIBITS)
-    assert f"(ex-b, card {short['ex-b']})" in html
+    assert f"(<bdi>ex-b</bdi>, <bdi>card {short['ex-b']}</bdi>)" in html
     assert "design rates it severe (3.5 of 4), engineering does not (0.0)" in html
+
+
+def test_findings_html_follows_the_run_language(tmp_path: Path) -> None:
+    run = make_run(tmp_path)
+    (run / "summary.json").write_text(json.dumps({"ui_language": "fa"}), encoding="utf-8")
+    assert "هنوز هیچ کارگاهی این اجرا را بررسی نکرده است." in findings_html(run)
+    seed_workshop(run)
+    html = findings_html(run)
+    assert "۴ شرکت‌کننده (طراحی ۲، مهندسی ۱، کسب‌وکار ۱) ۱۶ رأی از ۲۰ رأی (هر نفر ۵) را به ۳ نمونه دادند" in html
+    assert "طراحی آن را شدید می‌داند (۳٫۵ از ۴)، مهندسی نه (۰٫۰)" in html
+    assert "همهٔ طراحی، مهندسی، کسب‌وکار آن را جدی می‌دانند (۲٫۰ تا ۳٫۰ از ۴)" in html
+    words = re.sub(r"<[^>]+>|&[a-z]+;", " ", html)
+    typed = {"script", "alert", "churn", "risk", "copy", "confusing", "Bo", "Dana", "Title"}   # names, titles, notes
+    english = {w for w in re.findall(r"[A-Za-z]{3,}", words) if w not in typed and not w.startswith("ex") and not w.isupper()}
+    assert not english, english                         # every word the kit writes is Persian (upper case: card codes)
 
 
 def _participant(args: tuple[str, int, int]) -> tuple[int, int]:
