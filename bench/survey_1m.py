@@ -42,7 +42,7 @@ surveys:
 """
 
 KIT_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from kit.core import project
 from kit.analysis import scores
 from kit.core.rejects import RejectLog
@@ -56,13 +56,14 @@ by_channel = scores.by_group(r, "channel", p.min_group_size, p.channels)
 by_stage = scores.by_group(r, "stage", p.min_group_size, p.journey.stages)
 weeks, months = scores.by_period(r, "W"), scores.by_period(r, "M")
 seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
-print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+peak_mb = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
+print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": peak_mb,
                   "counts": result.counts, "comments": len(result.comments),
                   "nps": {row.channel: [int(row.nps_n), float(row.nps)] for row in by_channel.itertuples()}}))
 """
 
 DUCKDB_CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 import duckdb
 digits = "translate(trim({c}), '۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩', '01234567890123456789')"
 def rating(col, lo, hi):
@@ -104,7 +105,7 @@ t0 = time.perf_counter()
 rows = duckdb.sql(sql).fetchall()
 seconds = time.perf_counter() - t0
 print(json.dumps({"seconds": seconds, "plain_seconds": plain_seconds, "plain_cpu": plain_cpu,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "peak_mb": int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024,
                   "nps": {ch: [int(n), float(v)] for ch, n, v in rows}}))
 """
 
