@@ -5,9 +5,10 @@ is paid once). Each gets the same parameters: ``project`` and ``run_dir`` (absol
 any ``-p KEY=VALUE`` the user gave. The executed notebooks are the run's record of what was done.
 
 The steps' per-item work (recordings' clips, photos) runs as Dask tasks on one cluster for the
-whole run (``kit.core.engine``): a LocalCluster started here and closed when the run ends, or the
-scheduler given by ``--scheduler`` / ``CXKIT_SCHEDULER``; the kernels find it through
-``CXKIT_SCHEDULER``, which the run sets while its notebooks execute.
+whole run (``kit.core.engine``) when the run asks for one: the scheduler given by ``--scheduler`` /
+``CXKIT_SCHEDULER``, or a LocalCluster of ``--workers`` / ``CXKIT_WORKERS`` processes started here
+and closed when the run ends; the kernels find it through ``CXKIT_SCHEDULER``, which the run sets
+while its notebooks execute. Otherwise each step does that work in its own process.
 """
 
 from __future__ import annotations
@@ -65,13 +66,14 @@ def media_items(project: Project | None) -> int:
 
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
-        say: Callable[[str], None] = print, scheduler: str | None = None) -> Path:
+        say: Callable[[str], None] = print, scheduler: str | None = None, workers: int | None = None) -> Path:
     """Validate, run every notebook into a new run folder, publish it; returns its path.
 
     Everything that can refuse the run (the project, the parameters, an output folder that cannot
     be written, another run writing into it, a scheduler that cannot take the work) is checked
     before the first step. The whole run holds the output folder's lock (``kit.core.runs.RunLock``).
-    ``scheduler``: a Dask scheduler's address (else ``CXKIT_SCHEDULER``, else a local cluster).
+    ``scheduler``: a Dask scheduler's address (else ``CXKIT_SCHEDULER``); else ``workers`` (else
+    ``CXKIT_WORKERS``) above 1 starts a local cluster of that many processes; else the steps work in-process.
     """
     project_dir = locate(project)
     report = validate_project(project_dir)
@@ -97,8 +99,10 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
             "versions": runs.versions(), "steps": [],
         }
         listed_redact = (lambda run_dir: project_list(run_dir, listed, say=say)) if listed else None
-        with engine.for_run(scheduler, media_items(report.project), shared=[project_dir, out_dir]) as cluster:
-            say(f"recordings and photos run on: {cluster.describe()}" if cluster else "no recordings or photos to process")
+        items = media_items(report.project)
+        with engine.for_run(scheduler, items, shared=[project_dir, out_dir], workers=workers) as cluster:
+            say(f"recordings and photos run on: {cluster.describe()}" if cluster
+                else "recordings and photos run in this process" if items else "no recordings or photos to process")
             manifest["cluster"] = _cluster_record(cluster)
             runs.start_partial(partial, manifest)
             _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)

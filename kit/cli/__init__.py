@@ -46,13 +46,15 @@ def run(project: Annotated[Path, typer.Argument(help="project folder holding pro
                          typer.Option("-p", "--param", help="notebook parameter KEY=VALUE (repeatable)")] = None,
         quiet: Annotated[bool, typer.Option("--quiet", help="no per-cell progress bars")] = False,
         scheduler: Annotated[str | None, typer.Option(
-            "--scheduler", help="Dask scheduler tcp://HOST:PORT for clips and photos [default: $CXKIT_SCHEDULER, "
-                                "else a local cluster]")] = None) -> None:
+            "--scheduler", help="Dask scheduler tcp://HOST:PORT for clips and photos [default: $CXKIT_SCHEDULER]")] = None,
+        workers: Annotated[int | None, typer.Option(
+            "--workers", help="with no scheduler: start a local Dask cluster of N processes for clips and photos "
+                              "[default: $CXKIT_WORKERS, else 1: no cluster]")] = None) -> None:
     """Validate the project, then run the whole pipeline into a new run folder."""
     from kit import pipeline
     from kit.core import runfolder
     final = pipeline.run(project, out_dir, run_id, _params(param or []), progress=not quiet,
-                         say=lambda m: out.print(m), scheduler=scheduler)
+                         say=lambda m: out.print(m), scheduler=scheduler, workers=workers)
     out.print(f"Run finished: {final}")
     out.print(f"  report:  {final / runfolder.REPORT_HTML}\n  gallery: {final / runfolder.GALLERY_HTML}")
     out.print("  serve it: cxkit serve")

@@ -61,7 +61,6 @@ MAX_EXIF_BYTES = 65_536                      # one JPEG APP1 segment's worth; a 
 DISPLAY_SIDE, THUMB_SIDE = 1000, 480
 JPEG_QUALITY = 85
 REDUCING_GAP = 1.0                           # box-average by the whole factor first, then filter the rest
-POOL_THRESHOLD = engine.IN_PROCESS_BELOW     # without a cluster, fewer photos than this: in-process
 EXIF_IFD, EXIF_DATETIME_ORIGINAL, EXIF_DATETIME = 0x8769, 0x9003, 0x0132
 EXIF_MAKE, EXIF_MODEL, EXIF_ORIENTATION = 0x010F, 0x0110, 0x0112
 # EXIF orientation -> the turn that shows the picture upright (the same table as ImageOps.exif_transpose).

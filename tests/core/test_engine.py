@@ -12,14 +12,6 @@ from kit.core import engine
 from kit.core.errors import ClusterError
 
 
-def test_a_local_cluster_has_one_worker_per_core_but_no_more_than_the_items() -> None:
-    assert engine.local_size(25, cores=2) == 2
-    assert engine.local_size(3, cores=8) == 3
-    assert engine.local_size(1, cores=8) == 1
-    assert engine.local_size(0, cores=8) == 1                   # never an empty cluster
-    assert engine.local_size(10**6) == engine.machine_cores()
-
-
 def test_the_scheduler_comes_from_the_option_then_the_environment() -> None:
     env = {engine.SCHEDULER_ENV: "tcp://10.0.0.5:8786"}
     assert engine.scheduler_address(None, env) == "tcp://10.0.0.5:8786"
@@ -52,12 +44,28 @@ def test_a_run_without_media_starts_no_cluster(monkeypatch: pytest.MonkeyPatch) 
         assert cluster is None and engine.SCHEDULER_ENV not in os.environ
 
 
-def test_a_few_jobs_without_a_cluster_run_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_jobs_without_a_cluster_run_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
     monkeypatch.setattr(engine, "_local_cluster", _no_cluster)
-    jobs = [(n, 3) for n in range(engine.IN_PROCESS_BELOW - 1)]
+    jobs = [(n, 3) for n in range(40)]
     assert engine.run_all(divmod, jobs) == [divmod(*j) for j in jobs]
     assert engine.run_all(divmod, []) == []
+
+
+def test_a_run_starts_a_local_cluster_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One worker (the default) is the step's own process: on 2 cores a cluster made the sample slower."""
+    monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
+    monkeypatch.delenv(engine.WORKERS_ENV, raising=False)
+    monkeypatch.setattr(engine, "_local_cluster", _no_cluster)
+    with engine.for_run(None, 25) as cluster:
+        assert cluster is None and engine.SCHEDULER_ENV not in os.environ
+    with engine.for_run(None, 1, workers=4) as cluster:                 # one item: nothing to spread
+        assert cluster is None
+    assert engine.local_workers(None, {}) == 1 and engine.local_workers(3, {}) == 3
+    assert engine.local_workers(None, {engine.WORKERS_ENV: "2"}) == 2
+    for bad, where in ((0, "--workers"), (None, engine.WORKERS_ENV)):
+        with pytest.raises(ClusterError, match=f"{where} '(0|two)' is not a number of workers"):
+            engine.local_workers(bad, {engine.WORKERS_ENV: "two"})
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,8 +85,8 @@ def test_the_run_cluster_is_local_sized_shared_through_the_environment_and_close
     """One LocalCluster for the run: its address reaches the kernels through CXKIT_SCHEDULER, tasks sent
     there come back in the order given, and the cluster and the variable are gone when the run ends."""
     monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
-    with engine.for_run(None, 25) as cluster:
-        assert cluster is not None and cluster.local and cluster.workers == engine.local_size(25)
+    with engine.for_run(None, 25, workers=2) as cluster:
+        assert cluster is not None and cluster.local and cluster.workers == 2
         assert cluster.describe().startswith(f"local cluster of {cluster.workers} worker")
         assert os.environ[engine.SCHEDULER_ENV] == cluster.address
         jobs = [(n, 7) for n in range(40)]

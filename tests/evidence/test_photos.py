@@ -13,6 +13,7 @@ from PIL import Image, ImageOps
 
 import kit.evidence.photos
 import kit.views.photos
+from kit.core import engine
 from kit.core.rejects import RejectLog
 from kit.evidence.faces import detect_faces
 from kit.evidence.photos import DISPLAY_SIDE, THUMB_SIDE, publish_one, thumbnail_reference
@@ -20,6 +21,7 @@ from kit.steps.photos import PhotosResult, process_photos
 
 STAGES, CHANNELS = ["purchase", "support", "in_store"], ["app", "email"]
 HEADER = "file,caption,stage,channel,valence,participant,consent\n"
+PHOTOS = 13                        # photos for the cluster test: more than one task per worker
 
 
 def run(project: Path, run_dir: Path, **kw: object) -> tuple[PhotosResult, RejectLog]:
@@ -292,15 +294,18 @@ def test_draft_decode_matches_full_decode(tmp_path: Path) -> None:
         assert ref.size == (360, 480)
 
 
-def test_pool_and_in_process_publish_the_same(tmp_path: Path) -> None:
+def test_a_cluster_and_in_process_publish_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
     project = tmp_path / "p"
     (project / "photos").mkdir(parents=True)
-    for i in range(kit.evidence.photos.POOL_THRESHOLD + 1):
+    for i in range(PHOTOS):
         Image.new("RGB", (400, 300), (i * 15, 0, 0)).save(project / "photos" / f"{i:02}.jpg")
-    (project / "photos" / "zz.jpg").write_bytes(b"\xff\xd8broken")            # one bad file cannot stop the pool
-    results = [run(project, tmp_path / f"run{w}", workers=w, require_consent=False) for w in (1, 2)]
-    (one, rej1), (two, rej2) = results
-    assert len(one.photos) == kit.evidence.photos.POOL_THRESHOLD + 1 and set(one.photos["width"]) == {400}
+    (project / "photos" / "zz.jpg").write_bytes(b"\xff\xd8broken")            # one bad file cannot stop the cluster
+    one, rej1 = run(project, tmp_path / "run1", workers=1, require_consent=False)
+    with engine.for_run(None, PHOTOS, workers=2) as cluster:                 # as `cxkit run --workers 2` does
+        assert cluster is not None and cluster.workers == 2
+        two, rej2 = run(project, tmp_path / "run2", require_consent=False)
+    assert len(one.photos) == PHOTOS and set(one.photos["width"]) == {400}
     assert one.photos.equals(two.photos) and [r.reason for r in rej1.items] == [r.reason for r in rej2.items]
 
 
