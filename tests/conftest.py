@@ -83,3 +83,14 @@ def browser() -> Iterator[object]:
     """Debian's Chromium through Playwright, one for the whole session (see tests/browser_support.py)."""
     from tests.browser_support import launch_browser
     yield from launch_browser()
+
+
+@pytest.fixture
+def fresh_sessions(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No workshop session or signing key left by another test: each test's pages start alone."""
+    from kit.core import visitor
+    from kit.pages import workshop as ui
+    monkeypatch.delenv(visitor.KEY_ENV, raising=False)
+    ui._SESSIONS.clear()
+    yield
+    ui._SESSIONS.clear()

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from kit.core import visitor
 from kit.core.paths import SAMPLE_PROJECT
 from kit.core.runs import load_run
 from kit.core.step import open_step
@@ -27,13 +26,7 @@ from kit.pages import workshop as ui
 from kit.steps.curation import curate
 from kit.synth import run_folder as synth_run
 
-
-@pytest.fixture(autouse=True)
-def fresh_sessions(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(visitor.KEY_ENV, raising=False)
-    ui._SESSIONS.clear()
-    yield
-    ui._SESSIONS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_sessions")
 
 
 @pytest.fixture

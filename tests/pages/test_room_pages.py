@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from kit.core import visitor
 from kit.core.visitor import open_visitor
 from kit.pages import facilitator
 from kit.pages import workshop as ui
@@ -33,12 +32,7 @@ def run(tmp_path: Path) -> Path:
     return run
 
 
-@pytest.fixture(autouse=True)
-def fresh_sessions(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(visitor.KEY_ENV, raising=False)
-    ui._SESSIONS.clear()
-    yield
-    ui._SESSIONS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_sessions")
 
 
 def browser_says(widget, message: object) -> None:

@@ -37,12 +37,7 @@ def run(tmp_path: Path) -> Path:
     return run
 
 
-@pytest.fixture(autouse=True)
-def fresh_sessions(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(visitor.KEY_ENV, raising=False)
-    ui._SESSIONS.clear()
-    yield
-    ui._SESSIONS.clear()
+pytestmark = pytest.mark.usefixtures("fresh_sessions")
 
 
 def person(name: str, role: str, department: str = "design") -> Visitor:
@@ -140,7 +135,8 @@ def test_notes_each_sees_their_own_and_the_facilitator_sees_all(run: Path) -> No
     ui._SESSIONS.clear()
     signed_in(run, person("Fay", "facilitator"))
     html = find(ui.exhibit_panel(run, "ex-a"), "cx-ws-tally-box").value
-    assert "Ana: <span" in html and "Ben: <span" in html and "prices unclear" in html and "by others" not in html
+    assert "<bdi>Ana</bdi>: <span" in html and "<bdi>Ben</bdi>: <span" in html and "prices unclear" in html
+    assert "by others" not in html
     ui._SESSIONS.clear()
     signed_in(run, open_visitor())                                      # single-user: every note, as before
     assert "prices unclear" in find(ui.exhibit_panel(run, "ex-a"), "cx-ws-tally-box").value
