@@ -196,7 +196,7 @@ def test_the_report_says_what_was_held_back(consent_project: Path, tmp_path: Pat
     run_dir = tmp_path / "run"
     run_steps(consent_project, run_dir)
     r = report.load(Step("report", project_mod.load(consent_project), run_dir, RejectLog("report")))
-    html = report.counts_html(r)
+    html = report.counts_html(r).replace(' dir="ltr"', "")         # each cell's direction: English here
     # said in plain words, counted by what and why (the file-by-file list is the analyst's)
     # a.csv: 2 empty consent cells, b.csv: 3 answers without a consent column: both are "no consent was recorded"
     assert "<td>open answers</td><td>no consent was recorded</td><td class=n>5</td>" in html
@@ -204,7 +204,7 @@ def test_the_report_says_what_was_held_back(consent_project: Path, tmp_path: Pat
     assert "still count in the scores" in html
     assert "<td>photos</td><td>the customer did not consent</td>" in html
     assert "<td>recording files</td><td>the customer did not consent</td>" in html
-    assert "everyone who answered: surveys: c." in html and "surveys/c.csv" not in html
+    assert "everyone who answered: <bdi>surveys: c</bdi>." in html and "surveys/c.csv" not in html
     assert ">NO<" not in html                                          # every row and every survey adds up
 
 
@@ -227,7 +227,7 @@ def test_a_real_run_records_the_account_in_manifest_and_report(consent_project: 
     assert account["held_back"]["surveys/b.csv"][0]["count"] == 3
     if "held_back" in manifest:                                         # the pipeline records the account
         assert {k: manifest[k] for k in account} == account
-    report_html = (final / "report.html").read_text(encoding="utf-8")
+    report_html = (final / "report.html").read_text(encoding="utf-8").replace(' dir="ltr"', "")
     # the report says what was held back and why in plain words; the file-by-file account is the manifest's
     assert "<td>open answers</td><td>no consent was recorded</td><td class=\"n\">5</td>" in report_html
     assert "<td>photos</td><td>the customer did not consent</td>" in report_html

@@ -254,6 +254,14 @@ def write_table(run_dir: str | Path, table: str, frame: pd.DataFrame) -> Path:
     return path
 
 
+AS_MADE = {"themes": "themes-as-made.parquet", "comments": "comment-themes-as-made.parquet"}
+
+
+def as_made_path(run_dir: str | Path, table: str) -> Path:
+    """``parts/<table>-as-made.parquet``: a table as the pipeline made it, kept before hand edits relabel it."""
+    return Path(run_dir) / MOMENT_PARTS / AS_MADE[table]
+
+
 def moment_part_path(run_dir: str | Path, step: str) -> Path:
     """``parts/moments-<step>.parquet``: the moments one step found."""
     return Path(run_dir) / MOMENT_PARTS / f"moments-{step}.parquet"

@@ -20,16 +20,14 @@ from kit.core import runfolder
 from kit.curation.themes import ThemeBook
 
 SEPARATOR = " | "
-MADE_THEMES = "themes-as-made.parquet"
-MADE_LABELS = "comment-themes-as-made.parquet"
 SUMS = ["n_answers", "n_survey", "n_social", "n_respondents", "n_detractors", "n_promoters", "reach",
         "reach_weighted_severity"]
 LISTS = ["quotes", "quote_ids"]
 
 
-def _made(run_dir: Path, name: str, table: str, columns: list[str]) -> pd.DataFrame:
+def _made(run_dir: Path, table: str, columns: list[str]) -> pd.DataFrame:
     """The table as the pipeline made it: the kept copy, else the run's table (kept now)."""
-    kept = Path(run_dir) / runfolder.MOMENT_PARTS / name
+    kept = runfolder.as_made_path(run_dir, table)
     if kept.is_file():
         return pd.read_parquet(kept)
     if not runfolder.has_table(run_dir, table):
@@ -43,12 +41,12 @@ def _made(run_dir: Path, name: str, table: str, columns: list[str]) -> pd.DataFr
 
 def made_labels(run_dir: Path) -> pd.DataFrame:
     """comment_id -> themes (the string the pipeline wrote), as made."""
-    return _made(run_dir, MADE_LABELS, "comments", ["comment_id", "themes"])
+    return _made(run_dir, "comments", ["comment_id", "themes"])
 
 
 def book(run_dir: Path) -> ThemeBook:
     """The run's theme labels and every answer's labels, as the pipeline made them."""
-    table = _made(run_dir, MADE_THEMES, "themes", ["label"])
+    table = _made(run_dir, "themes", ["label"])
     labels = made_labels(run_dir)
     members = {str(c): split(t) for c, t in zip(labels["comment_id"], labels["themes"], strict=True)}
     return ThemeBook([str(v) for v in table["label"]], members)
@@ -68,7 +66,7 @@ def publish(run_dir: Path, themes: ThemeBook) -> None:
     comments = runfolder.read_table(run_dir, "comments")
     comments["themes"] = comments["comment_id"].astype(str).map(relabelled).fillna(comments["themes"]).astype("string")
     runfolder.write_table(run_dir, "comments", comments)
-    table = _made(run_dir, MADE_THEMES, "themes", ["label"])
+    table = _made(run_dir, "themes", ["label"])
     if len(table):
         runfolder.write_table(run_dir, "themes", theme_table(table, comments, themes))
     if runfolder.has_table(run_dir, "wall"):

@@ -22,7 +22,8 @@ from kit.core.templates import TEMPLATES_DIR, Markup, label, plain, render, rend
 
 HOSTILE = ["<script>alert(1)</script>", '" onerror="x', "'><img src=x onerror=alert(1)>",
            "</textarea></title></style><svg onload=alert(1)>", "{{ 7*7 }} {% raw %} & &amp; <!--"]
-NOT_TEXT = {"lang": "en", "key": "nr_wall"}          # label keys and page languages come from the kit, never from data
+# label keys and page languages come from the kit, never from data; a department is named by a kit function (as typed)
+NOT_TEXT = {"lang": "en", "key": "nr_wall", "dept": str}
 TEMPLATE_FILES = sorted(p.relative_to(TEMPLATES_DIR).as_posix() for p in TEMPLATES_DIR.rglob("*.j2"))
 
 

@@ -99,8 +99,12 @@ def test_hostile_photos_are_refused_with_reasons_and_the_run_goes_on(tmp_path: P
     Image.new("RGB", (30, 20), "blue").save(photos / "ok.webp")
     opened: list[str] = []
     real_open = Image.open
-    monkeypatch.setattr(kit.evidence.photos.Image, "open",
-                        lambda fp, *a, **k: opened.append(Path(getattr(fp, "name", fp)).name) or real_open(fp, *a, **k))
+    def spied_open(fp: object, *a: object, **k: object) -> Image.Image:
+        name = getattr(fp, "name", fp)                     # a path, or a file object (whose name may be a descriptor)
+        opened.append(Path(name).name if isinstance(name, (str, Path)) else repr(name))
+        return real_open(fp, *a, **k)
+
+    monkeypatch.setattr(kit.evidence.photos.Image, "open", spied_open)
     rejects = RejectLog("photos")
     res = process_photos(tmp_path / "p", "photos", tmp_path / "run", blur_faces=False, strip_location=True,
                          require_consent=False, redact=False, rejects=rejects, stages=["purchase"], channels=["app"])

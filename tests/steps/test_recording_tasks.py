@@ -32,7 +32,7 @@ def test_clip_rejects_sit_after_their_recording_and_before_the_next(tmp_path: Pa
         raise InputFileError(src, "ffmpeg gave up")
 
     monkeypatch.setattr(clips, "make", fail)
-    monkeypatch.setattr(engine, "IN_PROCESS_BELOW", 10**6)            # no cluster: the tasks run here
+    monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)              # no cluster: the tasks run here
     monkeypatch.delenv(engine.SCHEDULER_ENV, raising=False)
     step = open_step("recordings", SAMPLE, tmp_path / "run")
     result = recordings.run(step)
