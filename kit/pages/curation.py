@@ -184,6 +184,11 @@ class Curator:
             self._split = (done, *split(done.records))
         return self._split[1], self._split[2]
 
+    def list_only(self) -> None:
+        """The analyst's lists (hidden, orphans, codebook) from the journal, the cards left as the run drew them."""
+        self.by_id = {r["id"]: r for r in self.start().replayed().records}
+        self.draw_section()
+
     def apply(self) -> None:
         """Show what the journal makes of the run: the cards, the open exhibit, the analyst's lists."""
         done = self.start().replayed()
@@ -306,8 +311,10 @@ def welcome(page: GalleryPage, who: Visitor | None) -> Curator | None:
         workshop_ui.session(page.run_dir, page.lang).listen(curator.tick, keep=True)
     except Exception:  # noqa: BLE001 - without the tick the page shows what it had on arrival
         log.exception("could not follow the curation journal")
-    if curator.may or curator.out_of_date():
+    if curator.out_of_date():
         curator.apply()
+    elif curator.may:                      # exhibits.json already is what the journal makes of the run: lists only
+        curator.list_only()
     return curator
 
 
