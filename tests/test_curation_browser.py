@@ -71,8 +71,6 @@ def open_card(page: object, exhibit_id: str) -> None:
     page.wait_for_selector(f'.cx-overlay .cx-cur[data-exhibit="{exhibit_id}"] .cx-cur-hide', timeout=30_000)
 
 
-@pytest.mark.xfail(reason="merging in the page: the merged card stays on the wall (hide and the viewer's follow-up pass "
-                          "before it)", strict=False)
 def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path, tmp_path: Path) -> None:
     project = Path(json.loads((run / "manifest.json").read_text())["project"])
     with voila_server(run, tmp_path / "home", {visitor.KEY_ENV: KEY.hex()}) as (url, _):
@@ -148,6 +146,6 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
     step = open_step("gallery", project, tmp_path / "rerun")
     shown = {r["id"]: r for r in curate(step, ex.merge_parts(run))}
     assert first in shown and third not in shown and shown[second]["stage"] == stage
-    assert third in [a["id"] for a in shown[fourth]["also"]]
+    assert third in [a["id"] for a in shown[fourth]["merged"]]
     print(f"hide shown in the sample gallery after {hide_s:.3f} s")
     (tmp_path / "figures.json").write_text(json.dumps({"hide_s": hide_s}))

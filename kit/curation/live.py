@@ -33,13 +33,7 @@ def uncurated(rec: dict[str, Any]) -> dict[str, Any]:
         return rec
     out = {k: v for k, v in rec.items() if k != "curation"}
     out.update(notes.get("original") or {})
-    merged = set(notes.get("merged") or [])
-    if merged:
-        also = [a for a in out.get("also") or [] if a.get("id") not in merged]
-        if also:
-            out["also"] = also
-        else:
-            out.pop("also", None)
+    out.pop("merged", None)                       # only a merge by hand writes it
     return out
 
 

@@ -191,7 +191,7 @@ def _merge(e: Edit, rec: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> st
         other = by_id[other_id]
         _mark(other, e)["merged_into"] = rec["id"]
         notes.setdefault("merged", []).append(other_id)
-        rec.setdefault("also", []).append({"id": other_id, "source": other.get("source"), "media": other.get("media")})
+        rec.setdefault("merged", []).append({"id": other_id, "source": other.get("source"), "media": other.get("media")})
     return ""
 
 

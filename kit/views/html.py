@@ -123,7 +123,8 @@ def detail_html(rec: dict[str, Any], run_dir: Path, *, lang: str = "en", analyst
              ("lenses", i18n.t("comma", lang).join(isolate_each(i18n.t(x, lang) if x in i18n.LABELS else x
                                                                 for x in rec.get("lenses") or []))),
              ("evidence", evidence_text(rec.get("evidence"), lang)), ("source", _source_text(rec, lang, False))]
-    files = [("source", _source_text(r, lang, True)) for r in [rec, *(also or [])]] + [("id", rec["id"])] if analyst else []
+    kept = [rec, *(also or []), *(rec.get("merged") or [])]          # merged by hand: every source stays named
+    files = [("source", _source_text(r, lang, True)) for r in kept] + [("id", rec["id"])] if analyst else []
     n = 1 + len(more)
     return render("gallery/detail.html.j2", clip=clip, clip_tag="audio" if str(media.get("clip")).endswith(".m4a") else "video",
                   image=image, more=more, title=rec["title"], quote=rec.get("quote"),

@@ -88,7 +88,7 @@ def test_merge_keeps_every_source_and_orphans_are_listed() -> None:
     gone = _edit("hide", exhibit="photo-9", reason="old")
     out = replay(_records(), [merge, gone])
     by_id = {r["id"]: r for r in out.records}
-    assert by_id["photo-1"]["also"][0]["source"] == {"file": "photos/b.jpg"}
+    assert by_id["photo-1"]["merged"][0]["source"] == {"file": "photos/b.jpg"}
     assert by_id["photo-2"]["curation"]["merged_into"] == "photo-1"
     assert [o["edit"].id for o in out.orphans] == [gone.id] and "no longer in the run" in out.orphans[0]["why"]
 

@@ -88,7 +88,7 @@ def test_an_analysts_hide_recode_merge_and_undo_are_kept_and_shown_at_once(run: 
     assert not send(page, {"op": "recode", "exhibit": second, "stage": stage, "valence": -0.8})["error"]
     assert page.by_id[second]["stage"] == stage and page.by_id[second]["valence"] == -0.8
     assert not send(page, {"op": "merge", "exhibit": second, "into": third})["error"]
-    assert second not in page.by_id and [a["id"] for a in page.by_id[third]["also"]] == [second]
+    assert second not in page.by_id and [a["id"] for a in page.by_id[third]["merged"]] == [second]
 
     edits = journal.read(journal_of(run))
     assert [e.op for e in edits] == ["hide", "recode", "recode", "merge"]
@@ -221,3 +221,19 @@ def test_the_kept_order_is_the_galleries_default_order_with_pins_first(run: Path
     assert [r["id"] for r in order(again, negatives)] == \
         [r["id"] for r in curation.pinned_first(gallery_order.default_order(again, negatives))]
     assert order(again, negatives)[0] is pinned
+
+
+def test_a_merge_into_a_photo_that_stands_for_near_duplicates_keeps_both_groupings(run: Path) -> None:
+    """A photo leading near-duplicates lists their ids under ``also``; a merge by hand adds under ``merged``."""
+    records = json.loads((run / "exhibits.json").read_text())
+    lead, twin, other = records[0], records[1], records[2]
+    lead["also"], twin["part_of"] = [twin["id"]], lead["id"]
+    (run / "exhibits.json").write_text(json.dumps(records))
+    page = page_for(run, person("Ana", "analyst"))
+    page.open(other["id"])
+    status = send(page, {"op": "merge", "exhibit": other["id"], "into": lead["id"]})
+    assert not status["error"], status
+    kept = page.by_id[lead["id"]]
+    assert kept["also"] == [twin["id"]] and [m["id"] for m in kept["merged"]] == [other["id"]]
+    assert other["id"] not in card_ids(page) and page.groups[lead["id"]] == [twin["id"]]
+    assert kept["merged"][0]["source"] == other["source"]                      # every source kept

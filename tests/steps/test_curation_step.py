@@ -40,7 +40,7 @@ def test_journal_is_replayed_and_accounted(tmp_path: Path) -> None:
     step = open_step("gallery", project, tmp_path / "run")
     shown = curate(step, RECORDS)
     assert [r["id"] for r in shown] == ["photo-1", "quote-1"]
-    assert shown[1]["stage"] == "renewal" and shown[0]["also"][0]["id"] == "photo-2"
+    assert shown[1]["stage"] == "renewal" and shown[0]["merged"][0]["id"] == "photo-2"
     written = runfolder.read_curation(step.run_dir)
     assert written["journal_sha256"] == journal.digest(path)
     assert [r["id"] for r in written["set_aside"]] == ["photo-2"]
