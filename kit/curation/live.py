@@ -5,7 +5,9 @@ next run's gallery step will write (``kit.steps.curation`` replays the same jour
 exhibits). Copying every record for each replay costs most of a second on a gallery of ten
 thousand, so only the records the journal names (and, for a tag rename or merge, those carrying
 the tag) go through ``replay``; every other record is the steps' own, shared and never changed.
-An operation this module does not know replays everything, so a new kind of edit is never missed.
+Cuts add records and change none of the steps': the page hands a ``cutter`` (kept per edit, since a
+cut opens media) and the cut records follow the steps' own. An operation this module does not know
+replays everything, so a new kind of edit is never missed.
 The journal is read again only when its size or time changed (another page, or the command line).
 """
 
@@ -15,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from kit.curation import journal
+from kit.curation.cuts import CUT_OPS
 from kit.curation.journal import Edit
-from kit.curation.replay import Replayed, replay, standing
+from kit.curation.replay import Cutter, Replayed, replay, standing
 
 # The operations whose reach is known here (new ones, such as cuts, make the page replay every record).
 KNOWN_OPS = frozenset({"hide", "show", "pin", "unpin", "edit", "recode", "merge", "tag_create", "tag_rename",
-                       "tag_merge", "code", "undo"})
+                       "tag_merge", "code", "undo", *CUT_OPS})
 
 
 def uncurated(rec: dict[str, Any]) -> dict[str, Any]:
@@ -40,9 +43,10 @@ def uncurated(rec: dict[str, Any]) -> dict[str, Any]:
 class Live:
     """One page's view of a project's journal over one run's exhibits (the steps' records, never changed)."""
 
-    def __init__(self, path: Path, base: list[dict[str, Any]]) -> None:
+    def __init__(self, path: Path, base: list[dict[str, Any]], cutter: Cutter | None = None) -> None:
         self.path = path
         self.base = base
+        self.cutter = cutter                 # makes a cut's record (None: cuts are listed as orphans)
         self.edits: list[Edit] = []
         self.seen: tuple[int, int] | None = None
         self._done: Replayed | None = None
@@ -77,12 +81,12 @@ class Live:
     def _replay(self) -> Replayed:
         touched = self._touched()
         if touched is None:
-            return replay(self.base, self.edits)
-        part = replay(touched, self.edits)
+            return replay(self.base, self.edits, cutter=self.cutter)
+        part = replay(touched, self.edits, cutter=self.cutter)
         changed = {r["id"]: r for r in part.records}
-        records = [changed.get(r["id"], r) for r in self.base]
+        records = [changed.pop(r["id"], r) for r in self.base] + list(changed.values())    # then the cuts
         return Replayed(records=records, tags=part.tags, applied=part.applied, undone=part.undone,
-                        orphans=part.orphans, codings=part.codings)
+                        orphans=part.orphans, codings=part.codings, cuts=part.cuts)
 
     def _touched(self) -> list[dict[str, Any]] | None:
         """The records some edit may change (None: an unknown operation, replay them all)."""

@@ -31,13 +31,17 @@ from kit.core import i18n, runfolder, runs
 from kit.core.errors import CurationError, KitError
 from kit.core.visitor import Visitor
 from kit.curation import journal
+from kit.curation.cuts import CUT_OPS, cut_id
 from kit.curation.live import Live, uncurated
-from kit.pages.curation_actions import HANDLERS, Refused
+from kit.pages import curation_actions, curation_cuts
+from kit.pages.curation_actions import Refused
 from kit.pages.curationpanel import LABELS, CurationPanel
 from kit.steps.curation import split
 
 if TYPE_CHECKING:
     from kit.pages.gallery import GalleryPage
+
+HANDLERS = {**curation_actions.HANDLERS, **curation_cuts.HANDLERS}
 
 log = logging.getLogger("cxkit.curation")
 RECENT = 8                     # the visitor's own edits offered for undo
@@ -107,8 +111,16 @@ def base_records(run_dir: Path, shown: list[dict[str, Any]]) -> list[dict[str, A
     """
     if runfolder.exhibit_parts(run_dir):
         return ex.merge_parts(Path(run_dir))
-    aside = runfolder.read_curation(run_dir).get("set_aside") or []
-    return [uncurated(r) for r in [*shown, *aside]]
+    return [uncurated(r) for r in [*shown, *_aside(run_dir)] if not _cut_by_hand(r)]
+
+
+def _aside(run_dir: Path) -> list[dict[str, Any]]:
+    return list(runfolder.read_curation(run_dir).get("set_aside") or [])
+
+
+def _cut_by_hand(rec: dict[str, Any]) -> bool:
+    """Whether the run made this exhibit from a cut in the journal (the journal's replay makes it again)."""
+    return "cut" in (rec.get("curation") or {})
 
 
 def author(who: Visitor) -> tuple[str, str]:
@@ -133,6 +145,11 @@ class Curator:
         self.opened = ""
         self.matches: list[dict[str, str]] = []       # the merge search's exhibits
         self.searched = False
+        self.answers: list[dict[str, str]] = []       # the quote cut's search: answers and posts
+        self.asked = False
+        self.tables: dict[str, Any] = {}              # the run's tables the cuts read (kit.pages.curation_cuts)
+        self.cuts: dict[str, dict[str, Any] | str] = {}   # edit id -> the cut's record (or why not), made once
+        self.made = {r["id"]: r for r in [*page.all_records, *_aside(page.run_dir)] if _cut_by_hand(r)}
         self._split: tuple[Any, list[dict[str, Any]], list[dict[str, Any]]] | None = None
         self.t = functools.partial(i18n.t, lang=self.lang)
         labels = {k: self.t(k) for k in LABELS}
@@ -154,9 +171,20 @@ class Curator:
     def start(self) -> Live:
         """The journal over the run's exhibits (the parts are read here, once per page)."""
         if self.live is None:
-            self.live = Live(self.path, base_records(self.page.run_dir, self.page.all_records))
+            self.live = Live(self.path, base_records(self.page.run_dir, self.page.all_records), cutter=self.cut)
             self.live.reload()
         return self.live
+
+    def cut(self, edit: journal.Edit) -> dict[str, Any] | str:
+        """A cut's record for the replay: the run's own when it made it, else made now (once per page)."""
+        if edit.id not in self.cuts:
+            made = self.made.get(cut_id(edit.id))
+            try:
+                self.cuts[edit.id] = uncurated(made) if made else curation_cuts.cut_now(
+                    self.page.run_dir, self.path.parent, edit)
+            except CurationError as exc:
+                self.cuts[edit.id] = str(exc)
+        return self.cuts[edit.id]
 
     def out_of_date(self) -> bool:
         """Whether the journal differs from the one the run replayed (edits made in a page since the run)."""
@@ -238,7 +266,7 @@ class Curator:
             self.by_id = {r["id"]: r for r in self.start().replayed().records}
         edits = handler(self, msg)
         if edits is None:               # an action that keeps nothing (a search)
-            self.draw_drawer()
+            self.draw_section() if msg.get("part") == "section" else self.draw_drawer()
             return ""
         for edit in edits:
             self.start().add(edit)
@@ -270,6 +298,7 @@ class Curator:
             "stages": list(self.summary.get("stages") or []), "channels": list(self.summary.get("channels") or []),
             "lenses": [[x, self.t(x)] for x in lenses.LENSES], "codebook": live.codebook(),
             "matches": self.matches, "searched": self.searched, "recent": self.recent(),
+            "transcript": curation_cuts.transcript(self, rec) if rec else {},
         }
 
     def recent(self) -> list[dict[str, str]]:
@@ -279,7 +308,8 @@ class Curator:
         return [{"id": e.id, "text": self.describe(e)} for e in self.start().recent(name, RECENT)]
 
     def describe(self, e: journal.Edit) -> str:
-        what = self.by_id.get(e.exhibit or "", {}).get("title") or e.exhibit or ""
+        shown = e.exhibit or (cut_id(e.id) if e.op in CUT_OPS else "")
+        what = self.by_id.get(shown, {}).get("title") or shown
         if e.op in journal.TAG_OPS:
             before = ", ".join(e.before) if isinstance(e.before, list) else e.before
             what = f"{before} → {e.after}" if before else str(e.after)
@@ -295,7 +325,8 @@ class Curator:
         hidden = [{"id": r["id"], "title": r.get("title") or r["id"], "reason": r["curation"]["hidden"].get("reason", ""),
                    "by": r["curation"]["hidden"].get("by", "")} for r in aside if "hidden" in r["curation"]]
         orphans = [{"text": self.describe(o["edit"]), "who": o["edit"].who, "why": o["why"]} for o in done.orphans]
-        self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": self.start().codebook()}
+        self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": self.start().codebook(),
+                              "answers": self.answers, "asked": self.asked}
 
 
 def welcome(page: GalleryPage, who: Visitor | None) -> Curator | None:

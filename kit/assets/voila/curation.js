@@ -150,8 +150,74 @@ function drawer(model, L, send) {
   merge.append(hits);
   out.push(merge);
 
+  const cut = cutClip(s.transcript || {}, id, L, send, model.get("direction") === "rtl" ? "fa" : "en");
+  if (cut) out.push(cut);
   out.push(recent(s, L, send));
   return out;
+}
+
+// A clip cut from the recording's transcript: first and last line, the words and the length shown
+// before cutting (the kernel cuts it through the pipeline's privacy path and refuses what it cannot).
+function cutClip(t, id, L, send, lang) {
+  const lines = t.lines || [];
+  if (!lines.length) return null;
+  const box = block("cx-cur-cut", L.cur_cut_clip);
+  const label = (l) => `${l.at}  ${l.who}: ${l.text.length > 70 ? l.text.slice(0, 69) + "…" : l.text}`;
+  const options = lines.map((l) => [label(l), String(l.i)]);
+  const from = select("cx-cur-cut-from", options, String(t.first || 0));
+  const to = select("cx-cur-cut-to", options, String(t.last || 0));
+  const preview = el("div", "cx-cur-cut-preview");
+  const length = el("p", "cx-cur-cut-length");
+  const title = input("cx-cur-cut-title", "", L.cur_cut_title);
+  title.setAttribute("aria-label", L.cur_cut_title);
+  const go = button("cx-cur-cut-go", L.cur_cut, () => send({ op: "cut_clip", exhibit: id, first: Number(from.value),
+    last: Number(to.value), title: title.value }));
+  const show = () => {
+    const a = Number(from.value), b = Number(to.value);
+    if (b < a) to.value = String(a);
+    const chosen = lines.slice(a, Math.max(a, b) + 1);
+    preview.replaceChildren(...chosen.map((l) => {
+      const p = el("p", "cx-cur-cut-line");
+      p.append(el("span", "cx-cur-cut-at", l.at), " ", el("bdi", "cx-cur-who", l.who), ": ", el("bdi", "", l.text));
+      return p;
+    }));
+    const seconds = chosen.length ? chosen[chosen.length - 1].e - chosen[0].s : 0;
+    const n = Math.round(seconds).toLocaleString(lang);
+    const long = seconds > (t.max_s || 600);
+    length.textContent = long ? L.cur_cut_too_long : (L.cur_cut_length || "")
+      .replace("{start}", chosen[0].at).replace("{end}", chosen[chosen.length - 1].end).replace("{n}", n);
+    length.classList.toggle("cx-cur-error", long);
+    go.disabled = long;
+  };
+  from.addEventListener("change", show);
+  to.addEventListener("change", show);
+  box.append(el("div", "cx-cur-row"));
+  box.lastChild.append(field("", L.cur_cut_from, from), field("", L.cur_cut_to, to));
+  box.append(preview, length, el("div", "cx-cur-row"));
+  box.lastChild.append(title, go);
+  show();
+  return box;
+}
+
+// A quote made from any open answer or social post: find it by its words, then make it an exhibit.
+function cutQuote(s, L, send) {
+  const box = block("cx-cur-quote", L.cur_cut_quote);
+  const q = input("cx-cur-answers-q", "", L.cur_find_answers_hint);
+  q.setAttribute("aria-label", L.cur_find_answers_hint);
+  const find = () => send({ op: "find_answers", q: q.value });
+  q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
+  box.append(el("div", "cx-cur-row"));
+  box.lastChild.append(q, button("cx-cur-answers-find", L.cur_find, find));
+  const list = el("ul", "cx-cur-list cx-cur-answers");
+  for (const a of s.answers || []) {
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", a.text), el("span", "cx-cur-why", a.from === "social" ? L.cur_from_social : L.cur_from_survey),
+      button("cx-cur-make-quote", L.cur_make_quote, () => send({ op: "cut_quote", comment: a.id })));
+    list.append(li);
+  }
+  if (s.asked && !(s.answers || []).length) list.append(el("li", "cx-cur-none", L.cur_no_answers));
+  box.append(list);
+  return box;
 }
 
 function recent(s, L, send) {
@@ -220,7 +286,7 @@ function section(model, L, send) {
     button("cx-cur-tag-merge", L.cur_merge_tags, () => send({ op: "tag_merge", old: ticked(), new: name.value })));
   c.append(tagList, actions, el("p", "cx-cur-hint", L.cur_merge_tags_into));
 
-  box.append(h, o, c);
+  box.append(h, o, c, cutQuote(s, L, send));
   return [box];
 }
 
