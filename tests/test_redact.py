@@ -115,6 +115,13 @@ def _plant_exhibits(run: Path) -> str:
     assert hit.any()
     comments.loc[hit, "text"] = comments.loc[hit, "text"] + f" Member {NUMBER}."
     comments.to_parquet(run / "data" / "comments.parquet", index=False)
+    # an exhibit an analyst hid (kept whole in curation.json) and one cut in a served page (cuts/)
+    aside = {**quote, "id": "survey-hidden", "quote": f"Call {NAME} on member {NUMBER}.",
+             "curation": {"hidden": {"reason": "duplicate", "by": "Ana"}}}
+    (run / "curation.json").write_text(json.dumps({"set_aside": [aside], "orphans": []}), encoding="utf-8")
+    (run / "cuts").mkdir(exist_ok=True)
+    (run / "cuts" / "cut-0123456789abcdef.json").write_text(
+        json.dumps({**quote, "id": "cut-0123456789abcdef", "quote": f"Ask {NAME}, member {NUMBER}."}), encoding="utf-8")
     return str(quote["id"])
 
 
@@ -257,7 +264,8 @@ def test_the_planted_words_were_everywhere_before(redacted: dict[str, object]) -
     before = redacted["before"]
     assert isinstance(before, dict)
     for rel in ("data/utterances.parquet", "data/moments.parquet", "data/comments.parquet", "exhibits.json",
-                "report.html", "gallery.html", "cards.pdf", "workshop.sqlite notes"):
+                "report.html", "gallery.html", "cards.pdf", "workshop.sqlite notes", "curation.json",
+                "cuts/cut-0123456789abcdef.json"):
         assert rel in before["name"] + before["number"], rel
     assert {"report.pdf", "cards.pdf", "gallery.html"} <= set(before["number"])
     assert {"data/utterances.parquet", "parts/moments-recordings.parquet", "gallery.html"} <= set(before["name"])

@@ -30,6 +30,8 @@ A path that a record names (``media.thumb``, ``media.clip``, ``media.figure``, a
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +52,9 @@ REPORT_PDF = "report.pdf"
 GALLERY_HTML = "gallery.html"
 CARDS_PDF = "cards.pdf"
 WORKSHOP_DB = "workshop.sqlite"
+CUT_ID = re.compile(r"cut-[0-9a-f]{16}")     # kit.curation.cuts.cut_id: a file name that stays in its folder
 # folders
+CUTS = "cuts"                        # exhibits cut in a served page since the run, one JSON each (write_cut)
 DATA = "data"
 MEDIA = "media"
 CHARTS = "charts"
@@ -202,6 +206,28 @@ def write_curation(run_dir: str | Path, data: dict[str, Any]) -> Path:
 def read_curation(run_dir: str | Path) -> dict[str, Any]:
     """``curation.json``: the journal's effect on this run (``{}`` when the project has no journal)."""
     return _read_object(Path(run_dir) / CURATION)
+
+
+def write_cut(run_dir: str | Path, record: dict[str, Any]) -> Path:
+    """``cuts/<id>.json``: an exhibit cut in a served page since the run, so every other page of the run
+    shows the same record without cutting its media again. Written whole or not at all."""
+    path = _cut_path(run_dir, str(record["id"]))
+    if path is None:
+        raise ValueError(f"{record['id']!r} is not the id of a cut")
+    tmp = _write_json(path.with_name(f".{path.name}.{os.getpid()}"), record)
+    os.replace(tmp, path)
+    return path
+
+
+def read_cut(run_dir: str | Path, exhibit_id: str) -> dict[str, Any] | None:
+    """The record a page saved for the cut ``exhibit_id`` (None when none did, or the id is not a cut's)."""
+    path = _cut_path(run_dir, exhibit_id)
+    found = _read_object(path) if path is not None else {}
+    return found or None
+
+
+def _cut_path(run_dir: str | Path, exhibit_id: str) -> Path | None:
+    return Path(run_dir) / CUTS / f"{exhibit_id}.json" if CUT_ID.fullmatch(exhibit_id) else None
 
 
 def write_counts(run_dir: str | Path, step: str, counts: dict[str, dict[str, int]]) -> Path:

@@ -176,12 +176,12 @@ class Curator:
         return self.live
 
     def cut(self, edit: journal.Edit) -> dict[str, Any] | str:
-        """A cut's record for the replay: the run's own when it made it, else made now (once per page)."""
+        """A cut's record for the replay: the run's own when it made it, else the one the page that cut it
+        saved in the run, else made now (once per page; the media is cut once per run)."""
         if edit.id not in self.cuts:
             made = self.made.get(cut_id(edit.id))
             try:
-                self.cuts[edit.id] = uncurated(made) if made else curation_cuts.cut_now(
-                    self.page.run_dir, self.path.parent, edit)
+                self.cuts[edit.id] = uncurated(made) if made else curation_cuts.saved_or_made(self, edit)
             except CurationError as exc:
                 self.cuts[edit.id] = str(exc)
         return self.cuts[edit.id]

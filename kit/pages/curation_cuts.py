@@ -18,7 +18,7 @@ import pandas as pd
 
 from kit.core import i18n, runfolder
 from kit.core.errors import CurationError
-from kit.curation.cuts import MAX_CLIP_S, problem
+from kit.curation.cuts import MAX_CLIP_S, cut_id, problem
 from kit.curation.journal import LIMITS, Edit
 from kit.pages.curation_actions import MAX_QUERY, _exhibit, _text
 from kit.steps.curation import cut_now
@@ -74,8 +74,19 @@ def _made(cur: Curator, edit: Edit) -> list[Edit]:
     why = problem(edit.op, edit.after)
     if why:
         raise CurationError(why)
-    cur.cuts[edit.id] = cut_now(cur.page.run_dir, cur.path.parent, edit)
+    cur.cuts[edit.id] = saved_or_made(cur, edit)
     return [edit]
+
+
+def saved_or_made(cur: Curator, edit: Edit) -> dict[str, Any]:
+    """The cut's record as a page of this run saved it (``runfolder.write_cut``), or made now and saved
+    for the others: a workshop's thirty pages show a new clip without thirty cuts of its media."""
+    saved = runfolder.read_cut(cur.page.run_dir, cut_id(edit.id))
+    if saved is not None:
+        return saved
+    made = cut_now(cur.page.run_dir, cur.path.parent, edit)
+    runfolder.write_cut(cur.page.run_dir, made)
+    return made
 
 
 def _index(msg: dict[str, Any], key: str) -> int:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import fcntl
 import getpass
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -110,12 +111,19 @@ def _withdrawal(run_dir: Path, records: list[dict[str, Any]], wanted: tuple[str,
 def _json_files(run_dir: Path) -> list[tuple[Path, Callable[[Any], str], str]]:
     """Every JSON file of the run that can hold customer text, with the layout it is written in."""
     own = [(run_dir / n, files.dump_indented, "records")
-           for n in (runfolder.SUMMARY, runfolder.EXHIBITS, runfolder.NEGATIVES)]
+           for n in (runfolder.SUMMARY, runfolder.EXHIBITS, runfolder.NEGATIVES, runfolder.CURATION)]
     own.append((run_dir / runfolder.LENSES_FILE, files.dump_compact, "records"))
     own += [(p, files.dump_indented, "records") for p in runfolder.exhibit_parts(run_dir)]
+    own += [(p, files.dump_indented, "records") for p in sorted((run_dir / runfolder.CUTS).glob("*.json"))]
     own += [(p, files.dump_plotly, "plotly") for p in sorted((run_dir / runfolder.CHARTS).glob("*.json"))]
     own += [(p, files.dump_notebook, "notebook") for p in sorted((run_dir / runfolder.NOTEBOOKS).glob("*.ipynb"))]
     return [(p, d, k) for p, d, k in own if p.is_file()]
+
+
+def _kept_aside(run_dir: Path) -> list[dict[str, Any]]:
+    """Exhibits off the wall whose clips still play: hidden or merged by people, and cut in a served page."""
+    cut = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((run_dir / runfolder.CUTS).glob("*.json"))]
+    return [*(runfolder.read_curation(run_dir).get("set_aside") or []), *cut]
 
 
 def plan(run_dir: Path, spec: Spec) -> Plan:
@@ -126,7 +134,7 @@ def plan(run_dir: Path, spec: Spec) -> Plan:
     records = ex.load(run_dir)
     gone = _withdrawal(run_dir, records, spec.exhibits)
     p = Plan(run_dir, spec, matcher, gone)
-    p.clips = audio.spoken_terms(run_dir, records, matcher, gone.ids)
+    p.clips = audio.spoken_terms(run_dir, [*records, *_kept_aside(run_dir)], matcher, gone.ids)
     prefilter = matcher.prefilter()
     tables = runfolder.table_files(run_dir)
     found = [files.parquet_change(run_dir, t, matcher, gone, prefilter) for t in tables]

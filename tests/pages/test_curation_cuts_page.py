@@ -109,3 +109,18 @@ def test_a_viewer_cannot_cut(served: tuple[Path, Path, str]) -> None:
                     {"op": "find_answers", "q": "froze"}, {"op": "cut_quote", "comment": "R1:disliked_most"}):
         assert send(page, message)["text"] == "Your role does not curate the gallery."
     assert not (project / journal.JOURNAL).exists()
+
+
+def test_other_pages_show_a_cut_from_the_record_the_cutting_page_saved(served: tuple[Path, Path, str],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    project, run, clip_id = served
+    page = page_for(run, person("Ana", "analyst"))
+    page.open(clip_id)
+    send(page, {"op": "cut_clip", "exhibit": clip_id, "first": 1, "last": 1})
+    (edit,) = journal.read(project / journal.JOURNAL)
+    assert runfolder.read_cut(run, cut_id(edit.id))["id"] == cut_id(edit.id)
+    assert runfolder.read_cut(run, "../manifest") is None                   # only a cut's id names a file
+    import kit.pages.curation_cuts as cuts_ui
+    monkeypatch.setattr(cuts_ui, "cut_now", lambda *a: pytest.fail("the media was cut a second time"))
+    other = page_for(run, person("Vic", "viewer"))
+    assert cut_id(edit.id) in card_ids(other)
