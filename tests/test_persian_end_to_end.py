@@ -59,6 +59,16 @@ def _customer_words(project: Path) -> set[str]:
     return words
 
 
+def _file_name_words(project: Path) -> set[str]:
+    """Every Latin word of the project's relative file paths (split on / _ . -): names the project gave its
+    files and folders (``surveys/q3_responses.csv``), shown as they are where a page says what it read."""
+    words: set[str] = set()
+    for path in project.rglob("*"):
+        for part in re.split(r"[/_.\-]", path.relative_to(project).as_posix()):
+            words.update(w.lower() for w in LATIN.findall(part))
+    return words
+
+
 def _english(text: str, allowed: set[str]) -> list[str]:
     """Latin words in ``text`` that are neither the customers' own nor a kept acronym."""
     text = MARK.sub(" ", URL.sub(" ", text))
@@ -79,9 +89,10 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def allowed(project: Path, run: Path) -> set[str]:
-    """The customers' words, and the run's short ids (printed on cards, read aloud, in Latin letters by design)."""
+    """The customers' words, the project's file names, and the run's short ids (printed on cards, read aloud,
+    in Latin letters by design)."""
     ids = [r["id"] for r in json.loads((run / "exhibits.json").read_text(encoding="utf-8"))]
-    return _customer_words(project) | {code.lower() for code in short_ids(ids).values()}
+    return _customer_words(project) | _file_name_words(project) | {code.lower() for code in short_ids(ids).values()}
 
 
 @pytest.fixture(scope="module")
@@ -122,12 +133,7 @@ def test_the_run_reads_jalali_stamps_and_names_its_months_in_persian(run: Path) 
     assert not [label for label in labels if re.search(r"20\d\d", label)]
 
 
-# Still English in a Persian run: the report's evidence counts and source lists, the cards' evidence
-# lines and the drawer's evidence sentences (written by the report and card views from English words).
-STILL_ENGLISH = pytest.mark.xfail(reason="evidence counts and source lists are still worded in English", strict=False)
-
-
-@pytest.mark.parametrize("name", [pytest.param("report.html", marks=STILL_ENGLISH), "gallery.html"])
+@pytest.mark.parametrize("name", ["report.html", "gallery.html"])
 def test_html_exports_are_persian_right_to_left_with_the_font_embedded(browser: object, run: Path, allowed: set[str],
                                                                        name: str) -> None:
     html = (run / name).read_text(encoding="utf-8")
@@ -144,8 +150,7 @@ def test_html_exports_are_persian_right_to_left_with_the_font_embedded(browser: 
         page.close()
 
 
-@pytest.mark.parametrize("name", [pytest.param("report.pdf", marks=STILL_ENGLISH),
-                                  pytest.param("cards.pdf", marks=STILL_ENGLISH)])
+@pytest.mark.parametrize("name", ["report.pdf", "cards.pdf"])
 def test_pdf_exports_are_persian(run: Path, allowed: set[str], name: str) -> None:
     from pypdf import PdfReader
     reader = PdfReader(run / name)
@@ -186,7 +191,6 @@ def test_served_pages_are_persian_right_to_left(browser: object, served: str, al
     _shot(page, f"fa-{name}-{size}")
 
 
-@STILL_ENGLISH
 def test_an_opened_exhibit_is_persian(browser: object, served: str, allowed: set[str]) -> None:
     page = open_page(browser, f"{served}/voila/render/exhibits.ipynb", timeout=LOAD)
     page.wait_for_selector(".cx-cardgrid .cx-card", timeout=LOAD)  # type: ignore[attr-defined]

@@ -22,8 +22,8 @@ from kit.core.exhibits import band
 from kit.core.feelings import feeling
 from kit.core.paths import ASSETS_DIR
 from kit.core.templates import Markup, render
-from kit.views import report_summary
-from kit.views.html import data_uri
+from kit.views import report_summary, sources
+from kit.views.html import ARABIC_SCRIPT, data_uri
 
 ASSETS = ASSETS_DIR
 CARDS_CSS = ASSETS / "cards" / "cards.css"
@@ -50,21 +50,27 @@ def _image(run_dir: Path, rec: dict[str, Any]) -> str | None:
 
 
 def card_html(run_dir: Path, rec: dict[str, Any], short_id: str, lang: str = "en") -> str:
-    """One card (cards/card.html.j2) with the gallery card's tags, labelled in ``lang``; images are data URIs."""
+    """One card (cards/card.html.j2) with the gallery card's tags, labelled in ``lang``; images are data URIs.
+
+    The source line names the file and the place in it (``kit.views.sources.card_source``). The
+    exhibit's long id is an analyst's key, printed under it on English cards only: a reader of
+    another language votes with the short id, and finds the rest in the analyst's files.
+    """
     fa = rec.get("lang") == "fa"
     words, mark = feeling(rec.get("valence"), lang)
     kind = rec.get("kind") or ""
     tags = [i18n.t(f"kind_{kind}", lang) if f"kind_{kind}" in i18n.LABELS else kind,
             report_summary.stage_name(rec.get("stage"), lang), _channel(rec.get("channel"), lang),
             str(rec.get("segment") or "").replace("_", " ")]
-    src = rec.get("source") or {}
+    source, is_path, where = sources.card_source(rec, lang)
     severity = rec.get("severity")
     return render("cards/card.html.j2", id=rec["id"], band=band(rec.get("valence")), short_id=short_id, fa=fa,
                   lang=lang, image=_image(run_dir, rec), title=rec.get("title") or "", quote=rec.get("quote"),
                   short=len(rec.get("quote") or "") <= 140, marks="«»" if fa else "“”",
                   caption=rec.get("caption") or rec.get("title") or "", tags=[x for x in tags if x], facts=[],
                   words=words, mark=mark, severity=None if severity is None else i18n.number(severity, lang, 2),
-                  file=src.get("file", ""), locator=src.get("locator"))
+                  source=source, is_path=is_path, locator=where, src_dir=i18n.direction(lang),
+                  long_id=rec["id"] if lang == "en" else "")
 
 
 def _channel(channel: str | None, lang: str) -> str:
@@ -75,14 +81,18 @@ def _channel(channel: str | None, lang: str) -> str:
 
 
 def _font_faces() -> str:
-    """The shipped Persian font, embedded, when present (the system fonts are the fallback)."""
+    """The shipped Persian font, embedded, when present (the system fonts are the fallback).
+
+    For Persian letters only (``unicode-range``): Latin text, its brackets and colons included, keeps
+    one font, so "[redacted]" or "00:01:17" is not split into runs of two fonts in the PDF.
+    """
     faces = []
     for weight, name in FONT_FILES.items():
         path = FONTS_DIR / name
         if path.is_file():
             b64 = base64.b64encode(path.read_bytes()).decode("ascii")
             faces.append(f'@font-face{{font-family:"Vazirmatn";font-weight:{weight};'
-                         f'src:url(data:font/woff2;base64,{b64}) format("woff2");}}')
+                         f'src:url(data:font/woff2;base64,{b64}) format("woff2");unicode-range:{ARABIC_SCRIPT};}}')
     return "".join(faces)
 
 

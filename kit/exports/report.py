@@ -18,7 +18,7 @@ from kit.core import i18n, runfolder, runs
 from kit.core.errors import PipelineError, ProjectError, RunFileError, RunNotFoundError
 from kit.core.notebooks import REPORT_RENDERER, execute, failure
 from kit.core.paths import ASSETS_DIR, NOTEBOOKS_DIR
-from kit.exports.gallery_file import _title
+from kit.views.report import report_title
 
 TEMPLATES = ASSETS_DIR / "nbconvert"
 REPORT_NOTEBOOK = "06_report.ipynb"
@@ -76,10 +76,15 @@ def report_html(run_dir: Path) -> Path:
     lang = report_language(run_dir)
     exporter = HTMLExporter(template_name="cxreport", extra_template_basedirs=[str(TEMPLATES)],
                             exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir)}, "language_code": lang})
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": _title(run_dir, lang)}, "language_code": lang})
     out = run_dir / runfolder.REPORT_HTML
     out.write_text(with_direction(_CDN_MATHJAX.sub("", body), lang), encoding="utf-8")
     return out
+
+
+def _title(run_dir: Path, lang: str) -> str:
+    """The page's title: the project's name and what the report is, in the report's language."""
+    return report_title(runfolder.read_summary(run_dir).get("name"), lang)
 
 
 def report_language(run_dir: Path) -> str:

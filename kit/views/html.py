@@ -24,6 +24,7 @@ from kit.core.runfolder import media_path
 from kit.core.severity import severity_text
 from kit.core.templates import Markup, render
 from kit.views.evidence import evidence_text
+from kit.views.sources import locator_text
 
 FONTS_DIR = ASSETS_DIR / "fonts"
 NAMES_A_FILE = re.compile(r"\.(?:jpe?g|png|webp|heic|mp4|m4a|wav|vtt|srt|csv|tsv|xlsx|parquet|json)\b", re.IGNORECASE)
@@ -154,7 +155,7 @@ def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:
     words = i18n.t(f"source_{kind}", lang) if f"source_{kind}" in i18n.LABELS else ""
     if locator == "file" or NAMES_A_FILE.search(locator):
         locator = ""                        # "file", or a file's name: nothing a visitor reads, and names are for analysts
-    return i18n.t("comma", lang).join(isolate_each(x for x in (words, locator) if x))
+    return i18n.t("comma", lang).join(isolate_each(x for x in (words, locator_text(locator, lang)) if x))
 
 
 def grid_html(records: list[dict[str, Any]], run_dir: Path) -> str:

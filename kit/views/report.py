@@ -8,7 +8,6 @@ Sections say plainly when their evidence is missing from the run.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,9 +21,9 @@ from kit.core.bidi import isolate, isolate_each
 from kit.core.feelings import feeling
 from kit.core.runfolder import media_path
 from kit.core.step import Step
-from kit.core.templates import render
+from kit.core.templates import Markup, bdi, render
 from kit.views import html as pages
-from kit.views import report_agreement, report_figures, report_summary
+from kit.views import report_agreement, report_figures, report_summary, sources
 
 NO_INTRO = {"trend"}
 SCALES = (("nps", "report_nps", 0), ("csat", "report_csat", 2), ("ces", "report_ces", 2))
@@ -234,17 +233,20 @@ def negative_html(r: ReportData, limit: int = 12) -> str:
 
 def counts_html(r: ReportData) -> str:
     """Records in = used + set aside per source, then what was held back (``held_back_html``)."""
-    counts = [(input_name(name), c) for name, c in r.counts.items()]
+    counts = [(*sources.input_label(name, r.lang), c) for name, c in r.counts.items()]
     return (render("report/counts.html.j2", counts=counts, rejects=r.rejects, lang=r.lang) + held_back_html(r)
             + report_agreement.agreement_html(r.run_dir, r.exhibits, r.lang))     # only when coders coded
 
 
-def input_name(name: str) -> str:
-    """An input as words rather than a path: ``surveys/q3_responses.csv`` -> "surveys: q3 responses"."""
-    folder, _, leaf = str(name).rpartition("/")
-    leaf = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", leaf).replace("_", " ").strip()
-    folder = folder.replace("_", " ").strip()
-    return f"{folder}: {leaf}" if folder and leaf else (folder or leaf)
+def input_name(name: str, lang: str = "en") -> Markup:
+    """An input by its path in the project (the project's own name for it, left to right), with the kit's words in ``lang``."""
+    path, words = sources.input_label(name, lang)
+    return bdi(path, "ltr") + (f" {words}" if words else "")
+
+
+def report_title(name: str | None, lang: str = "en") -> str:
+    """The report's title: the project's name, then what the report is, in ``lang``."""
+    return i18n.t("report_title_named", lang, name=name) if name else i18n.t("report_title_plain", lang)
 
 
 def held_back_html(r: ReportData) -> str:
@@ -259,9 +261,9 @@ def held_back_html(r: ReportData) -> str:
         held[(what, _why(h))] = held.get((what, _why(h)), 0) + int(h.count)
     rows = [{"what": i18n.t(f"report_held_{what}", r.lang), "why": i18n.t(why, r.lang), "n": i18n.number(n, r.lang)}
             for (what, why), n in held.items()]
-    declared = [input_name(name) for name, c in r.answers.items() if c.consent == rj.ALL_RESPONDENTS]
+    declared = [input_name(name, r.lang) for name, c in r.answers.items() if c.consent == rj.ALL_RESPONDENTS]
     return render("report/held_back.html.j2", rows=rows, small=small_groups_sentence(r), lang=r.lang,
-                  declared=i18n.t("comma", r.lang).join(declared))
+                  declared=Markup(i18n.t("comma", r.lang)).join(declared))
 
 
 _REASONS = {rj.NO_CONSENT: "report_why_consent", rj.CONSENT_UNKNOWN: "report_why_unknown",

@@ -93,9 +93,14 @@ def score_rows(summary: dict[str, Any], targets: dict[str, float], lang: str) ->
     return rows
 
 
+UNSPECIFIED = "unspecified"      # the analysis's name for a missing stage or channel (kit.analysis.pain)
+
+
 def _named(prefix: str, key: str | None, lang: str) -> str:
     if not key:
         return ""
+    if key == UNSPECIFIED:                          # the kit's word, not the project's: said in the page's language
+        return i18n.t("ch_unspecified", lang)
     return i18n.t(prefix + key, lang) if prefix + key in i18n.LABELS else str(key).replace("_", " ")
 
 
