@@ -25,6 +25,7 @@ from kit.core.paths import NOTEBOOKS_DIR, REPORTS_DIR, locate
 from kit.core.project import Project
 from kit.exports import gallery_file
 from kit.redaction import project_list
+from kit.steps.slicing import Slice
 from kit.validate import validate_project
 
 
@@ -66,7 +67,8 @@ def media_items(project: Project | None) -> int:
 
 def run(project: str | Path, out: str | Path | None = None, run_id: str | None = None,
         parameters: dict[str, Any] | None = None, progress: bool = True,
-        say: Callable[[str], None] = print, scheduler: str | None = None, workers: int | None = None) -> Path:
+        say: Callable[[str], None] = print, scheduler: str | None = None, workers: int | None = None,
+        slice_: Slice | None = None) -> Path:
     """Validate, run every notebook into a new run folder, publish it; returns its path.
 
     Everything that can refuse the run (the project, the parameters, an output folder that cannot
@@ -74,6 +76,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
     before the first step. The whole run holds the output folder's lock (``kit.core.runs.RunLock``).
     ``scheduler``: a Dask scheduler's address (else ``CXKIT_SCHEDULER``); else ``workers`` (else
     ``CXKIT_WORKERS``) above 1 starts a local cluster of that many processes; else the steps work in-process.
+    ``slice_``: the run is cut to one slice of the project after each step (``kit.steps.slicing``).
     """
     project_dir = locate(project)
     report = validate_project(project_dir)
@@ -96,7 +99,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
         manifest: dict[str, Any] = {
             "run_id": run_id, "status": "running", "started": runs.now(), "finished": None, **runs.owner(),
             "project": str(project_dir), "parameters": params, "inputs": runs.hash_inputs(project_dir),
-            "versions": runs.versions(), "steps": [],
+            "versions": runs.versions(), "steps": [], **({"slice": slice_.record()} if slice_ else {}),
         }
         listed_redact = (lambda run_dir: project_list(run_dir, listed, say=say)) if listed else None
         items = media_items(report.project)
@@ -105,7 +108,7 @@ def run(project: str | Path, out: str | Path | None = None, run_id: str | None =
                 else "recordings and photos run in this process" if items else "no recordings or photos to process")
             manifest["cluster"] = _cluster_record(cluster)
             runs.start_partial(partial, manifest)
-            _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact)
+            _steps(notebooks, declared, params, partial, manifest, out_dir, progress, say, listed_redact, slice_)
         return runs.publish(partial, out_dir, run_id)
 
 
@@ -127,7 +130,7 @@ def _redact_listed(partial: Path, redact: Callable[[Path], dict[str, Any] | None
 
 def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[str, Any], partial: Path,
            manifest: dict[str, Any], out_dir: Path, progress: bool, say: Callable[[str], None],
-           redact: Callable[[Path], dict[str, Any] | None] | None = None) -> None:
+           redact: Callable[[Path], dict[str, Any] | None] | None = None, slice_: Slice | None = None) -> None:
     """Execute the notebooks into ``partial`` and write its exports; a failure keeps it as ``failed-<id>``.
 
     Words listed in project.yaml's ``privacy.redact`` are redacted from what the steps made just before
@@ -145,6 +148,8 @@ def _steps(notebooks: list[Path], declared: dict[Path, set[str]], params: dict[s
             own = {k: v for k, v in params.items() if k in declared[nb]}
             execute(nb, partial / runfolder.NOTEBOOKS / nb.name, own, progress=progress,
                     renderer=REPORT_RENDERER if nb.stem.endswith("report") else None)
+            if slice_ is not None:
+                slice_.after(nb.stem, partial)
         except Exception as exc:  # noqa: BLE001 - any failure must still leave a readable run
             cell, error = failure(exc)
             manifest.update(status="failed", finished=runs.now(),

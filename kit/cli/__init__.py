@@ -49,15 +49,42 @@ def run(project: Annotated[Path, typer.Argument(help="project folder holding pro
             "--scheduler", help="Dask scheduler tcp://HOST:PORT for clips and photos [default: $CXKIT_SCHEDULER]")] = None,
         workers: Annotated[int | None, typer.Option(
             "--workers", help="with no scheduler: start a local Dask cluster of N processes for clips and photos "
-                              "[default: $CXKIT_WORKERS, else 1: no cluster]")] = None) -> None:
-    """Validate the project, then run the whole pipeline into a new run folder."""
+                              "[default: $CXKIT_WORKERS, else 1: no cluster]")] = None,
+        each: Annotated[str | None, typer.Option(
+            "--each", metavar="segment|channel|market|month|quarter",
+            help="one complete run per slice, named <run-id>-<slice-key>, plus <run-id>-slices/ comparing them "
+                 "(index.html, slices.json, report.html); slices under min_group_size survey responses are "
+                 "skipped with the reason; with --scheduler or --workers the slices run side by side on that "
+                 "cluster")] = None) -> None:
+    """Validate the project, then run the whole pipeline into a new run folder (or one per slice with --each)."""
     from kit import pipeline
     from kit.core import runfolder
+    if each is not None:
+        _run_each(project, each, out_dir, run_id, _params(param or []), not quiet, scheduler, workers)
+        return
     final = pipeline.run(project, out_dir, run_id, _params(param or []), progress=not quiet,
                          say=lambda m: out.print(m), scheduler=scheduler, workers=workers)
     out.print(f"Run finished: {final}")
     out.print(f"  report:  {final / runfolder.REPORT_HTML}\n  gallery: {final / runfolder.GALLERY_HTML}")
     out.print("  serve it: cxkit serve")
+
+
+def _run_each(project: Path, each: str, out_dir: Path | None, run_id: str | None, params: dict[str, object],
+              progress: bool, scheduler: str | None, workers: int | None) -> None:
+    """``run --each``: every slice's outcome, then the index; exit 1 when a slice's run failed."""
+    from kit.slices import batch as slices
+    from kit.slices.index import INDEX_HTML
+    result = slices.run_each(project, each, out_dir, run_id, params, progress=progress, say=lambda m: out.print(m),
+                             scheduler=scheduler, workers=workers)
+    out.print(f"Slices by {each} in {result.out_dir}:")
+    for o in result.outcomes:
+        where = f" -> {o.folder}" if o.folder else ""
+        out.print(f"  {o.planned.slice.value} ({o.planned.slice.key}): {o.status}"
+                  + (f": {o.reason}" if o.reason else "") + where)
+    if result.index_dir is not None:
+        out.print(f"  index:  {result.index_dir / INDEX_HTML}")
+    if not result.ok:
+        raise typer.Exit(1)
 
 
 @app.command()
