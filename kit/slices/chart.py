@@ -14,10 +14,11 @@ from typing import Any
 import plotly.graph_objects as go
 
 from kit.core import i18n
-from kit.core.templates import Markup, plain, render
+from kit.core.templates import TEMPLATES_DIR, plain
 
+CHART = TEMPLATES_DIR / "slices" / "chart.html"          # the chart's static shell: its box and scripts
 # red (detractors) to green (promoters), the kit's heat steps of kit/assets/theme/85-slices.css
-SCALE = [[0.0, "#b2182b"], [0.25, "#ef8a62"], [0.5, "#f7f7f7"], [0.75, "#67a9cf"], [1.0, "#1a7f4b"]]
+SCALE = [[0.0, "#b2182b"], [0.25, "#e5826e"], [0.5, "#f4f4f0"], [0.75, "#7fbf9a"], [1.0, "#1a7f4b"]]
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +42,7 @@ def heatmap(data: dict[str, Any], lang: str) -> go.Figure:
         colorbar={"title": {"text": "NPS"}}))
     fig.update_layout(title={"text": plain(i18n.t("slices_chart_title", lang))}, height=160 + 48 * len(z),
                       margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True, "side": "top"},
+                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True},
                       font={"family": "Vazirmatn, system-ui, sans-serif"})
     return fig
 
@@ -51,8 +52,15 @@ def _script_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def embed(fig: go.Figure) -> str:
-    """The chart's markup: its box, plotly.js and the call that draws the figure into the box."""
+def embed(fig: go.Figure, title: str) -> str:
+    """The chart's markup: its box, plotly.js and the figure's JSON, filled into the static shell ``CHART``.
+
+    Like gallery.html (``kit.exports.gallery_file``) the scripts live in a shell file rather than a
+    template, which writes no script: the figure goes in as JSON no ``<`` of which can end its element,
+    the box's label through ``plain``.
+    """
     figure = json.loads(fig.to_json())
-    return render("slices/chart.html.j2", library=Markup(plotly_js().replace("</script", "<\\/script")),
-                  figure=Markup(_script_json(figure)))
+    shell = CHART.read_text(encoding="utf-8")
+    shell = shell.replace("/*LABEL*/", plain(title), 1)
+    shell = shell.replace("/*PLOTLY*/", plotly_js().replace("</script", "<\\/script"), 1)
+    return shell.replace("/*FIGURE*/null", _script_json(figure), 1)

@@ -131,10 +131,11 @@ def render_page(data: dict[str, Any], *, with_chart: bool) -> str:
     from kit.views.html import font_css, theme_css
     lang = i18n.language(data["ui_language"])
     figure = chart.heatmap(data, lang) if with_chart and data["slices"] else None
+    drawn = Markup(chart.embed(figure, i18n.t("slices_chart_title", lang))) if figure is not None else None
     return render("slices/index.html.j2", lang=lang, dir=i18n.direction(lang), data=data, view=_view(data, lang),
                   by=i18n.t(f"slices_by_{data['by']}", lang), style=Markup(theme_css() + font_css()),
                   min_group=i18n.number(data["min_group_size"], lang), stages=data["stages"],
-                  chart=Markup(chart.embed(figure)) if figure is not None else None, report=not with_chart)
+                  chart=drawn, report=not with_chart)
 
 
 def write_index(folder: Path, project: Project, record: dict[str, Any]) -> Path:
