@@ -1,7 +1,7 @@
 """A small copy of data/sample for the runs-per-slice tests: one recording, the photos, every survey row.
 
-The sample's four segments hold 523, 510, 278 and 181 survey responses; ``min_group_size: 200``
-makes the smallest one (corporate) a slice that is skipped with its reason, and one recording keeps
+The sample's four segments hold 523, 510, 278 and 181 survey responses; ``min_group_size: 300``
+makes the two smaller ones (premium, corporate) slices that are skipped with their reason, and one recording keeps
 each slice's run short while still showing how recordings are kept out of a segment's run.
 """
 
@@ -15,11 +15,11 @@ import yaml
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample"
 
 KEPT_RECORDING = "s03"
-MIN_GROUP = 200
+MIN_GROUP = 300
 
 
 def make_project(dest: Path) -> Path:
-    """Copy data/sample into ``dest`` with one recording and min_group_size 200; returns the folder."""
+    """Copy data/sample into ``dest`` with one recording and min_group_size 300; returns the folder."""
     shutil.copytree(SAMPLE_DIR, dest, ignore=shutil.ignore_patterns("s0[12459]*"))
     config = yaml.safe_load((dest / "project.yaml").read_text(encoding="utf-8"))
     config["recordings"] = [r for r in config["recordings"] if r["id"] == KEPT_RECORDING]

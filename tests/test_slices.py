@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -198,3 +200,20 @@ def test_quarter_and_jalali_month_labels(project: Project) -> None:
     assert index.label("quarter", "1405-Q2", fa) == "فصل ۲ ۱۴۰۵"
     assert index.label("month", "1405-07", fa) == "مهر ۱۴۰۵"
     assert index.heat(None) == "none" and index.heat(-100) == "n3" and index.heat(60) == "p2"
+
+
+def test_each_market_fails_before_any_work_saying_what_to_add(tmp_path: Path) -> None:
+    cxkit = str(Path(sys.executable).parent / "cxkit")
+    done = subprocess.run([cxkit, "run", str(SAMPLE), "--each", "market", "--out", str(tmp_path / "runs")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "--each market needs a market column" in done.stderr and "surveys[].columns" in done.stderr
+    assert not (tmp_path / "runs").exists()                   # nothing written, no run started
+
+
+def test_run_help_describes_each() -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+    text = CliRunner().invoke(app, ["run", "--help"], terminal_width=200).output
+    assert "--each" in text and "segment|channel|market|month|quarter" in text and "min_group_size" in text

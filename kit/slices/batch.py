@@ -173,7 +173,7 @@ def _on_cluster(address: str, project_dir: Path, staging: Path, out_dir: Path, r
         futures = {client.submit(run_slice, str(project_dir), str(staging), str(out_dir), run_id, p.slice, parameters,
                                  address, key=f"slice-{run_id}-{p.slice.key}", pure=False, retries=0): p
                    for p in runnable}
-        for future in as_completed(futures):
+        for future in as_completed(list(futures), loop=client.loop):
             p = futures[future]
             try:
                 result = future.result()
