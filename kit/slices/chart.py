@@ -40,11 +40,17 @@ def heatmap(data: dict[str, Any], lang: str) -> go.Figure:
         z=z, x=[plain(st) for st in stages], y=[plain(s["label"]) for s in data["slices"]], text=text,
         texttemplate="%{text}", zmin=-100, zmax=100, colorscale=SCALE, hoverongaps=False,
         colorbar={"title": {"text": "NPS"}}))
-    fig.update_layout(title={"text": plain(i18n.t("slices_chart_title", lang))}, height=160 + 48 * len(z),
-                      margin={"l": 10, "r": 10, "t": 60, "b": 10},
-                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True},
+    fig.update_layout(title={"text": plain(i18n.t("slices_chart_title", lang))}, height=240 + 60 * len(z),
+                      margin={"l": _left_margin(data), "r": 10, "t": 60, "b": 110},
+                      yaxis={"autorange": "reversed", "automargin": True}, xaxis={"automargin": True, "tickangle": -35},
                       font={"family": "Vazirmatn, system-ui, sans-serif"})
     return fig
+
+
+def _left_margin(data: dict[str, Any]) -> int:
+    """Room for the slices' names: plotly measures them before the page's Persian font has loaded, and clips them."""
+    longest = max((len(s["label"]) for s in data["slices"]), default=0)
+    return min(240, 24 + 9 * longest)
 
 
 def _script_json(value: Any) -> str:
