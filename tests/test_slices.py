@@ -217,3 +217,48 @@ def test_run_help_describes_each() -> None:
     from kit.cli import app
     text = CliRunner().invoke(app, ["run", "--help"], terminal_width=200).output
     assert "--each" in text and "segment|channel|market|month|quarter" in text and "min_group_size" in text
+
+
+def pipeline_failing_new(project, out, run_id, parameters, **kw) -> Path:
+    """``kit.pipeline.run`` in miniature: the "new" segment's run fails, every other one writes a finished run."""
+    from kit.core.errors import PipelineError
+    sl = kw["slice_"]
+    assert kw["workers"] == 1 and kw["scheduler"] is None and sl.by == "segment"
+    if sl.value == "new":
+        (out / f"failed-{run_id}").mkdir(parents=True)
+        raise PipelineError("01_survey.ipynb", 3, "ValueError: boom", out / f"failed-{run_id}")
+    fake_run(out / run_id, 10.0, {"purchase": 5.0}, [{"title": "t", "severity": 0.5, "exhibits": ["e"], "rank": 1}])
+    return out / run_id
+
+
+def test_a_failed_slice_does_not_stop_the_others_and_the_index_lists_it(tmp_path: Path, monkeypatch) -> None:
+    from kit.slices import batch
+    monkeypatch.setattr(batch.pipeline, "run", pipeline_failing_new)
+    said: list[str] = []
+    result = batch.run_each(SAMPLE, "segment", tmp_path, "b", say=said.append)
+    assert [(o.planned.slice.value, o.status) for o in result.outcomes] == [
+        ("returning", "done"), ("new", "failed"), ("premium", "done"), ("corporate", "done")]
+    assert not result.ok
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == [
+        "b-01-returning", "b-03-premium", "b-04-corporate", "b-slices", "failed-b-02-new"]
+    assert not (tmp_path / ".b-staging").exists()
+    data = json.loads((tmp_path / "b-slices" / "slices.json").read_text(encoding="utf-8"))
+    assert [s["value"] for s in data["slices"]] == ["returning", "premium", "corporate"]
+    assert data["failed"][0]["run"] == "failed-b-02-new" and "01_survey.ipynb" in data["failed"][0]["reason"]
+    assert any(m.startswith("segment new (02-new): failed: ") for m in said)
+    with pytest.raises(Exception, match="already exists"):          # the same batch id again: refused before any work
+        batch.run_each(SAMPLE, "segment", tmp_path, "b", say=said.append)
+
+
+def test_cxkit_run_each_prints_every_outcome_and_exits_1_when_a_slice_failed(tmp_path: Path, monkeypatch) -> None:
+    from typer.testing import CliRunner
+
+    from kit.cli import app
+    from kit.slices import batch
+    monkeypatch.setattr(batch.pipeline, "run", pipeline_failing_new)
+    done = CliRunner().invoke(app, ["run", str(SAMPLE), "--each", "segment", "--out", str(tmp_path), "--run-id", "c"],
+                              terminal_width=300)
+    assert done.exit_code == 1, done.output
+    assert "  returning (01-returning): done -> c-01-returning" in done.output
+    assert "  new (02-new): failed: " in done.output and "-> failed-c-02-new" in done.output
+    assert f"  index:  {tmp_path / 'c-slices' / 'index.html'}" in done.output
