@@ -1,9 +1,11 @@
-"""Curating the gallery in Chromium: an analyst hides, re-codes, merges and undoes; a viewer sees the result, no controls.
+"""Curating the gallery in Chromium: an analyst hides, re-codes, merges, cuts a clip from a transcript, makes a quote
+from an answer and undoes; a viewer sees the result, no controls.
 
 The sample run is served by Voilà with the gate's signing key, and each browser context sends the
 header the gate would add for its person (an analyst, a viewer), so the kernels know who is there
 without a login form. The run's manifest is pointed at a project folder of the test's own, so the
-edits go to a journal nobody else reads; a re-run of the gallery step's curation must keep them.
+edits go to a journal nobody else reads (the project is a copy of the sample, so cuts find their recordings);
+a re-run of the gallery step's curation must keep them.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def run(sample_run: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("curation")
     copy = run_copy(sample_run, folder)
     project = folder / "project"
-    project.mkdir()
-    shutil.copy(SAMPLE_PROJECT / "project.yaml", project / "project.yaml")
+    shutil.copytree(SAMPLE_PROJECT, project)
+    (project / journal.JOURNAL).unlink(missing_ok=True)
     manifest = json.loads((copy / "manifest.json").read_text())
     (copy / "manifest.json").write_text(json.dumps({**manifest, "project": str(project)}))
     journal.append(project / journal.JOURNAL, journal.make(who="Bo", role="analyst", op="hide", exhibit="gone-1",
@@ -114,6 +116,32 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
         ana.click(f".cx-overlay .cx-cur-matches li:has-text('{fourth}') .cx-cur-merge-into")
         gone(ana, third)
 
+        # Cut a clip from a recording's transcript: two lines, previewed, titled; then a quote from an answer.
+        clip = next(i for i in card_ids(ana) if i.startswith("rec-"))
+        ana.click(".cx-overlay .cx-close")                  # the drawer shows the exhibit merged into
+        open_card(ana, clip)
+        lines = ana.eval_on_selector(".cx-overlay .cx-cur-cut-from", "s => s.options.length")
+        start = int(ana.input_value(".cx-overlay .cx-cur-cut-from"))
+        ana.select_option(".cx-overlay .cx-cur-cut-to", str(min(start + 1, lines - 1)))
+        assert ana.locator(".cx-overlay .cx-cur-cut-preview .cx-cur-cut-line").count() == min(2, lines - start)
+        assert "seconds" in ana.inner_text(".cx-overlay .cx-cur-cut-length")
+        ana.locator(".cx-overlay .cx-cur-cut").scroll_into_view_if_needed()
+        ana.screenshot(path=str(tmp_path / "drawer-cut-1440.png"))
+        ana.fill(".cx-overlay .cx-cur-cut-title", "Cut by hand")
+        ana.click(".cx-overlay .cx-cur-cut-go")
+        ana.wait_for_selector('.cx-overlay .cx-cur[data-exhibit^="cut-"]', timeout=120_000)    # the new clip, opened
+        assert "Cut by hand" in ana.inner_text(".cx-overlay")
+        ana.wait_for_selector(".cx-overlay video", timeout=30_000)
+        cut_clip = ana.get_attribute('.cx-overlay .cx-cur[data-exhibit^="cut-"]', "data-exhibit")
+        ana.screenshot(path=str(tmp_path / "cut-clip-1440.png"))
+        ana.click(".cx-overlay .cx-close")
+        ana.fill(".cx-cur-answers-q", "notification")
+        ana.click(".cx-cur-answers-find")
+        ana.wait_for_selector(".cx-cur-answers li .cx-cur-make-quote", timeout=30_000)
+        ana.click(".cx-cur-answers li .cx-cur-make-quote >> nth=0")
+        ana.wait_for_selector(f'.cx-overlay .cx-cur[data-exhibit^="cut-"]:not([data-exhibit="{cut_clip}"])', timeout=60_000)
+        ana.screenshot(path=str(tmp_path / "section-quote-1440.png"))
+
         # Undo the hide from "Your recent edits": the card is back.
         ana.click(".cx-overlay .cx-cur-recent li:has-text('Hidden') .cx-cur-undo")
         ana.wait_for_selector(f'.cx-card[data-id="{first}"]', timeout=30_000)
@@ -138,13 +166,15 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
         vctx.close()
 
     edits = journal.read(project / journal.JOURNAL)
-    assert [e.op for e in edits] == ["hide", "hide", "recode", "merge", "undo"]
+    assert [e.op for e in edits] == ["hide", "hide", "recode", "merge", "cut_clip", "cut_quote", "undo"]
     assert {(e.who, e.role) for e in edits[1:]} == {("Ana", "analyst")}
     assert edits[1].reason == HOSTILE
 
     # A re-run of the gallery step's curation keeps the page's edits.
-    step = open_step("gallery", project, tmp_path / "rerun")
+    step = open_step("gallery", project, shutil.copytree(run, tmp_path / "rerun"))
     shown = {r["id"]: r for r in curate(step, ex.merge_parts(run))}
+    cut = [r for r in shown.values() if r["id"].startswith("cut-")]
+    assert sorted(r["kind"] for r in cut) == ["clip", "quote"] and "Cut by hand" in [r["title"] for r in cut]
     assert first in shown and third not in shown and shown[second]["stage"] == stage
     assert third in [a["id"] for a in shown[fourth]["merged"]]
     print(f"hide shown in the sample gallery after {hide_s:.3f} s")

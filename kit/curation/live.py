@@ -13,6 +13,7 @@ The journal is read again only when its size or time changed (another page, or t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from kit.curation import journal
 from kit.curation.cuts import CUT_OPS
 from kit.curation.journal import Edit
 from kit.curation.replay import Cutter, Replayed, replay, standing
+from kit.curation.themes import THEME_OPS, ThemeBook
 
 # The operations whose reach is known here (new ones, such as cuts, make the page replay every record).
 KNOWN_OPS = frozenset({"hide", "show", "pin", "unpin", "edit", "recode", "merge", "tag_create", "tag_rename",
@@ -43,10 +45,12 @@ def uncurated(rec: dict[str, Any]) -> dict[str, Any]:
 class Live:
     """One page's view of a project's journal over one run's exhibits (the steps' records, never changed)."""
 
-    def __init__(self, path: Path, base: list[dict[str, Any]], cutter: Cutter | None = None) -> None:
+    def __init__(self, path: Path, base: list[dict[str, Any]], cutter: Cutter | None = None,
+                 themes: Callable[[], ThemeBook] | None = None) -> None:
         self.path = path
         self.base = base
         self.cutter = cutter                 # makes a cut's record (None: cuts are listed as orphans)
+        self.themes = themes                 # a fresh book of the pipeline's theme labels for each replay
         self.edits: list[Edit] = []
         self.seen: tuple[int, int] | None = None
         self._done: Replayed | None = None
@@ -81,7 +85,8 @@ class Live:
     def _replay(self) -> Replayed:
         touched = self._touched()
         if touched is None:
-            return replay(self.base, self.edits, cutter=self.cutter)
+            book = self.themes() if self.themes and any(e.op in THEME_OPS for e in self.edits) else None
+            return replay(self.base, self.edits, cutter=self.cutter, themes=book)
         part = replay(touched, self.edits, cutter=self.cutter)
         changed = {r["id"]: r for r in part.records}
         records = [changed.pop(r["id"], r) for r in self.base] + list(changed.values())    # then the cuts

@@ -33,7 +33,8 @@ from kit.core.visitor import Visitor
 from kit.curation import journal
 from kit.curation.cuts import CUT_OPS, cut_id
 from kit.curation.live import Live, uncurated
-from kit.pages import curation_actions, curation_cuts
+from kit.curation.themes import THEME_OPS
+from kit.pages import curation_actions, curation_cuts, theme_actions
 from kit.pages.curation_actions import Refused
 from kit.pages.curationpanel import LABELS, CurationPanel
 from kit.steps.curation import split
@@ -41,7 +42,7 @@ from kit.steps.curation import split
 if TYPE_CHECKING:
     from kit.pages.gallery import GalleryPage
 
-HANDLERS = {**curation_actions.HANDLERS, **curation_cuts.HANDLERS}
+HANDLERS = {**curation_actions.HANDLERS, **curation_cuts.HANDLERS, **theme_actions.HANDLERS}
 
 log = logging.getLogger("cxkit.curation")
 RECENT = 8                     # the visitor's own edits offered for undo
@@ -147,8 +148,10 @@ class Curator:
         self.searched = False
         self.answers: list[dict[str, str]] = []       # the quote cut's search: answers and posts
         self.asked = False
+        self.answers_q = ""                           # what was searched for, kept in the box across redraws
         self.tables: dict[str, Any] = {}              # the run's tables the cuts read (kit.pages.curation_cuts)
         self.cuts: dict[str, dict[str, Any] | str] = {}   # edit id -> the cut's record (or why not), made once
+        self.made_themes: tuple[list[str], dict[str, list[str]]] | None = None   # the pipeline's labels, read once
         self.made = {r["id"]: r for r in [*page.all_records, *_aside(page.run_dir)] if _cut_by_hand(r)}
         self._split: tuple[Any, list[dict[str, Any]], list[dict[str, Any]]] | None = None
         self.t = functools.partial(i18n.t, lang=self.lang)
@@ -171,7 +174,8 @@ class Curator:
     def start(self) -> Live:
         """The journal over the run's exhibits (the parts are read here, once per page)."""
         if self.live is None:
-            self.live = Live(self.path, base_records(self.page.run_dir, self.page.all_records), cutter=self.cut)
+            self.live = Live(self.path, base_records(self.page.run_dir, self.page.all_records), cutter=self.cut,
+                             themes=functools.partial(theme_actions.fresh_book, self))
             self.live.reload()
         return self.live
 
@@ -271,6 +275,7 @@ class Curator:
         for edit in edits:
             self.start().add(edit)
         self.apply()
+        theme_actions.follow(self, edits)
         return self.t("cur_done") if edits else ""
 
     def make(self, op: str, **fields: Any) -> journal.Edit:
@@ -310,7 +315,7 @@ class Curator:
     def describe(self, e: journal.Edit) -> str:
         shown = e.exhibit or (cut_id(e.id) if e.op in CUT_OPS else "")
         what = self.by_id.get(shown, {}).get("title") or shown
-        if e.op in journal.TAG_OPS:
+        if e.op in (*journal.TAG_OPS, *THEME_OPS):
             before = ", ".join(e.before) if isinstance(e.before, list) else e.before
             what = f"{before} → {e.after}" if before else str(e.after)
         field = f" ({self.t('cur_' + e.field)})" if e.field in ("title", "caption", "stage", "channel", "valence",
@@ -326,7 +331,8 @@ class Curator:
                    "by": r["curation"]["hidden"].get("by", "")} for r in aside if "hidden" in r["curation"]]
         orphans = [{"text": self.describe(o["edit"]), "who": o["edit"].who, "why": o["why"]} for o in done.orphans]
         self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": self.start().codebook(),
-                              "answers": self.answers, "asked": self.asked}
+                              "answers": self.answers, "asked": self.asked, "answers_q": self.answers_q,
+                              "themes": theme_actions.labels(self)}
 
 
 def welcome(page: GalleryPage, who: Visitor | None) -> Curator | None:

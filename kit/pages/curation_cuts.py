@@ -20,6 +20,7 @@ from kit.core import i18n, runfolder
 from kit.core.errors import CurationError
 from kit.curation.cuts import MAX_CLIP_S, cut_id, problem
 from kit.curation.journal import LIMITS, Edit
+from kit.pages import theme_actions
 from kit.pages.curation_actions import MAX_QUERY, _exhibit, _text
 from kit.steps.curation import cut_now
 
@@ -75,6 +76,7 @@ def _made(cur: Curator, edit: Edit) -> list[Edit]:
     if why:
         raise CurationError(why)
     cur.cuts[edit.id] = saved_or_made(cur, edit)
+    cur.opened = cut_id(edit.id)               # the new exhibit opens, wherever the wall's order puts its card
     return [edit]
 
 
@@ -124,16 +126,18 @@ def _consented(cur: Curator) -> set[str]:
 
 def find_answers(cur: Curator, msg: dict[str, Any]) -> None:
     """Open answers and social posts holding the words (consented answers only): the quote cut's choices."""
-    q = _text(msg, "q", MAX_QUERY, "search").casefold()
+    typed = _text(msg, "q", MAX_QUERY, "search")
+    q = typed.casefold()
     said = table(cur, "comments")
-    cur.answers, cur.asked = [], bool(q)
+    cur.answers, cur.asked, cur.answers_q = [], bool(q), typed
     if not q or said.empty:
         return None
     social = said["comment_id"].astype(str).str.startswith("social:")
     allowed = social | said["response_id"].astype(str).isin(_consented(cur))
     hits = said[allowed & said["text"].astype(str).str.casefold().str.contains(q, regex=False)].head(ANSWERS)
     cur.answers = [{"id": str(r.comment_id), "text": str(r.text)[:SHOWN_CHARS],
-                    "from": "social" if str(r.comment_id).startswith("social:") else "survey"}
+                    "from": "social" if str(r.comment_id).startswith("social:") else "survey",
+                    "themes": theme_actions.of_answer(cur, str(r.comment_id))}
                    for r in hits.itertuples()]
     return None
 

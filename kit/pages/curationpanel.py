@@ -3,7 +3,8 @@
 ``part="drawer"`` sits in the opened exhibit's drawer (hide, pin, title and caption, re-code, tags,
 merge, a clip cut from its recording's transcript, the visitor's recent edits with Undo);
 ``part="section"`` sits above the cards (hidden exhibits with Show, edits whose exhibit is gone, the
-codebook, a quote made from an answer or post). The browser sends each action as
+codebook, the themes of open answers to rename, merge or split an answer off, a quote made from an
+answer or post). The browser sends each action as
 a custom message (``{"op": ..., ...}``); what the kernel does with it, and whether this visitor
 may, is ``kit.pages.curation``. Everything shown comes as plain values drawn with ``textContent``.
 """
@@ -23,7 +24,8 @@ LABELS = ("cur_heading", "cur_hide", "cur_reason", "cur_pin", "cur_unpin", "cur_
           "cur_orphans", "cur_no_orphans", "cur_codebook", "cur_new_tag", "cur_create", "cur_rename",
           "cur_merge_tags", "cur_merge_tags_into", "cur_keep", "cur_edit_text", "cur_cut_clip", "cur_cut_from", "cur_cut_to",
           "cur_cut_length", "cur_cut_too_long", "cur_cut_title", "cur_cut", "cur_cut_quote", "cur_find_answers_hint",
-          "cur_make_quote", "cur_no_answers", "cur_from_survey", "cur_from_social")
+          "cur_make_quote", "cur_no_answers", "cur_from_survey", "cur_from_social", "cur_themes", "cur_no_themes",
+          "cur_theme_name", "cur_theme_merge", "cur_theme_hint", "cur_theme_split", "cur_theme_split_hint")
 
 
 class CurationPanel(anywidget.AnyWidget):

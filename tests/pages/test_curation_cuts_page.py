@@ -94,7 +94,8 @@ def test_a_quote_is_made_from_a_consented_answer_found_by_its_words(served: tupl
     assert "make it a quote" in send(page, {"op": "cut_quote", "comment": "R2:disliked_most"}, "section")["text"]
     send(page, {"op": "find_answers", "q": "froze"}, "section")
     (hit,) = cur.section.state["answers"]
-    assert hit == {"id": "R1:disliked_most", "text": "The app froze, write to me at bo@example.org", "from": "survey"}
+    assert hit == {"id": "R1:disliked_most", "text": "The app froze, write to me at bo@example.org", "from": "survey",
+                   "themes": ["meal plan", "coach"]}
     assert not send(page, {"op": "cut_quote", "comment": hit["id"]}, "section")["error"]
     (edit,) = journal.read(project / journal.JOURNAL)
     quote = page.by_id[cut_id(edit.id)]

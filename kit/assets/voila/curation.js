@@ -199,10 +199,35 @@ function cutClip(t, id, L, send, lang) {
   return box;
 }
 
+// The themes of open answers as they read now: tick one to rename it, several to merge them, under
+// the name typed; an answer found below can be split off one of its themes into the named one.
+function themes(s, L, send, name) {
+  const box = block("cx-cur-themes", L.cur_themes);
+  const chips = el("div", "cx-cur-row cx-cur-chips");
+  const ticks = {};
+  for (const t of s.themes || []) {
+    const l = el("label", "cx-cur-check cx-cur-chip");
+    const k = el("input");
+    k.type = "checkbox";
+    k.value = t;
+    ticks[t] = k;
+    l.append(k, el("bdi", "", t));
+    chips.append(l);
+  }
+  if (!(s.themes || []).length) chips.append(el("span", "cx-cur-none", L.cur_no_themes));
+  const ticked = () => Object.keys(ticks).filter((t) => ticks[t].checked);
+  const actions = el("div", "cx-cur-row");
+  actions.append(name,
+    button("cx-cur-theme-rename", L.cur_rename, () => send({ op: "theme_rename", old: ticked()[0] || "", new: name.value })),
+    button("cx-cur-theme-merge", L.cur_theme_merge, () => send({ op: "theme_merge", old: ticked(), new: name.value })));
+  box.append(chips, actions, el("p", "cx-cur-hint", L.cur_theme_hint));
+  return box;
+}
+
 // A quote made from any open answer or social post: find it by its words, then make it an exhibit.
-function cutQuote(s, L, send) {
+function cutQuote(s, L, send, name) {
   const box = block("cx-cur-quote", L.cur_cut_quote);
-  const q = input("cx-cur-answers-q", "", L.cur_find_answers_hint);
+  const q = input("cx-cur-answers-q", s.answers_q || "", L.cur_find_answers_hint);
   q.setAttribute("aria-label", L.cur_find_answers_hint);
   const find = () => send({ op: "find_answers", q: q.value });
   q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
@@ -213,6 +238,16 @@ function cutQuote(s, L, send) {
     const li = el("li");
     li.append(el("bdi", "cx-cur-what", a.text), el("span", "cx-cur-why", a.from === "social" ? L.cur_from_social : L.cur_from_survey),
       button("cx-cur-make-quote", L.cur_make_quote, () => send({ op: "cut_quote", comment: a.id })));
+    const own = el("span", "cx-cur-why cx-cur-answer-themes");
+    for (const t of a.themes || []) {
+      const chip = el("span", "cx-cur-chip");
+      const off = button("cx-cur-theme-split", L.cur_theme_split,
+        () => send({ op: "theme_split", comment: a.id, theme: t, new: name.value }));
+      off.title = L.cur_theme_split_hint;
+      chip.append(el("bdi", "", t), off);
+      own.append(chip);
+    }
+    if ((a.themes || []).length) li.append(own);
     list.append(li);
   }
   if (s.asked && !(s.answers || []).length) list.append(el("li", "cx-cur-none", L.cur_no_answers));
@@ -286,7 +321,9 @@ function section(model, L, send) {
     button("cx-cur-tag-merge", L.cur_merge_tags, () => send({ op: "tag_merge", old: ticked(), new: name.value })));
   c.append(tagList, actions, el("p", "cx-cur-hint", L.cur_merge_tags_into));
 
-  box.append(h, o, c, cutQuote(s, L, send));
+  const themeName = input("cx-cur-theme-name", "", L.cur_theme_name);
+  themeName.setAttribute("aria-label", L.cur_theme_name);
+  box.append(h, o, c, themes(s, L, send, themeName), cutQuote(s, L, send, themeName));
   return [box];
 }
 
