@@ -141,8 +141,17 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
         ana.click(".cx-cur-answers li .cx-cur-make-quote >> nth=0")
         ana.wait_for_selector(f'.cx-overlay .cx-cur[data-exhibit^="cut-"]:not([data-exhibit="{cut_clip}"])', timeout=60_000)
         ana.screenshot(path=str(tmp_path / "section-quote-1440.png"))
+        ana.click(".cx-overlay .cx-close")
+
+        # Rename a theme of the open answers: the section lists it under its new name.
+        theme = ana.get_attribute(".cx-cur-themes .cx-cur-chip input >> nth=0", "value")
+        ana.check(".cx-cur-themes .cx-cur-chip input >> nth=0")
+        ana.fill(".cx-cur-theme-name", "Named by Ana")
+        ana.click(".cx-cur-theme-rename")
+        ana.wait_for_selector(".cx-cur-themes .cx-cur-chip >> text=Named by Ana", timeout=60_000)
 
         # Undo the hide from "Your recent edits": the card is back.
+        open_card(ana, second)
         ana.click(".cx-overlay .cx-cur-recent li:has-text('Hidden') .cx-cur-undo")
         ana.wait_for_selector(f'.cx-card[data-id="{first}"]', timeout=30_000)
         assert ana.evaluate("window.__xss === undefined")
@@ -166,7 +175,8 @@ def test_an_analyst_curates_in_the_page_and_a_viewer_sees_it(browser, run: Path,
         vctx.close()
 
     edits = journal.read(project / journal.JOURNAL)
-    assert [e.op for e in edits] == ["hide", "hide", "recode", "merge", "cut_clip", "cut_quote", "undo"]
+    assert [e.op for e in edits] == ["hide", "hide", "recode", "merge", "cut_clip", "cut_quote", "theme_rename", "undo"]
+    assert (edits[6].before, edits[6].after) == (theme, "Named by Ana")
     assert {(e.who, e.role) for e in edits[1:]} == {("Ana", "analyst")}
     assert edits[1].reason == HOSTILE
 
