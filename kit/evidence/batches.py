@@ -18,7 +18,6 @@ from queue import Full, Queue
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.csv as pacsv
 
 from kit.evidence import limits
 from kit.evidence.encodings import utf8_copy
@@ -27,11 +26,8 @@ from kit.evidence.files import (
     TEXT_SUFFIXES,
     Fault,
     _check_file,
-    _column_names,
-    _convert,
-    _csv_options,
-    _Numbering,
     _open_failed,
+    csv_blocks,
     read_table,
 )
 
@@ -120,20 +116,11 @@ def ahead(batches: Iterator[Batch], depth: int = 1) -> Iterator[Batch]:
 
 
 def _csv_batches(path: Path, text: Path) -> Iterator[Batch]:
-    read, parse = _csv_options(path, True, lambda row: "skip")
-    numbering = _Numbering(2, parse.delimiter)
-    parse.invalid_row_handler = numbering.skip
-    names = _column_names(text, *_csv_options(path, True, lambda row: "skip"))
-    yielded = False
-    with pacsv.open_csv(text, read_options=read, parse_options=parse, convert_options=_convert(names, None)) as reader:
-        for batch in reader:
-            rows, skipped = numbering.take(batch.num_rows)
-            yielded = True
-            yield _kept(_strings(batch), rows, skipped)
-    rest = numbering.rest()
-    if rest or not yielded:
-        empty = pa.table([pa.array([], pa.string()) for _ in names], names=names)
-        yield Batch(empty, np.empty(0, dtype=np.int64), rest)
+    for b in csv_blocks(path, text, True, None):
+        if b.batch is not None:
+            yield _kept(_strings(b.batch), b.rows, b.skipped)
+        else:
+            yield Batch(pa.table([pa.array([], pa.string()) for _ in b.names], names=b.names), b.rows, b.skipped)
 
 
 def stream_batches(path: Path, name: str, *, limit: int | None = None) -> Iterator[Batch]:

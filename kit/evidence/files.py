@@ -178,8 +178,20 @@ def _csv_stream(path: Path, header: bool, columns: list[str] | None, drop_blank:
         yield from _batches(path, text, header, columns, drop_blank)
 
 
-def _batches(path: Path, text: Path, header: bool, columns: list[str] | None, drop_blank: bool) -> Iterator[Table]:
-    """``path`` a block at a time, read from ``text`` (its UTF-8 copy)."""
+@dataclass
+class Block:
+    """One block of a CSV as read: its rows (None for the end), their row numbers in the file, the rows
+    skipped before them (cannot be parsed), and the file's column names."""
+
+    batch: pa.RecordBatch | None
+    rows: np.ndarray
+    skipped: list[Fault]
+    names: list[str]
+
+
+def csv_blocks(path: Path, text: Path, header: bool, columns: list[str] | None) -> Iterator[Block]:
+    """``path`` a block at a time, read from ``text`` (its UTF-8 copy), every row numbered as in the file;
+    last, a block without rows for what was skipped after the last block (or for a file with no row)."""
     read, parse = _csv_options(path, header, lambda row: "skip")
     numbering = _Numbering(2 if header else 1, parse.delimiter)
     parse.invalid_row_handler = numbering.skip
@@ -189,10 +201,17 @@ def _batches(path: Path, text: Path, header: bool, columns: list[str] | None, dr
         for batch in reader:
             rows, skipped = numbering.take(batch.num_rows)
             yielded = True
-            yield _checked(batch, rows, skipped, drop_blank)
+            yield Block(batch, rows, skipped, names)
     rest = numbering.rest()
     if rest or not yielded:
-        yield Table(pd.DataFrame(columns=columns or names, dtype=object), rest)
+        yield Block(None, np.empty(0, dtype=np.int64), rest, names)
+
+
+def _batches(path: Path, text: Path, header: bool, columns: list[str] | None, drop_blank: bool) -> Iterator[Table]:
+    """``path`` a block at a time, read from ``text`` (its UTF-8 copy)."""
+    for b in csv_blocks(path, text, header, columns):
+        yield (_checked(b.batch, b.rows, b.skipped, drop_blank) if b.batch is not None
+               else Table(pd.DataFrame(columns=columns or b.names, dtype=object), b.skipped))
 
 
 def _csv_whole(path: Path, header: bool, columns: list[str] | None, drop_blank: bool) -> Table:
