@@ -150,7 +150,7 @@ def _source_text(rec: dict[str, Any], lang: str, analyst: bool) -> str:
     src = rec.get("source") or {}
     locator = str(src.get("locator") or "")
     if analyst:
-        return " @ ".join(x for x in (str(src.get("file") or ""), locator) if x)
+        return " @ ".join(x for x in (str(src.get("file") or ""), locator_text(locator, lang)) if x)
     kind = source_kind(rec)
     words = i18n.t(f"source_{kind}", lang) if f"source_{kind}" in i18n.LABELS else ""
     if locator == "file" or NAMES_A_FILE.search(locator):
