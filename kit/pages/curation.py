@@ -304,7 +304,12 @@ class Curator:
             "lenses": [[x, self.t(x)] for x in lenses.LENSES], "codebook": live.codebook(),
             "matches": self.matches, "searched": self.searched, "recent": self.recent(),
             "transcript": curation_cuts.transcript(self, rec) if rec else {},
+            "tag_labels": self.tag_labels([*live.codebook(), *(rec.get("tags") or [])]),
         }
+
+    def tag_labels(self, tags: list[str]) -> dict[str, str]:
+        """The kit's own tags (``failure``, ``ideal-gap``) as the page's language says them; people's tags as typed."""
+        return {t: self.t(f"tag_{t}") for t in tags if f"tag_{t}" in i18n.LABELS}
 
     def recent(self) -> list[dict[str, str]]:
         """The visitor's own standing edits, newest first, each worded for its Undo button's line."""
@@ -316,8 +321,10 @@ class Curator:
         shown = e.exhibit or (cut_id(e.id) if e.op in CUT_OPS else "")
         what = self.by_id.get(shown, {}).get("title") or shown
         if e.op in (*journal.TAG_OPS, *THEME_OPS):
-            before = ", ".join(e.before) if isinstance(e.before, list) else e.before
-            what = f"{before} → {e.after}" if before else str(e.after)
+            olds = [str(b) for b in (e.before if isinstance(e.before, list) else [e.before] if e.before else [])]
+            named = self.tag_labels([*olds, str(e.after)]) if e.op in journal.TAG_OPS else {}
+            before = self.t("comma").join(named.get(b, b) for b in olds)
+            what = f"{before} → {named.get(str(e.after), e.after)}" if before else named.get(str(e.after), str(e.after))
         field = f" ({self.t('cur_' + e.field)})" if e.field in ("title", "caption", "stage", "channel", "valence",
                                                                   "lenses", "tags") else ""
         key = f"cur_op_{e.op}"
@@ -330,7 +337,8 @@ class Curator:
         hidden = [{"id": r["id"], "title": r.get("title") or r["id"], "reason": r["curation"]["hidden"].get("reason", ""),
                    "by": r["curation"]["hidden"].get("by", "")} for r in aside if "hidden" in r["curation"]]
         orphans = [{"text": self.describe(o["edit"]), "who": o["edit"].who, "why": o["why"]} for o in done.orphans]
-        self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": self.start().codebook(),
+        book = self.start().codebook()
+        self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": book, "tag_labels": self.tag_labels(book),
                               "answers": self.answers, "asked": self.asked, "answers_q": self.answers_q,
                               "themes": theme_actions.labels(self)}
 

@@ -237,3 +237,21 @@ def test_a_merge_into_a_photo_that_stands_for_near_duplicates_keeps_both_groupin
     assert kept["also"] == [twin["id"]] and [m["id"] for m in kept["merged"]] == [other["id"]]
     assert other["id"] not in card_ids(page) and page.groups[lead["id"]] == [twin["id"]]
     assert kept["merged"][0]["source"] == other["source"]                      # every source kept
+
+
+def test_a_persian_page_names_the_kits_own_tags_in_persian(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(SAMPLE_PROJECT / "project.yaml", project / "project.yaml")
+    folder = synth_run.write(tmp_path / "run", 5, thumbs=0, ui_language="fa")
+    records = json.loads((folder / "exhibits.json").read_text())
+    records[0]["tags"] = ["failure", "ideal-gap", "بسته‌بندی"]
+    (folder / "exhibits.json").write_text(json.dumps(records))
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "project": str(project)}))
+    page = page_for(folder, person("Ana", "analyst"))
+    page.open(records[0]["id"])
+    labels = curation._CURATORS[page].drawer.state["tag_labels"]
+    assert labels == {"failure": "خرابی", "ideal-gap": "فاصله از هدف"}          # a person's own tag is shown as typed
+    assert not send(page, {"op": "tag_rename", "old": "failure", "new": "خطا"}, "section")["error"]
+    assert curation._CURATORS[page].drawer.state["recent"][0]["text"].endswith("خرابی → خطا")

@@ -114,16 +114,17 @@ function drawer(model, L, send) {
   const tags = block("cx-cur-tags", L.cur_tags);
   const chips = el("div", "cx-cur-row cx-cur-chips");
   if (!(x.tags || []).length) chips.append(el("span", "cx-cur-none", L.cur_no_tags));
+  const named = (t) => (s.tag_labels || {})[t] || t;        // the kit's own tags in the page's language
   for (const t of x.tags || []) {
     const chip = el("span", "cx-cur-chip");
-    chip.append(el("bdi", "", t));
+    chip.append(el("bdi", "", named(t)));
     const rm = button("cx-cur-untag", "×", () => send({ op: "tag_remove", exhibit: id, tag: t }));
-    rm.setAttribute("aria-label", `${L.cur_remove_tag}: ${t}`);
+    rm.setAttribute("aria-label", `${L.cur_remove_tag}: ${named(t)}`);
     chip.append(rm);
     chips.append(chip);
   }
   const free = (s.codebook || []).filter((t) => !(x.tags || []).includes(t));
-  const pick = select("cx-cur-tag-pick", free.map((t) => [t, t]));
+  const pick = select("cx-cur-tag-pick", free.map((t) => [named(t), t]));
   pick.setAttribute("aria-label", L.cur_add_tag);
   tags.append(chips);
   if (free.length) {
@@ -301,13 +302,14 @@ function section(model, L, send) {
   const c = block("cx-cur-codebook", L.cur_codebook);
   const tagList = el("div", "cx-cur-row cx-cur-chips");
   const ticks = {};
+  const named = (t) => (s.tag_labels || {})[t] || t;
   for (const t of book) {
     const l = el("label", "cx-cur-check cx-cur-chip");
     const k = el("input");
     k.type = "checkbox";
     k.value = t;
     ticks[t] = k;
-    l.append(k, el("bdi", "", t));
+    l.append(k, el("bdi", "", named(t)));
     tagList.append(l);
   }
   if (!book.length) tagList.append(el("span", "cx-cur-none", L.cur_no_tags));
