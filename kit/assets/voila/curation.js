@@ -269,6 +269,23 @@ function recent(s, L, send) {
   return box;
 }
 
+// A titled list of what was set aside: each line what, then why and who, then its button if any.
+function listBlock(cls, title, rows, none, parts) {
+  const box = block(cls, title);
+  const list = el("ul", "cx-cur-list");
+  for (const r of rows) {
+    const [what, why, who, action] = parts(r);
+    const line = el("span", "cx-cur-why");
+    line.append(el("bdi", "", why), " · ", el("bdi", "", who));
+    const li = el("li");
+    li.append(el("bdi", "cx-cur-what", what), line, ...(action ? [action] : []));
+    list.append(li);
+  }
+  if (!rows.length) list.append(el("li", "cx-cur-none", none));
+  box.append(list);
+  return box;
+}
+
 function section(model, L, send) {
   const s = model.get("state") || {};
   const hidden = s.hidden || [], orphans = s.orphans || [], book = s.codebook || [];
@@ -276,28 +293,9 @@ function section(model, L, send) {
   const summary = el("summary", "cx-cur-summary", `${L.cur_section} (${hidden.length} · ${orphans.length})`);
   box.append(summary);
 
-  const h = block("cx-cur-hidden", L.cur_hidden);
-  const hl = el("ul", "cx-cur-list");
-  for (const r of hidden) {
-    const li = el("li");
-    li.append(el("bdi", "cx-cur-what", r.title), el("span", "cx-cur-why"),
-      button("cx-cur-show", L.cur_show, () => send({ op: "show", exhibit: r.id })));
-    li.children[1].append(el("bdi", "", r.reason), " · ", el("bdi", "", r.by));
-    hl.append(li);
-  }
-  if (!hidden.length) hl.append(el("li", "cx-cur-none", L.cur_no_hidden));
-  h.append(hl);
-
-  const o = block("cx-cur-orphans", L.cur_orphans);
-  const ol = el("ul", "cx-cur-list");
-  for (const r of orphans) {
-    const li = el("li");
-    li.append(el("bdi", "cx-cur-what", r.text), el("span", "cx-cur-why"));
-    li.children[1].append(el("bdi", "", r.why), " · ", el("bdi", "", r.who));
-    ol.append(li);
-  }
-  if (!orphans.length) ol.append(el("li", "cx-cur-none", L.cur_no_orphans));
-  o.append(ol);
+  const h = listBlock("cx-cur-hidden", L.cur_hidden, hidden, L.cur_no_hidden, (r) => [r.title, r.reason, r.by,
+    button("cx-cur-show", L.cur_show, () => send({ op: "show", exhibit: r.id }))]);
+  const o = listBlock("cx-cur-orphans", L.cur_orphans, orphans, L.cur_no_orphans, (r) => [r.text, r.why, r.who]);
 
   const c = block("cx-cur-codebook", L.cur_codebook);
   const tagList = el("div", "cx-cur-row cx-cur-chips");
