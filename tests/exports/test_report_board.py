@@ -86,11 +86,21 @@ def test_report_speaks_plain_words_no_file_names_ids_or_code(browser, run: Path)
         assert page.locator("code, pre").count() == 0                # no code font anywhere
     finally:
         page.close()
-    found = sorted({m.group(0) for m in NARRATION.finditer(text)})
+    # the inputs the evidence count names by their path in the project (its own names for its files) may be
+    # shown; nothing the kit made (tables, notebooks, ids) may
+    inputs = sorted(runfolder.read_counts(run), key=len, reverse=True)
+    assert any(name in text for name in inputs)
+    found = sorted({m.group(0) for m in NARRATION.finditer(_without(text, inputs))})
     assert not found, found
     pdf = " ".join(p.extract_text() for p in PdfReader(str(run / "report.pdf")).pages)
-    found = sorted({m.group(0) for m in NARRATION.finditer(pdf)})
+    found = sorted({m.group(0) for m in NARRATION.finditer(_without(pdf, inputs))})
     assert not found, found
+
+
+def _without(text: str, names: list[str]) -> str:
+    for name in names:
+        text = text.replace(name, " ")
+    return text
 
 
 @pytest.mark.parametrize(("width", "media"), [(1280, "screen"), (900, "screen"), (A4_COLUMN_PX, "print")])
