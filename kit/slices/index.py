@@ -24,7 +24,7 @@ from kit.slices import chart
 SUFFIX = "slices"
 SCHEMA = 1
 TOP_NEGATIVES = 3
-INDEX_HTML, REPORT_HTML, SLICES_JSON = "index.html", "report.html", "slices.json"
+INDEX_HTML, REPORT_HTML, SLICES_JSON = "index.html", runfolder.REPORT_HTML, "slices.json"
 
 
 def _num(value: Any) -> float | None:
@@ -42,7 +42,7 @@ def _read_json(path: Path, default: Any) -> Any:
 
 def slice_figures(run_dir: Path) -> dict[str, Any]:
     """One finished slice run's figures: responses, NPS with its interval, NPS per stage, top negatives."""
-    summary = _read_json(run_dir / "summary.json", {})
+    summary = runfolder.read_summary(run_dir)
     nps = (summary.get("headline") or {}).get("nps") or {}
     by_stage = {}
     for row in summary.get("by_stage") or []:

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from kit.analysis import themes as themes_mod
-from kit.core import periods, runfolder
+from kit.core import periods, runfolder, runs
 from kit.core import project as project_mod
 from kit.core.project import Project
 
@@ -213,8 +213,7 @@ def _recount(run_dir: Path, before: dict[str, pd.DataFrame], cut: Cut, project: 
 
 def read_account_project(run_dir: Path) -> str:
     """The project folder of the run being written (its manifest says it)."""
-    manifest = json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
-    return str(manifest["project"])
+    return str(runs.read_manifest(Path(run_dir))["project"])
 
 
 def read_account(run_dir: Path) -> dict[str, Any]:
