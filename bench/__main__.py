@@ -23,10 +23,10 @@ NOT_BENCHMARKS = {"common", "__main__"}
 
 
 def benchmarks() -> list[str]:
-    """Names of the benchmark modules, in alphabetical order (the slow pipeline one last)."""
+    """Names of the benchmark modules, in alphabetical order (the slow pipeline ones last)."""
     names = [m.name for m in pkgutil.iter_modules([str(Path(bench.__file__).parent)])
              if m.name not in NOT_BENCHMARKS and not m.name.startswith("_")]
-    return sorted(names, key=lambda n: (n == "pipeline_sample", n))
+    return sorted(names, key=lambda n: (n.startswith("pipeline_"), n))
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"benchmarks to run (default: all): {', '.join(names)}")
-    parser.add_argument("--scale", type=int, default=10, help="size of the large synthetic project (pipeline_sample)")
+    parser.add_argument("--scale", type=int, default=10, help="size of the synthetic project (pipeline_*)")
     args = parser.parse_args()
     unknown = set(args.names) - set(names)
     if unknown:

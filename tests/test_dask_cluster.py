@@ -14,63 +14,27 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
+from bench._cluster import comparable, loopback_cluster, started, stop, wait_until
 from kit.core import runfolder
 from kit.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.notebook
 
 CXKIT = [sys.executable, "-m", "kit.cli"]
-DASK = Path(sys.executable).parent / "dask"
 SAMPLE = REPO_ROOT / "data" / "sample"
 RUN_TIMEOUT = 2400             # the sample: two minutes on an idle machine, many more on a shared one
-START_TIMEOUT = 120
-
-
-def started(args: list[str], log: Path) -> subprocess.Popen[bytes]:
-    """A process in a session of its own (so its children can be killed with it), its output to ``log``."""
-    with log.open("wb") as sink:
-        return subprocess.Popen(args, cwd=REPO_ROOT, start_new_session=True, stdout=sink, stderr=subprocess.STDOUT)
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait(30)
-
-
-def wait_until(ready, what: str, timeout: float = START_TIMEOUT) -> None:  # noqa: ANN001 - a predicate
-    deadline = time.monotonic() + timeout
-    while not ready():
-        if time.monotonic() > deadline:
-            pytest.fail(f"no {what} after {timeout} s")
-        time.sleep(0.2)
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]]]:
     """A scheduler on a random loopback port and two one-thread workers, stopped after the module."""
-    folder = tmp_path_factory.mktemp("dask")
-    info = folder / "scheduler.json"
-    scheduler = started([str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-                         "--scheduler-file", str(info)], folder / "scheduler.log")
-    workers: list[subprocess.Popen[bytes]] = []
-    try:
-        wait_until(info.exists, "scheduler file")
-        wait_until(lambda: "address" in info.read_text() if info.stat().st_size else False, "scheduler address")
-        address = json.loads(info.read_text())["address"]
-        workers = [started([str(DASK), "worker", address, "--nthreads", "1", "--no-dashboard", "--name", f"w{i}",
-                            "--host", "127.0.0.1"], folder / f"worker{i}.log") for i in range(2)]
+    with loopback_cluster(tmp_path_factory.mktemp("dask")) as (address, workers):
         yield address, workers
-    finally:
-        for proc in [*workers, scheduler]:
-            stop(proc)
 
 
 def cxkit_run(out: Path, run_id: str, *extra: str) -> subprocess.Popen[bytes]:
@@ -87,16 +51,6 @@ def finished(proc: subprocess.Popen[bytes], log: Path) -> str:
     text = log.read_text()
     assert proc.returncode == 0, text[-3000:]
     return text
-
-
-def comparable(run: Path) -> dict[str, object]:
-    """What a run holds, without times and without its own folder's path."""
-    exhibits = json.loads((run / runfolder.EXHIBITS).read_text(encoding="utf-8"))
-    tables = {}
-    for path in sorted((run / "data").glob("*.parquet")):
-        frame = pd.read_parquet(path)
-        tables[path.stem] = frame.astype(str).replace(str(run), "<run>", regex=False).to_dict("records")
-    return {"exhibits": exhibits, "tables": tables}
 
 
 def test_a_run_on_a_dask_cluster_survives_a_killed_worker_and_matches_a_local_run(
