@@ -11,9 +11,9 @@ from typing import Any
 
 
 def number_or_none(value: Any) -> float | None:
-    """``value`` as a float; None when it is missing, not a number, or NaN."""
+    """``value`` as a float; None when it is missing, not a number, NaN or infinite (JSON holds neither)."""
     try:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(number) else number
+    return number if math.isfinite(number) else None

@@ -11,12 +11,12 @@ slices' own reports. Both are self-contained and open offline.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 from kit.core import exhibits as ex
 from kit.core import i18n, periods, runfolder
+from kit.core.numbers import number_or_none
 from kit.core.project import Project
 from kit.core.templates import Markup, render
 from kit.slices import chart
@@ -25,15 +25,6 @@ SUFFIX = "slices"
 SCHEMA = 1
 TOP_NEGATIVES = 3
 INDEX_HTML, REPORT_HTML, SLICES_JSON = "index.html", runfolder.REPORT_HTML, "slices.json"
-
-
-def _num(value: Any) -> float | None:
-    """A finite number, or None (JSON has no NaN)."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        return None
-    return v if math.isfinite(v) else None
 
 
 def _read_json(path: Path, default: Any) -> Any:
@@ -46,13 +37,13 @@ def slice_figures(run_dir: Path) -> dict[str, Any]:
     nps = (summary.get("headline") or {}).get("nps") or {}
     by_stage = {}
     for row in summary.get("by_stage") or []:
-        by_stage[str(row.get("stage"))] = {"nps": _num(row.get("nps")), "lo": _num(row.get("nps_lo")),
-                                           "hi": _num(row.get("nps_hi")), "n": int(row.get("nps_n") or 0),
+        by_stage[str(row.get("stage"))] = {"nps": number_or_none(row.get("nps")), "lo": number_or_none(row.get("nps_lo")),
+                                           "hi": number_or_none(row.get("nps_hi")), "n": int(row.get("nps_n") or 0),
                                            "too_few": bool(row.get("too_few"))}
     responses = len(runfolder.read_table(run_dir, "responses")) if runfolder.has_table(run_dir, "responses") else 0
     return {"responses": responses,
-            "nps": {"value": _num(nps.get("value")), "lo": _num(nps.get("lo")), "hi": _num(nps.get("hi")),
-                    "n": int(nps.get("n") or 0)},
+            "nps": {"value": number_or_none(nps.get("value")), "lo": number_or_none(nps.get("lo")),
+                    "hi": number_or_none(nps.get("hi")), "n": int(nps.get("n") or 0)},
             "by_stage": by_stage, "negatives": top_negatives(run_dir)}
 
 
@@ -64,7 +55,7 @@ def top_negatives(run_dir: Path, limit: int = TOP_NEGATIVES) -> list[dict[str, A
     out = []
     for item in items[:limit]:
         first = next(iter(item.get("exhibits") or []), None)
-        out.append({"title": str(item.get("title") or ""), "severity": _num(item.get("severity")),
+        out.append({"title": str(item.get("title") or ""), "severity": number_or_none(item.get("severity")),
                     "id": short.get(str(first), "") if first else "", "exhibit": first, "rank": item.get("rank")})
     return out
 

@@ -112,6 +112,19 @@ def _curate(project: Path, run: Path) -> tuple[list[dict[str, Any]], dict[str, A
     return curate(step, []), runfolder.read_curation(run)
 
 
+def publish_lines(project: Path, run: Path) -> None:
+    """Recording s01's transcript lines as the recordings step publishes them (feeling -0.6 each)."""
+    from kit.core.project import load
+    from kit.evidence import pseudonyms
+    from kit.steps.recordings import process_recordings
+    p = load(project)
+    result = process_recordings(project, [p.recordings[0].model_dump()], run, interviewers=p.interviewers, redact=True,
+                                blur_faces=False, require_consent=True, rejects=open_step("x", project, run).rejects,
+                                stages=p.journey.stages, channels=p.channels, names=pseudonyms.for_project(p),
+                                scorer=lambda texts, langs=None: np.full(len(texts), -0.6))
+    runfolder.write_table(run, "utterances", result.utterances)
+
+
 @pytest.fixture
 def setup(tmp_path: Path, video: Path) -> tuple[Path, Path]:
     project = _project(tmp_path / "project", video)
@@ -152,16 +165,8 @@ def test_cut_clip_is_redacted_blurred_and_covered_like_the_pipelines(setup: tupl
 def test_the_projects_redact_list_reaches_a_clip_cut_in_a_served_run(setup: tuple[Path, Path]) -> None:
     """A served run's lines were redacted by privacy.redact; a cut made now keeps them redacted."""
     project, run = setup
-    from kit.core.project import load
-    from kit.evidence import pseudonyms
     from kit.redaction import project_list
-    from kit.steps.recordings import process_recordings
-    p = load(project)
-    result = process_recordings(project, [p.recordings[0].model_dump()], run, interviewers=p.interviewers, redact=True,
-                                blur_faces=False, require_consent=True, rejects=open_step("x", project, run).rejects,
-                                stages=p.journey.stages, channels=p.channels, names=pseudonyms.for_project(p),
-                                scorer=lambda texts, langs=None: np.full(len(texts), -0.6))
-    runfolder.write_table(run, "utterances", result.utterances)
+    publish_lines(project, run)
     project_list(run, ["Zorba"])
     e = _cut("cut_clip", recording="s01", start_s=7.6, end_s=9.0)
     clip = cut_now(run, project, e)

@@ -8,20 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from kit.core import runfolder
-from kit.core.project import load
 from kit.core.step import open_step
 from kit.curation import journal
 from kit.curation.cuts import cut_id
-from kit.evidence import pseudonyms
 from kit.pages import curation
 from kit.steps.curation import curate
-from kit.steps.recordings import process_recordings
 from kit.synth import run_folder as synth_run
-from tests.curation.test_cuts import _project, _tables, quick_faces, video  # noqa: F401 - fixtures
+from tests.curation.test_cuts import _project, _tables, publish_lines, quick_faces, video  # noqa: F401 - fixtures
 from tests.pages.test_curation_page import card_ids, page_for, person, send
 
 pytestmark = pytest.mark.usefixtures("fresh_sessions", "quick_faces")
@@ -33,12 +29,7 @@ def served(tmp_path: Path, video: Path) -> tuple[Path, Path, str]:  # noqa: F811
     project = _project(tmp_path / "project", video)
     run = synth_run.write(tmp_path / "run", 6, thumbs=0)
     _tables(run)
-    p = load(project)
-    said = process_recordings(project, [p.recordings[0].model_dump()], run, interviewers=p.interviewers, redact=True,
-                              blur_faces=False, require_consent=True, rejects=open_step("x", project, run).rejects,
-                              stages=p.journey.stages, channels=p.channels, names=pseudonyms.for_project(p),
-                              scorer=lambda texts, langs=None: np.full(len(texts), -0.6))
-    runfolder.write_table(run, "utterances", said.utterances)
+    publish_lines(project, run)
     records = json.loads((run / "exhibits.json").read_text())
     clip = {**records[0], "id": "rec-s01-0003", "kind": "clip", "evidence": {"recording": "s01"},
             "media": {"start_s": 3.5, "end_s": 7.0}}
