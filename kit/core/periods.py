@@ -69,6 +69,17 @@ def label(start: pd.Timestamp, freq: str = "M", calendar: str = "gregorian", lan
     return i18n.t(words, lang, day=str(j.day).translate(digits), month=month, year=str(j.year).translate(digits))
 
 
+def day(value: object, calendar: str = "gregorian", lang: str = "en") -> str:
+    """A day for people in the project's calendar: '20 Tir 1405', '۲۰ تیر ۱۴۰۵'; Gregorian by Babel ('11 Jul 2026')."""
+    when = pd.Timestamp(value)
+    digits = i18n.PERSIAN_DIGITS if i18n.language(lang) == "fa" else str.maketrans("", "")
+    if calendar == "jalali":
+        j = jdatetime.date.fromgregorian(date=when.date())
+        return f"{j.day} {i18n.t(f'jalali_month_{j.month}', lang)} {j.year}".translate(digits)
+    from babel.dates import format_date
+    return format_date(when.date(), "d MMM y", locale=i18n.LOCALES[i18n.language(lang)]).translate(digits)
+
+
 def is_jalali_key(key: str) -> bool:
     """Whether a period's name is a Jalali ``key`` (1404-07, 1404-07-12) rather than a Gregorian date."""
     return bool(_JALALI_KEY.match(key))

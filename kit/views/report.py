@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from kit.core import exhibits as ex
-from kit.core import i18n, runfolder
+from kit.core import i18n, periods, runfolder
 from kit.core import rejects as rj
 from kit.core.bidi import isolate, isolate_each
 from kit.core.feelings import feeling
@@ -84,8 +84,8 @@ def meta_line(r: ReportData) -> str:
     parts = [i18n.count("report_meta_answers", int(r.headline.get("nps", {}).get("n") or 0), r.lang),
              i18n.count("report_meta_exhibits", len(r.exhibits), r.lang)]
     if len(r.trend):
-        parts.append(i18n.t("report_meta_period", r.lang, first=isolate(_day(r.trend["period"].iloc[0], r.lang)),
-                            last=isolate(_day(r.trend["period"].iloc[-1], r.lang))))
+        parts.append(i18n.t("report_meta_period", r.lang, first=isolate(_day(r, r.trend["period"].iloc[0])),
+                            last=isolate(_day(r, r.trend["period"].iloc[-1]))))
     return i18n.join(isolate_each(parts), r.lang)
 
 
@@ -102,11 +102,9 @@ def section(r: ReportData, name: str) -> str:
                   dir=i18n.direction(r.lang))
 
 
-def _day(value: Any, lang: str = "en") -> str:
-    """A date as the report's language writes it ("13 Jul 2026"; Persian month names and digits)."""
-    from babel.dates import format_date
-    return format_date(pd.Timestamp(value).date(), "d MMM y", locale=i18n.LOCALES[i18n.language(lang)]) \
-        .translate(i18n.PERSIAN_DIGITS if lang == "fa" else {})
+def _day(r: ReportData, value: Any) -> str:
+    """A date as the report's language writes it, in the project's calendar ("13 Jul 2026", «۲۰ تیر ۱۴۰۵»)."""
+    return periods.day(value, str(r.summary.get("calendar") or "gregorian"), r.lang)
 
 
 def headline_html(r: ReportData) -> str:
@@ -161,8 +159,8 @@ def trend_sentence(r: ReportData) -> str:
     overlap = not (a.nps_hi < b.nps_lo or b.nps_hi < a.nps_lo)
     judged = i18n.t("report_trend_noise" if overlap else "report_trend_real", lang)
     return render("report/paragraph.html.j2", text=i18n.t(
-        "report_trend_sentence", lang, first=i18n.number(a.nps, lang), first_day=_day(a.period, lang),
-        first_n=i18n.number(a.nps_n, lang), last=i18n.number(b.nps, lang), last_day=_day(b.period, lang),
+        "report_trend_sentence", lang, first=i18n.number(a.nps, lang), first_day=_day(r, a.period),
+        first_n=i18n.number(a.nps_n, lang), last=i18n.number(b.nps, lang), last_day=_day(r, b.period),
         last_n=i18n.number(b.nps_n, lang), judged=judged))
 
 
