@@ -147,12 +147,11 @@ class Curator:
         self.matches: list[dict[str, str]] = []       # the merge search's exhibits
         self.searched = False
         self.answers: list[dict[str, str]] = []       # the quote cut's search: answers and posts
-        self.asked = False
         self.answers_q = ""                           # what was searched for, kept in the box across redraws
         self.tables: dict[str, Any] = {}              # the run's tables the cuts read (kit.pages.curation_cuts)
         self.cuts: dict[str, dict[str, Any] | str] = {}   # edit id -> the cut's record (or why not), made once
         self.made_themes: tuple[list[str], dict[str, list[str]]] | None = None   # the pipeline's labels, read once
-        self.made = {r["id"]: r for r in [*page.all_records, *_aside(page.run_dir)] if _cut_by_hand(r)}
+        self._made: dict[str, dict[str, Any]] | None = None    # cuts the run itself made (read when a cut replays)
         self._split: tuple[Any, list[dict[str, Any]], list[dict[str, Any]]] | None = None
         self.t = functools.partial(i18n.t, lang=self.lang)
         labels = {k: self.t(k) for k in LABELS}
@@ -183,7 +182,9 @@ class Curator:
         """A cut's record for the replay: the run's own when it made it, else the one the page that cut it
         saved in the run, else made now (once per page; the media is cut once per run)."""
         if edit.id not in self.cuts:
-            made = self.made.get(cut_id(edit.id))
+            if self._made is None:
+                self._made = {r["id"]: r for r in [*self.page.all_records, *_aside(self.page.run_dir)] if _cut_by_hand(r)}
+            made = self._made.get(cut_id(edit.id))
             try:
                 self.cuts[edit.id] = uncurated(made) if made else curation_cuts.saved_or_made(self, edit)
             except CurationError as exc:
@@ -339,7 +340,7 @@ class Curator:
         orphans = [{"text": self.describe(o["edit"]), "who": o["edit"].who, "why": o["why"]} for o in done.orphans]
         book = self.start().codebook()
         self.section.state = {"hidden": hidden, "orphans": orphans, "codebook": book, "tag_labels": self.tag_labels(book),
-                              "answers": self.answers, "asked": self.asked, "answers_q": self.answers_q,
+                              "answers": self.answers, "asked": bool(self.answers_q), "answers_q": self.answers_q,
                               "themes": theme_actions.labels(self)}
 
 

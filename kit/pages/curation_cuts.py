@@ -129,7 +129,7 @@ def find_answers(cur: Curator, msg: dict[str, Any]) -> None:
     typed = _text(msg, "q", MAX_QUERY, "search")
     q = typed.casefold()
     said = table(cur, "comments")
-    cur.answers, cur.asked, cur.answers_q = [], bool(q), typed
+    cur.answers, cur.answers_q = [], typed
     if not q or said.empty:
         return None
     social = said["comment_id"].astype(str).str.startswith("social:")

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 def fresh_book(cur: Curator) -> ThemeBook:
     """The pipeline's theme labels, as made (read from the run once per page), in a book of its own."""
     if cur.made_themes is None:
-        made = curation_themes.book(cur.page.run_dir)
+        made = curation_themes.book(cur.page.run_dir, keep=False)      # listing the themes writes nothing
         cur.made_themes = (list(made.made), dict(made.members))
     labels, members = cur.made_themes
     return ThemeBook(list(labels), members)

@@ -25,8 +25,9 @@ SUMS = ["n_answers", "n_survey", "n_social", "n_respondents", "n_detractors", "n
 LISTS = ["quotes", "quote_ids"]
 
 
-def _made(run_dir: Path, table: str, columns: list[str]) -> pd.DataFrame:
-    """The table as the pipeline made it: the kept copy, else the run's table (kept now)."""
+def _made(run_dir: Path, table: str, columns: list[str], keep: bool = True) -> pd.DataFrame:
+    """The table as the pipeline made it: the kept copy, else the run's table (kept now, unless ``keep`` is
+    False: a reader that will not rewrite the tables, such as a page listing the themes, writes nothing)."""
     kept = runfolder.as_made_path(run_dir, table)
     if kept.is_file():
         return pd.read_parquet(kept)
@@ -34,20 +35,21 @@ def _made(run_dir: Path, table: str, columns: list[str]) -> pd.DataFrame:
         return pd.DataFrame(columns=columns)
     frame = runfolder.read_table(run_dir, table)
     frame = frame[columns] if table == "comments" else frame
-    kept.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_parquet(kept, index=False)
+    if keep:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_parquet(kept, index=False)
     return frame
 
 
-def made_labels(run_dir: Path) -> pd.DataFrame:
+def made_labels(run_dir: Path, keep: bool = True) -> pd.DataFrame:
     """comment_id -> themes (the string the pipeline wrote), as made."""
-    return _made(run_dir, "comments", ["comment_id", "themes"])
+    return _made(run_dir, "comments", ["comment_id", "themes"], keep)
 
 
-def book(run_dir: Path) -> ThemeBook:
-    """The run's theme labels and every answer's labels, as the pipeline made them."""
-    table = _made(run_dir, "themes", ["label"])
-    labels = made_labels(run_dir)
+def book(run_dir: Path, keep: bool = True) -> ThemeBook:
+    """The run's theme labels and every answer's labels, as the pipeline made them (``keep``: see ``_made``)."""
+    table = _made(run_dir, "themes", ["label"], keep)
+    labels = made_labels(run_dir, keep)
     members = {str(c): split(t) for c, t in zip(labels["comment_id"], labels["themes"], strict=True)}
     return ThemeBook([str(v) for v in table["label"]], members)
 

@@ -27,6 +27,7 @@ def test_rename_merge_and_split_are_kept_shown_and_written_into_the_run(served: 
     page = page_for(run, person("Ana", "analyst"))
     section = curation._CURATORS[page].section
     assert section.state["themes"] == ["meal plan", "coach", "recipes"]
+    assert not runfolder.as_made_path(run, "themes").exists()                       # listing them wrote nothing
 
     assert not send(page, {"op": "theme_rename", "old": "meal plan", "new": "Morning meal plan"}, "section")["error"]
     assert section.state["themes"] == ["Morning meal plan", "coach", "recipes"]
