@@ -46,6 +46,17 @@ function block(cls, title) {
   return box;
 }
 
+// A search box and its Find button (Enter finds too); the box keeps what was typed across redraws.
+function searchRow(cls, value, hint, findCls, findLabel, onFind) {
+  const q = input(cls, value, hint);
+  q.setAttribute("aria-label", hint);
+  const find = () => onFind(q.value);
+  q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
+  const row = el("div", "cx-cur-row");
+  row.append(q, button(findCls, findLabel, find));
+  return row;
+}
+
 function drawer(model, L, send) {
   const s = model.get("state") || {};
   const x = s.exhibit || {};
@@ -134,12 +145,8 @@ function drawer(model, L, send) {
   out.push(tags);
 
   const merge = block("cx-cur-merge", L.cur_merge);
-  const q = input("cx-cur-find-q", "", L.cur_find_hint);
-  q.setAttribute("aria-label", L.cur_find_hint);
-  const find = () => send({ op: "find", exhibit: id, q: q.value });
-  q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
-  merge.append(el("div", "cx-cur-row"));
-  merge.lastChild.append(q, button("cx-cur-find", L.cur_find, find));
+  merge.append(searchRow("cx-cur-find-q", "", L.cur_find_hint, "cx-cur-find", L.cur_find,
+    (q) => send({ op: "find", exhibit: id, q })));
   const hits = el("ul", "cx-cur-list cx-cur-matches");
   for (const m of s.matches || []) {
     const li = el("li");
@@ -228,12 +235,8 @@ function themes(s, L, send, name) {
 // A quote made from any open answer or social post: find it by its words, then make it an exhibit.
 function cutQuote(s, L, send, name) {
   const box = block("cx-cur-quote", L.cur_cut_quote);
-  const q = input("cx-cur-answers-q", s.answers_q || "", L.cur_find_answers_hint);
-  q.setAttribute("aria-label", L.cur_find_answers_hint);
-  const find = () => send({ op: "find_answers", q: q.value });
-  q.addEventListener("keydown", (e) => { if (e.key === "Enter") find(); });
-  box.append(el("div", "cx-cur-row"));
-  box.lastChild.append(q, button("cx-cur-answers-find", L.cur_find, find));
+  box.append(searchRow("cx-cur-answers-q", s.answers_q || "", L.cur_find_answers_hint, "cx-cur-answers-find", L.cur_find,
+    (q) => send({ op: "find_answers", q })));
   const list = el("ul", "cx-cur-list cx-cur-answers");
   for (const a of s.answers || []) {
     const li = el("li");
